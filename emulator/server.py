@@ -92,7 +92,8 @@ def main(argv: list[str] | None = None) -> None:
         server = make_server(
             args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler
         )
-    except OSError:
+    except (OSError, SystemExit):
+        # werkzeug reports "address in use" by exiting, not by raising OSError.
         if not args.fallback_port or args.port == 0:
             raise
         server = make_server(

@@ -1,0 +1,144 @@
+"""The emulator process: start, deterministic IDs, AMIs, port fallback, stop."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import emulator
+from emulator import Emulator
+
+AMI_PARAMETERS = (
+    "/aws/service/ami-amazon-linux-latest/amzn2-ami-hvm-x86_64-gp2",
+    "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
+)
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _network_ids(emu: Emulator) -> tuple[list[str], list[str]]:
+    ec2 = emu.client("ec2")
+    vpcs = sorted(v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"])
+    subnets = sorted(s["SubnetId"] for s in ec2.describe_subnets()["Subnets"])
+    return vpcs, subnets
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    # A zombie still answers kill(0); it is gone for our purposes.
+    status = Path(f"/proc/{pid}/status")
+    return status.exists() and "State:\tZ" in status.read_text()
+
+
+def _wait_gone(pid: int, seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if _gone(pid):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_endpoint_is_localhost_on_loopback(patched_server: Emulator) -> None:
+    assert patched_server.endpoint == f"http://localhost:{patched_server.port}"
+    # Bound to loopback only: the port answers on 127.0.0.1...
+    with socket.create_connection(("127.0.0.1", patched_server.port), timeout=2):
+        pass
+    # ...and the listening socket's address is 127.0.0.1, not 0.0.0.0.
+    listening = Path("/proc/net/tcp").read_text()
+    port_hex = f"{patched_server.port:04X}"
+    assert f"0100007F:{port_hex} 00000000:0000 0A" in listening
+
+
+def test_same_ids_on_every_start_and_reset(patched_server: Emulator) -> None:
+    patched_server.reset()
+    first = _network_ids(patched_server)
+    with emulator.start(port=0) as other:
+        assert _network_ids(other) == first
+    patched_server.reset()
+    assert _network_ids(patched_server) == first
+    assert first[0] and len(first[1]) >= 3
+
+
+def test_ssm_latest_ami_parameters_resolve_to_existing_images(emu: Emulator) -> None:
+    ssm, ec2 = emu.client("ssm"), emu.client("ec2")
+    for name in AMI_PARAMETERS:
+        image_id = ssm.get_parameter(Name=name)["Parameter"]["Value"]
+        images = ec2.describe_images(ImageIds=[image_id])["Images"]
+        assert [i["ImageId"] for i in images] == [image_id]
+
+
+def test_account_is_the_example_environment(emu: Emulator) -> None:
+    identity = emu.client("sts").get_caller_identity()
+    assert identity["Account"] == emulator.ACCOUNT_ID == "123456789012"
+
+
+def test_taken_port_falls_back_to_a_free_one(patched_server: Emulator) -> None:
+    with emulator.start(port=patched_server.port) as other:
+        assert other.port != patched_server.port
+        assert other.client("ec2").describe_vpcs()["Vpcs"]
+
+
+def test_stop_leaves_no_process(patched_server: Emulator) -> None:
+    emu = emulator.start(port=0)
+    pid = emu.pid
+    emu.stop()
+    emu.stop()  # idempotent
+    assert _wait_gone(pid)
+
+
+def test_context_manager_stops_on_exception() -> None:
+    pid = 0
+    try:
+        with emulator.start(port=0) as emu:
+            pid = emu.pid
+            raise RuntimeError("boom")
+    except RuntimeError:
+        pass
+    assert pid and _wait_gone(pid)
+
+
+def _cli(*args: str) -> subprocess.Popen[str]:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    return subprocess.Popen(
+        [sys.executable, "-m", "emulator", "--port", "0", "--quiet", *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
+
+
+def _server_pid(cli: subprocess.Popen[str]) -> tuple[str, int]:
+    line = cli.stdout.readline().strip() if cli.stdout else ""
+    assert line.startswith("EMULATOR_ENDPOINT=http://localhost:"), line
+    port = line.rsplit(":", 1)[1]
+    # The server is the CLI's only child process.
+    children = Path(f"/proc/{cli.pid}/task/{cli.pid}/children").read_text().split()
+    assert len(children) == 1
+    return port, int(children[0])
+
+
+def test_cli_stops_server_on_sigint_and_sigterm() -> None:
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        cli = _cli()
+        _, server_pid = _server_pid(cli)
+        cli.send_signal(signum)
+        assert cli.wait(timeout=15) == 0
+        assert _wait_gone(server_pid)
+
+
+def test_server_exits_when_its_parent_is_killed() -> None:
+    cli = _cli()
+    _, server_pid = _server_pid(cli)
+    cli.kill()  # no chance to clean up: the server must notice on its own
+    cli.wait()
+    assert _wait_gone(server_pid)
