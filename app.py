@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""The CDK app: reads the environment and context, validates settings, wires the stack, runs cdk-nag.
+
+Only this file reads the account and region. With AWS credentials, the CDK CLI provides them
+(CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION); without any (a fresh clone, CI) the app targets the
+documented example environment, whose lookups are committed in cdk.context.json, so `cdk synth`
+works offline and deterministically.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any, Optional
+
+import aws_cdk as cdk
+import cdk_nag
+
+from cdk_constructs import SettingError
+from stacks.settings import Settings
+from stacks.web_server_stack import WebServerStack
+
+# The example environment: the local emulator's account and region (moto's defaults).
+EXAMPLE_ACCOUNT = "123456789012"
+EXAMPLE_REGION = "us-east-1"
+STACK_NAME = "WebServerStack"
+
+
+def build_app(*, context: Optional[dict[str, Any]] = None, account: str = EXAMPLE_ACCOUNT,
+              region: str = EXAMPLE_REGION, outdir: Optional[str] = None) -> tuple[cdk.App, WebServerStack]:
+    """The app with its one stack and cdk-nag registered. Raises SettingError for a bad setting."""
+    app = cdk.App(context=context, outdir=outdir)
+    keys = list((context or {}).keys()) or _cli_context_keys()
+    settings = Settings.from_context(app.node.try_get_context, keys)
+    stack = WebServerStack(app, STACK_NAME, settings=settings, env=cdk.Environment(account=account, region=region))
+    # cdk-nag v3: a validation plugin, so every synth (CLI, tests) runs the AwsSolutions pack.
+    cdk.Validations.of(app).add_plugins(cdk_nag.AwsSolutionsChecks(app))
+    return app, stack
+
+
+def _cli_context_keys() -> list[str]:
+    """The context keys the CLI passed (cdk.json, cdk.context.json, -c), to catch misspelt settings."""
+    import json
+
+    raw = os.environ.get("CDK_CONTEXT_JSON")
+    if raw is None and os.environ.get("CONTEXT_OVERFLOW_LOCATION_ENV"):
+        with open(os.environ["CONTEXT_OVERFLOW_LOCATION_ENV"]) as fh:
+            raw = fh.read()
+    return list(json.loads(raw or "{}").keys())
+
+
+def main() -> int:
+    account = os.environ.get("CDK_DEFAULT_ACCOUNT") or EXAMPLE_ACCOUNT
+    region = os.environ.get("CDK_DEFAULT_REGION") or EXAMPLE_REGION
+    try:
+        app, _ = build_app(account=account, region=region)
+        app.synth()
+    except SettingError as error:
+        # One line naming the setting, the value and what is allowed; no traceback.
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except Exception as error:  # jsii errors from aws-cdk-lib or cdk-nag: the message, not the stack trace
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        print(f"error: {first}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

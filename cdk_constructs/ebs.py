@@ -1,0 +1,241 @@
+"""EBS volume specifications and AWS's own limits for them.
+
+Limits are AWS's current ones (EC2 API reference, CreateVolume; CloudFormation's AWS::EC2::Volume
+schema as shipped in cfn-lint 1.58), which are wider than some older tooling enforces: gp3 went to
+64 TiB, 80,000 IOPS and 2,000 MiB/s in late 2025. The tests pin every boundary.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields
+from typing import Any, Literal, Optional
+
+from .errors import SettingError
+from .instance_types import InstanceTypeInfo
+
+VolumeType = Literal["gp2", "gp3", "io1", "io2", "standard"]
+OnDestroy = Literal["snapshot", "delete", "retain"]
+ON_DESTROY_CHOICES: tuple[str, ...] = ("snapshot", "delete", "retain")
+
+# The root device of every Amazon Linux 2 / 2023 AMI, and their root snapshot size in GiB.
+AMAZON_LINUX_ROOT_DEVICE = "/dev/xvda"
+AMAZON_LINUX_ROOT_GIB = 8
+
+
+@dataclass(frozen=True)
+class EbsLimits:
+    """What one EBS volume type accepts."""
+
+    size: tuple[int, int]
+    iops: Optional[tuple[int, int]] = None  # None: IOPS cannot be set for this type
+    iops_required: bool = False
+    iops_per_gib: Optional[int] = None
+    # gp3's baseline (3,000 IOPS) is allowed at any size, above the per-GiB ratio.
+    iops_free_baseline: int = 0
+    throughput: Optional[tuple[int, int]] = None  # MiB/s; None: not settable
+    throughput_per_iops: Optional[float] = None
+    throughput_free_baseline: int = 0
+    # Instances not built on Nitro cannot use more than this many IOPS per volume.
+    non_nitro_max_iops: Optional[int] = None
+
+
+EBS_LIMITS: dict[str, EbsLimits] = {
+    "gp2": EbsLimits(size=(1, 16_384)),
+    "gp3": EbsLimits(
+        size=(1, 65_536), iops=(3_000, 80_000), iops_per_gib=500, iops_free_baseline=3_000,
+        throughput=(125, 2_000), throughput_per_iops=0.25, throughput_free_baseline=125,
+    ),
+    "io1": EbsLimits(size=(4, 16_384), iops=(100, 64_000), iops_required=True, iops_per_gib=50,
+                     non_nitro_max_iops=32_000),
+    "io2": EbsLimits(size=(4, 65_536), iops=(100, 256_000), iops_required=True, iops_per_gib=1_000,
+                     non_nitro_max_iops=32_000),
+    "standard": EbsLimits(size=(1, 1_024)),
+}
+
+# Device names AWS documents for EBS data volumes on Linux (sdf-sdp recommended; sdb-sdz and
+# xvdb-xvdz accepted). xvdX and sdX name the same slot, so uniqueness is checked on the letter.
+_DEVICE = re.compile(r"^/dev/(sd|xvd)([b-z])$")
+DEFAULT_DATA_DEVICES: tuple[str, ...] = tuple(f"/dev/sd{c}" for c in "fghijklmnop")
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_bool(value: Any, setting: str) -> None:
+    if not isinstance(value, bool):
+        raise SettingError(setting, value, "must be true or false")
+
+
+def device_slot(device: str) -> str:
+    """The attachment slot a device name refers to (``/dev/xvdf`` and ``/dev/sdf`` are both ``f``)."""
+    match = _DEVICE.match(device)
+    return match.group(2) if match else device
+
+
+@dataclass(frozen=True, kw_only=True)
+class _EbsSpec:
+    size: Optional[int] = None
+    type: VolumeType = "gp3"
+    iops: Optional[int] = None
+    throughput: Optional[int] = None
+    encrypted: bool = True
+
+    @classmethod
+    def from_dict(cls, raw: Any, setting: str):
+        """Build from a JSON object, rejecting unknown keys by name."""
+        if not isinstance(raw, dict):
+            raise SettingError(setting, raw, "must be a JSON object such as {\"size\": 20, \"type\": \"gp3\"}")
+        allowed = [f.name for f in fields(cls)]
+        for key in raw:
+            if key not in allowed:
+                raise SettingError(f"{setting}.{key}", raw[key], f"unknown key; allowed keys: {', '.join(allowed)}")
+        return cls(**raw)
+
+    def validate(self, setting: str, instance: Optional[InstanceTypeInfo] = None) -> None:
+        """Raise :class:`SettingError` for anything AWS would reject; ``setting`` prefixes the key."""
+        if self.type not in EBS_LIMITS:
+            raise SettingError(f"{setting}.type", self.type, f"must be one of {', '.join(EBS_LIMITS)}")
+        limits = EBS_LIMITS[self.type]
+        _check_bool(self.encrypted, f"{setting}.encrypted")
+        if self.size is not None:
+            low, high = limits.size
+            if not _is_int(self.size):
+                raise SettingError(f"{setting}.size", self.size, "must be a whole number of GiB")
+            if not low <= self.size <= high:
+                raise SettingError(f"{setting}.size", self.size, f"{self.type} takes {low} to {high} GiB")
+        self._validate_iops(setting, limits, instance)
+        self._validate_throughput(setting, limits)
+
+    def _validate_iops(self, setting: str, limits: EbsLimits, instance: Optional[InstanceTypeInfo]) -> None:
+        name = f"{setting}.iops"
+        if limits.iops is None:
+            if self.iops is not None:
+                raise SettingError(name, self.iops, f"IOPS cannot be set for {self.type}; only gp3, io1 and io2 take it")
+            return
+        if self.iops is None:
+            if limits.iops_required:
+                raise SettingError(name, None, f"{self.type} requires iops ({limits.iops[0]} to {limits.iops[1]})")
+            return
+        if not _is_int(self.iops):
+            raise SettingError(name, self.iops, "must be a whole number of IOPS")
+        low, high = limits.iops
+        if not low <= self.iops <= high:
+            raise SettingError(name, self.iops, f"{self.type} takes {low} to {high} IOPS")
+        size = self.size if self.size is not None else AMAZON_LINUX_ROOT_GIB
+        ceiling = max(limits.iops_free_baseline, limits.iops_per_gib * size)
+        if self.iops > ceiling:
+            raise SettingError(
+                name, self.iops,
+                f"{self.type} allows at most {limits.iops_per_gib} IOPS per GiB, so {ceiling} for {size} GiB",
+            )
+        if instance is not None and not instance.nitro and limits.non_nitro_max_iops and self.iops > limits.non_nitro_max_iops:
+            raise SettingError(
+                name, self.iops,
+                f"{instance.name} is not built on Nitro and can use at most {limits.non_nitro_max_iops} IOPS per volume",
+            )
+
+    def _validate_throughput(self, setting: str, limits: EbsLimits) -> None:
+        name = f"{setting}.throughput"
+        if self.throughput is None:
+            return
+        if limits.throughput is None:
+            raise SettingError(name, self.throughput, f"throughput cannot be set for {self.type}; only gp3 takes it")
+        if not _is_int(self.throughput):
+            raise SettingError(name, self.throughput, "must be a whole number of MiB/s")
+        low, high = limits.throughput
+        if not low <= self.throughput <= high:
+            raise SettingError(name, self.throughput, f"{self.type} takes {low} to {high} MiB/s")
+        iops = self.iops if self.iops is not None else limits.iops_free_baseline
+        ceiling = max(limits.throughput_free_baseline, int(limits.throughput_per_iops * iops))
+        if self.throughput > ceiling:
+            raise SettingError(
+                name, self.throughput,
+                f"{self.type} allows at most {limits.throughput_per_iops} MiB/s per IOPS, so {ceiling} with {iops} IOPS",
+            )
+
+
+@dataclass(frozen=True, kw_only=True)
+class RootVolume(_EbsSpec):
+    """The instance's root EBS volume. It goes with the instance unless ``delete_on_termination`` is false.
+
+    Defaults are the walk-through's: gp2, the AMI's own size (8 GiB for Amazon Linux), encrypted.
+    """
+
+    type: VolumeType = "gp2"
+    delete_on_termination: bool = True
+
+    def validate(self, setting: str, instance: Optional[InstanceTypeInfo] = None, *,
+                 min_size: Optional[int] = None) -> None:
+        super().validate(setting, instance)
+        _check_bool(self.delete_on_termination, f"{setting}.delete_on_termination")
+        if self.throughput is not None:
+            # CloudFormation's AWS::EC2::Instance Ebs mapping has no Throughput (cfn-lint 1.58 schema).
+            raise SettingError(
+                f"{setting}.throughput", self.throughput,
+                "CloudFormation cannot set throughput on a root device; use a gp3 data volume in volumes",
+            )
+        if min_size is not None and self.size is not None and self.size < min_size:
+            raise SettingError(f"{setting}.size", self.size, f"must be at least the AMI's root size, {min_size} GiB")
+
+
+@dataclass(frozen=True, kw_only=True)
+class DataVolume(_EbsSpec):
+    """An extra EBS data volume, created on its own (``AWS::EC2::Volume``) and attached at ``device``.
+
+    Defaults: gp3 (cheaper per GiB than gp2, with a 3,000 IOPS baseline at any size), encrypted, the
+    next free device from /dev/sdf, and a snapshot on ``cdk destroy`` so no data is lost.
+    """
+
+    size: int  # GiB; required: an empty volume needs a size
+    device: Optional[str] = None
+    on_destroy: OnDestroy = "snapshot"
+    # Required with encrypted=false: the reason recorded with cdk-nag's EC26 acknowledgment.
+    unencrypted_reason: Optional[str] = None
+
+    def validate(self, setting: str, instance: Optional[InstanceTypeInfo] = None) -> None:
+        if self.size is None:
+            raise SettingError(f"{setting}.size", None, "is required for a data volume (GiB)")
+        super().validate(setting, instance)
+        if self.device is not None and not (isinstance(self.device, str) and _DEVICE.match(self.device)):
+            raise SettingError(
+                f"{setting}.device", self.device,
+                "must be a data device name /dev/sd[b-z] or /dev/xvd[b-z] (AWS recommends /dev/sdf to /dev/sdp); "
+                f"{AMAZON_LINUX_ROOT_DEVICE} is the root device",
+            )
+        if self.on_destroy not in ON_DESTROY_CHOICES:
+            raise SettingError(f"{setting}.on_destroy", self.on_destroy, f"must be one of {', '.join(ON_DESTROY_CHOICES)}")
+        if self.unencrypted_reason is not None and (self.encrypted or not str(self.unencrypted_reason).strip()):
+            raise SettingError(
+                f"{setting}.unencrypted_reason", self.unencrypted_reason,
+                "only goes with encrypted=false, and must say why this data may be stored unencrypted",
+            )
+
+
+def assign_devices(volumes: tuple[DataVolume, ...], *, setting: str = "volumes",
+                   reserved: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """Device name per volume: the given one, or the next free slot from /dev/sdf. Rejects duplicates.
+
+    ``reserved`` are slots taken by something else (instance-store volumes).
+    """
+    taken: dict[str, str] = {device_slot(d): "instance store" for d in reserved}
+    for index, volume in enumerate(volumes):
+        if volume.device is None:
+            continue
+        slot = device_slot(volume.device)
+        if slot in taken:
+            raise SettingError(f"{setting}[{index}].device", volume.device,
+                               f"device already used by {taken[slot]}; each volume needs its own device")
+        taken[slot] = f"{setting}[{index}]"
+    free = iter(d for d in DEFAULT_DATA_DEVICES if device_slot(d) not in taken)
+    devices = []
+    for index, volume in enumerate(volumes):
+        if volume.device is not None:
+            devices.append(volume.device)
+            continue
+        device = next(free, None)
+        if device is None:
+            raise SettingError(f"{setting}[{index}].device", None, "no free device left in /dev/sdf to /dev/sdp; name one")
+        devices.append(device)
+    return tuple(devices)

@@ -1,0 +1,78 @@
+"""What this project knows about EC2 instance types, for synth-time validation.
+
+Names come from botocore's EC2 service model (every type the EC2 API accepts); hardware facts come
+from ``data/instance_types.json`` (see ``tools/refresh_instance_types.py``). Both are loaded lazily
+and once, so importing this module costs nothing on the synth path.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from .errors import SettingError
+
+_DATA = Path(__file__).resolve().parent / "data" / "instance_types.json"
+
+
+@dataclass(frozen=True)
+class InstanceTypeInfo:
+    """Hardware facts of one instance type (from EC2 DescribeInstanceTypes)."""
+
+    name: str
+    architectures: tuple[str, ...]
+    nitro: bool
+    placement_strategies: tuple[str, ...]
+    instance_store_count: int
+    instance_store_gb: int
+
+    @property
+    def arm64(self) -> bool:
+        return self.architectures == ("arm64",)
+
+
+@cache
+def known_instance_types() -> frozenset[str]:
+    """Every instance type name in botocore's EC2 model (the API's own enum)."""
+    import botocore.session  # deferred: only paid when an instance type is validated
+
+    model = botocore.session.get_session().get_service_model("ec2")
+    return frozenset(model.shape_for("InstanceType").enum)
+
+
+@cache
+def _hardware() -> dict[str, dict]:
+    return json.loads(_DATA.read_text())["types"]
+
+
+def instance_type_info(name: str, *, setting: str = "instance_type") -> InstanceTypeInfo:
+    """Validate ``name`` and return its facts; raise :class:`SettingError` naming ``setting``."""
+    if not isinstance(name, str) or name not in known_instance_types():
+        hint = difflib.get_close_matches(str(name), known_instance_types(), n=3)
+        suggestion = f" (did you mean {', '.join(hint)}?)" if hint else ""
+        raise SettingError(setting, name, f"must be an EC2 instance type that exists, e.g. t2.micro{suggestion}")
+    facts = _hardware().get(name)
+    if facts is None:
+        # Newer than our hardware extract: accept it, and assume the conservative answer to each
+        # question (no instance store, not Nitro, x86_64) rather than refusing a real type.
+        facts = {"arch": ["x86_64"], "nitro": False, "placement": ["partition", "spread"], "instance_store": [0, 0]}
+    return InstanceTypeInfo(
+        name=name,
+        architectures=tuple(facts["arch"]),
+        nitro=facts["nitro"],
+        placement_strategies=tuple(facts["placement"]),
+        instance_store_count=facts["instance_store"][0],
+        instance_store_gb=facts["instance_store"][1],
+    )
+
+
+def types_with_instance_store(family_of: str) -> list[str]:
+    """A few instance types near ``family_of`` that do have instance store, for error messages."""
+    with_store = sorted(n for n, f in _hardware().items() if f["instance_store"][0] > 0)
+    family = family_of.split(".")[0]
+    # Prefer the same family with a "d" (m5 -> m5d); else small general-purpose types.
+    same = [n for n in with_store if n.split(".")[0] in (family + "d", family + "ad", family + "nd")]
+    return (same or [n for n in with_store if n.split(".")[0] in ("m5d", "c5d", "r5d", "m6id")])[:4]

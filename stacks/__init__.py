@@ -1,0 +1,1 @@
+"""Stacks compose constructs from ``cdk_constructs`` and turn settings into their arguments."""

@@ -1,0 +1,99 @@
+"""The deployable stack: settings in, one ``WebServer`` plus outputs and tags out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aws_cdk as cdk
+from aws_cdk import aws_ec2 as ec2
+from constructs import Construct
+
+from cdk_constructs import WebServer
+from cdk_constructs.ebs import AMAZON_LINUX_ROOT_GIB
+from cdk_constructs.web_server import DEFAULT_EIP_QUOTA
+
+from .settings import AMAZON_LINUX_2, AMAZON_LINUX_2023, APP_TAG, Settings
+
+AL2_END_OF_SUPPORT = "2026-06-30"
+
+
+class WebServerStack(cdk.Stack):
+    """One web server deployment. ``settings`` are already validated; nothing here reads context."""
+
+    def __init__(self, scope: Construct, id: str, *, settings: Settings, **kwargs: Any) -> None:
+        # Termination protection on the stack too: `cdk destroy` then fails at once, before anything
+        # is deleted, instead of deleting volumes and addresses and failing on the instance.
+        super().__init__(scope, id, termination_protection=settings.server.termination_protection,
+                         description="EC2 web server (Apache) from the launch-a-web-server walk-through", **kwargs)
+        self.settings = settings
+        options = settings.server
+
+        vpc = ec2.Vpc.from_lookup(self, "Vpc", vpc_id=settings.vpc_id) if settings.vpc_id else None
+        key_pair = (ec2.KeyPair.from_key_pair_name(self, "ExistingKeyPair", settings.key_pair_name)
+                    if settings.key_pair_name else None)
+        #: The web server construct.
+        self.web_server = WebServer(
+            self, "WebServer",
+            machine_image=self._machine_image(),
+            vpc=vpc,
+            key_pair=key_pair,
+            options=options,
+            ami_root_size=AMAZON_LINUX_ROOT_GIB if settings.is_amazon_linux else None,
+        )
+
+        cdk.Tags.of(self).add(*APP_TAG)
+        for key, value in settings.tags:
+            cdk.Tags.of(self).add(key, value)
+        self._warn()
+        self._outputs()
+
+    def _machine_image(self) -> ec2.IMachineImage:
+        """The AMI. Named images are looked up once and pinned in cdk.context.json (cached_in_context),
+        so a newer AMI appears in a reviewed diff of that file instead of silently replacing the instance."""
+        settings = self.settings
+        cpu = ec2.AmazonLinuxCpuType.ARM_64 if settings.server.type_info.arm64 else ec2.AmazonLinuxCpuType.X86_64
+        if settings.machine_image == AMAZON_LINUX_2:
+            return ec2.MachineImage.latest_amazon_linux2(cached_in_context=True, cpu_type=cpu)
+        if settings.machine_image == AMAZON_LINUX_2023:
+            return ec2.MachineImage.latest_amazon_linux2023(cached_in_context=True, cpu_type=cpu)
+        return ec2.MachineImage.generic_linux({self.region: settings.machine_image})
+
+    def _warn(self) -> None:
+        settings, options = self.settings, self.settings.server
+        warn = cdk.Annotations.of(self).add_warning_v2
+        if settings.machine_image == AMAZON_LINUX_2:
+            warn("web-server:al2-end-of-support",
+                 f"Amazon Linux 2 standard support ended on {AL2_END_OF_SUPPORT}; "
+                 f"set -c machine_image={AMAZON_LINUX_2023} to switch to Amazon Linux 2023.")
+        if options.ssh_cidr is None:
+            warn("web-server:no-ssh",
+                 "No SSH rule: port 22 is closed (Session Manager still works). To allow SSH from your address, "
+                 "add -c ssh_cidr=$(curl -s https://checkip.amazonaws.com)/32")
+        if options.elastic_ip and options.instance_count > DEFAULT_EIP_QUOTA:
+            warn("web-server:eip-quota",
+                 f"{options.instance_count} Elastic IPs exceed AWS's default quota of {DEFAULT_EIP_QUOTA} per region; "
+                 "request an increase first or set -c elastic_ip=false.")
+
+    def _outputs(self) -> None:
+        web = self.web_server
+        region = self.region
+        if web.created_key_pair:
+            parameter = web.key_pair.private_key.parameter_name
+            key_file = "web-server-key.pem"
+            cdk.CfnOutput(
+                self, "SavePrivateKeyCommand",
+                description="Save the new key pair's private key (kept in SSM Parameter Store) and make it private",
+                value=(f"aws ssm get-parameter --region {region} --name {parameter} --with-decryption "
+                       f"--query Parameter.Value --output text > {key_file} && chmod 400 {key_file}"),
+            )
+        else:
+            key_file = f"{self.settings.key_pair_name}.pem"
+        for i, server in enumerate(web.servers, start=1):
+            cdk.CfnOutput(self, f"Server{i}WebUrl", value=f"http://{server.public_ip}/",
+                          description=f"Server {i}: the Apache page")
+            cdk.CfnOutput(self, f"Server{i}PublicIp", value=server.public_ip,
+                          description=f"Server {i}: public IPv4 address" + (" (Elastic IP)" if server.elastic_ip else ""))
+            cdk.CfnOutput(self, f"Server{i}InstanceId", value=server.instance.instance_id,
+                          description=f"Server {i}: EC2 instance id")
+            cdk.CfnOutput(self, f"Server{i}SshCommand", value=f"ssh -i {key_file} ec2-user@{server.public_ip}",
+                          description=f"Server {i}: SSH as ec2-user (needs ssh_cidr to include your address)")

@@ -1,0 +1,117 @@
+"""AWS::EC2::Instance properties that plain moto drops."""
+
+from __future__ import annotations
+
+import cfn_scenario as cfn
+from emulator import Emulator
+
+ROOT_DEVICE = "/dev/xvda"
+
+
+def _deploy_instance(emu: Emulator, **extra: object) -> dict:
+    subnet = cfn.default_subnet(emu)["SubnetId"]
+    body = cfn.template(
+        {"WebSg": cfn.web_sg(cfn.default_vpc_id(emu)), "Web": cfn.web_instance(subnet, **extra)}
+    )
+    assert cfn.deploy(emu, body) == "CREATE_COMPLETE"
+    return cfn.instance(emu, cfn.physical_id(emu, "Web"))
+
+
+def test_instance_security_group_ids(target: Emulator) -> None:
+    found = _deploy_instance(target)
+    assert [g["GroupId"] for g in found["SecurityGroups"]] == [
+        cfn.physical_id(target, "WebSg")
+    ]
+
+
+def test_instance_metadata_options_http_tokens(target: Emulator) -> None:
+    found = _deploy_instance(
+        target, MetadataOptions={"HttpTokens": "required", "HttpEndpoint": "enabled"}
+    )
+    assert found["MetadataOptions"]["HttpTokens"] == "required"
+
+
+def test_instance_block_device_mappings(target: Emulator) -> None:
+    found = _deploy_instance(
+        target,
+        BlockDeviceMappings=[
+            {
+                "DeviceName": ROOT_DEVICE,
+                "Ebs": {
+                    "VolumeSize": 16,
+                    "VolumeType": "gp3",
+                    "Iops": 3500,
+                    "Encrypted": True,
+                    "DeleteOnTermination": True,
+                },
+            },
+            {
+                "DeviceName": "/dev/sdg",
+                "Ebs": {"VolumeSize": 8, "VolumeType": "io1", "Iops": 400, "Encrypted": True},
+            },
+        ],
+    )
+    ec2 = target.client("ec2")
+    by_device = {m["DeviceName"]: m["Ebs"] for m in found["BlockDeviceMappings"]}
+    root = ec2.describe_volumes(VolumeIds=[by_device[ROOT_DEVICE]["VolumeId"]])["Volumes"][0]
+    assert (root["Size"], root["VolumeType"], root["Iops"], root["Encrypted"]) == (
+        16,
+        "gp3",
+        3500,
+        True,
+    )
+    data = ec2.describe_volumes(VolumeIds=[by_device["/dev/sdg"]["VolumeId"]])["Volumes"][0]
+    assert (data["VolumeType"], data["Iops"]) == ("io1", 400)
+    # CloudFormation's default for DeleteOnTermination is true.
+    assert by_device["/dev/sdg"]["DeleteOnTermination"] is True
+
+
+def test_instance_attributes(target: Emulator) -> None:
+    found = _deploy_instance(
+        target,
+        Monitoring=True,
+        DisableApiTermination=False,
+        InstanceInitiatedShutdownBehavior="terminate",
+        PrivateIpAddress="172.31.32.10",
+    )
+    ec2 = target.client("ec2")
+    instance_id = found["InstanceId"]
+    assert found["Monitoring"]["State"] == "enabled"
+    assert found["PrivateIpAddress"] == "172.31.32.10"
+    behavior = ec2.describe_instance_attribute(
+        InstanceId=instance_id, Attribute="instanceInitiatedShutdownBehavior"
+    )["InstanceInitiatedShutdownBehavior"]["Value"]
+    assert behavior == "terminate"
+
+
+def test_propagate_tags_to_volume_on_creation(target: Emulator) -> None:
+    found = _deploy_instance(
+        target,
+        PropagateTagsToVolumeOnCreation=True,
+        BlockDeviceMappings=[
+            {"DeviceName": ROOT_DEVICE, "Ebs": {"VolumeSize": 8, "Encrypted": True}}
+        ],
+    )
+    volume_id = found["BlockDeviceMappings"][0]["Ebs"]["VolumeId"]
+    volume = target.client("ec2").describe_volumes(VolumeIds=[volume_id])["Volumes"][0]
+    assert {"Key": "app", "Value": "ec2-web-server"} in volume.get("Tags", [])
+
+
+def test_placement_group(target: Emulator) -> None:
+    subnet = cfn.default_subnet(target)["SubnetId"]
+    body = cfn.template(
+        {
+            "WebSg": cfn.web_sg(cfn.default_vpc_id(target)),
+            "Spread": {"Type": "AWS::EC2::PlacementGroup", "Properties": {"Strategy": "spread"}},
+            "Web": cfn.web_instance(subnet, PlacementGroupName={"Ref": "Spread"}),
+        }
+    )
+    assert cfn.deploy(target, body) == "CREATE_COMPLETE"
+    ec2 = target.client("ec2")
+    group_name = cfn.physical_id(target, "Spread")
+    (group,) = ec2.describe_placement_groups(GroupNames=[group_name])["PlacementGroups"]
+    assert group["Strategy"] == "spread"
+    found = cfn.instance(target, cfn.physical_id(target, "Web"))
+    assert found["Placement"]["GroupName"] == group_name
+    assert cfn.delete(target) == "DELETE_COMPLETE"
+    assert ec2.describe_placement_groups()["PlacementGroups"] == []
