@@ -1,0 +1,46 @@
+# Every target sets up what it needs (a .venv from the requirements files, the pinned CDK CLI
+# from package-lock.json) and can be run again at any time.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+CDK := npx --no-install cdk
+
+# Quiet, offline-friendly CDK CLI: no telemetry, no Node end-of-life banners.
+export CDK_DISABLE_CLI_TELEMETRY := true
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export NODE_NO_WARNINGS := 1
+
+.PHONY: help setup synth test lint snapshot-update context demo audit diff cost bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(VENV)/.installed node_modules/.installed ## Create .venv and install the pinned CDK CLI
+
+synth: setup ## Synthesize the default stack offline into cdk.out (add ARGS="-c key=value")
+	$(CDK) synth --quiet $(ARGS)
+
+lint: setup ## ruff on the Python code
+	$(PY) -m ruff check .
+
+test: setup lint ## Everything: unit, snapshot, nag, cfn-lint, emulator and end-to-end tests
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+snapshot-update: setup ## Re-record the template snapshots after an intended change
+	$(PY) -m pytest tests/unit/test_snapshots.py --snapshot-update
+
+context: setup ## Re-record cdk.context.json's lookups for the example environment from the emulator
+	$(PY) -m tools.record_context
+
+clean: ## Remove build output (keeps .venv and node_modules)
+	rm -rf cdk.out cdk.out.* .pytest_cache

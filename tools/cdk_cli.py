@@ -1,0 +1,52 @@
+"""Running the pinned CDK CLI (``npx cdk``) from the project's tools and tests.
+
+One place for the environment the CLI needs: no telemetry, no Node end-of-life banner, and, when
+talking to the emulator, its endpoint, fake credentials and a CDK_HOME of our own (the CLI caches
+access key -> account there, so runs against the emulator and a real account cannot mix).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+from typing import Mapping, Optional, Sequence
+
+ROOT = Path(__file__).resolve().parent.parent
+CDK_HOME = ROOT / ".cdk-home"
+
+QUIET_ENV = {
+    "CDK_DISABLE_CLI_TELEMETRY": "true",
+    "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
+    "NODE_NO_WARNINGS": "1",
+}
+
+
+def cli_env(extra: Optional[Mapping[str, str]] = None, *, emulator_env: Optional[Mapping[str, str]] = None) -> dict:
+    """The CLI's environment. With ``emulator_env``, real credentials and profiles are dropped."""
+    env = {**os.environ, **QUIET_ENV}
+    if emulator_env is not None:
+        for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_DEFAULT_PROFILE"):
+            env.pop(name, None)
+        env.update(emulator_env)
+        env["CDK_HOME"] = str(CDK_HOME)
+        CDK_HOME.mkdir(exist_ok=True)
+    env.update(extra or {})
+    return env
+
+
+def context_args(context: Mapping[str, str]) -> list[str]:
+    """``-c key=value`` for each setting."""
+    args: list[str] = []
+    for key, value in context.items():
+        args += ["-c", f"{key}={value}"]
+    return args
+
+
+def cdk(args: Sequence[str], *, env: Mapping[str, str], check: bool = True, capture: bool = False,
+        timeout: float = 600, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """Run ``npx cdk <args>`` in the project."""
+    return subprocess.run(
+        ["npx", "--no-install", "cdk", *args], cwd=cwd, env=dict(env), check=check, timeout=timeout,
+        capture_output=capture, text=True,
+    )
