@@ -10,7 +10,11 @@ from __future__ import annotations
 import importlib
 
 #: Gap modules in the order they are applied (later ones may build on earlier).
-GAP_MODULES: tuple[str, ...] = ()
+GAP_MODULES: tuple[str, ...] = (
+    "stack_operations",
+    "ec2_volume",
+    "ec2_volume_attachment",
+)
 
 _applied: set[str] = set()
 

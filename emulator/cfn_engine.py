@@ -1,0 +1,442 @@
+"""How CloudFormation walks a stack operation, on top of moto's own models.
+
+moto creates resources lazily as references are met, updates by template text
+only (a replaced security group never reaches the instance that refers to it),
+deletes in arbitrary order and never rolls back. This module is the part of
+CloudFormation's behaviour our gap fills need:
+
+* resources are processed in dependency order (Ref, Fn::GetAtt, Fn::Sub,
+  DependsOn);
+* on update a resource is touched when its *resolved* properties change, so a
+  replaced dependency reaches every resource that refers to it;
+* an update is in place or a replacement; a replaced resource's old copy and
+  removed resources are deleted only in the clean-up phase, after the new
+  ones exist, honouring DeletionPolicy / UpdateReplacePolicy;
+* resources created through a change set get the stack's tags, as in
+  CreateStack;
+* a failure rolls back and ends in ROLLBACK_COMPLETE /
+  UPDATE_ROLLBACK_COMPLETE (or DELETE_FAILED), with a resource event saying
+  why; the API call itself still succeeds, as AWS's is asynchronous.
+
+Resource classes take part through optional hooks (see :class:`Hooks`):
+``emulator_update`` for in-place updates, ``emulator_snapshot`` for
+``DeletionPolicy: Snapshot``.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from moto.cloudformation import parsing
+from moto.cloudformation.models import Event, Stack
+from moto.ec2.models import ec2_backends
+from moto.ec2.models.core import TaggedEC2Resource
+
+logger = logging.getLogger("emulator")
+
+_SUB_REFERENCE = re.compile(r"\$\{(?!!)([^}]+)\}")
+
+
+class Hooks(Protocol):
+    """Optional hooks a resource class may define for the engine."""
+
+    @classmethod
+    def emulator_update(
+        cls, resource: Any, old: dict[str, Any], new: dict[str, Any], account_id: str, region: str
+    ) -> Any:
+        """Apply new resolved properties; return the same object if updated in
+        place, a new one if replaced (the engine deletes the old one later)."""
+
+    def emulator_snapshot(self) -> None:
+        """Take the snapshot ``DeletionPolicy: Snapshot`` asks for."""
+
+
+class OperationFailed(Exception):
+    """A resource failed; carries its logical ID for the stack event."""
+
+    def __init__(self, logical_id: str, resource_type: str, reason: str):
+        super().__init__(f"{logical_id}: {reason}")
+        self.logical_id = logical_id
+        self.resource_type = resource_type
+        self.reason = reason
+
+
+# --- dependency order -------------------------------------------------------
+
+
+def references(node: Any) -> set[str]:
+    """Names a template fragment refers to (resources and parameters alike)."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "Ref" and isinstance(value, str):
+                found.add(value)
+            elif key == "Fn::GetAtt":
+                target = value[0] if isinstance(value, list) else str(value).split(".")[0]
+                found.add(target)
+            elif key == "Fn::Sub":
+                text = value[0] if isinstance(value, list) else value
+                if isinstance(text, str):
+                    found.update(m.split(".")[0] for m in _SUB_REFERENCE.findall(text))
+                if isinstance(value, list) and len(value) > 1:
+                    found.update(references(value[1]))
+            else:
+                found.update(references(value))
+    elif isinstance(node, list):
+        for item in node:
+            found.update(references(item))
+    return found
+
+
+def dependencies(resources: dict[str, Any]) -> dict[str, set[str]]:
+    """Each resource's direct dependencies among ``resources``."""
+    result: dict[str, set[str]] = {}
+    for name, body in resources.items():
+        depends_on = body.get("DependsOn", [])
+        if isinstance(depends_on, str):
+            depends_on = [depends_on]
+        found = references({k: v for k, v in body.items() if k != "DependsOn"})
+        result[name] = {d for d in found | set(depends_on) if d in resources and d != name}
+    return result
+
+
+def creation_order(resources: dict[str, Any]) -> list[str]:
+    """Resources with dependencies first; template order breaks ties."""
+    pending = dependencies(resources)
+    order: list[str] = []
+    while pending:
+        ready = [n for n, deps in pending.items() if not deps - set(order)]
+        if not ready:  # a cycle: CloudFormation rejects it, keep going anyway
+            ready = [next(iter(pending))]
+        for name in ready:
+            order.append(name)
+            del pending[name]
+    return order
+
+
+# --- resource helpers -------------------------------------------------------
+
+
+def _is_resource(value: Any) -> bool:
+    return value is not None and not isinstance(value, (str, int, float, bool, list, dict))
+
+
+def live_resources(resource_map: parsing.ResourceMap) -> dict[str, Any]:
+    """Resources that exist now, by logical ID (never creates any)."""
+    templated = resource_map._resource_json_map
+    return {
+        name: value
+        for name, value in resource_map._parsed_resources.items()
+        if name in templated and _is_resource(value)
+    }
+
+
+def resolve(resource_map: parsing.ResourceMap, body: dict[str, Any]) -> dict[str, Any]:
+    """A resource's properties with every intrinsic function resolved."""
+    return parsing.clean_json(copy.deepcopy(body.get("Properties", {})), resource_map) or {}
+
+
+def _resource_type(body: dict[str, Any]) -> str:
+    return str(body.get("Type", ""))
+
+
+def _physical_id(resource: Any) -> str:
+    return str(getattr(resource, "physical_resource_id", "") or "")
+
+
+def add_event(
+    stack: Stack,
+    logical_id: str,
+    resource_type: str,
+    status: str,
+    physical_id: str = "",
+    reason: str | None = None,
+) -> None:
+    stack.events.append(
+        Event(
+            stack_id=stack.stack_id,
+            stack_name=stack.name,
+            logical_resource_id=logical_id,
+            physical_resource_id=physical_id,
+            resource_type=resource_type,
+            resource_status=status,
+            resource_status_reason=reason,
+            resource_properties=None,
+        )
+    )
+
+
+def tag_new_resource(stack: Stack, logical_id: str, resource: Any) -> None:
+    """Stack tags plus aws:cloudformation:* tags, as CloudFormation adds them."""
+    if not isinstance(resource, TaggedEC2Resource):
+        return
+    tags = dict(stack.tags or {})
+    tags.update(
+        {
+            "aws:cloudformation:stack-name": stack.name,
+            "aws:cloudformation:stack-id": stack.stack_id,
+            "aws:cloudformation:logical-id": logical_id,
+        }
+    )
+    backend = ec2_backends[stack.account_id][stack.region_name]
+    backend.create_tags([resource.physical_resource_id], tags)
+
+
+def delete_resource(
+    resource_map: parsing.ResourceMap, resource: Any, body: dict[str, Any], policy_key: str
+) -> str:
+    """Delete one resource as its policy says; return what was done."""
+    policy = body.get(policy_key, "Delete")
+    if policy == "Retain":
+        release = getattr(resource, "emulator_retain", None)
+        if release is not None:
+            release()
+        return "retained"
+    if policy == "Snapshot":
+        snapshot = getattr(resource, "emulator_snapshot", None)
+        if snapshot is not None:
+            snapshot()
+    resource_map._delete_resource(resource, body)
+    return "deleted"
+
+
+# --- operations -------------------------------------------------------------
+
+
+@dataclass
+class _Journal:
+    """What an operation did, so that it can be undone on failure."""
+
+    created: list[str] = field(default_factory=list)
+    in_place: list[tuple[str, dict[str, Any], dict[str, Any]]] = field(default_factory=list)
+    replaced: list[tuple[str, Any, dict[str, Any]]] = field(default_factory=list)
+
+
+def _update_one(
+    stack: Stack,
+    name: str,
+    old_resource: Any,
+    old_body: dict[str, Any],
+    new_body: dict[str, Any],
+    old_props: dict[str, Any],
+    new_props: dict[str, Any],
+) -> Any:
+    resource_map = stack.resource_map
+    cls = parsing.resource_class_from_type(_resource_type(new_body))
+    hook = getattr(cls, "emulator_update", None)
+    if hook is not None and _resource_type(old_body) == _resource_type(new_body):
+        return hook(old_resource, old_props, new_props, stack.account_id, stack.region_name)
+    if cls is not None and not hasattr(cls.update_from_cloudformation_json, "__isabstractmethod__"):
+        # moto's own update (it deletes the old copy itself).
+        updated = parsing.parse_and_update_resource(
+            name, new_body, resource_map, stack.account_id, stack.region_name
+        )
+        if updated is not None:
+            updated._emulator_replaced_by_moto = True
+        return updated
+    # No update support at all: replace (old copy deleted at clean-up).
+    resource_map._parsed_resources.pop(name, None)
+    created = resource_map[name]
+    tag_new_resource(stack, name, created)
+    return created
+
+
+def _apply(stack: Stack, new_template: dict[str, Any], journal: _Journal) -> list[tuple[str, Any, dict]]:
+    """Create and update in dependency order; return what clean-up must delete."""
+    resource_map = stack.resource_map
+    old_bodies = dict(resource_map._resource_json_map)
+    live = live_resources(resource_map)
+    old_props = {name: resolve(resource_map, old_bodies[name]) for name in live}
+
+    resource_map._template = new_template
+    resource_map._resource_json_map = new_template.get("Resources", {})
+    resource_map.load_mapping()
+    resource_map.load_parameters()
+    resource_map.load_conditions()
+
+    new_bodies = resource_map._resource_json_map
+    kept: set[str] = set()
+    for name in creation_order(new_bodies):
+        body = new_bodies[name]
+        condition = body.get("Condition")
+        if condition and not resource_map.lazy_condition_map[condition]:
+            continue
+        resource_type = _resource_type(body)
+        try:
+            if name not in live:
+                add_event(stack, name, resource_type, "CREATE_IN_PROGRESS")
+                created = resource_map[name]
+                if created is None:  # type moto does not model: skipped, as moto does
+                    continue
+                journal.created.append(name)
+                tag_new_resource(stack, name, created)
+                add_event(stack, name, resource_type, "CREATE_COMPLETE", _physical_id(created))
+                continue
+            kept.add(name)
+            new_props = resolve(resource_map, body)
+            same_type = resource_type == _resource_type(old_bodies[name])
+            if same_type and new_props == old_props[name]:
+                continue
+            old_resource = live[name]
+            add_event(stack, name, resource_type, "UPDATE_IN_PROGRESS", _physical_id(old_resource))
+            updated = _update_one(
+                stack, name, old_resource, old_bodies[name], body, old_props[name], new_props
+            )
+            if updated is None:
+                continue
+            updated.logical_resource_id = name
+            updated.cf_resource_type = resource_type
+            resource_map._parsed_resources[name] = updated
+            if updated is old_resource:
+                journal.in_place.append((name, old_props[name], new_props))
+            elif not getattr(updated, "_emulator_replaced_by_moto", False):
+                journal.replaced.append((name, old_resource, old_bodies[name]))
+            add_event(stack, name, resource_type, "UPDATE_COMPLETE", _physical_id(updated))
+        except OperationFailed:
+            raise
+        except Exception as error:  # any moto error fails this resource
+            raise OperationFailed(name, resource_type, _reason(error)) from error
+
+    removed = [(n, live[n], old_bodies[n]) for n in reversed(creation_order(old_bodies)) if n in live and n not in kept]
+    return removed
+
+
+def _reason(error: BaseException) -> str:
+    message = getattr(error, "message", None) or str(error)
+    code = getattr(error, "error_type", None) or type(error).__name__
+    return f"{message} (Error Code: {code})"
+
+
+def _clean_up(stack: Stack, removed: list[tuple[str, Any, dict]], journal: _Journal) -> None:
+    """Delete replaced old copies and removed resources (never fails the stack)."""
+    resource_map = stack.resource_map
+    for name, old_resource, body in reversed(journal.replaced):
+        _delete_quietly(stack, resource_map, name, old_resource, body, "UpdateReplacePolicy")
+    for name, resource, body in removed:
+        _delete_quietly(stack, resource_map, name, resource, body, "DeletionPolicy")
+        resource_map._parsed_resources.pop(name, None)
+
+
+def _delete_quietly(
+    stack: Stack, resource_map: parsing.ResourceMap, name: str, resource: Any, body: dict, policy_key: str
+) -> None:
+    resource_type = _resource_type(body)
+    add_event(stack, name, resource_type, "DELETE_IN_PROGRESS", _physical_id(resource))
+    try:
+        done = delete_resource(resource_map, resource, body, policy_key)
+    except Exception as error:
+        # AWS also carries on when clean-up fails; it only reports it.
+        add_event(stack, name, resource_type, "DELETE_FAILED", _physical_id(resource), _reason(error))
+        return
+    status = "DELETE_SKIPPED" if done == "retained" else "DELETE_COMPLETE"
+    add_event(stack, name, resource_type, status, _physical_id(resource))
+
+
+def _undo(stack: Stack, journal: _Journal, old_template: dict[str, Any], old_inputs: dict[str, Any]) -> None:
+    """Put the stack back as it was before a failed operation (best effort)."""
+    resource_map = stack.resource_map
+    new_bodies = resource_map._resource_json_map
+    for name in reversed(journal.created):
+        resource = resource_map._parsed_resources.pop(name, None)
+        if _is_resource(resource):
+            _delete_quietly(stack, resource_map, name, resource, {**new_bodies[name], "DeletionPolicy": "Delete"}, "DeletionPolicy")
+    for name, old_resource, old_body in journal.replaced:
+        new_resource = resource_map._parsed_resources.get(name)
+        if _is_resource(new_resource) and new_resource is not old_resource:
+            _delete_quietly(stack, resource_map, name, new_resource, {**old_body, "DeletionPolicy": "Delete"}, "DeletionPolicy")
+        resource_map._parsed_resources[name] = old_resource
+    for name, old_props, new_props in reversed(journal.in_place):
+        resource = resource_map._parsed_resources.get(name)
+        hook = getattr(type(resource), "emulator_update", None)
+        if hook is not None:
+            try:
+                hook(resource, new_props, old_props, stack.account_id, stack.region_name)
+            except Exception:  # noqa: S110 - rollback is best effort, as in AWS
+                logger.exception("rollback of %s failed", name)
+    resource_map._template = old_template
+    resource_map._resource_json_map = old_template.get("Resources", {})
+    resource_map.input_parameters = old_inputs
+    resource_map.load_mapping()
+    resource_map.load_parameters()
+    resource_map.load_conditions()
+
+
+def run(stack: Stack, new_template: dict[str, Any], parameters: dict[str, Any] | None, operation: str) -> bool:
+    """Create (operation "CREATE") or update ("UPDATE") the stack to ``new_template``.
+
+    Never raises for a resource failure: the stack ends in a failed/rolled-back
+    status with events saying why, and False is returned.
+    """
+    resource_map = stack.resource_map
+    old_template = resource_map._template
+    old_inputs = dict(resource_map.input_parameters or {})
+    if parameters is not None:
+        resource_map.input_parameters = parameters
+    journal = _Journal()
+    stack.status = f"{operation}_IN_PROGRESS"
+    try:
+        removed = _apply(stack, new_template, journal)
+    except OperationFailed as failure:
+        add_event(stack, failure.logical_id, failure.resource_type, f"{operation}_FAILED", reason=failure.reason)
+        rollback = "ROLLBACK" if operation == "CREATE" else "UPDATE_ROLLBACK"
+        if operation == "CREATE" and stack.disable_rollback:
+            stack.status = "CREATE_FAILED"
+            stack._add_stack_event("CREATE_FAILED", resource_status_reason=failure.reason)
+            return False
+        stack.status = f"{rollback}_IN_PROGRESS"
+        stack._add_stack_event(
+            f"{rollback}_IN_PROGRESS",
+            resource_status_reason=f"The following resource(s) failed to {operation.lower()}: [{failure.logical_id}].",
+        )
+        _undo(stack, journal, old_template if operation == "UPDATE" else {"Resources": {}}, old_inputs)
+        if operation == "CREATE":
+            _undo_template(stack, new_template)
+        stack.status = f"{rollback}_COMPLETE"
+        stack._add_stack_event(f"{rollback}_COMPLETE")
+        return False
+    if operation == "UPDATE":
+        stack.status = "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS"
+    _clean_up(stack, removed, journal)
+    return True
+
+
+def _undo_template(stack: Stack, template: dict[str, Any]) -> None:
+    # A rolled-back create keeps its template (GetTemplate still answers) but
+    # has no resources.
+    stack.resource_map._template = template
+    stack.resource_map._resource_json_map = template.get("Resources", {})
+
+
+def delete_all(stack: Stack) -> bool:
+    """Delete every resource, dependents first; False (DELETE_FAILED) if one fails."""
+    resource_map = stack.resource_map
+    bodies = resource_map._resource_json_map
+    live = live_resources(resource_map)
+    failed: list[str] = []
+    for name in reversed(creation_order(bodies)):
+        if name not in live:
+            continue
+        if any(d in failed for d in _dependents(bodies, name)):
+            continue  # AWS leaves a resource whose dependent could not go
+        body = bodies[name]
+        resource_type = _resource_type(body)
+        add_event(stack, name, resource_type, "DELETE_IN_PROGRESS", _physical_id(live[name]))
+        try:
+            done = delete_resource(resource_map, live[name], body, "DeletionPolicy")
+        except Exception as error:
+            failed.append(name)
+            add_event(stack, name, resource_type, "DELETE_FAILED", _physical_id(live[name]), _reason(error))
+            continue
+        resource_map._parsed_resources.pop(name, None)
+        status = "DELETE_SKIPPED" if done == "retained" else "DELETE_COMPLETE"
+        add_event(stack, name, resource_type, status, _physical_id(live[name]))
+    return not failed
+
+
+def _dependents(bodies: dict[str, Any], name: str) -> Iterable[str]:
+    return [n for n, deps in dependencies(bodies).items() if name in deps]
