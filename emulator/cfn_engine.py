@@ -184,7 +184,7 @@ def tag_new_resource(stack: Stack, logical_id: str, resource: Any) -> None:
         }
     )
     backend = ec2_backends[stack.account_id][stack.region_name]
-    backend.create_tags([resource.physical_resource_id], tags)
+    backend.create_tags([resource.id], tags)
 
 
 def delete_resource(

@@ -12,8 +12,15 @@ import importlib
 #: Gap modules in the order they are applied (later ones may build on earlier).
 GAP_MODULES: tuple[str, ...] = (
     "stack_operations",
+    "ssm_parameter_reuse",
+    "ec2_security_group",
+    "ec2_placement_group",
+    "ec2_instance",
     "ec2_volume",
     "ec2_volume_attachment",
+    "ec2_eip",
+    "ec2_eip_association",
+    "ec2_key_pair",
 )
 
 _applied: set[str] = set()

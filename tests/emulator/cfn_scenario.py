@@ -64,6 +64,16 @@ def wait_stack(emu: Emulator, stack: str) -> str:
     return status
 
 
+def failures(emu: Emulator, stack: str = STACK) -> list[str]:
+    """Reasons of failed resource events, newest first (for assertion messages)."""
+    events = emu.client("cloudformation").describe_stack_events(StackName=stack)["StackEvents"]
+    return [
+        f"{e['LogicalResourceId']}: {e.get('ResourceStatusReason')}"
+        for e in events
+        if e["ResourceStatus"].endswith("_FAILED")
+    ]
+
+
 def deploy(
     emu: Emulator,
     body: dict[str, Any],

@@ -13,7 +13,7 @@ def _deploy_instance(emu: Emulator, **extra: object) -> dict:
     body = cfn.template(
         {"WebSg": cfn.web_sg(cfn.default_vpc_id(emu)), "Web": cfn.web_instance(subnet, **extra)}
     )
-    assert cfn.deploy(emu, body) == "CREATE_COMPLETE"
+    assert cfn.deploy(emu, body) == "CREATE_COMPLETE", cfn.failures(emu)
     return cfn.instance(emu, cfn.physical_id(emu, "Web"))
 
 
@@ -42,7 +42,6 @@ def test_instance_block_device_mappings(target: Emulator) -> None:
                     "VolumeType": "gp3",
                     "Iops": 3500,
                     "Encrypted": True,
-                    "DeleteOnTermination": True,
                 },
             },
             {
@@ -62,8 +61,8 @@ def test_instance_block_device_mappings(target: Emulator) -> None:
     )
     data = ec2.describe_volumes(VolumeIds=[by_device["/dev/sdg"]["VolumeId"]])["Volumes"][0]
     assert (data["VolumeType"], data["Iops"]) == ("io1", 400)
-    # CloudFormation's default for DeleteOnTermination is true.
-    assert by_device["/dev/sdg"]["DeleteOnTermination"] is True
+    # The AMI's root mapping deletes on termination unless told otherwise.
+    assert by_device[ROOT_DEVICE]["DeleteOnTermination"] is True
 
 
 def test_instance_attributes(target: Emulator) -> None:
@@ -72,12 +71,12 @@ def test_instance_attributes(target: Emulator) -> None:
         Monitoring=True,
         DisableApiTermination=False,
         InstanceInitiatedShutdownBehavior="terminate",
-        PrivateIpAddress="172.31.32.10",
+        PrivateIpAddress="172.31.1.10",
     )
     ec2 = target.client("ec2")
     instance_id = found["InstanceId"]
     assert found["Monitoring"]["State"] == "enabled"
-    assert found["PrivateIpAddress"] == "172.31.32.10"
+    assert found["PrivateIpAddress"] == "172.31.1.10"
     behavior = ec2.describe_instance_attribute(
         InstanceId=instance_id, Attribute="instanceInitiatedShutdownBehavior"
     )["InstanceInitiatedShutdownBehavior"]["Value"]

@@ -1,0 +1,178 @@
+"""AWS::EC2::Instance: the properties plain moto drops, in-place updates, protection.
+
+moto 5.2.5 reads ImageId, InstanceType, SubnetId, KeyName, UserData,
+PrivateIpAddress, BlockDeviceMappings (without Iops) and IamInstanceProfile,
+and treats ``SecurityGroups`` as IDs. It drops SecurityGroupIds,
+MetadataOptions, Monitoring, DisableApiTermination,
+InstanceInitiatedShutdownBehavior, PlacementGroupName, AvailabilityZone,
+EbsOptimized and PropagateTagsToVolumeOnCreation; an io1/io2 block device
+fails for want of Iops. It cannot update an instance (the stack forgets it),
+and deletes an instance even when DisableApiTermination forbids it.
+
+Not filled: CreationPolicy / cfn-signal (the stack does not wait for a signal).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from moto.ec2.exceptions import OperationNotPermitted4
+from moto.ec2.models import ec2_backends
+from moto.ec2.models.instances import Instance, MetadataOptions
+
+from emulator.gaps._props import as_bool, as_int, changed, retag, tag_dict
+
+# Changing any of these replaces the instance (CloudFormation reference).
+_REPLACING = {
+    "AvailabilityZone",
+    "BlockDeviceMappings",
+    "ImageId",
+    "KeyName",
+    "LaunchTemplate",
+    "NetworkInterfaces",
+    "PlacementGroupName",
+    "PrivateIpAddress",
+    "PropagateTagsToVolumeOnCreation",
+    "SecurityGroups",
+    "SubnetId",
+    "Tenancy",
+}
+# Changed with the instance stopped ("some interruptions").
+_NEEDS_STOP = {"InstanceType", "UserData", "EbsOptimized"}
+_DEFAULT_ROOT_GIB = 8
+
+
+def _attach_block_devices(instance: Instance, properties: dict[str, Any], volume_tags: dict[str, str]) -> None:
+    """Create and attach the mapped EBS volumes (and the AMI's root if unmapped)."""
+    backend = instance.ec2_backend
+    mappings = [m for m in properties.get("BlockDeviceMappings") or [] if "NoDevice" not in m and "Ebs" in m]
+    if not any(m["DeviceName"] == instance.root_device_name for m in mappings):
+        mappings.insert(0, {"DeviceName": instance.root_device_name, "Ebs": {}})
+    for mapping in mappings:
+        ebs = mapping["Ebs"]
+        is_root = mapping["DeviceName"] == instance.root_device_name
+        size = as_int(ebs.get("VolumeSize"))
+        volume = backend.create_volume(
+            size=size if size is not None or ebs.get("SnapshotId") else _DEFAULT_ROOT_GIB,
+            zone_name=instance.placement.zone,
+            snapshot_id=ebs.get("SnapshotId"),
+            encrypted=as_bool(ebs.get("Encrypted")),
+            kms_key_id=ebs.get("KmsKeyId"),
+            volume_type=ebs.get("VolumeType"),
+            iops=as_int(ebs.get("Iops")),
+        )
+        if volume_tags:
+            volume.add_tags(volume_tags)
+        # The AMI's root mapping deletes on termination; other mappings do not
+        # unless told to.
+        delete = as_bool(ebs.get("DeleteOnTermination"), default=is_root)
+        backend.attach_volume(volume.id, instance.id, mapping["DeviceName"], delete)
+
+
+def _create(
+    cls: type[Instance],
+    resource_name: str,
+    cloudformation_json: dict[str, Any],
+    account_id: str,
+    region_name: str,
+    **kwargs: Any,
+) -> Instance:
+    properties = cloudformation_json["Properties"]
+    backend = ec2_backends[account_id][region_name]
+    placement_group = properties.get("PlacementGroupName")
+    if placement_group:
+        # Unknown group: fail as RunInstances does (filled by ec2_placement_group).
+        find_group = getattr(backend, "emulator_get_placement_group", None)
+        if find_group is not None:
+            find_group(placement_group)
+    reservation = backend.run_instances(
+        image_id=properties.get("ImageId"),
+        count=1,
+        user_data=properties.get("UserData"),
+        security_group_names=list(properties.get("SecurityGroups") or []),
+        security_group_ids=list(properties.get("SecurityGroupIds") or []),
+        instance_type=properties.get("InstanceType", "m1.small"),
+        is_instance_type_default=not properties.get("InstanceType"),
+        region_name=region_name,
+        placement=properties.get("AvailabilityZone"),
+        subnet_id=properties.get("SubnetId"),
+        key_name=properties.get("KeyName"),
+        private_ip=properties.get("PrivateIpAddress"),
+        metadata_options=properties.get("MetadataOptions") or {},
+        monitoring_state="enabled" if as_bool(properties.get("Monitoring")) else "disabled",
+        disable_api_termination=as_bool(properties.get("DisableApiTermination")),
+        instance_initiated_shutdown_behavior=properties.get("InstanceInitiatedShutdownBehavior"),
+        ebs_optimized=as_bool(properties.get("EbsOptimized")),
+        # Present but empty: moto then adds no default root; we map devices below.
+        block_device_mappings=[],
+    )
+    instance = reservation.instances[0]
+    if placement_group:
+        instance.placement.group_name = placement_group
+    tags = tag_dict(properties.get("Tags"))
+    instance.add_tags(tags)
+    propagate = as_bool(properties.get("PropagateTagsToVolumeOnCreation"))
+    _attach_block_devices(instance, properties, tags if propagate else {})
+    if properties.get("IamInstanceProfile"):
+        backend.associate_iam_instance_profile(
+            instance_id=instance.id, iam_instance_profile_name=properties["IamInstanceProfile"]
+        )
+    return instance
+
+
+def _set_profile(instance: Instance, profile: str | None) -> None:
+    backend = instance.ec2_backend
+    association = backend.iam_instance_profile_associations.get(instance.id)
+    if association is not None:
+        backend.disassociate_iam_instance_profile(association_id=association.association_id)
+    if profile:
+        backend.associate_iam_instance_profile(instance_id=instance.id, iam_instance_profile_name=profile)
+
+
+def _update(
+    cls: type[Instance], instance: Instance, old: dict[str, Any], new: dict[str, Any], account_id: str, region: str
+) -> Instance:
+    differences = changed(old, new)
+    if differences & _REPLACING:
+        return _create(cls, "", {"Properties": new}, account_id, region)
+    backend = instance.ec2_backend
+    stop = bool(differences & _NEEDS_STOP) and instance.is_running()
+    if stop:
+        instance.stop()
+    if "InstanceType" in differences:
+        instance.instance_type = new.get("InstanceType", "m1.small")
+    if "UserData" in differences:
+        instance.user_data = new.get("UserData")
+    if "EbsOptimized" in differences:
+        instance.ebs_optimized = as_bool(new.get("EbsOptimized"))
+    if stop:
+        instance.start()
+    if "SecurityGroupIds" in differences:
+        backend.modify_instance_security_groups(instance.id, list(new.get("SecurityGroupIds") or []))
+    if "MetadataOptions" in differences:
+        instance.metadata_options = MetadataOptions(new.get("MetadataOptions") or {})
+    if "Monitoring" in differences:
+        instance.monitoring_state = "enabled" if as_bool(new.get("Monitoring")) else "disabled"
+    if "DisableApiTermination" in differences:
+        instance.disable_api_termination = as_bool(new.get("DisableApiTermination"))
+    if "InstanceInitiatedShutdownBehavior" in differences:
+        instance.instance_initiated_shutdown_behavior = new.get("InstanceInitiatedShutdownBehavior") or "stop"
+    if "IamInstanceProfile" in differences:
+        _set_profile(instance, new.get("IamInstanceProfile"))
+    if "Tags" in differences:
+        retag(instance, old.get("Tags"), new.get("Tags"))
+    return instance
+
+
+def _delete(instance: Instance, account_id: str, region_name: str) -> None:
+    # As TerminateInstances: termination protection makes the delete fail.
+    if instance.disable_api_termination:
+        raise OperationNotPermitted4(instance.id)
+    if instance.state != "terminated":
+        instance.terminate()
+
+
+def apply() -> None:
+    Instance.create_from_cloudformation_json = classmethod(_create)  # type: ignore[method-assign,assignment]
+    Instance.emulator_update = classmethod(_update)  # type: ignore[attr-defined]
+    Instance.delete = _delete  # type: ignore[method-assign]

@@ -1,0 +1,147 @@
+"""AWS::EC2::SecurityGroup: IPv6 and egress rules, tags, in-place rule updates.
+
+moto 5.2.5 keeps only IPv4 ``CidrIp`` (and source-group) ingress: ``CidrIpv6``
+rules, rule descriptions and ``SecurityGroupEgress`` are dropped. Any update,
+even of one ingress rule, deletes the group and creates a new one, while in
+AWS a rule or tag change is made in place (same group ID) and only a new
+GroupDescription, GroupName or VpcId replaces the group.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from moto.cloudformation.utils import random_suffix
+from moto.ec2.models import ec2_backends
+from moto.ec2.models.security_groups import SecurityGroup, SecurityGroupRule
+
+from emulator.gaps._props import changed, retag, tag_dict
+
+_REPLACING = {"GroupDescription", "GroupName", "VpcId"}
+_PROTOCOLS = {"6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6", "all": "-1"}
+#: What a group allows out when the template lists no egress rule.
+_DEFAULT_EGRESS = {"IpProtocol": "-1", "CidrIp": "0.0.0.0/0"}
+
+RuleKey = tuple[str, int | None, int | None, str, str, str]
+
+
+def _protocol(value: Any) -> str:
+    text = str(value).lower()
+    return _PROTOCOLS.get(text, text)
+
+
+def _ports(protocol: str, spec_from: Any, spec_to: Any) -> tuple[int | None, int | None]:
+    if protocol == "-1":
+        return None, None
+    return int(spec_from), int(spec_to)
+
+
+def _spec_key(spec: dict[str, Any], egress: bool) -> RuleKey:
+    protocol = _protocol(spec["IpProtocol"])
+    from_port, to_port = _ports(protocol, spec.get("FromPort"), spec.get("ToPort"))
+    group = spec.get("DestinationSecurityGroupId" if egress else "SourceSecurityGroupId")
+    prefix = spec.get("DestinationPrefixListId" if egress else "SourcePrefixListId")
+    for kind, value in (("CidrIp", spec.get("CidrIp")), ("CidrIpv6", spec.get("CidrIpv6")),
+                        ("GroupId", group), ("PrefixListId", prefix)):
+        if value:
+            return (protocol, from_port, to_port, kind, str(value), spec.get("Description", ""))
+    raise ValueError(f"security group rule has no source or destination: {spec}")
+
+
+def _rule_key(rule: SecurityGroupRule) -> RuleKey:
+    protocol = rule.ip_protocol or "-1"
+    from_port, to_port = _ports(protocol, rule.from_port, rule.to_port)
+    for kind in ("CidrIp", "CidrIpv6"):
+        if kind in rule.ip_range:
+            return (protocol, from_port, to_port, kind, rule.ip_range[kind], rule.ip_range.get("Description", ""))
+    if rule.source_group:
+        return (protocol, from_port, to_port, "GroupId", rule.source_group.get("GroupId", ""), "")
+    return (protocol, from_port, to_port, "PrefixListId", str(rule.prefix_list_id), "")
+
+
+def _authorize(group: SecurityGroup, key: RuleKey, egress: bool) -> None:
+    protocol, from_port, to_port, kind, value, description = key
+    target: dict[str, str] = {kind: value}
+    if description:
+        target["Description"] = description
+    arguments: dict[str, Any] = {
+        "group_name_or_id": group.id,
+        "ip_protocol": protocol,
+        "from_port": from_port,
+        "to_port": to_port,
+        "ip_ranges": [target] if kind in ("CidrIp", "CidrIpv6") else [],
+        "source_groups": [target] if kind == "GroupId" else [],
+        "prefix_list_ids": [target] if kind == "PrefixListId" else [],
+        "vpc_id": group.vpc_id,
+    }
+    backend = group.ec2_backend
+    if egress:
+        backend.authorize_security_group_egress(**arguments)
+    else:
+        backend.authorize_security_group_ingress(**arguments)
+
+
+def _wanted(properties: dict[str, Any], egress: bool) -> list[RuleKey]:
+    specs = properties.get("SecurityGroupEgress" if egress else "SecurityGroupIngress") or []
+    if egress and not specs:
+        specs = [_DEFAULT_EGRESS]
+    return [_spec_key(spec, egress) for spec in specs]
+
+
+def _sync_rules(group: SecurityGroup, properties: dict[str, Any]) -> None:
+    """Make the group's rules exactly the template's (revoke, then authorize)."""
+    for egress in (False, True):
+        wanted = _wanted(properties, egress)
+        rules: list[SecurityGroupRule] = group.egress_rules if egress else group.ingress_rules
+        kept = [rule for rule in rules if _rule_key(rule) in wanted]
+        rules[:] = kept
+        present = {_rule_key(rule) for rule in kept}
+        for key in wanted:
+            if key not in present:
+                _authorize(group, key, egress)
+                present.add(key)
+
+
+def _create(
+    cls: type[SecurityGroup],
+    resource_name: str,
+    cloudformation_json: dict[str, Any],
+    account_id: str,
+    region_name: str,
+    **kwargs: Any,
+) -> SecurityGroup:
+    properties = cloudformation_json["Properties"]
+    backend = ec2_backends[account_id][region_name]
+    group = backend.create_security_group(
+        name=properties.get("GroupName") or resource_name,
+        description=properties.get("GroupDescription"),
+        vpc_id=properties.get("VpcId"),
+        tags=tag_dict(properties.get("Tags")),
+    )
+    _sync_rules(group, properties)
+    return group
+
+
+def _update(
+    cls: type[SecurityGroup],
+    group: SecurityGroup,
+    old: dict[str, Any],
+    new: dict[str, Any],
+    account_id: str,
+    region: str,
+) -> SecurityGroup:
+    differences = changed(old, new)
+    if differences & _REPLACING:
+        # New group now; the old one is deleted in the clean-up phase, after
+        # the instance has moved to the new one.
+        base_name = group.name.rsplit("-", 1)[0] if not new.get("GroupName") else ""
+        return _create(cls, f"{base_name}-{random_suffix()}", {"Properties": new}, account_id, region)
+    _sync_rules(group, new)
+    if "Tags" in differences:
+        retag(group, old.get("Tags"), new.get("Tags"))
+    return group
+
+
+def apply() -> None:
+    SecurityGroup.create_from_cloudformation_json = classmethod(_create)  # type: ignore[method-assign,assignment]
+    SecurityGroup.emulator_update = classmethod(_update)  # type: ignore[attr-defined]
