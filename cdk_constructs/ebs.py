@@ -81,6 +81,8 @@ class _EbsSpec:
     iops: Optional[int] = None
     throughput: Optional[int] = None
     encrypted: bool = True
+    # Required with encrypted=false: the reason recorded with cdk-nag's EC26 acknowledgment.
+    unencrypted_reason: Optional[str] = None
 
     @classmethod
     def from_dict(cls, raw: Any, setting: str):
@@ -107,6 +109,11 @@ class _EbsSpec:
                 raise SettingError(f"{setting}.size", self.size, f"{self.type} takes {low} to {high} GiB")
         self._validate_iops(setting, limits, instance)
         self._validate_throughput(setting, limits)
+        if self.unencrypted_reason is not None and (self.encrypted or not str(self.unencrypted_reason).strip()):
+            raise SettingError(
+                f"{setting}.unencrypted_reason", self.unencrypted_reason,
+                "only goes with encrypted=false, and must say why this data may be stored unencrypted",
+            )
 
     def _validate_iops(self, setting: str, limits: EbsLimits, instance: Optional[InstanceTypeInfo]) -> None:
         name = f"{setting}.iops"
@@ -130,7 +137,8 @@ class _EbsSpec:
                 name, self.iops,
                 f"{self.type} allows at most {limits.iops_per_gib} IOPS per GiB, so {ceiling} for {size} GiB",
             )
-        if instance is not None and not instance.nitro and limits.non_nitro_max_iops and self.iops > limits.non_nitro_max_iops:
+        non_nitro_cap = limits.non_nitro_max_iops
+        if instance is not None and not instance.nitro and non_nitro_cap and self.iops > non_nitro_cap:
             raise SettingError(
                 name, self.iops,
                 f"{instance.name} is not built on Nitro and can use at most {limits.non_nitro_max_iops} IOPS per volume",
@@ -191,8 +199,6 @@ class DataVolume(_EbsSpec):
     size: int  # GiB; required: an empty volume needs a size
     device: Optional[str] = None
     on_destroy: OnDestroy = "snapshot"
-    # Required with encrypted=false: the reason recorded with cdk-nag's EC26 acknowledgment.
-    unencrypted_reason: Optional[str] = None
 
     def validate(self, setting: str, instance: Optional[InstanceTypeInfo] = None) -> None:
         if self.size is None:
@@ -206,11 +212,6 @@ class DataVolume(_EbsSpec):
             )
         if self.on_destroy not in ON_DESTROY_CHOICES:
             raise SettingError(f"{setting}.on_destroy", self.on_destroy, f"must be one of {', '.join(ON_DESTROY_CHOICES)}")
-        if self.unencrypted_reason is not None and (self.encrypted or not str(self.unencrypted_reason).strip()):
-            raise SettingError(
-                f"{setting}.unencrypted_reason", self.unencrypted_reason,
-                "only goes with encrypted=false, and must say why this data may be stored unencrypted",
-            )
 
 
 def assign_devices(volumes: tuple[DataVolume, ...], *, setting: str = "volumes",

@@ -28,6 +28,8 @@ class InstanceTypeInfo:
     placement_strategies: tuple[str, ...]
     instance_store_count: int
     instance_store_gb: int
+    #: True when AWS encrypts the instance store in hardware (NVMe instance store: always).
+    instance_store_encrypted: bool
 
     @property
     def arm64(self) -> bool:
@@ -66,12 +68,14 @@ def instance_type_info(name: str, *, setting: str = "instance_type") -> Instance
         placement_strategies=tuple(facts["placement"]),
         instance_store_count=facts["instance_store"][0],
         instance_store_gb=facts["instance_store"][1],
+        instance_store_encrypted=facts.get("instance_store_encrypted", False),
     )
 
 
 def types_with_instance_store(family_of: str) -> list[str]:
     """A few instance types near ``family_of`` that do have instance store, for error messages."""
-    with_store = sorted(n for n, f in _hardware().items() if f["instance_store"][0] > 0)
+    with_store = sorted(n for n, f in _hardware().items()
+                        if f["instance_store"][0] > 0 and f.get("instance_store_encrypted"))
     family = family_of.split(".")[0]
     # Prefer the same family with a "d" (m5 -> m5d); else small general-purpose types.
     same = [n for n in with_store if n.split(".")[0] in (family + "d", family + "ad", family + "nd")]

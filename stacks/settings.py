@@ -11,8 +11,9 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 from cdk_constructs import DataVolume, RootVolume, SettingError, WebServerOptions
 from cdk_constructs.ebs import AMAZON_LINUX_ROOT_GIB
@@ -49,7 +50,7 @@ class Settings:
         return self.machine_image in NAMED_IMAGES
 
     @classmethod
-    def from_context(cls, get: Callable[[str], Any], keys: Optional[list[str]] = None) -> "Settings":
+    def from_context(cls, get: Callable[[str], Any], keys: Optional[list[str]] = None) -> Settings:
         """Parse settings with ``get(key)`` (e.g. ``app.node.try_get_context``).
 
         ``keys``, if given, are all the context keys present: a plain key that is a near miss of a
@@ -97,7 +98,8 @@ class Settings:
             raise SettingError("vpc_id", vpc_id, "must be a VPC id such as vpc-0123456789abcdef0")
         key_pair_name = raw["key_pair_name"]
         if key_pair_name is not None and not _KEY_NAME.match(_string(key_pair_name, "key_pair_name")):
-            raise SettingError("key_pair_name", key_pair_name, "must be an existing key pair's name (1-255 ASCII characters)")
+            raise SettingError("key_pair_name", key_pair_name,
+                               "must be an existing key pair's name (1-255 ASCII characters)")
         tags = _tags(raw["tags"]) if raw["tags"] is not None else ()
         return cls(server=options, machine_image=machine_image, vpc_id=vpc_id, key_pair_name=key_pair_name, tags=tags)
 
@@ -154,7 +156,8 @@ def _tags(value: Any) -> tuple[tuple[str, str], ...]:
     if not isinstance(tags, dict):
         raise SettingError("tags", tags, 'must be a JSON object such as {"team": "web", "env": "dev"}')
     if len(tags) > MAX_USER_TAGS:
-        raise SettingError("tags", f"{len(tags)} tags", f"at most {MAX_USER_TAGS} (AWS allows 50 per resource, the stack uses the rest)")
+        raise SettingError("tags", f"{len(tags)} tags",
+                           f"at most {MAX_USER_TAGS} (AWS allows 50 per resource, the stack uses the rest)")
     for key, val in tags.items():
         setting = f"tags.{key}"
         if not 1 <= len(key) <= 128:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,7 +58,7 @@ def synth(overrides: dict[str, Any] | None = None, tmp_root: Path | None = None)
     key = json.dumps(overrides or {}, sort_keys=True)
     if key in _CACHE:
         return _CACHE[key]
-    outdir = (tmp_root or Path(os.environ.get("TMPDIR", "/tmp"))) / f"synth-{len(_CACHE)}-{os.getpid()}"
+    outdir = (tmp_root or Path(tempfile.gettempdir())) / f"synth-{len(_CACHE)}-{os.getpid()}"
     app, stack = build_app(context={**base_context(), **(overrides or {})}, outdir=str(outdir))
     assembly = app.synth()
     SYNTH_COUNT["n"] += 1

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Mapping, Optional, Sequence
+from typing import Optional
 
 ROOT = Path(__file__).resolve().parent.parent
 CDK_HOME = ROOT / ".cdk-home"

@@ -24,13 +24,16 @@ def extract(raw: dict) -> dict:
     out = {}
     for name in sorted(raw):
         info = raw[name]
-        disks = (info.get("InstanceStorageInfo") or {}).get("Disks") or []
+        storage = info.get("InstanceStorageInfo") or {}
+        disks = storage.get("Disks") or []
         out[name] = {
             "arch": sorted(info.get("ProcessorInfo", {}).get("SupportedArchitectures", [])),
             "nitro": info.get("Hypervisor") == "nitro",
             "placement": sorted(info.get("PlacementGroupInfo", {}).get("SupportedStrategies", [])),
             # Instance-store volumes as [count, GB each]; 0 volumes for EBS-only types.
             "instance_store": [sum(d["Count"] for d in disks), disks[0]["SizeInGB"]] if disks else [0, 0],
+            # "required": NVMe instance store, always encrypted at rest by AWS in hardware.
+            "instance_store_encrypted": storage.get("EncryptionSupport") == "required",
         }
     return out
 

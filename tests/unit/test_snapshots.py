@@ -1,0 +1,29 @@
+"""Template snapshots for review: default settings and the fully-loaded configuration.
+
+Normalised so they change only when the infrastructure does. After an intended change:
+``make snapshot-update``.
+"""
+
+import json
+import re
+
+from tests.conftest import synth  # noqa: F401  (fixtures come from conftest)
+
+_ASSET_HASH = re.compile(r"[0-9a-f]{64}")
+
+
+def normalise(template: dict) -> dict:
+    """Drop CDK bookkeeping that is not infrastructure; mask asset hashes."""
+    template = json.loads(_ASSET_HASH.sub("<asset-hash>", json.dumps(template)))
+    template["Resources"].pop("CDKMetadata", None)
+    for resource in template["Resources"].values():
+        resource.pop("Metadata", None)
+    return template
+
+
+def test_default_template(default, snapshot):
+    assert normalise(default.template) == snapshot
+
+
+def test_fully_loaded_template(loaded, snapshot):
+    assert normalise(loaded.template) == snapshot

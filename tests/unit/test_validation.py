@@ -1,0 +1,153 @@
+"""Bad input: one rule per test, each a SettingError naming the setting, the value and what is allowed.
+
+These parse settings exactly as the app does (Settings.from_context), without synthesizing.
+"""
+
+import json
+
+import pytest
+
+from cdk_constructs import DataVolume, RootVolume, SettingError, WebServerOptions
+from stacks.settings import Settings
+
+
+def parse(**context):
+    return Settings.from_context(lambda key: context.get(key), list(context))
+
+
+def volumes(*specs, **extra):
+    return parse(volumes=json.dumps(list(specs)), **extra)
+
+
+def test_defaults_parse():
+    settings = parse()
+    assert settings.server.instance_type == "t2.micro"
+    assert settings.machine_image == "amazon-linux-2"
+
+
+@pytest.mark.parametrize(("context", "match"), [
+    ({"instance_type": "t2.micor"}, r"^instance_type: got 't2.micor'; must be an EC2 instance type .*did you mean t2.micro"),
+    ({"machine_image": "ubuntu"}, r"^machine_image: got 'ubuntu'; must be amazon-linux-2, amazon-linux-2023 or an AMI id"),
+    ({"vpc_id": "vpc-xyz"}, r"^vpc_id: got 'vpc-xyz'; must be a VPC id"),
+    ({"ssh_cidr": "10.0.0.300/32"}, r"^ssh_cidr: got '10.0.0.300/32'; must be an IPv4 or IPv6 CIDR"),
+    ({"ssh_cidr": "10.0.0.5/24"}, r"^ssh_cidr: got '10.0.0.5/24'; has host bits set; did you mean 10.0.0.0/24"),
+    ({"ssh_cidr": "0.0.0.0/0"}, r"^ssh_cidr: got '0.0.0.0/0'; opens SSH to the whole Internet.*allow_ssh_from_anywhere=true"),
+    ({"ssh_cidr": "::/0"}, r"^ssh_cidr: got '::/0'; opens SSH to the whole Internet"),
+    ({"elastic_ip": "yes"}, r"^elastic_ip: got 'yes'; must be true or false"),
+    ({"instance_count": "ten"}, r"^instance_count: got 'ten'; must be a whole number"),
+    ({"instance_count": "0"}, r"^instance_count: got 0; must be a whole number from 1 to 20"),
+    ({"instance_count": "21"}, r"^instance_count: got 21; must be a whole number from 1 to 20"),
+    ({"shutdown_behavior": "hibernate"}, r"^shutdown_behavior: got 'hibernate'; must be stop or terminate"),
+    ({"instance_store": "true"}, r"^instance_store: got True; t2.micro has no instance-store volumes; types that do include "),
+    ({"instance_type": "m3.medium", "instance_store": "true"}, r"^instance_store: got True; m3.medium's instance store is not encrypted at rest"),
+    ({"placement_group": "cluster"}, r"^placement_group: got 'cluster'; t2.micro supports only partition, spread"),
+    ({"placement_group": "spread", "instance_count": "8"}, r"^placement_group: got 'spread'; a spread group holds at most 7"),
+    ({"private_ip": "8.8.8.8"}, r"^private_ip: got '8.8.8.8'; must be a private IPv4 address"),
+    ({"private_ip": "172.31.0.10", "instance_count": "2"}, r"^private_ip: got '172.31.0.10'; one address cannot go to 2 instances"),
+    ({"iam_policies": '["AdministratorAccess"]'}, r"^iam_policies\[0\]: got 'AdministratorAccess'; must be a managed policy ARN"),
+    ({"iam_policies": '{"a": 1}'}, r"^iam_policies: got \{'a': 1\}; must be a JSON list"),
+    ({"key_pair_name": "x" * 256}, r"^key_pair_name: got 'x+\.\.\.; must be an existing key pair's name"),
+    ({"tags": '{"aws:owner": "me"}'}, r"^tags: got 'aws:owner'; tag keys starting with aws: are reserved"),
+    ({"tags": json.dumps({"k" * 129: "v"})}, r"^tags: got 'k+\.\.\.; tag keys must be 1 to 128 characters"),
+    ({"tags": json.dumps({"team": "v" * 257})}, r"^tags.team: got 'v+\.\.\.; tag values must be at most 256 characters"),
+    ({"tags": '{"Name": "x"}'}, r"^tags: got 'Name'; Name is set by the stack itself"),
+    ({"tags": '{"team": 1}'}, r"^tags.team: got 1; tag values must be text"),
+    ({"tags": "{team: web}"}, r"^tags: got '\{team: web\}'; is not valid JSON"),
+    ({"instnace_type": "t3.micro"}, r"^instnace_type: got '\(unknown setting\)'; not a setting; did you mean instance_type\?"),
+    ({"root_volume": '{"type": "gp3", "throughput": 500}'}, r"^root_volume.throughput: got 500; CloudFormation cannot set throughput on a root device"),
+    ({"root_volume": '{"size": 4}'}, r"^root_volume.size: got 4; must be at least the AMI's root size, 8 GiB"),
+    ({"root_volume": '{"type": "gp2", "iops": 3000}'}, r"^root_volume.iops: got 3000; IOPS cannot be set for gp2"),
+    ({"root_volume": '{"device": "/dev/sdf"}'}, r"^root_volume.device: got '/dev/sdf'; unknown key; allowed keys: size, type, iops"),
+])
+def test_setting_rule(context, match):
+    with pytest.raises(SettingError, match=match):
+        parse(**context)
+
+
+@pytest.mark.parametrize(("spec", "match"), [
+    ({"type": "gp3"}, r"^volumes\[0\].size: got None; is required"),
+    ({"size": "ten"}, r"^volumes\[0\].size: got 'ten'; must be a whole number of GiB"),
+    ({"size": 10, "type": "sc9"}, r"^volumes\[0\].type: got 'sc9'; must be one of gp2, gp3, io1, io2, standard"),
+    ({"size": 16385, "type": "gp2"}, r"^volumes\[0\].size: got 16385; gp2 takes 1 to 16384 GiB"),
+    ({"size": 65537, "type": "gp3"}, r"^volumes\[0\].size: got 65537; gp3 takes 1 to 65536 GiB"),
+    ({"size": 3, "type": "io1", "iops": 100}, r"^volumes\[0\].size: got 3; io1 takes 4 to 16384 GiB"),
+    ({"size": 65537, "type": "io2", "iops": 100}, r"^volumes\[0\].size: got 65537; io2 takes 4 to 65536 GiB"),
+    ({"size": 1025, "type": "standard"}, r"^volumes\[0\].size: got 1025; standard takes 1 to 1024 GiB"),
+    ({"size": 10, "type": "gp2", "iops": 300}, r"^volumes\[0\].iops: got 300; IOPS cannot be set for gp2"),
+    ({"size": 10, "type": "standard", "iops": 100}, r"^volumes\[0\].iops: got 100; IOPS cannot be set for standard"),
+    ({"size": 10, "type": "io1"}, r"^volumes\[0\].iops: got None; io1 requires iops \(100 to 64000\)"),
+    ({"size": 10, "type": "io2"}, r"^volumes\[0\].iops: got None; io2 requires iops \(100 to 256000\)"),
+    ({"size": 100, "type": "io1", "iops": 50}, r"^volumes\[0\].iops: got 50; io1 takes 100 to 64000 IOPS"),
+    ({"size": 100, "type": "io1", "iops": 5001}, r"^volumes\[0\].iops: got 5001; io1 allows at most 50 IOPS per GiB, so 5000 for 100 GiB"),
+    ({"size": 10, "type": "io2", "iops": 10001}, r"^volumes\[0\].iops: got 10001; io2 allows at most 1000 IOPS per GiB"),
+    ({"size": 1000, "type": "io1", "iops": 40000}, r"^volumes\[0\].iops: got 40000; t2.micro is not built on Nitro and can use at most 32000"),
+    ({"size": 100, "type": "gp3", "iops": 2999}, r"^volumes\[0\].iops: got 2999; gp3 takes 3000 to 80000 IOPS"),
+    ({"size": 100, "type": "gp3", "iops": 80001}, r"^volumes\[0\].iops: got 80001; gp3 takes 3000 to 80000 IOPS"),
+    ({"size": 10, "type": "gp3", "iops": 5001}, r"^volumes\[0\].iops: got 5001; gp3 allows at most 500 IOPS per GiB, so 5000 for 10 GiB"),
+    ({"size": 10, "type": "gp2", "throughput": 200}, r"^volumes\[0\].throughput: got 200; throughput cannot be set for gp2"),
+    ({"size": 10, "type": "io1", "iops": 100, "throughput": 200}, r"^volumes\[0\].throughput: got 200; throughput cannot be set for io1"),
+    ({"size": 10, "type": "gp3", "throughput": 124}, r"^volumes\[0\].throughput: got 124; gp3 takes 125 to 2000 MiB/s"),
+    ({"size": 100, "type": "gp3", "throughput": 2001}, r"^volumes\[0\].throughput: got 2001; gp3 takes 125 to 2000 MiB/s"),
+    ({"size": 100, "type": "gp3", "throughput": 751}, r"^volumes\[0\].throughput: got 751; gp3 allows at most 0.25 MiB/s per IOPS, so 750 with 3000 IOPS"),
+    ({"size": 10, "device": "/dev/xvda"}, r"^volumes\[0\].device: got '/dev/xvda'; must be a data device name .* /dev/xvda is the root device"),
+    ({"size": 10, "device": "sdf"}, r"^volumes\[0\].device: got 'sdf'; must be a data device name"),
+    ({"size": 10, "on_destroy": "keep"}, r"^volumes\[0\].on_destroy: got 'keep'; must be one of snapshot, delete, retain"),
+    ({"size": 10, "encrypted": "no"}, r"^volumes\[0\].encrypted: got 'no'; must be true or false"),
+    ({"size": 10, "unencrypted_reason": "scratch"}, r"^volumes\[0\].unencrypted_reason: got 'scratch'; only goes with encrypted=false"),
+    ({"size": 10, "iopz": 3000}, r"^volumes\[0\].iopz: got 3000; unknown key; allowed keys: size, type, iops, throughput, encrypted, unencrypted_reason, device, on_destroy"),
+])
+def test_volume_rule(spec, match):
+    with pytest.raises(SettingError, match=match):
+        volumes(spec)
+
+
+def test_volume_error_names_its_index():
+    with pytest.raises(SettingError, match=r"^volumes\[1\].iops: got 50; io1 takes 100 to 64000 IOPS"):
+        volumes({"size": 10}, {"size": 100, "type": "io1", "iops": 50})
+
+
+def test_duplicate_devices_are_refused_even_spelt_differently():
+    with pytest.raises(SettingError, match=r"^volumes\[1\].device: got '/dev/xvdf'; device already used by volumes\[0\]"):
+        volumes({"size": 10, "device": "/dev/sdf"}, {"size": 10, "device": "/dev/xvdf"})
+
+
+def test_device_must_not_collide_with_instance_store():
+    with pytest.raises(SettingError, match=r"^volumes\[0\].device: got '/dev/sdb'; device already used by instance store"):
+        volumes({"size": 10, "device": "/dev/sdb"}, instance_type="m5d.large", instance_store="true")
+
+
+def test_volumes_must_be_a_list():
+    with pytest.raises(SettingError, match=r"^volumes: got \{'size': 10\}; must be a JSON list"):
+        parse(volumes='{"size": 10}')
+
+
+def test_malformed_volumes_json():
+    with pytest.raises(SettingError, match=r"^volumes: got '\[\{size: 10\}\]'; is not valid JSON"):
+        parse(volumes="[{size: 10}]")
+
+
+def test_io1_above_32000_iops_is_fine_on_nitro():
+    settings = volumes({"size": 1000, "type": "io1", "iops": 50000}, instance_type="m5.large")
+    assert settings.server.volumes[0].iops == 50000
+
+
+def test_devices_are_assigned_from_sdf_skipping_taken_ones():
+    settings = volumes({"size": 10}, {"size": 10, "device": "/dev/sdf"}, {"size": 10})
+    assert settings.server.data_devices == ("/dev/sdg", "/dev/sdf", "/dev/sdh")
+
+
+def test_bare_ipv4_means_one_host():
+    assert parse(ssh_cidr="198.51.100.23").server.ssh_cidr == "198.51.100.23/32"
+
+
+def test_cdk_json_values_arrive_typed_and_are_accepted():
+    settings = parse(elastic_ip=False, instance_count=3, volumes=[{"size": 10}], tags={"team": "web"})
+    assert (settings.server.elastic_ip, settings.server.instance_count, settings.tags) == (False, 3, (("team", "web"),))
+
+
+def test_the_construct_validates_its_own_options_too():
+    # The construct is reusable without the settings parser: its options refuse the same values.
+    with pytest.raises(SettingError, match=r"^volumes\[0\].iops: got 50"):
+        WebServerOptions(volumes=(DataVolume(size=100, type="io1", iops=50),))
+    with pytest.raises(SettingError, match=r"^root_volume.size: got 0; gp2 takes 1 to 16384 GiB"):
+        WebServerOptions(root_volume=RootVolume(size=0))
