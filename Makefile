@@ -11,7 +11,7 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export NODE_NO_WARNINGS := 1
 
-.PHONY: help setup synth test lint snapshot-update context demo audit diff cost bench clean
+.PHONY: help setup synth test lint snapshot-update diagram context demo audit diff cost bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -38,6 +38,14 @@ test: setup lint ## Everything: unit, snapshot, nag, cfn-lint, emulator and end-
 
 snapshot-update: setup ## Re-record the template snapshots after an intended change
 	$(PY) -m pytest tests/unit/test_snapshots.py --snapshot-update
+
+diagram: setup ## Regenerate the architecture picture in README.md and README.ja.md from the template
+	$(CDK) synth --quiet --output cdk.out.diagram
+	$(PY) -m tools.diagram cdk.out.diagram/WebServerStack.template.json --write
+
+audit: setup ## List what still costs money for the stack's tag (REGION=..., ENDPOINT=... for the emulator)
+	$(PY) -m tools.audit --region $(or $(REGION),$(AWS_REGION),us-east-1) --tag-key app --tag-value ec2-web-server \
+		$(if $(ENDPOINT),--endpoint-url $(ENDPOINT))
 
 context: setup ## Re-record cdk.context.json's lookups for the example environment from the emulator
 	$(PY) -m tools.record_context
