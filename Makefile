@@ -11,7 +11,7 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export NODE_NO_WARNINGS := 1
 
-.PHONY: help setup synth test lint snapshot-update diagram context demo audit diff cost bench clean
+.PHONY: help setup synth test test-slow lint snapshot-update diagram context demo audit diff cost bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -33,11 +33,17 @@ synth: setup ## Synthesize the default stack offline into cdk.out (add ARGS="-c 
 lint: setup ## ruff on the Python code
 	$(PY) -m ruff check .
 
-test: setup lint ## Everything: unit, snapshot, nag, cfn-lint, emulator and end-to-end tests
-	$(PY) -m pytest $(PYTEST_ARGS)
+test: setup lint ## Unit, snapshot, nag, cfn-lint, shellcheck, emulator and end-to-end tests
+	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
+
+test-slow: setup ## The long end-to-end runs (ten deploy/destroy cycles); CI runs them after make test
+	$(PY) -m pytest -m slow $(PYTEST_ARGS)
 
 snapshot-update: setup ## Re-record the template snapshots after an intended change
 	$(PY) -m pytest tests/unit/test_snapshots.py --snapshot-update
+
+demo: setup ## Deploy, update, destroy and audit for real against the local emulator (no AWS account)
+	$(PY) -m tools.demo
 
 diagram: setup ## Regenerate the architecture picture in README.md and README.ja.md from the template
 	$(CDK) synth --quiet --output cdk.out.diagram
