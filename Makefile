@@ -53,8 +53,17 @@ audit: setup ## List what still costs money for the stack's tag (REGION=..., END
 	$(PY) -m tools.audit --region $(or $(REGION),$(AWS_REGION),us-east-1) --tag-key app --tag-value ec2-web-server \
 		$(if $(ENDPOINT),--endpoint-url $(ENDPOINT))
 
+bench: setup ## Benchmark synth, tests and the deploy round trip against their floors (RUNS=5)
+	$(PY) -m bench.bench --runs $(or $(RUNS),5)
+
 context: setup ## Re-record cdk.context.json's lookups for the example environment from the emulator
 	$(PY) -m tools.record_context
+
+cost: synth ## What the synthesized stack costs: per resource, per hour and month, while stopped, after destroy
+	@$(PY) -m tools.cost
+
+diff: setup ## Review a change offline: plain-words summary, cost change, cdk diff against BASE (default: merge base with main)
+	@$(PY) -m tools.review_diff $(if $(BASE),--base $(BASE)) $(ARGS)
 
 clean: ## Remove build output (keeps .venv and node_modules)
 	rm -rf cdk.out cdk.out.* .pytest_cache

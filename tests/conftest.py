@@ -110,3 +110,8 @@ def loaded(tmp_synth_root) -> Synth:
 def synth_with(tmp_synth_root):
     """Synthesize another configuration (cached per session)."""
     return lambda overrides: synth(overrides, tmp_synth_root)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """How many configurations this run synthesized in-process (the benchmark reads this line)."""
+    terminalreporter.write_line(f"in-process syntheses: {SYNTH_COUNT['n']}")

@@ -1,0 +1,222 @@
+"""``make bench``: how close this app is to the CDK-in-Python floor, measured side by side in one run.
+
+Prints a table of medians and the ratios that matter (absolute seconds vary between machines):
+1. ``npx cdk synth`` of this app vs an empty Python CDK app with the same pinned versions and
+   feature flags (the floor); ``python app.py`` alone vs the empty app's, to separate the CLI's share.
+2. Growth: synth with instance_count 1, 5 and 20 (3 data volumes each): seconds per extra server.
+3. Where one synth's time goes: imports, construct building, cdk-nag, the rest of synthesis.
+4. The test suite's wall time and how many syntheses it performs.
+5. One deploy + destroy cycle of this stack vs an almost empty stack on the emulator.
+
+Runs are interleaved (A, B, A, B...) so that load on the machine hits both sides alike.
+Run on a quiet machine: ``make bench`` (``RUNS=5`` by default). Results go to stdout; copy the table
+into bench/RESULTS.md with the date.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from functools import partial
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+sys.path.insert(0, str(ROOT))
+
+from tools.cdk_cli import QUIET_ENV, cdk, cli_env  # noqa: E402
+
+EMPTY_APP = '''
+import aws_cdk as cdk
+app = cdk.App()
+stack = cdk.Stack(app, "EmptyStack", env=cdk.Environment(account="123456789012", region="us-east-1"))
+# One no-op resource: CloudFormation (and the CLI) will not deploy a stack with no resources at all.
+cdk.CfnResource(stack, "Nothing", type="AWS::CloudFormation::WaitConditionHandle")
+app.synth()
+'''
+
+
+def make_empty_app(workdir: Path) -> Path:
+    """An empty CDK app beside ours: same venv, same CLI, same feature flags."""
+    app_dir = workdir / "empty-app"
+    app_dir.mkdir()
+    (app_dir / "app.py").write_text(EMPTY_APP)
+    ours = json.loads((ROOT / "cdk.json").read_text())
+    flags = {k: v for k, v in ours["context"].items() if k.startswith("@")}
+    (app_dir / "cdk.json").write_text(json.dumps({"app": f"{PY} app.py", "versionReporting": False,
+                                                  "notices": False, "cli-telemetry": False, "context": flags}))
+    (app_dir / "node_modules").symlink_to(ROOT / "node_modules")
+    return app_dir
+
+
+def timed(command: list[str], *, cwd: Path, env: dict) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def median_pair(a, b, runs: int) -> tuple[float, float]:
+    """Interleaved medians of two measurements."""
+    first, second = [], []
+    for _ in range(runs):
+        first.append(a())
+        second.append(b())
+    return statistics.median(first), statistics.median(second)
+
+
+def python_env(context: dict | None = None) -> dict:
+    env = {**os.environ, **QUIET_ENV}
+    if context is not None:
+        merged = json.loads((ROOT / "cdk.json").read_text())["context"]
+        merged.update(json.loads((ROOT / "cdk.context.json").read_text()))
+        merged.update(context)
+        env["CDK_CONTEXT_JSON"] = json.dumps(merged)
+    return env
+
+
+def bench_synth(workdir: Path, empty: Path, runs: int) -> dict:
+    env = cli_env()
+    out = workdir / "out"
+    synth = ["npx", "--no-install", "cdk", "synth", "-q", "-o"]
+    ours_cli = partial(timed, [*synth, str(out / "ours")], cwd=ROOT, env=env)
+    empty_cli = partial(timed, [*synth, str(out / "empty")], cwd=empty, env=env)
+    ours_cli(), empty_cli()  # warm caches (bytecode, node modules) outside the measurement
+    cli = median_pair(ours_cli, empty_cli, runs)
+    # `python app.py` alone, with the context the CLI would pass and an output folder.
+    ours_py = partial(timed, [PY, "app.py"], cwd=ROOT, env={**python_env({}), "CDK_OUTDIR": str(out / "ours-py")})
+    empty_py = partial(timed, [PY, "app.py"], cwd=empty,
+                       env={**python_env(None), "CDK_OUTDIR": str(out / "empty-py")})
+    app = median_pair(ours_py, empty_py, runs)
+    return {"cli": cli, "app": app}
+
+
+def bench_growth(workdir: Path, runs: int) -> dict:
+    volumes = json.dumps([{"size": 10}, {"size": 20, "type": "gp2"}, {"size": 30, "type": "io1", "iops": 1000}])
+    results = {}
+    for count in (1, 5, 20):
+        env = {**python_env({"instance_count": str(count), "volumes": volumes}),
+               "CDK_OUTDIR": str(workdir / f"growth-{count}")}
+        results[count] = statistics.median(timed([PY, "app.py"], cwd=ROOT, env=env) for _ in range(runs))
+    return results
+
+
+PROFILE_SCRIPT = '''
+import json, os, sys, time
+t0 = time.perf_counter()
+import aws_cdk, cdk_nag, aws_cdk.aws_ec2, aws_cdk.aws_iam  # the imports a synth needs
+sys.path.insert(0, os.getcwd())
+import app as app_module
+t1 = time.perf_counter()
+app, stack = app_module.build_app(context=json.loads(os.environ["CDK_CONTEXT_JSON"]), outdir=sys.argv[2],
+                                  nag=sys.argv[1] == "nag")
+t2 = time.perf_counter()
+app.synth()
+t3 = time.perf_counter()
+print(json.dumps({"import": t1 - t0, "build": t2 - t1, "synth": t3 - t2}))
+'''
+
+
+def bench_profile(workdir: Path, runs: int) -> dict:
+    """Phase timings from inside one process; cdk-nag's share is synth with it minus synth without."""
+    script = workdir / "profile_synth.py"
+    script.write_text(PROFILE_SCRIPT)
+    phases = {"nag": [], "plain": []}
+    for i in range(runs):
+        for mode in phases:
+            out = subprocess.run([PY, str(script), mode, str(workdir / f"profile-{mode}-{i}")], cwd=ROOT,
+                                 env=python_env({}), check=True, capture_output=True, text=True).stdout
+            phases[mode].append(json.loads(out.strip().splitlines()[-1]))
+    med = {mode: {k: statistics.median(r[k] for r in rows) for k in rows[0]} for mode, rows in phases.items()}
+    return {"import": med["nag"]["import"], "build": med["nag"]["build"],
+            "nag": med["nag"]["synth"] - med["plain"]["synth"], "synth": med["plain"]["synth"]}
+
+
+def bench_tests() -> dict:
+    start = time.perf_counter()
+    run = subprocess.run([PY, "-m", "pytest", "-m", "not slow", "-q", "-p", "no:cacheprovider"], cwd=ROOT,
+                         env={**os.environ, **QUIET_ENV}, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - start
+    syntheses = re.search(r"in-process syntheses: (\d+)", run.stdout)
+    summary = [line for line in run.stdout.splitlines() if " passed" in line or " failed" in line]
+    return {"wall": wall, "syntheses": int(syntheses.group(1)) if syntheses else None,
+            "summary": summary[-1] if summary else run.stdout[-200:]}
+
+
+def bench_cycle(workdir: Path, empty: Path, runs: int) -> dict:
+    import emulator
+
+    env_synth = python_env({})
+    ours_out, empty_out = workdir / "cycle-ours", workdir / "cycle-empty"
+    subprocess.run([PY, "app.py"], cwd=ROOT, env={**env_synth, "CDK_OUTDIR": str(ours_out)}, check=True,
+                   capture_output=True)
+    subprocess.run([PY, "app.py"], cwd=empty, env={**python_env(None), "CDK_OUTDIR": str(empty_out)}, check=True,
+                   capture_output=True)
+    with emulator.start(port=0) as emu:
+        env = cli_env(emulator_env=emu.env())
+        cdk(["bootstrap", "aws://123456789012/us-east-1", "-o", str(workdir / "bootstrap")], env=env, capture=True)
+
+        def cycle(assembly: Path, stack: str, cwd: Path) -> float:
+            start = time.perf_counter()
+            cdk(["deploy", stack, "--app", str(assembly), "--require-approval", "never"], env=env, capture=True, cwd=cwd)
+            cdk(["destroy", stack, "--app", str(assembly), "--force"], env=env, capture=True, cwd=cwd)
+            return time.perf_counter() - start
+
+        ours, floor = median_pair(partial(cycle, ours_out, "WebServerStack", ROOT),
+                                  partial(cycle, empty_out, "EmptyStack", empty), runs)
+        return {"ours": ours, "empty": floor}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=int(os.environ.get("RUNS", "5")))
+    parser.add_argument("--skip", action="append", default=[], choices=["synth", "growth", "profile", "tests", "cycle"])
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="bench-"))
+    try:
+        empty = make_empty_app(workdir)
+        rows = []
+        if "synth" not in args.skip:
+            synth = bench_synth(workdir, empty, args.runs)
+            (ours, floor) = synth["cli"]
+            rows.append(("`npx cdk synth`: this app / empty app", f"{ours:.2f} s / {floor:.2f} s", ours / floor, "≤ 1.25"))
+            (ours, floor) = synth["app"]
+            rows.append(("`python app.py`: this app / empty app", f"{ours:.2f} s / {floor:.2f} s", ours / floor, "≤ 1.2"))
+        if "growth" not in args.skip:
+            growth = bench_growth(workdir, args.runs)
+            per = (growth[20] - growth[1]) / 19
+            rows.append(("synth (python app.py), 1 / 5 / 20 servers × 3 volumes",
+                         f"{growth[1]:.2f} / {growth[5]:.2f} / {growth[20]:.2f} s; {per * 1000:.0f} ms per extra server",
+                         growth[20] / growth[1], "≤ 2 (20 vs 1)"))
+        if "profile" not in args.skip:
+            p = bench_profile(workdir, args.runs)
+            total = sum(p.values())
+            rows.append(("one synth, in process: imports / building / cdk-nag / rest of synth",
+                         " / ".join(f"{p[k]:.2f} s ({p[k] / total:.0%})" for k in ("import", "build", "nag", "synth")),
+                         None, ""))
+        if "tests" not in args.skip:
+            t = bench_tests()
+            rows.append(("`make test` suite (pytest -m 'not slow')",
+                         f"{t['wall']:.0f} s, {t['syntheses']} in-process syntheses; {t['summary']}", None, "≤ 120 s"))
+        if "cycle" not in args.skip:
+            c = bench_cycle(workdir, empty, max(1, args.runs // 2))
+            rows.append(("deploy + destroy on the emulator: this stack / empty stack",
+                         f"{c['ours']:.1f} s / {c['empty']:.1f} s", c["ours"] / c["empty"], "≤ 1.3"))
+        print(f"\nBenchmark, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, medians of {args.runs} runs\n")
+        print("| measurement | medians | ratio | target |\n|---|---|---|---|")
+        for name, value, ratio, target in rows:
+            print(f"| {name} | {value} | {'' if ratio is None else f'{ratio:.2f}×'} | {target} |")
+        return 0
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
