@@ -12,6 +12,7 @@ import importlib
 #: Gap modules in the order they are applied (later ones may build on earlier).
 GAP_MODULES: tuple[str, ...] = (
     "stack_operations",
+    "change_set_lifecycle",
     "ssm_parameter_reuse",
     "ec2_security_group",
     "ec2_placement_group",

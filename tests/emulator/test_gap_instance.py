@@ -114,3 +114,10 @@ def test_placement_group(target: Emulator) -> None:
     assert found["Placement"]["GroupName"] == group_name
     assert cfn.delete(target) == "DELETE_COMPLETE"
     assert ec2.describe_placement_groups()["PlacementGroups"] == []
+
+
+def test_termination_protection_blocks_stack_delete(target: Emulator) -> None:
+    found = _deploy_instance(target, DisableApiTermination=True)
+    # As in AWS: the instance cannot be terminated, so the delete fails.
+    assert cfn.delete(target) == "DELETE_FAILED"
+    assert cfn.instance(target, found["InstanceId"])["State"]["Name"] == "running"

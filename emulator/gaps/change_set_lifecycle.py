@@ -1,0 +1,85 @@
+"""Change sets: "not found" as AWS says it, and removal after execution.
+
+moto 5.2.5 answers DescribeChangeSet for a change set that does not exist
+with ``ValidationError``, fails DeleteChangeSet for one that does not exist,
+and keeps every change set after execution. AWS answers
+``ChangeSetNotFoundException``, deletes nothing quietly, and removes all of a
+stack's change sets once one is executed. The CDK CLI relies on all three: a
+second ``cdk deploy`` deletes the previous ``cdk-deploy-change-set`` and polls
+DescribeChangeSet until it is *not found*, so on plain moto every update fails
+with "Stack with id cdk-deploy-change-set does not exist".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from moto.cloudformation.exceptions import CloudFormationError
+from moto.cloudformation.models import ChangeSet, CloudFormationBackend
+from moto.cloudformation.responses import CloudFormationResponse
+from moto.core.responses import ActionResult, EmptyResult
+
+_moto_execute = CloudFormationBackend.execute_change_set
+
+
+class ChangeSetNotFound(CloudFormationError):
+    code = "ChangeSetNotFound"
+    status_code = 404
+
+
+def _find(backend: CloudFormationBackend, name_or_arn: str, stack_name: str | None) -> ChangeSet | None:
+    if name_or_arn in backend.change_sets:
+        return backend.change_sets[name_or_arn]
+    for change_set in backend.change_sets.values():
+        if change_set.change_set_name != name_or_arn:
+            continue
+        if stack_name in (None, "", change_set.stack_name, change_set.stack_id):
+            return change_set
+    return None
+
+
+def _describe(backend: CloudFormationBackend, change_set_name: str, stack_name: str | None = None) -> ChangeSet:
+    change_set = _find(backend, change_set_name, stack_name)
+    if change_set is None:
+        raise ChangeSetNotFound(f"ChangeSet [{change_set_name}] does not exist")
+    return change_set
+
+
+def _delete(backend: CloudFormationBackend, change_set_name: str, stack_name: str | None = None) -> None:
+    change_set = _find(backend, change_set_name, stack_name)
+    if change_set is not None:
+        del backend.change_sets[change_set.change_set_id]
+
+
+def _execute(backend: CloudFormationBackend, change_set_name: str, stack_name: str | None = None) -> Any:
+    change_set = _describe(backend, change_set_name, stack_name)
+    result = _moto_execute(backend, change_set.change_set_id, stack_name)
+    # The stack has moved on: every change set made for it is now stale.
+    for change_set_id, other in list(backend.change_sets.items()):
+        if other.stack_id == change_set.stack_id:
+            del backend.change_sets[change_set_id]
+    return result
+
+
+def _describe_response(response: CloudFormationResponse) -> ActionResult:
+    # moto's handler drops StackName; two stacks may each have a change set
+    # called cdk-deploy-change-set (the bootstrap stack and ours).
+    backend = response.cloudformation_backend
+    return ActionResult(_describe(backend, response._get_param("ChangeSetName"), response._get_param("StackName")))
+
+
+def _delete_response(response: CloudFormationResponse) -> EmptyResult:
+    backend = response.cloudformation_backend
+    _delete(backend, response._get_param("ChangeSetName"), response._get_param("StackName"))
+    return EmptyResult()
+
+
+def apply() -> None:
+    global _moto_execute
+    # Wrap whatever execute_change_set is in place (stack_operations' fill).
+    _moto_execute = CloudFormationBackend.execute_change_set
+    CloudFormationBackend.describe_change_set = _describe  # type: ignore[method-assign]
+    CloudFormationBackend.delete_change_set = _delete  # type: ignore[method-assign]
+    CloudFormationBackend.execute_change_set = _execute  # type: ignore[method-assign]
+    CloudFormationResponse.describe_change_set = _describe_response  # type: ignore[method-assign]
+    CloudFormationResponse.delete_change_set = _delete_response  # type: ignore[method-assign]

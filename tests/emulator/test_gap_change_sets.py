@@ -1,0 +1,37 @@
+"""Change sets as the CDK CLI uses them on a second `cdk deploy`."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import cfn_scenario as cfn
+from emulator import Emulator
+
+NAME = "cdk-deploy-change-set"
+
+
+def test_redeploy_reusing_change_set_name(target: Emulator) -> None:
+    cloudformation = target.client("cloudformation")
+    body = cfn.template({"WebSg": cfn.web_sg(cfn.default_vpc_id(target))})
+    assert cfn.deploy(target, body) == "CREATE_COMPLETE"
+    # An executed change set is gone (AWS removes a stack's change sets then).
+    assert cloudformation.list_change_sets(StackName=cfn.STACK)["Summaries"] == []
+    # The CLI deletes the old change set by name (even if absent)...
+    cloudformation.delete_change_set(StackName=cfn.STACK, ChangeSetName=NAME)
+    # ...and waits until DescribeChangeSet says "not found".
+    with pytest.raises(cloudformation.exceptions.ChangeSetNotFoundException):
+        cloudformation.describe_change_set(StackName=cfn.STACK, ChangeSetName=NAME)
+    body["Resources"]["WebSg"]["Properties"]["Tags"].append({"Key": "tier", "Value": "web"})
+    cloudformation.create_change_set(
+        StackName=cfn.STACK,
+        ChangeSetName=NAME,
+        ChangeSetType="UPDATE",
+        TemplateBody=json.dumps(body),
+        Parameters=[{"ParameterKey": "AmiId", "UsePreviousValue": True}],
+    )
+    described = cloudformation.describe_change_set(StackName=cfn.STACK, ChangeSetName=NAME)
+    assert described["Status"] == "CREATE_COMPLETE"
+    cloudformation.execute_change_set(StackName=cfn.STACK, ChangeSetName=NAME)
+    assert cfn.wait_stack(target, cfn.STACK) == "UPDATE_COMPLETE"
