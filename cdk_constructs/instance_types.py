@@ -51,12 +51,17 @@ def _hardware() -> dict[str, dict]:
 
 
 def instance_type_info(name: str, *, setting: str = "instance_type") -> InstanceTypeInfo:
-    """Validate ``name`` and return its facts; raise :class:`SettingError` naming ``setting``."""
-    if not isinstance(name, str) or name not in known_instance_types():
+    """Validate ``name`` and return its facts; raise :class:`SettingError` naming ``setting``.
+
+    A name in our hardware extract is known to exist (the extract is a subset of botocore's enum;
+    a unit test holds it to that), so botocore's large EC2 model is only loaded for other names:
+    newer types, and typos. That keeps ~0.3 s of model loading off every ordinary synth.
+    """
+    facts = _hardware().get(name) if isinstance(name, str) else None
+    if facts is None and (not isinstance(name, str) or name not in known_instance_types()):
         hint = difflib.get_close_matches(str(name), known_instance_types(), n=3)
         suggestion = f" (did you mean {', '.join(hint)}?)" if hint else ""
         raise SettingError(setting, name, f"must be an EC2 instance type that exists, e.g. t2.micro{suggestion}")
-    facts = _hardware().get(name)
     if facts is None:
         # Newer than our hardware extract: accept it, and assume the conservative answer to each
         # question (no instance store, not Nitro, x86_64) rather than refusing a real type.

@@ -151,3 +151,18 @@ def test_the_construct_validates_its_own_options_too():
         WebServerOptions(volumes=(DataVolume(size=100, type="io1", iops=50),))
     with pytest.raises(SettingError, match=r"^root_volume.size: got 0; gp2 takes 1 to 16384 GiB"):
         WebServerOptions(root_volume=RootVolume(size=0))
+
+
+def test_hardware_extract_names_only_types_botocore_knows():
+    # instance_type_info trusts the extract without loading botocore: it must never hold a name
+    # the EC2 API would refuse.
+    from cdk_constructs.instance_types import _hardware, known_instance_types
+
+    assert set(_hardware()) <= known_instance_types()
+
+
+def test_type_newer_than_the_extract_is_accepted_from_botocore():
+    from cdk_constructs.instance_types import _hardware, instance_type_info, known_instance_types
+
+    newer = sorted(known_instance_types() - set(_hardware()))[0]
+    assert instance_type_info(newer).name == newer
