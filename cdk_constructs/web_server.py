@@ -211,7 +211,7 @@ def check_private_ip_in_subnet(private_ip: str, subnet: ec2.ISubnet) -> None:
 class Server(Construct):
     """One server: the instance, its data volumes and attachments, and its Elastic IP."""
 
-    def __init__(self, scope: Construct, id: str, *, options: WebServerOptions, index: int, vpc: ec2.IVpc,
+    def __init__(self, scope: Construct, id: str, *, options: WebServerOptions, vpc: ec2.IVpc,
                  subnet: ec2.ISubnet, machine_image: ec2.IMachineImage, security_group: ec2.ISecurityGroup,
                  role: iam.IRole, key_pair: ec2.IKeyPair, placement_group: Optional[ec2.IPlacementGroup],
                  root_size: Optional[int], root_device: str, name: str) -> None:
@@ -412,7 +412,7 @@ class WebServer(Construct):
 
         #: The servers, ``Server1`` upwards (ids stay stable as instance_count grows).
         self.servers: tuple[Server, ...] = tuple(
-            Server(self, f"Server{i}", options=options, index=i, vpc=self.vpc, subnet=self.subnet,
+            Server(self, f"Server{i}", options=options, vpc=self.vpc, subnet=self.subnet,
                    machine_image=machine_image, security_group=self.security_group, role=self.role,
                    key_pair=self.key_pair, placement_group=self.placement_group,
                    root_size=ami_root_size, root_device=root_device,
