@@ -344,11 +344,14 @@ def _undo(stack: Stack, journal: _Journal, old_template: dict[str, Any], old_inp
     for name in reversed(journal.created):
         resource = resource_map._parsed_resources.pop(name, None)
         if _is_resource(resource):
-            _delete_quietly(stack, resource_map, name, resource, {**new_bodies[name], "DeletionPolicy": "Delete"}, "DeletionPolicy")
+            # What a failed operation created goes, whatever its DeletionPolicy.
+            body = {**new_bodies[name], "DeletionPolicy": "Delete"}
+            _delete_quietly(stack, resource_map, name, resource, body, "DeletionPolicy")
     for name, old_resource, old_body in journal.replaced:
         new_resource = resource_map._parsed_resources.get(name)
         if _is_resource(new_resource) and new_resource is not old_resource:
-            _delete_quietly(stack, resource_map, name, new_resource, {**old_body, "DeletionPolicy": "Delete"}, "DeletionPolicy")
+            body = {**old_body, "DeletionPolicy": "Delete"}
+            _delete_quietly(stack, resource_map, name, new_resource, body, "DeletionPolicy")
         resource_map._parsed_resources[name] = old_resource
     for name, old_props, new_props in reversed(journal.in_place):
         resource = resource_map._parsed_resources.get(name)

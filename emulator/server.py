@@ -73,13 +73,12 @@ def main(argv: list[str] | None = None) -> None:
         threading.Thread(target=_exit_when_stdin_closes, daemon=True).start()
 
     # Imported after the environment is set: moto reads its settings on import.
-    from werkzeug.serving import make_server
-
     from moto.moto_server.werkzeug_app import (
         DomainDispatcherApplication,
         MotoRequestHandler,
         create_backend_app,
     )
+    from werkzeug.serving import make_server
 
     if not args.plain:
         from emulator import gaps

@@ -7,9 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import cfn_scenario as cfn
 import pytest
 
-import cfn_scenario as cfn
 from emulator import REGION, Emulator
 from tools import audit
 
@@ -59,7 +59,9 @@ def test_reports_every_kind_of_leftover_and_fails(emu: Emulator, capsys: pytest.
     assert not report.clean
     assert _run(emu) == 1
     output = capsys.readouterr().out
-    assert ids["instance"] in output and "LEFT BEHIND" in output and "NOT CLEAN" in output
+    assert ids["instance"] in output
+    assert "LEFT BEHIND" in output
+    assert "NOT CLEAN" in output
 
 
 def test_untagged_and_terminated_are_ignored(emu: Emulator) -> None:
@@ -69,7 +71,8 @@ def test_untagged_and_terminated_are_ignored(emu: Emulator) -> None:
     ec2.terminate_instances(InstanceIds=[ids["instance"]])
     ec2.release_address(AllocationId=ids["elastic-ip"])
     kinds = {f.kind for f in _report(emu).findings}
-    assert "instance" not in kinds and "elastic-ip" not in kinds
+    assert "instance" not in kinds
+    assert "elastic-ip" not in kinds
     assert [f.resource_id for f in _report(emu).findings if f.kind == "volume"] == [ids["volume"]]
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
+import cfn_scenario as cfn
 import pytest
 
-import cfn_scenario as cfn
 from emulator import Emulator
 
 NAME = "cdk-deploy-change-set"

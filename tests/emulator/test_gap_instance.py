@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import cfn_scenario as cfn
+
 from emulator import Emulator
 
 ROOT_DEVICE = "/dev/xvda"

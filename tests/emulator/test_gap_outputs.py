@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from emulator import Emulator
 import cfn_scenario as cfn
+
+from emulator import Emulator
 
 
 def _sg_template(emu: Emulator) -> dict:

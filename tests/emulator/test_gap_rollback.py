@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import cfn_scenario as cfn
+
 from emulator import Emulator
 
 
@@ -24,7 +25,8 @@ def test_failed_create_rolls_back(target: Emulator) -> None:
     cloudformation = target.client("cloudformation")
     events = cloudformation.describe_stack_events(StackName=cfn.STACK)["StackEvents"]
     failed = [e for e in events if e["ResourceStatus"] == "CREATE_FAILED"]
-    assert failed and failed[-1]["LogicalResourceId"] == "Web"
+    assert failed
+    assert failed[-1]["LogicalResourceId"] == "Web"
     assert "ami-00000000000000000" in failed[-1]["ResourceStatusReason"]
     ec2 = target.client("ec2")
     assert ec2.describe_volumes(Filters=[{"Name": "size", "Values": ["10"]}])["Volumes"] == []

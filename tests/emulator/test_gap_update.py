@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import cfn_scenario as cfn
+
 from emulator import Emulator
 
 HTTP = {"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "CidrIp": "0.0.0.0/0"}

@@ -64,7 +64,8 @@ def test_same_ids_on_every_start_and_reset(patched_server: Emulator) -> None:
         assert _network_ids(other) == first
     patched_server.reset()
     assert _network_ids(patched_server) == first
-    assert first[0] and len(first[1]) >= 3
+    assert first[0]
+    assert len(first[1]) >= 3
 
 
 def test_ssm_latest_ami_parameters_resolve_to_existing_images(emu: Emulator) -> None:
@@ -102,7 +103,8 @@ def test_context_manager_stops_on_exception() -> None:
             raise RuntimeError("boom")
     except RuntimeError:
         pass
-    assert pid and _wait_gone(pid)
+    assert pid
+    assert _wait_gone(pid)
 
 
 def _cli(*args: str) -> subprocess.Popen[str]:
