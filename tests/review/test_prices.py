@@ -1,0 +1,45 @@
+"""tools/prices.json: every figure has a dated source, and names only things that exist."""
+
+import re
+
+import botocore.session
+import pytest
+
+REQUIRED = ("instance_hour", "ebs_gb_month", "gp3_iops_month", "gp3_throughput_mibps_month", "io1_iops_month",
+            "io2_iops_month", "snapshot_gb_month", "public_ipv4_hour", "cloudwatch_metric_month")
+
+
+@pytest.fixture(scope="module")
+def raw(prices):
+    return prices.raw
+
+
+def test_both_walk_through_regions_are_priced(prices):
+    assert {"us-east-1", "ap-northeast-1"} <= set(prices.regions)
+
+
+@pytest.mark.parametrize("region", ["us-east-1", "ap-northeast-1"])
+def test_every_figure_group_names_a_dated_source(raw, region):
+    for key in REQUIRED:
+        source = raw["sources"][raw["regions"][region][key]["source"]]
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", source["checked"]), key
+        assert len(source["where"]) > 40, key
+
+
+def test_every_priced_instance_type_exists(raw):
+    known = set(botocore.session.get_session().get_service_model("ec2").shape_for("InstanceType").enum)
+    for region in raw["regions"].values():
+        assert set(region["instance_hour"]["prices"]) <= known
+
+
+def test_every_volume_type_the_app_accepts_is_priced(raw):
+    from cdk_constructs.ebs import EBS_LIMITS
+
+    for region in raw["regions"].values():
+        assert set(EBS_LIMITS) <= set(region["ebs_gb_month"]["prices"])
+
+
+def test_io2_tiers_end_open(raw):
+    for region in raw["regions"].values():
+        tiers = region["io2_iops_month"]["tiers"]
+        assert [tier["up_to"] for tier in tiers] == [32000, 64000, None]
