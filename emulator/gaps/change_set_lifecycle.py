@@ -8,6 +8,11 @@ stack's change sets once one is executed. The CDK CLI relies on all three: a
 second ``cdk deploy`` deletes the previous ``cdk-deploy-change-set`` and polls
 DescribeChangeSet until it is *not found*, so on plain moto every update fails
 with "Stack with id cdk-deploy-change-set does not exist".
+
+Also: a change set that changes nothing makes moto's CreateChangeSet fail with
+"No updates are to be performed." (UpdateStack's answer). AWS creates the
+change set with status FAILED and the reason "The submitted information didn't
+contain changes...", which the CLI reads as "no changes" (``cdk deploy --force``).
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from moto.cloudformation.exceptions import CloudFormationError
-from moto.cloudformation.models import ChangeSet, CloudFormationBackend
+from moto.cloudformation.models import ChangeSet, CloudFormationBackend, Stack
 from moto.cloudformation.responses import CloudFormationResponse
 from moto.core.responses import ActionResult, EmptyResult
 
@@ -74,6 +79,34 @@ def _delete_response(response: CloudFormationResponse) -> EmptyResult:
     return EmptyResult()
 
 
+_moto_create_response = CloudFormationResponse.create_change_set
+
+
+def _create_response(response: CloudFormationResponse) -> ActionResult:
+    # UpdateStack's "No updates are to be performed." check does not apply to
+    # change sets: moto's backend then marks the change set FAILED, as AWS does.
+    response._emulator_creating_change_set = True  # type: ignore[attr-defined]
+    try:
+        return _moto_create_response(response)
+    finally:
+        response._emulator_creating_change_set = False  # type: ignore[attr-defined]
+
+
+_moto_validate_different_update = CloudFormationResponse._validate_different_update
+
+
+def _validate_different_update(response: CloudFormationResponse, *args: Any) -> None:
+    if not getattr(response, "_emulator_creating_change_set", False):
+        _moto_validate_different_update(response, *args)
+
+
+def _has_parameters(stack: Stack, other: dict[str, Any]) -> bool:
+    """Same effective inputs: a parameter left out takes its default, as in AWS."""
+    slots = stack.template_dict.get("Parameters", {})
+    current = stack.stack_parameters
+    return all(other.get(name, slot.get("Default")) == current.get(name) for name, slot in slots.items())
+
+
 def apply() -> None:
     global _moto_execute
     # Wrap whatever execute_change_set is in place (stack_operations' fill).
@@ -83,3 +116,6 @@ def apply() -> None:
     CloudFormationBackend.execute_change_set = _execute  # type: ignore[method-assign]
     CloudFormationResponse.describe_change_set = _describe_response  # type: ignore[method-assign]
     CloudFormationResponse.delete_change_set = _delete_response  # type: ignore[method-assign]
+    CloudFormationResponse.create_change_set = _create_response  # type: ignore[method-assign]
+    CloudFormationResponse._validate_different_update = _validate_different_update  # type: ignore[method-assign]
+    Stack.has_parameters = _has_parameters  # type: ignore[method-assign]

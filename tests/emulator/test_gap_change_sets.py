@@ -35,3 +35,21 @@ def test_redeploy_reusing_change_set_name(target: Emulator) -> None:
     assert described["Status"] == "CREATE_COMPLETE"
     cloudformation.execute_change_set(StackName=cfn.STACK, ChangeSetName=NAME)
     assert cfn.wait_stack(target, cfn.STACK) == "UPDATE_COMPLETE"
+
+
+def test_change_set_without_changes_fails_softly(target: Emulator) -> None:
+    # `cdk deploy --force` of an unchanged app: AWS creates the change set and
+    # marks it FAILED ("didn't contain changes"); the CLI reads that as no-op.
+    cloudformation = target.client("cloudformation")
+    body = cfn.template({"WebSg": cfn.web_sg(cfn.default_vpc_id(target))})
+    assert cfn.deploy(target, body) == "CREATE_COMPLETE"
+    cloudformation.create_change_set(
+        StackName=cfn.STACK,
+        ChangeSetName=NAME,
+        ChangeSetType="UPDATE",
+        TemplateBody=json.dumps(body),
+        Parameters=[{"ParameterKey": "AmiId", "UsePreviousValue": True}],
+    )
+    described = cloudformation.describe_change_set(StackName=cfn.STACK, ChangeSetName=NAME)
+    assert described["Status"] == "FAILED"
+    assert "didn't contain changes" in described["StatusReason"]
