@@ -391,7 +391,8 @@ class _Summarizer:
                 policy = self.base[old_id].get("DeletionPolicy", "Delete")
                 self.changes[old_id] = Change(old_id, key[0], key[1], "remove", reasons=[f"DeletionPolicy {policy}"])
         for new_id in sorted(added):
-            self.changes[new_id] = Change(new_id, self.name(new_id, self.head), self.head[new_id]["Type"], "add")
+            self.changes[new_id] = Change(new_id, self.name(new_id, self.head), self.head[new_id]["Type"], "add",
+                                          reasons=_added_details(self.head[new_id]))
         for logical_id in sorted(set(self.base) & set(self.head)):
             self.compare(logical_id)
         self.propagate()
@@ -417,6 +418,10 @@ class _Summarizer:
 
     @staticmethod
     def describe(prop: str, old: dict[str, Any], new: dict[str, Any]) -> str:
+        if prop == "BlockDeviceMappings":
+            mappings = _describe_mappings(old.get(prop), new.get(prop))
+            if mappings:
+                return f"{prop}: {mappings}"
         before, after = (_short(old[prop]) if prop in old else "(none)"), (_short(new[prop]) if prop in new else "(none)")
         return f"{prop}: {before} to {after}" if before is not None and after is not None else f"{prop} changes"
 
@@ -462,6 +467,37 @@ class _Summarizer:
 
 
 _ORDER = {"replace": 0, "remove": 1, "add": 2, "update": 3}
+
+
+def _describe_mappings(old: Any, new: Any) -> Optional[str]:
+    """Block device mappings, device by device: ``/dev/xvda VolumeSize 8 to 16``."""
+    if not isinstance(old, list) or not isinstance(new, list):
+        return None
+    before = {m.get("DeviceName"): m for m in old if isinstance(m, dict)}
+    after = {m.get("DeviceName"): m for m in new if isinstance(m, dict)}
+    parts = []
+    for device in sorted(set(before) | set(after), key=str):
+        if device not in before or device not in after:
+            parts.append(f"{device} {'added' if device in after else 'removed'}")
+            continue
+        old_ebs, new_ebs = before[device].get("Ebs") or {}, after[device].get("Ebs") or {}
+        for key in sorted(set(old_ebs) | set(new_ebs)):
+            if old_ebs.get(key) != new_ebs.get(key):
+                parts.append(f"{device} {key} {render_value(old_ebs.get(key, '(none)'))} to "
+                             f"{render_value(new_ebs.get(key, '(none)'))}")
+        if {k: v for k, v in before[device].items() if k != "Ebs"} != {k: v for k, v in after[device].items() if k != "Ebs"}:
+            parts.append(f"{device} changes")
+    return ", ".join(parts) or None
+
+
+def _added_details(resource: dict[str, Any]) -> list[str]:
+    props = resource.get("Properties", {}) or {}
+    if resource.get("Type") == "AWS::EC2::Volume":
+        return [f"{_size(props, 'Size')}{props.get('VolumeType', cost.DEFAULT_VOLUME_TYPE)}, "
+                f"DeletionPolicy {resource.get('DeletionPolicy', 'Delete')}"]
+    if resource.get("Type") == "AWS::EC2::Instance" and isinstance(props.get("InstanceType"), str):
+        return [props["InstanceType"]]
+    return []
 
 
 def summarize(base: Optional[dict[str, Any]], head: Optional[dict[str, Any]], *, stack: str, region: str,

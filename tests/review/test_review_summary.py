@@ -147,7 +147,8 @@ def test_root_volume_change_replaces_the_instance():
     bigger = copy.deepcopy(instance())
     bigger["Properties"]["BlockDeviceMappings"][0]["Ebs"]["VolumeSize"] = 20
     result = review({"Resources": {"Web": instance()}}, {"Resources": {"Web": bigger}})
-    assert flags(result, "REPLACES instance `Web`: BlockDeviceMappings changes (requires replacement)")
+    assert result.flags[0] == \
+        "REPLACES instance `Web`: BlockDeviceMappings: /dev/xvda VolumeSize 8 to 20 (requires replacement)."
 
 
 def test_delete_on_termination_alone_updates_in_place():
@@ -193,3 +194,9 @@ def test_shrinking_a_volume_is_called_out():
 ])
 def test_update_behaviour_comes_from_cfn_lint_schemas(resource_type, prop, expected):
     assert update_behaviour(resource_type, prop, {prop: "a"}, {prop: "b"}, "us-east-1") == expected
+
+
+def test_added_volume_shows_its_size_type_and_deletion_policy(default, with_volumes):
+    added = {c.name: c.reasons for c in review(default, with_volumes).changes if c.action == "add"}
+    assert added["WebServerServer1VolumeF"] == ["20 GiB gp3, DeletionPolicy Delete"]
+    assert added["WebServerServer1VolumeG"] == ["30 GiB gp3, DeletionPolicy Snapshot"]
