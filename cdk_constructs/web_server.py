@@ -367,7 +367,9 @@ class WebServer(Construct):
         #: The firewall: HTTP from anywhere, SSH only from ``ssh_cidr`` (if given).
         self.security_group = ec2.SecurityGroup(
             self, "SecurityGroup", vpc=self.vpc, allow_all_outbound=True,
-            description=f"{name}: HTTP from anywhere" + (f", SSH from {options.ssh_cidr}" if options.ssh_cidr else ""),
+            # Fixed text: a group's description cannot change in place, so naming the SSH CIDR here
+            # would replace the group whenever ssh_cidr changes. The rules' own descriptions say it.
+            description=f"{name}: HTTP from anywhere, SSH only from the ssh_cidr setting",
         )
         self.security_group.add_ingress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(80), "HTTP from anywhere (IPv4)")
         self.security_group.add_ingress_rule(ec2.Peer.any_ipv6(), ec2.Port.tcp(80), "HTTP from anywhere (IPv6)")
