@@ -121,6 +121,25 @@ def creation_order(resources: dict[str, Any]) -> list[str]:
 
 # --- resource helpers -------------------------------------------------------
 
+_moto_getitem = parsing.ResourceMap.__getitem__
+
+
+def _getitem(resource_map: parsing.ResourceMap, key: str) -> Any:
+    """moto's lazy lookup, except that it never creates a resource as a side
+    effect (of an output, a resource listing, ...) outside an operation."""
+    if getattr(resource_map, "_emulator_sealed", False) and key not in resource_map._parsed_resources:
+        raise KeyError(key)
+    return _moto_getitem(resource_map, key)
+
+
+def install() -> None:
+    """Make moto's ResourceMap honour the seal (called by the gap fills)."""
+    parsing.ResourceMap.__getitem__ = _getitem  # type: ignore[method-assign]
+
+
+def seal(resource_map: parsing.ResourceMap, sealed: bool = True) -> None:
+    resource_map._emulator_sealed = sealed  # type: ignore[attr-defined]
+
 
 def _is_resource(value: Any) -> bool:
     return value is not None and not isinstance(value, (str, int, float, bool, list, dict))
@@ -308,7 +327,7 @@ def _apply(stack: Stack, new_template: dict[str, Any], journal: _Journal) -> lis
 
 def _reason(error: BaseException) -> str:
     message = getattr(error, "message", None) or str(error)
-    code = getattr(error, "error_type", None) or type(error).__name__
+    code = getattr(error, "code", None) or getattr(error, "error_type", None) or type(error).__name__
     return f"{message} (Error Code: {code})"
 
 
@@ -382,6 +401,21 @@ def run(stack: Stack, new_template: dict[str, Any], parameters: dict[str, Any] |
         resource_map.input_parameters = parameters
     journal = _Journal()
     stack.status = f"{operation}_IN_PROGRESS"
+    seal(resource_map, False)
+    try:
+        return _run(stack, new_template, operation, journal, old_template, old_inputs)
+    finally:
+        seal(resource_map)
+
+
+def _run(
+    stack: Stack,
+    new_template: dict[str, Any],
+    operation: str,
+    journal: _Journal,
+    old_template: dict[str, Any],
+    old_inputs: dict[str, Any],
+) -> bool:
     try:
         removed = _apply(stack, new_template, journal)
     except OperationFailed as failure:
@@ -418,6 +452,7 @@ def _undo_template(stack: Stack, template: dict[str, Any]) -> None:
 def delete_all(stack: Stack) -> bool:
     """Delete every resource, dependents first; False (DELETE_FAILED) if one fails."""
     resource_map = stack.resource_map
+    seal(resource_map)
     bodies = resource_map._resource_json_map
     live = live_resources(resource_map)
     failed: list[str] = []

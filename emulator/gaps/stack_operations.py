@@ -27,11 +27,25 @@ _moto_outputs = Stack.outputs.fget  # type: ignore[attr-defined]
 _moto_exports = Stack.exports.fget  # type: ignore[attr-defined]
 
 
+_NO_OUTPUTS = {"ROLLBACK_COMPLETE", "ROLLBACK_FAILED", "CREATE_FAILED", "DELETE_COMPLETE"}
+
+
 def _freeze_outputs(stack: Stack) -> None:
-    """Evaluate outputs once, when an operation ends, as AWS stores them."""
+    """Evaluate outputs once, when an operation ends, as AWS stores them.
+
+    The resource map is sealed (see cfn_engine.seal): evaluating an output
+    never creates a resource; a stack that was rolled back has none.
+    """
+    cfn_engine.seal(stack.resource_map)
     stack.output_map = stack._create_output_map()
-    stack._emulator_outputs = _moto_outputs(stack)
-    stack._emulator_exports = _moto_exports(stack)
+    stack._emulator_outputs, stack._emulator_exports = None, []
+    if stack.status in _NO_OUTPUTS:
+        return
+    try:
+        stack._emulator_outputs = _moto_outputs(stack)
+        stack._emulator_exports = _moto_exports(stack)
+    except KeyError:  # an output refers to a resource that does not exist
+        pass
 
 
 def _outputs(stack: Stack) -> list[dict[str, Any]] | None:
@@ -134,6 +148,7 @@ def _execute_change_set(
 
 
 def apply() -> None:
+    cfn_engine.install()
     Stack.outputs = property(_outputs)  # type: ignore[assignment]
     Stack.exports = property(_exports)  # type: ignore[assignment]
     Stack.stack_resources = property(_stack_resources)  # type: ignore[assignment]

@@ -19,7 +19,13 @@ def test_failed_create_rolls_back(target: Emulator) -> None:
                 "Properties": {"AvailabilityZone": "us-east-1a", "Size": 10},
             },
             "Web": web,
-        }
+            "Ip": {"Type": "AWS::EC2::EIP", "Properties": {"Domain": "vpc"}},
+        },
+        # Outputs of a rolled-back stack must not bring anything back.
+        outputs={
+            "PublicIp": {"Value": {"Fn::GetAtt": ["Ip", "PublicIp"]}},
+            "InstanceId": {"Value": {"Ref": "Web"}},
+        },
     )
     assert cfn.deploy(target, body) == "ROLLBACK_COMPLETE"
     cloudformation = target.client("cloudformation")
@@ -28,7 +34,10 @@ def test_failed_create_rolls_back(target: Emulator) -> None:
     assert failed
     assert failed[-1]["LogicalResourceId"] == "Web"
     assert "ami-00000000000000000" in failed[-1]["ResourceStatusReason"]
+    assert "InvalidAMIID.NotFound" in failed[-1]["ResourceStatusReason"]
+    assert cfn.outputs(target) == {}
     ec2 = target.client("ec2")
+    assert ec2.describe_addresses()["Addresses"] == []
     assert ec2.describe_volumes(Filters=[{"Name": "size", "Values": ["10"]}])["Volumes"] == []
     groups = ec2.describe_security_groups(
         Filters=[{"Name": "tag:app", "Values": ["ec2-web-server"]}]
