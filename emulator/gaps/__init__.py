@@ -13,6 +13,7 @@ import importlib
 GAP_MODULES: tuple[str, ...] = (
     "stack_operations",
     "change_set_lifecycle",
+    "stack_termination_protection",
     "ssm_parameter_reuse",
     "ec2_security_group",
     "ec2_placement_group",
