@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import cfn_scenario as cfn
 import pytest
 
-import cfn_scenario as cfn
 from emulator import Emulator
 
 
