@@ -15,18 +15,19 @@ def attempt(cli, emu, tmp_synth_root):
     protected, unprotected = (assembly(synth(c, tmp_synth_root)) for c in (PROTECTED, DEFAULT))
     cli.deploy(app=protected)
     built = cli.describe()
+    (instance,) = built["instances"]
+    protection = emu.client("ec2").describe_instance_attribute(InstanceId=instance["InstanceId"],
+                                                                Attribute="disableApiTermination")
     refused = cli.destroy(app=protected, check=False)
     after_refusal = cli.describe()
     cli.deploy(app=unprotected)  # the README's way out: deploy with protection off, then destroy
     cli.destroy(app=unprotected)
-    return {"built": built, "refused": refused, "after_refusal": after_refusal, "audit": audit(emu)}
+    return {"built": built, "instance_protection": protection["DisableApiTermination"]["Value"],
+            "refused": refused, "after_refusal": after_refusal, "audit": audit(emu)}
 
 
-def test_instance_is_protected(attempt, emu):
-    (instance,) = attempt["built"]["instances"]
-    attribute = emu.client("ec2").describe_instance_attribute(InstanceId=instance["InstanceId"],
-                                                               Attribute="disableApiTermination")
-    assert attribute["DisableApiTermination"]["Value"] is True
+def test_instance_is_protected(attempt):
+    assert attempt["instance_protection"] is True
 
 
 def test_destroy_fails_clearly(attempt):
