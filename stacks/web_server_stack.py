@@ -43,7 +43,10 @@ class WebServerStack(cdk.Stack):
 
         cdk.Tags.of(self).add(*APP_TAG)
         for key, value in settings.tags:
-            cdk.Tags.of(self).add(key, value)
+            # Every property of AWS::EC2::KeyPair is replace-only and its name is fixed, so a tag
+            # change there would fail the update ("already exists"): user tags skip the key pair.
+            # Its constant "app" tag (for `make audit`) never changes, so it stays.
+            cdk.Tags.of(self).add(key, value, exclude_resource_types=["AWS::EC2::KeyPair"])
         self._warn()
         self._outputs()
 

@@ -79,8 +79,9 @@ def test_diff_compares_with_the_pull_requests_target_branch(steps):
 
 
 def make_dry_run(*args):
-    return subprocess.run(["make", "-n", "-o", ".venv/.installed", "-o", "node_modules/.installed", *args], cwd=ROOT,
-                          capture_output=True, text=True, check=True).stdout
+    # --no-print-directory: under `make test` this runs as a sub-make, which would announce itself.
+    command = ["make", "--no-print-directory", "-n", "-o", ".venv/.installed", "-o", "node_modules/.installed", *args]
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True).stdout
 
 
 def test_make_cost_synthesizes_then_prices():

@@ -98,6 +98,12 @@ def test_custom_tags_reach_every_taggable_resource(loaded):
             assert tags.get("cost-center") == "1234", logical_id
 
 
+def test_user_tags_skip_the_key_pair_whose_properties_are_all_replace_only(synth_with):
+    result = synth_with({"tags": '{"team": "web"}'})
+    (key,) = result.resources("AWS::EC2::KeyPair").values()
+    assert key["Properties"]["Tags"] == [{"Key": "app", "Value": "ec2-web-server"}]
+
+
 def test_root_volume_gets_the_tags_too(default):
     default.assertions().has_resource_properties(INSTANCE, {"PropagateTagsToVolumeOnCreation": True})
 
