@@ -34,7 +34,7 @@ lint: setup ## ruff on the Python code
 	$(PY) -m ruff check .
 
 test: setup lint ## Unit, snapshot, nag, cfn-lint, shellcheck, emulator and end-to-end tests
-	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist loadfile -m "not slow" $(PYTEST_ARGS)
 
 test-slow: setup ## The long end-to-end runs (ten deploy/destroy cycles); CI runs them after make test
 	$(PY) -m pytest -m slow $(PYTEST_ARGS)

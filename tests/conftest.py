@@ -6,6 +6,8 @@ Context is what the CLI would pass: cdk.json's defaults, the committed lookups i
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import json
 import os
 import tempfile
@@ -31,12 +33,12 @@ def base_context() -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Synth:
-    """One synthesized configuration: the stack's template (as dict) and its file on disk."""
+    """One synthesized configuration: the stack's template (as dict), its file on disk, its warnings."""
 
     template: dict
     template_path: Path
-    stack: Any
     warnings: tuple[str, ...]
+    termination_protection: bool
 
     def resources(self, type_: str) -> dict[str, dict]:
         return {k: v for k, v in self.template["Resources"].items() if v["Type"] == type_}
@@ -48,28 +50,58 @@ class Synth:
 
 
 _CACHE: dict[str, Synth] = {}
-SYNTH_COUNT = {"n": 0}
+_RECORD = "synth-record.json"
 
 
 def synth(overrides: dict[str, Any] | None = None, tmp_root: Path | None = None) -> Synth:
-    """Synthesize (once per session per configuration) with cdk-nag, as `cdk synth` does."""
-    from app import build_app
+    """Synthesize a configuration with cdk-nag, as `cdk synth` does: once per test run.
 
+    The assembly goes to ``tmp_root`` (shared by every pytest-xdist worker): the first worker to need
+    a configuration synthesizes it under a file lock and records the result (or the failure); the
+    others, and later calls, read that record back instead of synthesizing again.
+    """
     key = json.dumps(overrides or {}, sort_keys=True)
     if key in _CACHE:
         return _CACHE[key]
-    outdir = (tmp_root or Path(tempfile.gettempdir())) / f"synth-{len(_CACHE)}-{os.getpid()}"
-    app, stack = build_app(context={**base_context(), **(overrides or {})}, outdir=str(outdir))
-    assembly = app.synth()
-    SYNTH_COUNT["n"] += 1
-    artifact = assembly.get_stack_artifact(stack.artifact_id)
-    warnings = tuple(
-        str(m.entry.data) for m in artifact.messages if str(m.level).lower().endswith("warning")
-    )
-    result = Synth(template=artifact.template, template_path=Path(assembly.directory) / artifact.template_file,
-                   stack=stack, warnings=warnings)
+    root = tmp_root or Path(tempfile.gettempdir())
+    outdir = root / f"synth-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
+    with open(f"{outdir}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        record_file = outdir / _RECORD
+        if not record_file.exists():
+            _synthesize(overrides or {}, outdir, record_file)
+    record = json.loads(record_file.read_text())
+    if record["error"]:
+        raise RuntimeError(record["error"])
+    template_path = outdir / record["template_file"]
+    result = Synth(template=json.loads(template_path.read_text()), template_path=template_path,
+                   warnings=tuple(record["warnings"]), termination_protection=record["termination_protection"])
     _CACHE[key] = result
     return result
+
+
+def _synthesize(overrides: dict[str, Any], outdir: Path, record_file: Path) -> None:
+    from app import build_app
+
+    record: dict[str, Any] = {"overrides": overrides, "error": None}
+    try:
+        app, stack = build_app(context={**base_context(), **overrides}, outdir=str(outdir))
+        assembly = app.synth()
+        artifact = assembly.get_stack_artifact(stack.artifact_id)
+        record.update(
+            template_file=artifact.template_file,
+            warnings=[str(m.entry.data) for m in artifact.messages if str(m.level).lower().endswith("warning")],
+            termination_protection=bool(stack.termination_protection),
+        )
+    except Exception as error:  # e.g. cdk-nag's ValidationFailed: every caller sees the same failure
+        record["error"] = f"{type(error).__name__}: {error}"
+    outdir.mkdir(parents=True, exist_ok=True)
+    record_file.write_text(json.dumps(record))
+
+
+def synth_count(root: Path) -> int:
+    """How many configurations were synthesized below ``root`` in this run."""
+    return len(list(root.glob(f"**/synth-*/{_RECORD}")))
 
 
 # The configurations the project ships and tests; each is synthesized once per session.
@@ -91,9 +123,17 @@ FULLY_LOADED: dict[str, Any] = {
 }
 
 
+def _run_root(tmp_path_factory) -> Path:
+    """The run's temporary root: under pytest-xdist, workers' basetemps are <root>/popen-gwN."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture(scope="session")
 def tmp_synth_root(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("cdk-out")
+    root = _run_root(tmp_path_factory) / "cdk-out"
+    root.mkdir(exist_ok=True)
+    return root
 
 
 @pytest.fixture(scope="session")
@@ -112,6 +152,7 @@ def synth_with(tmp_synth_root):
     return lambda overrides: synth(overrides, tmp_synth_root)
 
 
-def pytest_terminal_summary(terminalreporter):
+def pytest_terminal_summary(terminalreporter, config):
     """How many configurations this run synthesized in-process (the benchmark reads this line)."""
-    terminalreporter.write_line(f"in-process syntheses: {SYNTH_COUNT['n']}")
+    root = config._tmp_path_factory.getbasetemp()  # the controller's: the root every worker wrote under
+    terminalreporter.write_line(f"in-process syntheses: {synth_count(root)}")

@@ -111,7 +111,7 @@ def test_root_volume_gets_the_tags_too(default):
 def test_defaults_stop_on_shutdown_without_termination_protection(default):
     default.assertions().has_resource_properties(INSTANCE, {
         "InstanceInitiatedShutdownBehavior": "stop", "DisableApiTermination": False, "Monitoring": False})
-    assert default.stack.termination_protection is False
+    assert default.termination_protection is False
 
 
 def test_shutdown_behavior_terminate(synth_with):
@@ -123,7 +123,7 @@ def test_termination_protection_protects_instance_and_stack(synth_with):
     result = synth_with({"termination_protection": "true"})
     result.assertions().has_resource_properties(INSTANCE, {"DisableApiTermination": True})
     # Stack protection makes `cdk destroy` fail before it deletes anything.
-    assert result.stack.termination_protection is True
+    assert result.termination_protection is True
 
 
 def test_detailed_monitoring(loaded):
