@@ -51,6 +51,7 @@ diagram: setup ## Regenerate the architecture picture in README.md and README.ja
 
 audit: setup ## List what still costs money for the stack's tag (REGION=..., ENDPOINT=... for the emulator)
 	$(PY) -m tools.audit --region $(or $(REGION),$(AWS_REGION),us-east-1) --tag-key app --tag-value ec2-web-server \
+		--stack-name WebServerStack \
 		$(if $(ENDPOINT),--endpoint-url $(ENDPOINT))
 
 bench: setup ## Benchmark synth, tests and the deploy round trip against their floors (RUNS=5)
