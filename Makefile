@@ -46,7 +46,7 @@ demo: setup ## Deploy, update, destroy and audit for real against the local emul
 	$(PY) -m tools.demo
 
 diagram: setup ## Regenerate the architecture picture in README.md and README.ja.md from the template
-	$(CDK) synth --quiet --output cdk.out.diagram
+	AWS_EC2_METADATA_DISABLED=true $(CDK) synth --quiet --no-lookups --output cdk.out.diagram
 	$(PY) -m tools.diagram cdk.out.diagram/WebServerStack.template.json --write
 
 audit: setup ## List what still costs money for the stack's tag (REGION=..., ENDPOINT=... for the emulator)

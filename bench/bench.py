@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 sys.path.insert(0, str(ROOT))
 
-from tools.cdk_cli import QUIET_ENV, cdk, cli_env  # noqa: E402
+from tools.cdk_cli import QUIET_ENV, cdk, cli_env, offline_env  # noqa: E402
 
 EMPTY_APP = '''
 import aws_cdk as cdk
@@ -73,7 +73,7 @@ def median_pair(a, b, runs: int) -> tuple[float, float]:
 
 
 def python_env(context: dict | None = None) -> dict:
-    env = {**os.environ, **QUIET_ENV}
+    env = offline_env()
     if context is not None:
         merged = json.loads((ROOT / "cdk.json").read_text())["context"]
         merged.update(json.loads((ROOT / "cdk.context.json").read_text()))
@@ -83,7 +83,7 @@ def python_env(context: dict | None = None) -> dict:
 
 
 def bench_synth(workdir: Path, empty: Path, runs: int) -> dict:
-    env = cli_env()
+    env = offline_env()  # the example environment, as on a machine without credentials
     out = workdir / "out"
     synth = ["npx", "--no-install", "cdk", "synth", "-q", "-o"]
     ours_cli = partial(timed, [*synth, str(out / "ours")], cwd=ROOT, env=env)

@@ -36,6 +36,17 @@ def cli_env(extra: Optional[Mapping[str, str]] = None, *, emulator_env: Optional
     return env
 
 
+def offline_env() -> dict[str, str]:
+    """The CLI's environment with every way to reach AWS closed: no credentials, profiles or instance
+    metadata (the SDK would otherwise probe 169.254.169.254). With lookups off as well, synthesis uses
+    cdk.context.json or fails; it never calls AWS."""
+    env = {k: v for k, v in os.environ.items() if not (k.startswith("AWS_") or k.startswith("CDK_DEFAULT_"))}
+    env.update(QUIET_ENV)
+    env.update({"AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+                "AWS_EC2_METADATA_DISABLED": "true"})
+    return env
+
+
 def context_args(context: Mapping[str, str]) -> list[str]:
     """``-c key=value`` for each setting."""
     args: list[str] = []

@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from tools import cost
-from tools.cdk_cli import QUIET_ENV
+from tools.cdk_cli import offline_env
 
 ROOT = Path(__file__).resolve().parent.parent
 # Folders the base worktree borrows from this checkout (both are git-ignored, so a worktree has neither).
@@ -629,16 +629,6 @@ def resolve_base(ref: Optional[str], *, cwd: Path = ROOT) -> Base:
             continue
         return Base(git("merge-base", "HEAD", branch, cwd=cwd), f"the merge base of HEAD and `{branch}`")
     raise ReviewError(f"no {' or '.join(DEFAULT_BASE_BRANCHES)} branch to compare with; pass BASE=<git ref>")
-
-
-def offline_env() -> dict[str, str]:
-    """The CLI's environment with every way to reach AWS closed: no credentials, profiles or instance
-    metadata. With lookups off as well, synthesis uses cdk.context.json or fails; it never calls AWS."""
-    env = {k: v for k, v in os.environ.items() if not (k.startswith("AWS_") or k.startswith("CDK_DEFAULT_"))}
-    env.update(QUIET_ENV)
-    env.update({"AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-                "AWS_EC2_METADATA_DISABLED": "true"})
-    return env
 
 
 def _cdk(args: Sequence[str], *, cwd: Path, timeout: float = 900) -> subprocess.CompletedProcess:
