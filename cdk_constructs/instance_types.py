@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -64,8 +65,11 @@ def instance_type_info(name: str, *, setting: str = "instance_type") -> Instance
         raise SettingError(setting, name, f"must be an EC2 instance type that exists, e.g. t2.micro{suggestion}")
     if facts is None:
         # Newer than our hardware extract: accept it, and assume the conservative answer to each
-        # question (no instance store, not Nitro, x86_64) rather than refusing a real type.
-        facts = {"arch": ["x86_64"], "nitro": False, "placement": ["partition", "spread"], "instance_store": [0, 0]}
+        # question (no instance store, not Nitro unless Graviton) rather than refusing a real type.
+        # A "g" among the family's attribute letters (m9g, c8gn, x2gd) means Graviton: arm64.
+        graviton = re.match(r"^[a-z]+\d+[a-z-]*g[a-z-]*\.", name) is not None
+        facts = {"arch": ["arm64"] if graviton else ["x86_64"], "nitro": graviton,
+                 "placement": ["partition", "spread"], "instance_store": [0, 0]}
     return InstanceTypeInfo(
         name=name,
         architectures=tuple(facts["arch"]),

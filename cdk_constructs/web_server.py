@@ -21,7 +21,7 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from .ebs import AMAZON_LINUX_ROOT_DEVICE, DataVolume, RootVolume, assign_devices, device_slot
+from .ebs import AMAZON_LINUX_ROOT_DEVICE, CDK_IO2_IOPS_PER_GIB, DataVolume, RootVolume, assign_devices, device_slot
 from .errors import SettingError
 from .instance_types import InstanceTypeInfo, instance_type_info, types_with_instance_store
 
@@ -37,6 +37,8 @@ MAX_INSTANCE_COUNT = 20
 DEFAULT_EIP_QUOTA = 5
 # A spread placement group holds at most 7 running instances per Availability Zone.
 SPREAD_MAX_PER_AZ = 7
+WIDEST_SSH_PREFIX_V4 = 8
+WIDEST_SSH_PREFIX_V6 = 16
 _POLICY_ARN = re.compile(r"^arn:aws(-cn|-us-gov)?:iam::(aws|\d{12}):policy/[\w+=,.@/-]{1,128}$")
 _PLACEMENT_GROUP_NAME = re.compile(r"^[\x20-\x7e]{1,255}$")
 
@@ -61,11 +63,13 @@ def normalise_ssh_cidr(value: str, *, allow_anywhere: bool) -> str:
         except ValueError:
             raise SettingError("ssh_cidr", value, "must be an IPv4 or IPv6 CIDR such as 203.0.113.7/32") from None
         raise SettingError("ssh_cidr", value, f"has host bits set; did you mean {loose}?") from None
-    if network.prefixlen == 0 and not allow_anywhere:
+    # Anything wider than a /8 (IPv4) or /16 (IPv6) is a large share of the Internet, not "my network".
+    too_wide = network.prefixlen < (WIDEST_SSH_PREFIX_V4 if network.version == 4 else WIDEST_SSH_PREFIX_V6)
+    if too_wide and not allow_anywhere:
         raise SettingError(
             "ssh_cidr", value,
-            "opens SSH to the whole Internet; give your own address (e.g. $(curl -s https://checkip.amazonaws.com)/32) "
-            "or also set allow_ssh_from_anywhere=true",
+            f"opens SSH to {'the whole' if network.prefixlen == 0 else 'a large part of the'} Internet; give your "
+            "own address (e.g. $(curl -s https://checkip.amazonaws.com)/32) or also set allow_ssh_from_anywhere=true",
         )
     return str(network)
 
@@ -176,8 +180,9 @@ class WebServerOptions:
             address = ipaddress.ip_address(self.private_ip)
         except ValueError:
             address = None
-        if not isinstance(address, ipaddress.IPv4Address) or not address.is_private:
-            raise SettingError("private_ip", self.private_ip, "must be a private IPv4 address such as 172.31.0.10")
+        # Whether it is usable is decided against the subnet's CIDR (check_private_ip_in_subnet).
+        if not isinstance(address, ipaddress.IPv4Address):
+            raise SettingError("private_ip", self.private_ip, "must be an IPv4 address such as 172.31.0.10")
         if self.instance_count != 1:
             raise SettingError("private_ip", self.private_ip,
                                f"one address cannot go to {self.instance_count} instances; use it with instance_count 1")
@@ -272,16 +277,24 @@ class Server(Construct):
         #: Data volumes, in ``options.volumes`` order, and their attachments.
         self.volumes: list[ec2.Volume] = []
         for i, (spec, device) in enumerate(zip(options.volumes, options.data_devices, strict=False)):
+            # Follow AWS where the pinned aws-cdk-lib is stricter (io2 above 500 IOPS/GiB): build the
+            # L2 within its limit, then set the real value on its L1 (a typed attribute, not a raw
+            # override, so cdk-nag and the template both see the real value).
+            cdk_iops = spec.iops
+            if spec.type == "io2" and spec.iops is not None:
+                cdk_iops = min(spec.iops, CDK_IO2_IOPS_PER_GIB * spec.size)
             volume = ec2.Volume(
                 self, f"Volume{device_slot(device).upper()}",
                 availability_zone=subnet.availability_zone,
                 size=cdk.Size.gibibytes(spec.size),
                 volume_type=ec2.EbsDeviceVolumeType[spec.type.upper()],
-                iops=spec.iops,
+                iops=cdk_iops,
                 throughput=spec.throughput,
                 encrypted=spec.encrypted,
                 removal_policy=_REMOVAL[spec.on_destroy],
             )
+            if cdk_iops != spec.iops:
+                volume.node.default_child.iops = spec.iops
             cdk.Tags.of(volume).add("Name", f"{name}-{device.rsplit('/', 1)[-1]}")
             ec2.CfnVolumeAttachment(self, f"Attach{device_slot(device).upper()}", device=device,
                                     instance_id=self.instance.instance_id, volume_id=volume.volume_id)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from typing import Any, Optional
@@ -82,10 +83,7 @@ class Settings:
             if not isinstance(policies, list):
                 raise SettingError("iam_policies", policies, "must be a JSON list of managed policy ARNs")
             server["iam_policies"] = tuple(policies)
-        try:
-            options = WebServerOptions(**server)
-        except TypeError as error:  # e.g. a volume built with a wrong-typed key that dataclasses reject
-            raise SettingError("settings", server, str(error)) from None
+        options = WebServerOptions(**server)  # validates every field, by name
 
         machine_image = _string(raw["machine_image"], "machine_image") if raw["machine_image"] else AMAZON_LINUX_2
         if machine_image not in NAMED_IMAGES and not _AMI_ID.match(machine_image):
@@ -93,11 +91,11 @@ class Settings:
                                f"must be {AMAZON_LINUX_2}, {AMAZON_LINUX_2023} or an AMI id such as ami-0123456789abcdef0")
         if machine_image in NAMED_IMAGES and options.root_volume.size is not None:
             options.root_volume.validate("root_volume", options.type_info, min_size=AMAZON_LINUX_ROOT_GIB)
-        vpc_id = raw["vpc_id"]
-        if vpc_id is not None and not _VPC_ID.match(_string(vpc_id, "vpc_id")):
+        vpc_id = _string(raw["vpc_id"], "vpc_id") if raw["vpc_id"] is not None else None
+        if vpc_id is not None and not _VPC_ID.match(vpc_id):
             raise SettingError("vpc_id", vpc_id, "must be a VPC id such as vpc-0123456789abcdef0")
-        key_pair_name = raw["key_pair_name"]
-        if key_pair_name is not None and not _KEY_NAME.match(_string(key_pair_name, "key_pair_name")):
+        key_pair_name = _string(raw["key_pair_name"], "key_pair_name") if raw["key_pair_name"] is not None else None
+        if key_pair_name is not None and not _KEY_NAME.match(key_pair_name):
             raise SettingError("key_pair_name", key_pair_name,
                                "must be an existing key pair's name (1-255 ASCII characters)")
         tags = _tags(raw["tags"]) if raw["tags"] is not None else ()
@@ -151,6 +149,11 @@ def _json(value: Any, name: str) -> Any:
         raise SettingError(name, value, f"is not valid JSON ({error.msg} at character {error.pos})") from None
 
 
+def _iam_tag_char(char: str) -> bool:
+    """IAM's tag pattern [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]: letters, separators, numbers and a few marks."""
+    return unicodedata.category(char)[0] in "LZN" or char in "_.:/=+-@"
+
+
 def _tags(value: Any) -> tuple[tuple[str, str], ...]:
     tags = _json(value, "tags")
     if not isinstance(tags, dict):
@@ -170,4 +173,10 @@ def _tags(value: Any) -> tuple[tuple[str, str], ...]:
             raise SettingError(setting, val, "tag values must be text")
         if len(val) > 256:
             raise SettingError(setting, val, "tag values must be at most 256 characters")
+        # The tags also go on the IAM role, and IAM accepts fewer characters than EC2 does.
+        for text, what in ((key, "tags"), (val, setting)):
+            bad = sorted({c for c in text if not _iam_tag_char(c)})
+            if bad:
+                raise SettingError(what, text, f"tags may only use letters, digits, spaces and _.:/=+-@ "
+                                               f"(IAM's rule), not {''.join(bad)!r}")
     return tuple(sorted(tags.items()))

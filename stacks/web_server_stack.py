@@ -72,6 +72,11 @@ class WebServerStack(cdk.Stack):
             warn("web-server:no-ssh",
                  "No SSH rule: port 22 is closed (Session Manager still works). To allow SSH from your address, "
                  "add -c ssh_cidr=$(curl -s https://checkip.amazonaws.com)/32")
+        if settings.vpc_id:
+            warn("web-server:vpc-auto-assign-ip",
+                 f"vpc_id {settings.vpc_id}: the instance takes its public IPv4 from the first public subnet's "
+                 "auto-assign setting; if that is off, the user data cannot reach the package repositories and "
+                 "the deploy fails after the 15-minute signal timeout.")
         if options.elastic_ip and options.instance_count > DEFAULT_EIP_QUOTA:
             warn("web-server:eip-quota",
                  f"{options.instance_count} Elastic IPs exceed AWS's default quota of {DEFAULT_EIP_QUOTA} per region; "

@@ -3,6 +3,7 @@
 from aws_cdk.assertions import Match
 
 from app import EXAMPLE_REGION
+from cdk_constructs.web_server import INSTALL_APACHE_SCRIPT
 from tests.conftest import base_context
 
 INSTANCE = "AWS::EC2::Instance"
@@ -174,6 +175,15 @@ def test_user_data_signals_cloudformation_with_its_exit_status(default):
     assert "trap exitTrap EXIT" in script
     assert f"--resource {instance_id}" in script
     assert f"--region {EXAMPLE_REGION}" in script
-    assert "dnf" in script
-    assert "httpd" in script
-    assert "systemctl enable httpd" in script
+    assert INSTALL_APACHE_SCRIPT.read_text() in script
+
+
+def test_amazon_linux_2_warns_of_its_end_of_support_and_names_the_switch(default, loaded):
+    assert any("2026-06-30" in w and "-c machine_image=amazon-linux-2023" in w for w in default.warnings)
+    assert not any("2026-06-30" in w for w in loaded.warnings)  # loaded runs AL2023
+
+
+def test_more_elastic_ips_than_the_default_quota_warn(synth_with, loaded):
+    result = synth_with({"instance_count": "6"})
+    assert any("default quota of 5" in w for w in result.warnings)
+    assert not any("default quota" in w for w in loaded.warnings)

@@ -33,6 +33,17 @@ def test_defaults_parse():
     ({"ssh_cidr": "10.0.0.5/24"}, r"^ssh_cidr: got '10.0.0.5/24'; has host bits set; did you mean 10.0.0.0/24"),
     ({"ssh_cidr": "0.0.0.0/0"}, r"^ssh_cidr: got '0.0.0.0/0'; opens SSH to the whole Internet.*allow_ssh_from_anywhere=true"),
     ({"ssh_cidr": "::/0"}, r"^ssh_cidr: got '::/0'; opens SSH to the whole Internet"),
+    ({"ssh_cidr": "0.0.0.0/1"}, r"^ssh_cidr: got '0.0.0.0/1'; opens SSH to a large part of the Internet"),
+    ({"ssh_cidr": "2000::/3"}, r"^ssh_cidr: got '2000::/3'; opens SSH to a large part of the Internet"),
+    ({"instance_type": 5}, r"^instance_type: got 5; must be text"),
+    ({"tags": '["team"]'}, r"^tags: got \['team'\]; must be a JSON object"),
+    ({"tags": json.dumps({f"k{i}": "v" for i in range(46)})}, r"^tags: got '46 tags'; at most 45"),
+    ({"tags": '{"owner": "a,b"}'}, r"^tags.owner: got 'a,b'; tags may only use letters, digits, spaces and _.:/=\+-@ \(IAM's rule\), not ','"),
+    ({"tags": '{"own#er": "a"}'}, r"^tags: got 'own#er'; tags may only use"),
+    ({"placement_group": "bad\tname"}, r"^placement_group: got 'bad\\tname'; must be cluster, spread, partition, or an existing group's name"),
+    ({"root_volume": '{"delete_on_termination": "no"}'}, r"^root_volume.delete_on_termination: got 'no'; must be true or false"),
+    ({"root_volume": '{"type": {"a": 1}}'}, r"^root_volume.type: got \{'a': 1\}; must be one of gp2, gp3, io1, io2, standard"),
+    ({"root_volume": '{"encrypted": false}'}, r"^root_volume.unencrypted_reason: got None; is required with encrypted=false"),
     ({"elastic_ip": "yes"}, r"^elastic_ip: got 'yes'; must be true or false"),
     ({"instance_count": "ten"}, r"^instance_count: got 'ten'; must be a whole number"),
     ({"instance_count": "0"}, r"^instance_count: got 0; must be a whole number from 1 to 20"),
@@ -42,7 +53,7 @@ def test_defaults_parse():
     ({"instance_type": "m3.medium", "instance_store": "true"}, r"^instance_store: got True; m3.medium's instance store is not encrypted at rest"),
     ({"placement_group": "cluster"}, r"^placement_group: got 'cluster'; t2.micro supports only partition, spread"),
     ({"placement_group": "spread", "instance_count": "8"}, r"^placement_group: got 'spread'; a spread group holds at most 7"),
-    ({"private_ip": "8.8.8.8"}, r"^private_ip: got '8.8.8.8'; must be a private IPv4 address"),
+    ({"private_ip": "172.31.0.300"}, r"^private_ip: got '172.31.0.300'; must be an IPv4 address"),
     ({"private_ip": "172.31.0.10", "instance_count": "2"}, r"^private_ip: got '172.31.0.10'; one address cannot go to 2 instances"),
     ({"iam_policies": '["AdministratorAccess"]'}, r"^iam_policies\[0\]: got 'AdministratorAccess'; must be a managed policy ARN"),
     ({"iam_policies": '{"a": 1}'}, r"^iam_policies: got \{'a': 1\}; must be a JSON list"),
@@ -94,6 +105,11 @@ def test_setting_rule(context, match):
     ({"size": 10, "on_destroy": "keep"}, r"^volumes\[0\].on_destroy: got 'keep'; must be one of snapshot, delete, retain"),
     ({"size": 10, "encrypted": "no"}, r"^volumes\[0\].encrypted: got 'no'; must be true or false"),
     ({"size": 10, "unencrypted_reason": "scratch"}, r"^volumes\[0\].unencrypted_reason: got 'scratch'; only goes with encrypted=false"),
+    ({"size": 10, "encrypted": False}, r"^volumes\[0\].unencrypted_reason: got None; is required with encrypted=false"),
+    ({"size": 10, "encrypted": False, "unencrypted_reason": " "}, r"^volumes\[0\].unencrypted_reason: got ' '; only goes with encrypted=false, as text"),
+    ({"size": 10, "encrypted": False, "unencrypted_reason": 5}, r"^volumes\[0\].unencrypted_reason: got 5; only goes with encrypted=false, as text"),
+    ({"size": 10, "type": ["gp2"]}, r"^volumes\[0\].type: got \['gp2'\]; must be one of"),
+    ({"size": 10, "on_destroy": ["delete"]}, r"^volumes\[0\].on_destroy: got \['delete'\]; must be one of snapshot, delete, retain"),
     ({"size": 10, "iopz": 3000}, r"^volumes\[0\].iopz: got 3000; unknown key; allowed keys: size, type, iops, throughput, encrypted, unencrypted_reason, device, on_destroy"),
 ])
 def test_volume_rule(spec, match):
@@ -166,3 +182,41 @@ def test_type_newer_than_the_extract_is_accepted_from_botocore():
 
     newer = sorted(known_instance_types() - set(_hardware()))[0]
     assert instance_type_info(newer).name == newer
+
+
+def test_volume_entry_must_be_an_object():
+    with pytest.raises(SettingError, match=r"^volumes\[0\]: got 10; must be a JSON object"):
+        parse(volumes="[10]")
+
+
+def test_no_free_device_left():
+    # /dev/sdf to /dev/sdp: eleven automatic slots.
+    with pytest.raises(SettingError, match=r"^volumes\[11\].device: got None; no free device left in /dev/sdf to /dev/sdp"):
+        volumes(*[{"size": 1} for _ in range(12)])
+
+
+def test_text_settings_are_stored_without_surrounding_spaces():
+    settings = parse(key_pair_name=" my-key ", vpc_id=" vpc-0123456789abcdef0")
+    assert (settings.key_pair_name, settings.vpc_id) == ("my-key", "vpc-0123456789abcdef0")
+
+
+def test_a_graviton_type_newer_than_the_extract_is_taken_for_arm64(monkeypatch):
+    from cdk_constructs import instance_types
+
+    monkeypatch.setattr(instance_types, "_hardware", lambda: {})
+    assert instance_types.instance_type_info("m7g.large").arm64
+    assert not instance_types.instance_type_info("g5.xlarge").arm64  # "g" family, no "g" attribute: x86 GPU
+
+
+def test_a_vpc_without_a_public_subnet_is_refused():
+    import aws_cdk as cdk
+    from aws_cdk import aws_ec2 as ec2
+
+    from cdk_constructs import WebServer
+
+    stack = cdk.Stack(cdk.App(), "Private", env=cdk.Environment(account="123456789012", region="us-east-1"))
+    vpc = ec2.Vpc.from_vpc_attributes(stack, "Vpc", vpc_id="vpc-0123456789abcdef0", availability_zones=["us-east-1a"],
+                                      private_subnet_ids=["subnet-0123456789abcdef0"])
+    with pytest.raises(SettingError, match=r"^vpc_id: got 'vpc-0123456789abcdef0'; needs a public subnet"):
+        WebServer(stack, "Web", machine_image=ec2.MachineImage.generic_linux({"us-east-1": "ami-0123456789abcdef0"}),
+                  vpc=vpc)

@@ -73,3 +73,10 @@ def test_volumes_carry_name_and_stack_tags(loaded):
     assert tags["Name"] == "web-server-1-sdf"
     assert tags["app"] == "ec2-web-server"
     assert tags["team"] == "web"
+
+
+def test_io2_up_to_1000_iops_per_gib_although_the_pinned_cdk_stops_at_500(synth_with):
+    result = synth_with({"instance_type": "m5.large",
+                         "volumes": json.dumps([{"size": 10, "type": "io2", "iops": 10000}])})
+    props = volume_by_device(result, "/dev/sdf")["Properties"]
+    assert (props["VolumeType"], props["Size"], props["Iops"]) == ("io2", 10, 10000)
