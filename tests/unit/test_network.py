@@ -102,3 +102,16 @@ def test_no_secret_in_the_template(default, loaded):
         text = result.template_path.read_text()
         assert "PRIVATE KEY" not in text
         assert "PublicKeyMaterial" not in text
+
+
+def test_vpc_id_is_looked_up_and_warns_about_auto_assigned_addresses(synth_with):
+    from tests.conftest import base_context
+
+    # The lookup answer for an explicit vpc_id, as the CLI would record it (here: the default VPC's).
+    default_key, answer = next((k, v) for k, v in base_context().items() if k.startswith("vpc-provider:"))
+    vpc_id = answer["vpcId"]
+    key = f"vpc-provider:account=123456789012:filter.vpc-id={vpc_id}:region=us-east-1:returnAsymmetricSubnets=true"
+    assert key != default_key
+    result = synth_with({"vpc_id": vpc_id, key: answer})
+    result.assertions().has_resource_properties(SG, {"VpcId": vpc_id})
+    assert any(f"vpc_id {vpc_id}" in w and "auto-assign" in w for w in result.warnings)
