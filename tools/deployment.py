@@ -118,3 +118,13 @@ def ingress_rules(group: dict) -> set[tuple]:
         rules |= {(*key, r["CidrIp"]) for r in permission.get("IpRanges", [])}
         rules |= {(*key, r["CidrIpv6"]) for r in permission.get("Ipv6Ranges", [])}
     return rules
+
+
+def synthesized_ingress(template: dict) -> set[tuple]:
+    """The same (protocol, from, to, CIDR) tuples, as the template declares them."""
+    rules = set()
+    for resource in template["Resources"].values():
+        if resource["Type"] == "AWS::EC2::SecurityGroup":
+            for rule in resource["Properties"].get("SecurityGroupIngress", []):
+                rules.add((rule["IpProtocol"], rule["FromPort"], rule["ToPort"], rule.get("CidrIp") or rule["CidrIpv6"]))
+    return rules

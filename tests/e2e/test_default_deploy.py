@@ -3,7 +3,7 @@
 import pytest
 
 from tests.conftest import base_context
-from tools.deployment import ingress_rules
+from tools.deployment import ingress_rules, synthesized_ingress
 
 pytestmark = pytest.mark.e2e
 AL2_AMI = base_context()[
@@ -32,8 +32,9 @@ def test_imdsv2_required(built):
     assert instance["MetadataOptions"]["HttpTokens"] == "required"
 
 
-def test_security_group_rules_exactly_as_synthesized(built):
+def test_security_group_rules_exactly_as_synthesized(built, default):
     (group,) = built["security_groups"]
+    assert ingress_rules(group) == synthesized_ingress(default.template)
     assert ingress_rules(group) == {("tcp", 80, 80, "0.0.0.0/0"), ("tcp", 80, 80, "::/0")}
 
 

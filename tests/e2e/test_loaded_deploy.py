@@ -3,9 +3,9 @@ SSH from one address, custom tags. Everything is read back from the emulator's E
 
 import pytest
 
-from tests.conftest import FULLY_LOADED, synth
+from tests.conftest import FULLY_LOADED, base_context, synth
 from tests.e2e.conftest import EXISTING_KEY, assembly
-from tools.deployment import ingress_rules
+from tools.deployment import ingress_rules, synthesized_ingress
 
 pytestmark = pytest.mark.e2e
 
@@ -33,8 +33,17 @@ def test_two_instances_of_the_requested_type(built):
     assert {i["InstanceType"] for i in servers.values()} == {"t2.micro"}
 
 
-def test_ssh_only_from_the_given_address_http_from_anywhere(built):
+def test_pinned_al2023_ami_and_imdsv2_on_every_server(built):
+    ami = base_context()["ssm:account=123456789012:parameterName=/aws/service/ami-amazon-linux-latest/"
+                         "al2023-ami-kernel-6.1-x86_64:region=us-east-1"]
+    for instance in built["instances"]:
+        assert instance["ImageId"] == ami
+        assert instance["MetadataOptions"]["HttpTokens"] == "required"
+
+
+def test_ssh_only_from_the_given_address_http_from_anywhere(built, loaded):
     (group,) = built["security_groups"]
+    assert ingress_rules(group) == synthesized_ingress(loaded.template)
     assert ingress_rules(group) == {("tcp", 80, 80, "0.0.0.0/0"), ("tcp", 80, 80, "::/0"),
                                     ("tcp", 22, 22, "203.0.113.7/32")}
 
