@@ -73,12 +73,19 @@ def median_pair(a, b, runs: int) -> tuple[float, float]:
 
 
 def python_env(context: dict | None = None) -> dict:
+    """``python app.py`` as the CLI runs it: with the context the CLI would pass.
+
+    ``context=None`` is the empty app: the feature flags only (what its cdk.json holds), so that
+    both apps synthesize under the same flags; otherwise this app's cdk.json, cdk.context.json and
+    the given overrides.
+    """
     env = offline_env()
-    if context is not None:
-        merged = json.loads((ROOT / "cdk.json").read_text())["context"]
-        merged.update(json.loads((ROOT / "cdk.context.json").read_text()))
-        merged.update(context)
-        env["CDK_CONTEXT_JSON"] = json.dumps(merged)
+    ours = json.loads((ROOT / "cdk.json").read_text())["context"]
+    if context is None:
+        merged = {k: v for k, v in ours.items() if k.startswith("@")}
+    else:
+        merged = {**ours, **json.loads((ROOT / "cdk.context.json").read_text()), **context}
+    env["CDK_CONTEXT_JSON"] = json.dumps(merged)
     return env
 
 
