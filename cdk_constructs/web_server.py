@@ -13,6 +13,7 @@ import ipaddress
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Literal, Optional
 
@@ -108,9 +109,12 @@ class WebServerOptions:
     iam_policies: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        # Derived values (type_info, device names) are cached_property: computed once, here, while
+        # validating, and read back by every Server (cached_property writes __dict__ directly, so
+        # it works on a frozen dataclass).
         self._validate()
 
-    @property
+    @cached_property
     def type_info(self) -> InstanceTypeInfo:
         return instance_type_info(self.instance_type)
 
@@ -187,14 +191,14 @@ class WebServerOptions:
             raise SettingError("private_ip", self.private_ip,
                                f"one address cannot go to {self.instance_count} instances; use it with instance_count 1")
 
-    @property
+    @cached_property
     def instance_store_devices(self) -> tuple[str, ...]:
         """Device names for the instance-store volumes, /dev/sdb upwards (empty unless instance_store)."""
         if not self.instance_store:
             return ()
         return tuple(f"/dev/sd{chr(ord('b') + i)}" for i in range(self.type_info.instance_store_count))
 
-    @property
+    @cached_property
     def data_devices(self) -> tuple[str, ...]:
         """The device each data volume is attached at (given, or the next free from /dev/sdf)."""
         return assign_devices(self.volumes, reserved=self.instance_store_devices)
