@@ -1,38 +1,68 @@
 """Fills for moto's CloudFormation gaps, one module each (see ../README.md).
 
-Every module has an ``apply()`` that patches moto in this process; the server
-calls :func:`apply_all` before it serves. Each fill is listed in the README's
-"moto gaps" table with the test that fails on plain moto and passes with it.
+Every fill module has an ``apply()`` that patches moto in this process.
+:data:`FILLS` lists the modules themselves, imported here, in the order they
+are applied, so a reader (or a tool) can follow each one and a missing module
+fails at import rather than when the server starts. Importing this package
+patches nothing; the server calls :func:`apply_all` before it serves.
+
+A new fill: one module here with an ``apply()``, one entry in :data:`FILLS`,
+one row in the README's "moto gaps" table with the test that fails on plain
+moto (tests/emulator/test_fills.py checks that the three agree).
 """
 
 from __future__ import annotations
 
-import importlib
+from typing import Protocol
 
-#: Gap modules in the order they are applied (later ones may build on earlier).
-GAP_MODULES: tuple[str, ...] = (
-    "stack_operations",
-    "change_set_lifecycle",
-    "stack_termination_protection",
-    "ssm_parameter_reuse",
-    "ec2_security_group",
-    "ec2_placement_group",
-    "ec2_instance",
-    "ec2_volume",
-    "ec2_volume_attachment",
-    "ec2_eip",
-    "ec2_eip_association",
-    "ec2_key_pair",
+from emulator.gaps import (
+    change_set_lifecycle,
+    ec2_eip,
+    ec2_eip_association,
+    ec2_instance,
+    ec2_key_pair,
+    ec2_placement_group,
+    ec2_security_group,
+    ec2_volume,
+    ec2_volume_attachment,
+    ssm_parameter_reuse,
+    stack_operations,
+    stack_termination_protection,
 )
 
-_applied: set[str] = set()
+
+class Fill(Protocol):
+    """What a fill module provides."""
+
+    def apply(self) -> None:
+        """Patch moto in this process (called once, by :func:`apply_all`)."""
 
 
-def apply_all(names: tuple[str, ...] | None = None) -> None:
-    """Apply the named gap fills (all by default), each at most once."""
-    for name in GAP_MODULES if names is None else names:
-        if name in _applied:
+#: The fills in the order they are applied: a later one may wrap what an
+#: earlier one installed (change_set_lifecycle and stack_termination_protection
+#: wrap stack_operations' execute_change_set and delete_stack).
+FILLS: tuple[Fill, ...] = (
+    stack_operations,
+    change_set_lifecycle,
+    stack_termination_protection,
+    ssm_parameter_reuse,
+    ec2_security_group,
+    ec2_placement_group,
+    ec2_instance,
+    ec2_volume,
+    ec2_volume_attachment,
+    ec2_eip,
+    ec2_eip_association,
+    ec2_key_pair,
+)
+
+_applied: set[Fill] = set()
+
+
+def apply_all(fills: tuple[Fill, ...] = FILLS) -> None:
+    """Apply ``fills`` (all by default) in order, each at most once per process."""
+    for fill in fills:
+        if fill in _applied:
             continue
-        module = importlib.import_module(f"emulator.gaps.{name}")
-        module.apply()
-        _applied.add(name)
+        fill.apply()
+        _applied.add(fill)
