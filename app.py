@@ -17,13 +17,9 @@ import aws_cdk as cdk
 import cdk_nag
 
 from cdk_constructs import SettingError
+from constants import EXAMPLE_ACCOUNT, EXAMPLE_REGION, STACK_NAME
 from stacks.settings import Settings
 from stacks.web_server_stack import WebServerStack
-
-# The example environment: the local emulator's account and region (moto's defaults).
-EXAMPLE_ACCOUNT = "123456789012"
-EXAMPLE_REGION = "us-east-1"
-STACK_NAME = "WebServerStack"
 
 
 def build_app(*, context: Optional[dict[str, Any]] = None, account: str = EXAMPLE_ACCOUNT,
@@ -34,24 +30,13 @@ def build_app(*, context: Optional[dict[str, Any]] = None, account: str = EXAMPL
     ``nag=False`` exists only so the benchmark can measure cdk-nag's share of a synth.
     """
     app = cdk.App(context=context, outdir=outdir)
-    keys = list((context or {}).keys()) or _cli_context_keys()
-    settings = Settings.from_context(app.node.try_get_context, keys)
+    # All context: cdk.json, cdk.context.json and -c from the CLI, or ``context`` in tests.
+    settings = Settings.from_context(app.node.get_all_context())
     stack = WebServerStack(app, STACK_NAME, settings=settings, env=cdk.Environment(account=account, region=region))
     # cdk-nag v3: a validation plugin, so every synth (CLI, tests) runs the AwsSolutions pack.
     if nag:
         cdk.Validations.of(app).add_plugins(cdk_nag.AwsSolutionsChecks(app))
     return app, stack
-
-
-def _cli_context_keys() -> list[str]:
-    """The context keys the CLI passed (cdk.json, cdk.context.json, -c), to catch misspelt settings."""
-    import json
-
-    raw = os.environ.get("CDK_CONTEXT_JSON")
-    if raw is None and os.environ.get("CONTEXT_OVERFLOW_LOCATION_ENV"):
-        with open(os.environ["CONTEXT_OVERFLOW_LOCATION_ENV"]) as fh:
-            raw = fh.read()
-    return list(json.loads(raw or "{}").keys())
 
 
 def main() -> int:

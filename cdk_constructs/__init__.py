@@ -6,6 +6,7 @@ the ``constructs`` library that aws-cdk-lib itself imports.
 
 from .ebs import EBS_LIMITS, DataVolume, RootVolume
 from .errors import SettingError
-from .web_server import Server, WebServer, WebServerOptions
+from .server import Server
+from .web_server import WebServer
 
-__all__ = ["EBS_LIMITS", "DataVolume", "RootVolume", "Server", "SettingError", "WebServer", "WebServerOptions"]
+__all__ = ["EBS_LIMITS", "DataVolume", "RootVolume", "Server", "SettingError", "WebServer"]

@@ -8,15 +8,16 @@ schema as shipped in cfn-lint 1.58), which are wider than some older tooling enf
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields
-from typing import Any, Literal, Optional
+from dataclasses import dataclass
+from typing import Annotated, Literal, Optional, get_args
 
+from .checks import check_fields
 from .errors import SettingError
 from .instance_types import InstanceTypeInfo
 
 VolumeType = Literal["gp2", "gp3", "io1", "io2", "standard"]
 OnDestroy = Literal["snapshot", "delete", "retain"]
-ON_DESTROY_CHOICES: tuple[str, ...] = ("snapshot", "delete", "retain")
+ON_DESTROY_CHOICES: tuple[str, ...] = get_args(OnDestroy)
 
 # The root device of every Amazon Linux 2 / 2023 AMI, and their root snapshot size in GiB.
 AMAZON_LINUX_ROOT_DEVICE = "/dev/xvda"
@@ -58,62 +59,38 @@ CDK_IO2_IOPS_PER_GIB = 500
 
 # Device names AWS documents for EBS data volumes on Linux (sdf-sdp recommended; sdb-sdz and
 # xvdb-xvdz accepted). xvdX and sdX name the same slot, so uniqueness is checked on the letter.
-_DEVICE = re.compile(r"^/dev/(sd|xvd)([b-z])$")
+_DEVICE = re.compile(r"/dev/(sd|xvd)([b-z])")  # always fullmatch: "$" would accept a trailing newline
 DEFAULT_DATA_DEVICES: tuple[str, ...] = tuple(f"/dev/sd{c}" for c in "fghijklmnop")
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _check_bool(value: Any, setting: str) -> None:
-    if not isinstance(value, bool):
-        raise SettingError(setting, value, "must be true or false")
 
 
 def device_slot(device: str) -> str:
     """The attachment slot a device name refers to (``/dev/xvdf`` and ``/dev/sdf`` are both ``f``)."""
-    match = _DEVICE.match(device)
+    match = _DEVICE.fullmatch(device)
     return match.group(2) if match else device
 
 
 @dataclass(frozen=True, kw_only=True)
 class _EbsSpec:
-    size: Optional[int] = None
+    size: Annotated[Optional[int], "GiB"] = None
     type: VolumeType = "gp3"
-    iops: Optional[int] = None
-    throughput: Optional[int] = None
+    iops: Annotated[Optional[int], "IOPS"] = None
+    throughput: Annotated[Optional[int], "MiB/s"] = None
     encrypted: bool = True
     # Required with encrypted=false: the reason recorded with cdk-nag's EC26 acknowledgment.
     unencrypted_reason: Optional[str] = None
 
-    @classmethod
-    def from_dict(cls, raw: Any, setting: str):
-        """Build from a JSON object, rejecting unknown keys by name."""
-        if not isinstance(raw, dict):
-            raise SettingError(setting, raw, "must be a JSON object such as {\"size\": 20, \"type\": \"gp3\"}")
-        allowed = [f.name for f in fields(cls)]
-        for key in raw:
-            if key not in allowed:
-                raise SettingError(f"{setting}.{key}", raw[key], f"unknown key; allowed keys: {', '.join(allowed)}")
-        return cls(**raw)
-
     def validate(self, setting: str, instance: Optional[InstanceTypeInfo] = None) -> None:
         """Raise :class:`SettingError` for anything AWS would reject; ``setting`` prefixes the key."""
-        if not isinstance(self.type, str) or self.type not in EBS_LIMITS:
-            raise SettingError(f"{setting}.type", self.type, f"must be one of {', '.join(EBS_LIMITS)}")
+        check_fields(self, setting)
         limits = EBS_LIMITS[self.type]
-        _check_bool(self.encrypted, f"{setting}.encrypted")
         if self.size is not None:
             low, high = limits.size
-            if not _is_int(self.size):
-                raise SettingError(f"{setting}.size", self.size, "must be a whole number of GiB")
             if not low <= self.size <= high:
                 raise SettingError(f"{setting}.size", self.size, f"{self.type} takes {low} to {high} GiB")
         self._validate_iops(setting, limits, instance)
         self._validate_throughput(setting, limits)
         reason = self.unencrypted_reason
-        if reason is not None and (self.encrypted or not isinstance(reason, str) or not reason.strip()):
+        if reason is not None and (self.encrypted or not reason.strip()):
             raise SettingError(f"{setting}.unencrypted_reason", reason,
                                "only goes with encrypted=false, as text saying why this data may be stored unencrypted")
         if not self.encrypted and reason is None:
@@ -132,8 +109,6 @@ class _EbsSpec:
             if limits.iops_required:
                 raise SettingError(name, None, f"{self.type} requires iops ({limits.iops[0]} to {limits.iops[1]})")
             return
-        if not _is_int(self.iops):
-            raise SettingError(name, self.iops, "must be a whole number of IOPS")
         low, high = limits.iops
         if not low <= self.iops <= high:
             raise SettingError(name, self.iops, f"{self.type} takes {low} to {high} IOPS")
@@ -157,8 +132,6 @@ class _EbsSpec:
             return
         if limits.throughput is None:
             raise SettingError(name, self.throughput, f"throughput cannot be set for {self.type}; only gp3 takes it")
-        if not _is_int(self.throughput):
-            raise SettingError(name, self.throughput, "must be a whole number of MiB/s")
         low, high = limits.throughput
         if not low <= self.throughput <= high:
             raise SettingError(name, self.throughput, f"{self.type} takes {low} to {high} MiB/s")
@@ -184,7 +157,6 @@ class RootVolume(_EbsSpec):
     def validate(self, setting: str, instance: Optional[InstanceTypeInfo] = None, *,
                  min_size: Optional[int] = None) -> None:
         super().validate(setting, instance)
-        _check_bool(self.delete_on_termination, f"{setting}.delete_on_termination")
         if self.throughput is not None:
             # CloudFormation's AWS::EC2::Instance Ebs mapping has no Throughput (cfn-lint 1.58 schema).
             raise SettingError(
@@ -203,7 +175,7 @@ class DataVolume(_EbsSpec):
     next free device from /dev/sdf, and a snapshot on ``cdk destroy`` so no data is lost.
     """
 
-    size: int  # GiB; required: an empty volume needs a size
+    size: Annotated[int, "GiB"]  # required: an empty volume needs a size
     device: Optional[str] = None
     on_destroy: OnDestroy = "snapshot"
 
@@ -211,14 +183,12 @@ class DataVolume(_EbsSpec):
         if self.size is None:
             raise SettingError(f"{setting}.size", None, "is required for a data volume (GiB)")
         super().validate(setting, instance)
-        if self.device is not None and not (isinstance(self.device, str) and _DEVICE.match(self.device)):
+        if self.device is not None and not _DEVICE.fullmatch(self.device):
             raise SettingError(
                 f"{setting}.device", self.device,
                 "must be a data device name /dev/sd[b-z] or /dev/xvd[b-z] (AWS recommends /dev/sdf to /dev/sdp); "
                 f"{AMAZON_LINUX_ROOT_DEVICE} is the root device",
             )
-        if not isinstance(self.on_destroy, str) or self.on_destroy not in ON_DESTROY_CHOICES:
-            raise SettingError(f"{setting}.on_destroy", self.on_destroy, f"must be one of {', '.join(ON_DESTROY_CHOICES)}")
 
 
 def assign_devices(volumes: tuple[DataVolume, ...], *, setting: str = "volumes",

@@ -1,124 +1,74 @@
-"""The stack's settings: CDK context (``cdk.json`` defaults, ``-c key=value`` overrides) parsed into one
-typed, frozen, validated object before any construct is built.
+"""The app's settings: each declared once, in :data:`SETTINGS`, and parsed from CDK context by one layer.
 
-Values given with ``-c`` arrive as strings ("true", "3", '[{"size": 20}]'); values from ``cdk.json``
-arrive typed. Both are accepted. Every problem raises :class:`SettingError`, whose one-line message
-names the setting, the value and what is allowed.
+A declaration gives the name, how a value is read (:class:`Kind`), the default, a one-line help in
+English and Japanese, an example, and, where the app itself judges the value, its rule. That one
+table drives:
+
+- parsing: ``-c key=value`` arrives as text ("true", "3", '[{"size": 20}]'), ``cdk.json`` values
+  arrive typed; both are read by the setting's kind;
+- the misspelt-key check: a context key shaped like a setting that is none (``ami``, ``instnace_type``)
+  is refused, with a suggestion when one is close;
+- the settings tables in README.md and README.ja.md, and the defaults in cdk.json
+  (``make docs`` writes them; tests/unit/test_docs.py fails when they drift).
+
+Settings marked ``prop`` are handed to the ``WebServer`` construct under the same name, and the
+construct applies AWS's rules to them (limits, combinations). Every problem raises
+:class:`SettingError`, whose one-line message names the setting, the value and what is allowed.
+
+Adding a setting: one declaration below, its rule (in the construct when it is a prop, else as
+``rule=`` here), and its use (the construct's keyword prop, or the stack).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 import re
-import unicodedata
-from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, Optional
 
-from cdk_constructs import DataVolume, RootVolume, SettingError, WebServerOptions
-from cdk_constructs.ebs import AMAZON_LINUX_ROOT_GIB
+from cdk_constructs import DataVolume, RootVolume, SettingError
+from cdk_constructs.options import check_key_pair_name, check_tags
+from constants import APP_TAG_KEY
 
 AMAZON_LINUX_2 = "amazon-linux-2"
 AMAZON_LINUX_2023 = "amazon-linux-2023"
 NAMED_IMAGES = (AMAZON_LINUX_2, AMAZON_LINUX_2023)
-_AMI_ID = re.compile(r"^ami-([0-9a-f]{8}|[0-9a-f]{17})$")
-_VPC_ID = re.compile(r"^vpc-([0-9a-f]{8}|[0-9a-f]{17})$")
-_KEY_NAME = re.compile(r"^[\x20-\x7e]{1,255}$")
-MAX_USER_TAGS = 45  # AWS allows 50 per resource; the stack and CloudFormation add a few of their own
-# Tags the stack sets itself: Name per server, "app" so that `make audit` finds every resource.
-APP_TAG = ("app", "ec2-web-server")
-RESERVED_TAG_KEYS = ("Name", APP_TAG[0])
+# Tags the stack sets itself: Name per server, and the app tag that `make audit` finds resources by.
+RESERVED_TAG_KEYS = ("Name", APP_TAG_KEY)
+# Context keys shaped like a setting's name; the CDK's own keys have ":" or "@", the CLI's have "-".
+_SETTING_SHAPED = re.compile(r"[a-z][a-z0-9_]*")
+_AMI_ID = re.compile(r"ami-([0-9a-f]{8}|[0-9a-f]{17})")
+_VPC_ID = re.compile(r"vpc-([0-9a-f]{8}|[0-9a-f]{17})")
 
 
-@dataclass(frozen=True, kw_only=True)
-class Settings:
-    """Everything a deployment can choose. Defaults are the walk-through's, made safe."""
-
-    #: The web server's own options (instance type, volumes, SSH CIDR...): see WebServerOptions.
-    server: WebServerOptions = field(default_factory=WebServerOptions)
-    #: amazon-linux-2 (the walk-through's), amazon-linux-2023, or an AMI id ami-...
-    machine_image: str = AMAZON_LINUX_2
-    #: A VPC to look up; None: the account's default VPC.
-    vpc_id: Optional[str] = None
-    #: An existing key pair's name; None: create a new key pair (private key in SSM Parameter Store).
-    key_pair_name: Optional[str] = None
-    #: Extra tags for every resource, as sorted (key, value) pairs.
-    tags: tuple[tuple[str, str], ...] = ()
-
-    @property
-    def is_amazon_linux(self) -> bool:
-        return self.machine_image in NAMED_IMAGES
-
-    @classmethod
-    def from_context(cls, get: Callable[[str], Any], keys: Optional[list[str]] = None) -> Settings:
-        """Parse settings with ``get(key)`` (e.g. ``app.node.try_get_context``).
-
-        ``keys``, if given, are all the context keys present: a plain key that is a near miss of a
-        setting's name (``instnace_type``) is reported instead of silently ignored.
-        """
-        if keys:
-            _reject_misspelt_keys(keys)
-        raw = {name: get(name) for name in SETTING_NAMES}
-        raw = {k: (None if v == "" else v) for k, v in raw.items()}  # `-c key=` means "unset"
-        server: dict[str, Any] = {}
-        for name in ("instance_type", "shutdown_behavior", "placement_group", "private_ip", "ssh_cidr"):
-            if raw[name] is not None:
-                server[name] = _string(raw[name], name)
-        for name in ("allow_ssh_from_anywhere", "elastic_ip", "instance_store", "termination_protection",
-                     "detailed_monitoring"):
-            if raw[name] is not None:
-                server[name] = _boolean(raw[name], name)
-        if raw["instance_count"] is not None:
-            server["instance_count"] = _integer(raw["instance_count"], "instance_count")
-        if raw["root_volume"] is not None:
-            server["root_volume"] = RootVolume.from_dict(_json(raw["root_volume"], "root_volume"), "root_volume")
-        if raw["volumes"] is not None:
-            items = _json(raw["volumes"], "volumes")
-            if not isinstance(items, list):
-                raise SettingError("volumes", items, 'must be a JSON list of volumes, e.g. [{"size": 20, "type": "gp3"}]')
-            server["volumes"] = tuple(DataVolume.from_dict(item, f"volumes[{i}]") for i, item in enumerate(items))
-        if raw["iam_policies"] is not None:
-            policies = _json(raw["iam_policies"], "iam_policies")
-            if not isinstance(policies, list):
-                raise SettingError("iam_policies", policies, "must be a JSON list of managed policy ARNs")
-            server["iam_policies"] = tuple(policies)
-        options = WebServerOptions(**server)  # validates every field, by name
-
-        machine_image = _string(raw["machine_image"], "machine_image") if raw["machine_image"] else AMAZON_LINUX_2
-        if machine_image not in NAMED_IMAGES and not _AMI_ID.match(machine_image):
-            raise SettingError("machine_image", machine_image,
-                               f"must be {AMAZON_LINUX_2}, {AMAZON_LINUX_2023} or an AMI id such as ami-0123456789abcdef0")
-        if machine_image in NAMED_IMAGES and options.root_volume.size is not None:
-            options.root_volume.validate("root_volume", options.type_info, min_size=AMAZON_LINUX_ROOT_GIB)
-        vpc_id = _string(raw["vpc_id"], "vpc_id") if raw["vpc_id"] is not None else None
-        if vpc_id is not None and not _VPC_ID.match(vpc_id):
-            raise SettingError("vpc_id", vpc_id, "must be a VPC id such as vpc-0123456789abcdef0")
-        key_pair_name = _string(raw["key_pair_name"], "key_pair_name") if raw["key_pair_name"] is not None else None
-        if key_pair_name is not None and not _KEY_NAME.match(key_pair_name):
-            raise SettingError("key_pair_name", key_pair_name,
-                               "must be an existing key pair's name (1-255 ASCII characters)")
-        tags = _tags(raw["tags"]) if raw["tags"] is not None else ()
-        return cls(server=options, machine_image=machine_image, vpc_id=vpc_id, key_pair_name=key_pair_name, tags=tags)
+# --------------------------------------------------------------------------------------------------
+# How values are read: one parser per kind of value.
 
 
-# Settings read from context, besides the WebServerOptions fields the parser maps by name.
-SETTING_NAMES: tuple[str, ...] = tuple(
-    [f.name for f in fields(WebServerOptions)]
-    + ["machine_image", "vpc_id", "key_pair_name", "tags"]
-)
+def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [key for key, _ in pairs]
+    repeated = sorted({key for key in keys if keys.count(key) > 1})
+    if repeated:
+        raise ValueError(f"duplicate key {repeated[0]!r}")
+    return dict(pairs)
 
 
-def _reject_misspelt_keys(keys: list[str]) -> None:
-    for key in keys:
-        if key in SETTING_NAMES or ":" in key or key.startswith("@"):
-            continue
-        close = difflib.get_close_matches(key.replace("-", "_"), SETTING_NAMES, n=1, cutoff=0.75)
-        if close:
-            raise SettingError(key, "(unknown setting)", f"not a setting; did you mean {close[0]}?")
+def _json(value: Any, name: str) -> Any:
+    if not isinstance(value, str):
+        return value  # from cdk.json: already parsed
+    try:
+        return json.loads(value, object_pairs_hook=_reject_duplicate_keys)
+    except json.JSONDecodeError as error:
+        raise SettingError(name, value, f"is not valid JSON ({error.msg} at character {error.pos})") from None
+    except ValueError as error:  # a duplicate key: JSON allows it, but only one value would count
+        raise SettingError(name, value, f"is not valid here: {error}") from None
 
 
-def _string(value: Any, name: str) -> str:
+def _text(value: Any, name: str) -> str:
     if not isinstance(value, str):
         raise SettingError(name, value, "must be text")
     return value.strip()
@@ -135,48 +85,312 @@ def _boolean(value: Any, name: str) -> bool:
 def _integer(value: Any, name: str) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, str) and re.fullmatch(r"\s*\d+\s*", value):
-        return int(value)
+    # ASCII digits only: int() would also read other scripts' digits ("٣" is 3).
+    if isinstance(value, str) and re.fullmatch(r"[0-9]+", value.strip()):
+        return int(value.strip())
     raise SettingError(name, value, "must be a whole number")
 
 
-def _json(value: Any, name: str) -> Any:
-    if not isinstance(value, str):
-        return value  # from cdk.json: already parsed
-    try:
-        return json.loads(value)
-    except json.JSONDecodeError as error:
-        raise SettingError(name, value, f"is not valid JSON ({error.msg} at character {error.pos})") from None
+def _struct(cls: type, value: Any, name: str, example: str) -> Any:
+    """A JSON object read into the construct's option class; unknown keys are refused by name."""
+    if not isinstance(value, dict):
+        raise SettingError(name, value, f"must be a JSON object such as {example}")
+    allowed = [item.name for item in dataclasses.fields(cls)]
+    for key in value:
+        if key not in allowed:
+            raise SettingError(f"{name}.{key}", value[key], f"unknown key; allowed keys: {', '.join(allowed)}")
+    return cls(**value)
 
 
-def _iam_tag_char(char: str) -> bool:
-    """IAM's tag pattern [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]: letters, separators, numbers and a few marks."""
-    return unicodedata.category(char)[0] in "LZN" or char in "_.:/=+-@"
+@dataclass(frozen=True)
+class Kind:
+    """How a setting's value is read, and how the README names what it takes."""
+
+    parse: Callable[[Any, str], Any]
+    json: bool = False  # the README shows the example quoted for the shell
+
+    def read(self, value: Any, name: str) -> Any:
+        return self.parse(_json(value, name) if self.json else value, name)
 
 
-def _tags(value: Any) -> tuple[tuple[str, str], ...]:
-    tags = _json(value, "tags")
-    if not isinstance(tags, dict):
-        raise SettingError("tags", tags, 'must be a JSON object such as {"team": "web", "env": "dev"}')
-    if len(tags) > MAX_USER_TAGS:
-        raise SettingError("tags", f"{len(tags)} tags",
-                           f"at most {MAX_USER_TAGS} (AWS allows 50 per resource, the stack uses the rest)")
-    for key, val in tags.items():
-        setting = f"tags.{key}"
-        if not 1 <= len(key) <= 128:
-            raise SettingError("tags", key, "tag keys must be 1 to 128 characters")
-        if key.lower().startswith("aws:"):
-            raise SettingError("tags", key, "tag keys starting with aws: are reserved for AWS")
-        if key in RESERVED_TAG_KEYS:
-            raise SettingError("tags", key, f"{key} is set by the stack itself; choose another key")
-        if not isinstance(val, str):
-            raise SettingError(setting, val, "tag values must be text")
-        if len(val) > 256:
-            raise SettingError(setting, val, "tag values must be at most 256 characters")
-        # The tags also go on the IAM role, and IAM accepts fewer characters than EC2 does.
-        for text, what in ((key, "tags"), (val, setting)):
-            bad = sorted({c for c in text if not _iam_tag_char(c)})
-            if bad:
-                raise SettingError(what, text, f"tags may only use letters, digits, spaces and _.:/=+-@ "
-                                               f"(IAM's rule), not {''.join(bad)!r}")
-    return tuple(sorted(tags.items()))
+TEXT = Kind(_text)
+BOOL = Kind(_boolean)
+INT = Kind(_integer)
+
+
+def _root_volume(value: Any, name: str) -> RootVolume:
+    return _struct(RootVolume, value, name, '{"type": "gp3", "size": 30}')
+
+
+def _volumes(value: Any, name: str) -> tuple[DataVolume, ...]:
+    if not isinstance(value, list):
+        raise SettingError(name, value, 'must be a JSON list of volumes, e.g. [{"size": 20, "type": "gp3"}]')
+    return tuple(_struct(DataVolume, item, f"{name}[{i}]", '{"size": 20, "type": "gp3"}')
+                 for i, item in enumerate(value))
+
+
+def _text_list(value: Any, name: str) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise SettingError(name, value, "must be a JSON list of managed policy ARNs")
+    return tuple(value)
+
+
+def _tags(value: Any, name: str) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, dict):
+        raise SettingError(name, value, 'must be a JSON object such as {"team": "web", "env": "dev"}')
+    check_tags(value, reserved=RESERVED_TAG_KEYS)
+    return tuple(sorted(value.items()))
+
+
+ROOT_VOLUME = Kind(_root_volume, json=True)
+VOLUMES = Kind(_volumes, json=True)
+TEXT_LIST = Kind(_text_list, json=True)
+TAGS = Kind(_tags, json=True)
+
+
+# --------------------------------------------------------------------------------------------------
+# App-level rules (the construct's props carry their own).
+
+
+def _machine_image_rule(value: str) -> None:
+    if value not in NAMED_IMAGES and not _AMI_ID.fullmatch(value):
+        raise SettingError("machine_image", value,
+                           f"must be {AMAZON_LINUX_2}, {AMAZON_LINUX_2023} or an AMI id such as ami-0123456789abcdef0")
+
+
+def _vpc_id_rule(value: str) -> None:
+    if not _VPC_ID.fullmatch(value):
+        raise SettingError("vpc_id", value, "must be a VPC id such as vpc-0123456789abcdef0")
+
+
+# --------------------------------------------------------------------------------------------------
+# The declarations
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: everything the app, its checks and its docs know of it."""
+
+    name: str
+    kind: Kind
+    default: Any
+    #: What is allowed, one line, for the README's settings table (English, then Japanese).
+    help: str
+    help_ja: str
+    #: A ``-c`` example, without the ``-c``.
+    example: str
+    #: How the README shows a default that is not a literal value ("the default VPC").
+    default_doc: Optional[str] = None
+    default_doc_ja: Optional[str] = None
+    #: Handed to the WebServer construct as the keyword prop of the same name.
+    prop: bool = True
+    #: A rule the app applies itself (props are judged by the construct).
+    rule: Optional[Callable[[Any], None]] = None
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "instance_type", TEXT, "t2.micro",
+        "any EC2 instance type the EC2 API knows (botocore's model); the AMI's architecture follows it (t4g → arm64)",
+        "EC2 API が知っているインスタンスタイプ。AMI のアーキテクチャはこれに合わせます (t4g なら arm64)",
+        "instance_type=t3.small"),
+    Setting(
+        "machine_image", TEXT, AMAZON_LINUX_2,
+        "`amazon-linux-2`, `amazon-linux-2023`, or an AMI id `ami-...` (root device `/dev/xvda`, with yum or dnf and "
+        "the aws-cfn-bootstrap package available, or the instance never signals and the deploy fails after 15 "
+        "minutes). AL2's standard support ended on 2026-06-30: synth warns",
+        "`amazon-linux-2`、`amazon-linux-2023`、または AMI ID `ami-...` (ルートデバイスが `/dev/xvda` で、yum か dnf と "
+        "aws-cfn-bootstrap パッケージが使えること。そうでないとインスタンスが成功を報告できず、"
+        "15 分後にデプロイが失敗します)。"
+        "AL2 の標準サポートは 2026-06-30 に終了したため、合成時に警告します",
+        "machine_image=amazon-linux-2023", prop=False, rule=_machine_image_rule),
+    Setting(
+        "vpc_id", TEXT, None,
+        "a VPC id with a public subnet; the first public subnet is used, and must auto-assign public IPv4 "
+        "addresses (synth warns)",
+        "パブリックサブネットのある VPC の ID。最初のパブリックサブネットを使い、そのサブネットはパブリック IPv4 アドレスを"
+        "自動で割り当てる設定であること (合成時に警告します)",
+        "vpc_id=vpc-0123456789abcdef0", default_doc="the default VPC", default_doc_ja="既定 VPC",
+        prop=False, rule=_vpc_id_rule),
+    Setting(
+        "ssh_cidr", TEXT, None,
+        "an IPv4/IPv6 CIDR, a bare address means /32 (/128); anything wider than /8 (IPv6: /16), `0.0.0.0/0` and "
+        "`::/0` included, only with `allow_ssh_from_anywhere=true`",
+        "IPv4/IPv6 の CIDR。アドレスだけなら /32 (/128)。/8 (IPv6 は /16) より広い範囲は、`0.0.0.0/0` と `::/0` も含めて "
+        "`allow_ssh_from_anywhere=true` のときだけ",
+        "ssh_cidr=203.0.113.7/32", default_doc="none (no SSH rule, synth warns)",
+        default_doc_ja="なし (SSH ルールなし、合成時に警告)"),
+    Setting(
+        "allow_ssh_from_anywhere", BOOL, False,
+        "`true`/`false`", "`true`/`false`", "allow_ssh_from_anywhere=true"),
+    Setting(
+        "key_pair_name", TEXT, None,
+        "an existing key pair's name", "既存のキーペア名",
+        "key_pair_name=my-key", default_doc="none (a new key pair)", default_doc_ja="なし (新規作成)",
+        prop=False, rule=check_key_pair_name),
+    Setting(
+        "elastic_ip", BOOL, True,
+        "`true`/`false`; AWS's default quota is 5 per region (synth warns above it)",
+        "`true`/`false`。既定のクォータは 1 リージョン 5 個 (超えると合成時に警告)",
+        "elastic_ip=false"),
+    Setting(
+        "root_volume", ROOT_VOLUME, {"type": "gp2", "encrypted": True, "delete_on_termination": True},
+        "JSON: `size`, `type`, `iops`, `encrypted`, `unencrypted_reason`, `delete_on_termination`; no `throughput` "
+        "(CloudFormation's instance mapping cannot set it); size at least the AMI's root (8 GiB for Amazon Linux)",
+        "JSON: `size`、`type`、`iops`、`encrypted`、`unencrypted_reason`、`delete_on_termination`。`throughput` は不可 "
+        "(CloudFormation のインスタンスのマッピングでは設定できません)。サイズは AMI のルート以上 (Amazon Linux は 8 GiB)",
+        'root_volume=\'{"type":"gp3","size":30,"iops":6000}\''),
+    Setting(
+        "volumes", VOLUMES, [],
+        'JSON list of `{"size", "type", "iops", "throughput", "device", "encrypted", "unencrypted_reason", '
+        '"on_destroy"}`; type `gp3` (default), `gp2`, `io1`, `io2`, `standard`; device default next free from '
+        "`/dev/sdf`; `on_destroy` `snapshot` (default), `delete`, `retain`",
+        '`{"size", "type", "iops", "throughput", "device", "encrypted", "unencrypted_reason", "on_destroy"}` の '
+        "JSON リスト。type は `gp3` (既定)、`gp2`、`io1`、`io2`、`standard`。device の既定は `/dev/sdf` から空いている順。"
+        "`on_destroy` は `snapshot` (既定)、`delete`、`retain`",
+        'volumes=\'[{"size":50,"type":"gp2"},{"size":100,"type":"io1","iops":3000}]\''),
+    Setting(
+        "instance_store", BOOL, False,
+        "`true` on types with NVMe instance store (e.g. m5d, c5d); wiped on stop and terminate",
+        "NVMe インスタンスストアのあるタイプ (m5d、c5d など) で `true`。停止と終了で消えます",
+        "instance_type=m5d.large -c instance_store=true"),
+    Setting(
+        "instance_count", INT, 1,
+        "1 to 20 (one web tier; beyond that use an Auto Scaling group); each server has its own volumes, EIP and "
+        "outputs",
+        "1〜20 (それ以上は Auto Scaling グループを使います)。サーバーごとにボリューム・EIP・出力があります",
+        "instance_count=2"),
+    Setting(
+        "shutdown_behavior", TEXT, "stop",
+        "`stop`, `terminate`", "`stop`、`terminate`", "shutdown_behavior=terminate"),
+    Setting(
+        "termination_protection", BOOL, False,
+        "`true`/`false` (protects instances and the stack)", "`true`/`false` (インスタンスとスタックを保護)",
+        "termination_protection=true"),
+    Setting(
+        "detailed_monitoring", BOOL, False,
+        "`true`/`false`; one-minute metrics cost about $2.10 per instance-month",
+        "`true`/`false`。1 分間隔のメトリクスは 1 インスタンス・月 約 2.10 ドル",
+        "detailed_monitoring=true"),
+    Setting(
+        "placement_group", TEXT, None,
+        "`cluster`, `spread`, `partition` (created), or an existing group's name; `cluster` is refused on types "
+        "that cannot use it (t2); `spread` holds at most 7 instances",
+        "`cluster`、`spread`、`partition` (新規作成) か既存のグループ名。`cluster` を使えないタイプ (t2) では拒否します。"
+        "`spread` は最大 7 インスタンス",
+        "placement_group=spread", default_doc="none", default_doc_ja="なし"),
+    Setting(
+        "private_ip", TEXT, None,
+        "a private IPv4 inside the first public subnet, not one of AWS's 5 reserved addresses; only with "
+        "`instance_count=1`",
+        "最初のパブリックサブネット内のプライベート IPv4 で、AWS が予約する 5 つのアドレス以外 "
+        "(`instance_count=1` のときだけ)",
+        "private_ip=172.31.0.10", default_doc="none (DHCP)", default_doc_ja="なし (DHCP)"),
+    Setting(
+        "tags", TAGS, {},
+        "JSON object; keys 1–128 characters, not `aws:...`, not `Name`/`app` (set by the stack); values up to 256; "
+        "IAM's characters only (letters, digits, spaces, `_.:/=+-@`); applied to every resource, volumes included, "
+        "except the key pair (its properties are all replace-only)",
+        "JSON オブジェクト。キーは 1〜128 文字で、`aws:` で始まらず、`Name`・`app` (スタックが付けます) 以外。"
+        "値は 256 文字まで。IAM が許す文字だけ (文字・数字・空白・`_.:/=+-@`)。"
+        "ボリュームも含むすべてのリソースに付けますが、キーペアには付けません "
+        "(プロパティがすべて置き換え専用のため)",
+        "tags='{\"team\":\"web\"}'", prop=False),
+    Setting(
+        "iam_policies", TEXT_LIST, [],
+        "JSON list of managed policy ARNs added to the instance role (each acknowledged to cdk-nag as your explicit "
+        "choice)",
+        "インスタンスロールに追加する管理ポリシー ARN の JSON リスト "
+        "(cdk-nag にはあなたが明示的に選んだものとして承認します)",
+        'iam_policies=\'["arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy"]\''),
+)
+
+SETTING_NAMES: tuple[str, ...] = tuple(setting.name for setting in SETTINGS)
+_BY_NAME: Mapping[str, Setting] = MappingProxyType({setting.name: setting for setting in SETTINGS})
+
+
+# --------------------------------------------------------------------------------------------------
+# Parsed settings
+
+
+class Settings:
+    """Every setting's parsed value, by name (``settings.instance_type``); read-only."""
+
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        self._values = MappingProxyType(dict(values))
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.__dict__["_values"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __repr__(self) -> str:
+        return f"Settings({dict(self._values)!r})"
+
+    @property
+    def is_amazon_linux(self) -> bool:
+        return self.machine_image in NAMED_IMAGES
+
+    def props(self) -> dict[str, Any]:
+        """The WebServer construct's keyword props that come straight from settings."""
+        return {setting.name: self._values[setting.name] for setting in SETTINGS if setting.prop}
+
+    @classmethod
+    def from_context(cls, context: Mapping[str, Any]) -> Settings:
+        """Parse the settings out of all of the app's context (``app.node.get_all_context()``)."""
+        reject_unknown_keys(context)
+        values = {}
+        for setting in SETTINGS:
+            raw = context.get(setting.name)
+            if raw is None or raw == "":  # absent, or `-c key=` ("unset"): the default
+                raw = setting.default
+            value = setting.kind.read(raw, setting.name) if raw is not None else None
+            if value is not None and setting.rule is not None:
+                setting.rule(value)
+            values[setting.name] = value
+        return cls(values)
+
+
+def reject_unknown_keys(keys: Sequence[str] | Mapping[str, Any]) -> None:
+    """A key shaped like a setting that is none is a mistake: say so, with the nearest name if any.
+
+    The CDK's own context keys carry ":" or "@" (lookups, feature flags) and the CLI's have "-"
+    (``cli-telemetry``): those pass, unless a "-" is all that separates them from a setting.
+    """
+    for key in keys:
+        if key in _BY_NAME:
+            continue
+        candidate = key.replace("-", "_")
+        close = difflib.get_close_matches(candidate, SETTING_NAMES, n=1, cutoff=0.75)
+        if _SETTING_SHAPED.fullmatch(key):
+            hint = f"did you mean {close[0]}?" if close else "see the settings table in README.md"
+            raise SettingError(key, "(unknown setting)", f"not a setting; {hint}")
+        if close and "-" in key and candidate == close[0]:
+            raise SettingError(key, "(unknown setting)", f"not a setting; did you mean {close[0]}?")
+
+
+# --------------------------------------------------------------------------------------------------
+# Documentation generated from the declarations
+
+
+def _literal(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def settings_table(language: str = "en") -> str:
+    """The README's settings table, in English (``en``) or Japanese (``ja``)."""
+    ja = language == "ja"
+    header = "| 設定 | 既定 | 許される値 | 例 |" if ja else "| setting | default | allowed | example |"
+    rows = [header, "|---|---|---|---|"]
+    for setting in SETTINGS:
+        doc = setting.default_doc_ja if ja else setting.default_doc
+        default = doc if doc is not None else f"`{_literal(setting.default)}`"
+        allowed = setting.help_ja if ja else setting.help
+        rows.append(f"| `{setting.name}` | {default} | {allowed} | `-c {setting.example}` |")
+    return "\n".join(rows) + "\n"
+
+
+def cdk_json_defaults() -> dict[str, Any]:
+    """The settings' defaults as cdk.json's context holds them (settings without a default are left out)."""
+    return {setting.name: setting.default for setting in SETTINGS if setting.default is not None}

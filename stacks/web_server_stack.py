@@ -10,9 +10,11 @@ from constructs import Construct
 
 from cdk_constructs import WebServer
 from cdk_constructs.ebs import AMAZON_LINUX_ROOT_GIB
-from cdk_constructs.web_server import DEFAULT_EIP_QUOTA
+from cdk_constructs.instance_types import instance_type_info
+from cdk_constructs.options import DEFAULT_EIP_QUOTA
+from constants import APP_TAG_KEY, APP_TAG_VALUE
 
-from .settings import AMAZON_LINUX_2, AMAZON_LINUX_2023, APP_TAG, Settings
+from .settings import AMAZON_LINUX_2, AMAZON_LINUX_2023, Settings
 
 AL2_END_OF_SUPPORT = "2026-06-30"
 
@@ -23,10 +25,9 @@ class WebServerStack(cdk.Stack):
     def __init__(self, scope: Construct, id: str, *, settings: Settings, **kwargs: Any) -> None:
         # Termination protection on the stack too: `cdk destroy` then fails at once, before anything
         # is deleted, instead of deleting volumes and addresses and failing on the instance.
-        super().__init__(scope, id, termination_protection=settings.server.termination_protection,
+        super().__init__(scope, id, termination_protection=settings.termination_protection,
                          description="EC2 web server (Apache) from the launch-a-web-server walk-through", **kwargs)
         self.settings = settings
-        options = settings.server
 
         vpc = ec2.Vpc.from_lookup(self, "Vpc", vpc_id=settings.vpc_id) if settings.vpc_id else None
         key_pair = (ec2.KeyPair.from_key_pair_name(self, "ExistingKeyPair", settings.key_pair_name)
@@ -37,11 +38,11 @@ class WebServerStack(cdk.Stack):
             machine_image=self._machine_image(),
             vpc=vpc,
             key_pair=key_pair,
-            options=options,
             ami_root_size=AMAZON_LINUX_ROOT_GIB if settings.is_amazon_linux else None,
+            **settings.props(),
         )
 
-        cdk.Tags.of(self).add(*APP_TAG)
+        cdk.Tags.of(self).add(APP_TAG_KEY, APP_TAG_VALUE)
         for key, value in settings.tags:
             # Every property of AWS::EC2::KeyPair is replace-only and its name is fixed, so a tag
             # change there would fail the update ("already exists"): user tags skip the key pair.
@@ -54,7 +55,8 @@ class WebServerStack(cdk.Stack):
         """The AMI. Named images are looked up once and pinned in cdk.context.json (cached_in_context),
         so a newer AMI appears in a reviewed diff of that file instead of silently replacing the instance."""
         settings = self.settings
-        cpu = ec2.AmazonLinuxCpuType.ARM_64 if settings.server.type_info.arm64 else ec2.AmazonLinuxCpuType.X86_64
+        arm64 = instance_type_info(settings.instance_type).arm64
+        cpu = ec2.AmazonLinuxCpuType.ARM_64 if arm64 else ec2.AmazonLinuxCpuType.X86_64
         if settings.machine_image == AMAZON_LINUX_2:
             return ec2.MachineImage.latest_amazon_linux2(cached_in_context=True, cpu_type=cpu)
         if settings.machine_image == AMAZON_LINUX_2023:
@@ -62,13 +64,13 @@ class WebServerStack(cdk.Stack):
         return ec2.MachineImage.generic_linux({self.region: settings.machine_image})
 
     def _warn(self) -> None:
-        settings, options = self.settings, self.settings.server
+        settings = self.settings
         warn = cdk.Annotations.of(self).add_warning_v2
         if settings.machine_image == AMAZON_LINUX_2:
             warn("web-server:al2-end-of-support",
                  f"Amazon Linux 2 standard support ended on {AL2_END_OF_SUPPORT}; "
                  f"set -c machine_image={AMAZON_LINUX_2023} to switch to Amazon Linux 2023.")
-        if options.ssh_cidr is None:
+        if settings.ssh_cidr is None:
             warn("web-server:no-ssh",
                  "No SSH rule: port 22 is closed (Session Manager still works). To allow SSH from your address, "
                  "add -c ssh_cidr=$(curl -s https://checkip.amazonaws.com)/32")
@@ -77,9 +79,9 @@ class WebServerStack(cdk.Stack):
                  f"vpc_id {settings.vpc_id}: the instance takes its public IPv4 from the first public subnet's "
                  "auto-assign setting; if that is off, the user data cannot reach the package repositories and "
                  "the deploy fails after the 15-minute signal timeout.")
-        if options.elastic_ip and options.instance_count > DEFAULT_EIP_QUOTA:
+        if settings.elastic_ip and settings.instance_count > DEFAULT_EIP_QUOTA:
             warn("web-server:eip-quota",
-                 f"{options.instance_count} Elastic IPs exceed AWS's default quota of {DEFAULT_EIP_QUOTA} per region; "
+                 f"{settings.instance_count} Elastic IPs exceed AWS's default quota of {DEFAULT_EIP_QUOTA} per region; "
                  "request an increase first or set -c elastic_ip=false.")
 
     def _outputs(self) -> None:

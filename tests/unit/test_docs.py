@@ -5,8 +5,10 @@ import re
 
 import pytest
 
+from stacks import settings as settings_module
 from stacks.settings import SETTING_NAMES
 from tests.conftest import ROOT
+from tools import settings_docs
 from tools.diagram import BEGIN, END, embed, mermaid
 
 READMES = [ROOT / "README.md", ROOT / "README.ja.md"]
@@ -27,18 +29,30 @@ def test_picture_changes_when_the_template_does(default, loaded):
     assert mermaid(default.template) != mermaid(loaded.template)
 
 
+def test_settings_tables_and_cdk_json_defaults_are_generated_from_the_declarations():
+    assert not settings_docs.stale(), "stale settings docs: run `make docs`"
+
+
 @pytest.mark.parametrize("readme", READMES, ids=lambda p: p.name)
 def test_settings_table_lists_every_setting(readme):
-    # Rows of the settings table: four cells (setting, default, allowed, example).
+    # Rows of the generated table: four cells (setting, default, allowed, example).
     rows = [line for line in readme.read_text().splitlines() if line.startswith("| `") and line.count(" | ") == 3]
     table_settings = {re.match(r"\| `([a-z_]+)`", row).group(1) for row in rows}
     assert table_settings == set(SETTING_NAMES)
 
 
-def test_every_setting_has_a_default_in_cdk_json_or_is_optional():
-    defaults = json.loads((ROOT / "cdk.json").read_text())["context"]
-    optional = {"ssh_cidr", "vpc_id", "key_pair_name", "placement_group", "private_ip"}
-    assert {name for name in SETTING_NAMES if name not in optional} <= set(defaults)
+def test_a_changed_declaration_makes_the_docs_stale(monkeypatch):
+    first = settings_module.SETTINGS[0]
+    changed = settings_module.Setting(**{**first.__dict__, "help": first.help + " (changed)", "default": "t3.nano"})
+    monkeypatch.setattr(settings_module, "SETTINGS", (changed, *settings_module.SETTINGS[1:]))
+    # The help is English only; the default shows in both tables and in cdk.json.
+    assert set(settings_docs.stale()) == {ROOT / "README.md", ROOT / "README.ja.md", ROOT / "cdk.json"}
+
+
+def test_cdk_json_holds_every_declared_default():
+    context = json.loads((ROOT / "cdk.json").read_text())["context"]
+    declared = {s.name: s.default for s in settings_module.SETTINGS if s.default is not None}
+    assert {name: context.get(name) for name in declared} == declared
 
 
 def commands(path):

@@ -2,8 +2,8 @@
 
 from aws_cdk.assertions import Match
 
-from app import EXAMPLE_REGION
-from cdk_constructs.web_server import INSTALL_APACHE_SCRIPT
+from cdk_constructs.server import INSTALL_APACHE_SCRIPT
+from constants import EXAMPLE_REGION
 from tests.conftest import base_context
 
 INSTANCE = "AWS::EC2::Instance"

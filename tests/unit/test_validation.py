@@ -1,27 +1,36 @@
 """Bad input: one rule per test, each a SettingError naming the setting, the value and what is allowed.
 
-These parse settings exactly as the app does (Settings.from_context), without synthesizing.
+These build the app exactly as `cdk synth` does (settings parsed from context, then the stack and its
+constructs, whose props are checked before anything is built), without synthesizing.
 """
 
 import json
 
 import pytest
 
-from cdk_constructs import DataVolume, RootVolume, SettingError, WebServerOptions
+from app import build_app
+from cdk_constructs import DataVolume, RootVolume, SettingError, WebServer
 from stacks.settings import Settings
+from tests.conftest import base_context
 
 
 def parse(**context):
-    return Settings.from_context(lambda key: context.get(key), list(context))
+    """The settings layer alone: context in, parsed settings out."""
+    return Settings.from_context(context)
+
+
+def build(**context):
+    """The whole app, as `cdk synth` builds it before synthesizing; returns the stack."""
+    return build_app(context={**base_context(), **context})[1]
 
 
 def volumes(*specs, **extra):
-    return parse(volumes=json.dumps(list(specs)), **extra)
+    return build(volumes=json.dumps(list(specs)), **extra)
 
 
 def test_defaults_parse():
     settings = parse()
-    assert settings.server.instance_type == "t2.micro"
+    assert settings.instance_type == "t2.micro"
     assert settings.machine_image == "amazon-linux-2"
 
 
@@ -72,7 +81,7 @@ def test_defaults_parse():
 ])
 def test_setting_rule(context, match):
     with pytest.raises(SettingError, match=match):
-        parse(**context)
+        build(**context)
 
 
 @pytest.mark.parametrize(("spec", "match"), [
@@ -107,7 +116,7 @@ def test_setting_rule(context, match):
     ({"size": 10, "unencrypted_reason": "scratch"}, r"^volumes\[0\].unencrypted_reason: got 'scratch'; only goes with encrypted=false"),
     ({"size": 10, "encrypted": False}, r"^volumes\[0\].unencrypted_reason: got None; is required with encrypted=false"),
     ({"size": 10, "encrypted": False, "unencrypted_reason": " "}, r"^volumes\[0\].unencrypted_reason: got ' '; only goes with encrypted=false, as text"),
-    ({"size": 10, "encrypted": False, "unencrypted_reason": 5}, r"^volumes\[0\].unencrypted_reason: got 5; only goes with encrypted=false, as text"),
+    ({"size": 10, "encrypted": False, "unencrypted_reason": 5}, r"^volumes\[0\].unencrypted_reason: got 5; must be text"),
     ({"size": 10, "type": ["gp2"]}, r"^volumes\[0\].type: got \['gp2'\]; must be one of"),
     ({"size": 10, "on_destroy": ["delete"]}, r"^volumes\[0\].on_destroy: got \['delete'\]; must be one of snapshot, delete, retain"),
     ({"size": 10, "iopz": 3000}, r"^volumes\[0\].iopz: got 3000; unknown key; allowed keys: size, type, iops, throughput, encrypted, unencrypted_reason, device, on_destroy"),
@@ -143,30 +152,53 @@ def test_malformed_volumes_json():
 
 
 def test_io1_above_32000_iops_is_fine_on_nitro():
-    settings = volumes({"size": 1000, "type": "io1", "iops": 50000}, instance_type="m5.large")
-    assert settings.server.volumes[0].iops == 50000
+    stack = volumes({"size": 1000, "type": "io1", "iops": 50000}, instance_type="m5.large")
+    assert stack.web_server.servers[0].volumes[0].node.default_child.iops == 50000
+
+
+def attachment_devices(stack):
+    return [child.device for child in stack.web_server.servers[0].node.children
+            if child.node.id.startswith("Attach")]
 
 
 def test_devices_are_assigned_from_sdf_skipping_taken_ones():
-    settings = volumes({"size": 10}, {"size": 10, "device": "/dev/sdf"}, {"size": 10})
-    assert settings.server.data_devices == ("/dev/sdg", "/dev/sdf", "/dev/sdh")
+    stack = volumes({"size": 10}, {"size": 10, "device": "/dev/sdf"}, {"size": 10})
+    assert attachment_devices(stack) == ["/dev/sdg", "/dev/sdf", "/dev/sdh"]
+
+
+def ssh_rules(stack):
+    group = stack.web_server.security_group.node.default_child
+    return [rule for rule in stack.resolve(group.security_group_ingress) if rule["fromPort"] == 22]
 
 
 def test_bare_ipv4_means_one_host():
-    assert parse(ssh_cidr="198.51.100.23").server.ssh_cidr == "198.51.100.23/32"
+    assert [rule["cidrIp"] for rule in ssh_rules(build(ssh_cidr="198.51.100.23"))] == ["198.51.100.23/32"]
 
 
 def test_cdk_json_values_arrive_typed_and_are_accepted():
     settings = parse(elastic_ip=False, instance_count=3, volumes=[{"size": 10}], tags={"team": "web"})
-    assert (settings.server.elastic_ip, settings.server.instance_count, settings.tags) == (False, 3, (("team", "web"),))
+    assert (settings.elastic_ip, settings.instance_count, settings.volumes, settings.tags) == \
+        (False, 3, (DataVolume(size=10),), (("team", "web"),))
 
 
-def test_the_construct_validates_its_own_options_too():
-    # The construct is reusable without the settings parser: its options refuse the same values.
+def test_the_construct_validates_its_own_props_too():
+    # The construct is reusable without the settings parser: its props refuse the same values, by name.
+    import aws_cdk as cdk
+    from aws_cdk import aws_ec2 as ec2
+
+    def web_server(**props):
+        stack = cdk.Stack(cdk.App(), "Props", env=cdk.Environment(account="123456789012", region="us-east-1"))
+        return WebServer(stack, "Web", machine_image=ec2.MachineImage.generic_linux({"us-east-1": "ami-0123456789abcdef0"}),
+                         **props)
+
     with pytest.raises(SettingError, match=r"^volumes\[0\].iops: got 50"):
-        WebServerOptions(volumes=(DataVolume(size=100, type="io1", iops=50),))
+        web_server(volumes=(DataVolume(size=100, type="io1", iops=50),))
     with pytest.raises(SettingError, match=r"^root_volume.size: got 0; gp2 takes 1 to 16384 GiB"):
-        WebServerOptions(root_volume=RootVolume(size=0))
+        web_server(root_volume=RootVolume(size=0))
+    with pytest.raises(SettingError, match=r"^instance_count: got '2'; must be a whole number$"):
+        web_server(instance_count="2")
+    with pytest.raises(SettingError, match=r"^volumes\[0\].encrypted: got 'no'; must be true or false$"):
+        web_server(volumes=[DataVolume(size=10, encrypted="no")])
 
 
 def test_hardware_extract_names_only_types_botocore_knows():
@@ -197,6 +229,7 @@ def test_no_free_device_left():
 
 def test_text_settings_are_stored_without_surrounding_spaces():
     settings = parse(key_pair_name=" my-key ", vpc_id=" vpc-0123456789abcdef0")
+    # (parsed only: building would look the VPC up)
     assert (settings.key_pair_name, settings.vpc_id) == ("my-key", "vpc-0123456789abcdef0")
 
 

@@ -1,0 +1,185 @@
+"""``Server``: one web server instance with its block devices, data volumes and Elastic IP.
+
+Built by :class:`~.web_server.WebServer` once per instance, with props it has already validated.
+It acknowledges the cdk-nag findings that follow from its own documented choices.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Optional
+
+import aws_cdk as cdk
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_iam as iam
+from constructs import Construct
+
+from .ebs import CDK_IO2_IOPS_PER_GIB, DataVolume, RootVolume, device_slot
+from .instance_types import InstanceTypeInfo
+from .options import ShutdownBehavior
+
+INSTALL_APACHE_SCRIPT = Path(__file__).resolve().parent.parent / "user_data" / "install_apache.sh"
+
+# What each data volume's ``on_destroy`` means to CloudFormation.
+_REMOVAL = {
+    "snapshot": cdk.RemovalPolicy.SNAPSHOT,
+    "delete": cdk.RemovalPolicy.DESTROY,
+    "retain": cdk.RemovalPolicy.RETAIN,
+}
+
+
+class Server(Construct):
+    """One server: the instance, its data volumes and attachments, and its Elastic IP.
+
+    :param instance_type: the validated instance type's facts.
+    :param root_size: the AMI's root size in GiB when ``root_volume.size`` is not given (None: the AMI's).
+    :param data_devices: the device of each of ``volumes``, in the same order.
+    :param name: the instance's ``Name`` tag; volumes are ``<name>-<device>``.
+    """
+
+    def __init__(self, scope: Construct, id: str, *, vpc: ec2.IVpc, subnet: ec2.ISubnet,
+                 machine_image: ec2.IMachineImage, instance_type: InstanceTypeInfo,
+                 security_group: ec2.ISecurityGroup, role: iam.IRole, key_pair: ec2.IKeyPair,
+                 placement_group: Optional[ec2.IPlacementGroup], root_volume: RootVolume,
+                 root_size: Optional[int], root_device: str, instance_store_devices: Sequence[str],
+                 volumes: Sequence[DataVolume], data_devices: Sequence[str], elastic_ip: bool,
+                 shutdown_behavior: ShutdownBehavior, termination_protection: bool, detailed_monitoring: bool,
+                 private_ip: Optional[str], name: str) -> None:
+        super().__init__(scope, id)
+        block_devices = [
+            ec2.BlockDevice(
+                device_name=root_device,
+                volume=ec2.BlockDeviceVolume(ebs_device=ec2.EbsDeviceProps(
+                    volume_size=root_volume.size if root_volume.size is not None else root_size,
+                    volume_type=ec2.EbsDeviceVolumeType[root_volume.type.upper()],
+                    iops=root_volume.iops,
+                    encrypted=root_volume.encrypted,
+                    delete_on_termination=root_volume.delete_on_termination,
+                )),
+            )
+        ]
+        block_devices += [
+            ec2.BlockDevice(device_name=device, volume=ec2.BlockDeviceVolume.ephemeral(i))
+            for i, device in enumerate(instance_store_devices)
+        ]
+
+        user_data = ec2.UserData.for_linux()
+        user_data.add_commands(INSTALL_APACHE_SCRIPT.read_text())
+
+        #: The EC2 instance.
+        self.instance = ec2.Instance(
+            self, "Instance",
+            vpc=vpc,
+            vpc_subnets=ec2.SubnetSelection(subnets=[subnet]),
+            instance_type=ec2.InstanceType(instance_type.name),
+            machine_image=machine_image,
+            security_group=security_group,
+            role=role,
+            key_pair=key_pair,
+            user_data=user_data,
+            block_devices=block_devices,
+            instance_name=name,
+            # IMDSv2 only, set on the instance itself (MetadataOptions) rather than through a launch template.
+            http_tokens=ec2.HttpTokens.REQUIRED,
+            # The public IPv4 address comes from the public subnet's auto-assign setting (on in every
+            # default VPC). It is needed even with an Elastic IP: the EIP is associated only after the
+            # instance has signalled, and the user data needs the Internet first (packages, cfn-signal).
+            # Setting associate_public_ip_address here would move the subnet and security group into
+            # a NetworkInterfaces block, which hides them from review and from cdk-nag's checks.
+            propagate_tags_to_volume_on_creation=True,  # the root volume gets the stack's tags too
+            detailed_monitoring=detailed_monitoring,
+            disable_api_termination=termination_protection,
+            instance_initiated_shutdown_behavior=ec2.InstanceInitiatedShutdownBehavior[shutdown_behavior.upper()],
+            placement_group=placement_group,
+            private_ip_address=private_ip,
+            # CloudFormation waits for the user data's cfn-signal; no signal in 15 minutes is a failure.
+            resource_signal_timeout=cdk.Duration.minutes(15),
+        )
+        user_data.add_signal_on_exit_command(self.instance)
+        self._acknowledge_block_devices(instance_type, instance_store_devices, root_volume)
+
+        #: Data volumes, in ``volumes`` order, and their attachments.
+        self.volumes: list[ec2.Volume] = []
+        for i, (spec, device) in enumerate(zip(volumes, data_devices, strict=True)):
+            self.volumes.append(self._data_volume(f"volumes[{i}]", spec, device, subnet, name))
+
+        #: The Elastic IP (None when ``elastic_ip`` is false).
+        self.elastic_ip: Optional[ec2.CfnEIP] = None
+        if elastic_ip:
+            self.elastic_ip = ec2.CfnEIP(self, "ElasticIp", domain="vpc",
+                                         tags=[cdk.CfnTag(key="Name", value=name)])
+            # An association of its own, not InstanceId on the EIP as well: both together fail
+            # with "already exists" (aws/aws-cdk#26423).
+            ec2.CfnEIPAssociation(self, "ElasticIpAssociation", allocation_id=self.elastic_ip.attr_allocation_id,
+                                  instance_id=self.instance.instance_id)
+        #: The address users reach the server at: the Elastic IP (Ref of an EIP is its address) or the instance's.
+        self.public_ip: str = self.elastic_ip.ref if self.elastic_ip else self.instance.instance_public_ip
+        self._acknowledge_instance_choices(detailed_monitoring, termination_protection)
+
+    def _data_volume(self, prop: str, spec: DataVolume, device: str, subnet: ec2.ISubnet, name: str) -> ec2.Volume:
+        """An ``AWS::EC2::Volume`` in the instance's zone, attached at ``device``."""
+        # Follow AWS where the pinned aws-cdk-lib is stricter (io2 above 500 IOPS/GiB): build the
+        # L2 within its limit, then set the real value on its L1 (a typed attribute, not a raw
+        # override, so cdk-nag and the template both see the real value).
+        cdk_iops = spec.iops
+        if spec.type == "io2" and spec.iops is not None:
+            cdk_iops = min(spec.iops, CDK_IO2_IOPS_PER_GIB * spec.size)
+        volume = ec2.Volume(
+            self, f"Volume{device_slot(device).upper()}",
+            availability_zone=subnet.availability_zone,
+            size=cdk.Size.gibibytes(spec.size),
+            volume_type=ec2.EbsDeviceVolumeType[spec.type.upper()],
+            iops=cdk_iops,
+            throughput=spec.throughput,
+            encrypted=spec.encrypted,
+            removal_policy=_REMOVAL[spec.on_destroy],
+        )
+        if cdk_iops != spec.iops:
+            volume.node.default_child.iops = spec.iops
+        cdk.Tags.of(volume).add("Name", f"{name}-{device.rsplit('/', 1)[-1]}")
+        ec2.CfnVolumeAttachment(self, f"Attach{device_slot(device).upper()}", device=device,
+                                instance_id=self.instance.instance_id, volume_id=volume.volume_id)
+        if not spec.encrypted and spec.unencrypted_reason:
+            # Without a stated reason, cdk-nag's EC26 fails the synth: encryption is the default.
+            cdk.Validations.of(volume).acknowledge(cdk.Acknowledgment(
+                id="AwsSolutions-EC26", reason=f"{prop} is unencrypted by choice: {spec.unencrypted_reason}"))
+        return volume
+
+    def _acknowledge_block_devices(self, instance_type: InstanceTypeInfo, instance_store_devices: Sequence[str],
+                                   root_volume: RootVolume) -> None:
+        """EC26 on the instance looks at every block device mapping.
+
+        Instance-store mappings carry no Ebs block, which the rule cannot evaluate; they are only
+        allowed on types whose instance store AWS encrypts in hardware (checked in the options).
+        An unencrypted root needs the user's reason, as a data volume does.
+        """
+        reasons = []
+        if instance_store_devices:
+            reasons.append(f"The instance-store volumes of {instance_type.name} are NVMe volumes that AWS always "
+                           "encrypts at rest (XTS-AES-256 in hardware); they have no EBS encryption flag to set.")
+        if not root_volume.encrypted:
+            if not root_volume.unencrypted_reason:
+                return  # no acknowledgment: cdk-nag reports the unencrypted root and the synth fails
+            reasons.append(f"root_volume is unencrypted by choice: {root_volume.unencrypted_reason}")
+        if reasons:
+            cdk.Validations.of(self.instance).acknowledge(
+                cdk.Acknowledgment(id="AwsSolutions-EC26", reason=" ".join(reasons)))
+
+    def _acknowledge_instance_choices(self, detailed_monitoring: bool, termination_protection: bool) -> None:
+        """Acknowledge the cdk-nag findings that follow from a documented default, with its reason."""
+        acks = []
+        if not detailed_monitoring:
+            acks.append(cdk.Acknowledgment(
+                id="AwsSolutions-EC28",
+                reason="detailed_monitoring is off by default: one-minute metrics are billed per metric, and the "
+                       "free five-minute metrics are enough for one web server; set detailed_monitoring=true to enable.",
+            ))
+        if not termination_protection:
+            acks.append(cdk.Acknowledgment(
+                id="AwsSolutions-EC29",
+                reason="termination_protection is off by default so that cdk destroy removes everything and nothing "
+                       "keeps costing money; set termination_protection=true to protect the instance and the stack.",
+            ))
+        if acks:
+            cdk.Validations.of(self.instance).acknowledge(*acks)
