@@ -18,8 +18,10 @@ def as_int(value: Any) -> int | None:
     return None if value is None or value == "" else int(value)
 
 
-def tag_dict(tags: list[dict[str, str]] | None) -> dict[str, str]:
-    return {t["Key"]: t["Value"] for t in tags or []}
+def tag_dict(tags: list[dict[str, str]] | None, *, key: str = "Key", value: str = "Value") -> dict[str, str]:
+    """Tags as a dict: a Tags property's list (``Key``/``Value``) or, with
+    ``key="key", value="value"``, what moto's ``get_tags()`` returns."""
+    return {t[key]: t[value] for t in tags or []}
 
 
 def retag(resource: Any, old: list[dict[str, str]] | None, new: list[dict[str, str]] | None) -> None:

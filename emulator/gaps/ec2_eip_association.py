@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from moto.cloudformation import parsing
 from moto.core.common_models import CloudFormationModel
 from moto.ec2.models import EC2Backend, ec2_backends
 from moto.ec2.models.elastic_ip_addresses import ElasticAddress
+
+from emulator.gaps._install import register_cloudformation_model
 
 
 class EIPAssociation(CloudFormationModel):
@@ -74,6 +75,4 @@ class EIPAssociation(CloudFormationModel):
 
 
 def apply() -> None:
-    # moto caches its list of CloudFormation types; make it see the new class.
-    for cached in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_type_map):
-        cached.cache_clear()
+    register_cloudformation_model(EIPAssociation)

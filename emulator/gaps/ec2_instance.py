@@ -20,6 +20,7 @@ from moto.ec2.exceptions import OperationNotPermitted4
 from moto.ec2.models import ec2_backends
 from moto.ec2.models.instances import Instance, MetadataOptions
 
+from emulator.gaps._install import install
 from emulator.gaps._props import as_bool, as_int, changed, retag, tag_dict
 
 # Changing any of these replaces the instance (CloudFormation reference).
@@ -69,57 +70,6 @@ def _attach_block_devices(instance: Instance, properties: dict[str, Any], volume
         backend.attach_volume(volume.id, instance.id, mapping["DeviceName"], delete)
 
 
-def _create(
-    cls: type[Instance],
-    resource_name: str,
-    cloudformation_json: dict[str, Any],
-    account_id: str,
-    region_name: str,
-    **kwargs: Any,
-) -> Instance:
-    properties = cloudformation_json["Properties"]
-    backend = ec2_backends[account_id][region_name]
-    placement_group = properties.get("PlacementGroupName")
-    if placement_group:
-        # Unknown group: fail as RunInstances does (filled by ec2_placement_group).
-        find_group = getattr(backend, "emulator_get_placement_group", None)
-        if find_group is not None:
-            find_group(placement_group)
-    reservation = backend.run_instances(
-        image_id=properties.get("ImageId"),
-        count=1,
-        user_data=properties.get("UserData"),
-        security_group_names=list(properties.get("SecurityGroups") or []),
-        security_group_ids=list(properties.get("SecurityGroupIds") or []),
-        instance_type=properties.get("InstanceType", "m1.small"),
-        is_instance_type_default=not properties.get("InstanceType"),
-        region_name=region_name,
-        placement=properties.get("AvailabilityZone"),
-        subnet_id=properties.get("SubnetId"),
-        key_name=properties.get("KeyName"),
-        private_ip=properties.get("PrivateIpAddress"),
-        metadata_options=properties.get("MetadataOptions") or {},
-        monitoring_state="enabled" if as_bool(properties.get("Monitoring")) else "disabled",
-        disable_api_termination=as_bool(properties.get("DisableApiTermination")),
-        instance_initiated_shutdown_behavior=properties.get("InstanceInitiatedShutdownBehavior"),
-        ebs_optimized=as_bool(properties.get("EbsOptimized")),
-        # Present but empty: moto then adds no default root; we map devices below.
-        block_device_mappings=[],
-    )
-    instance = reservation.instances[0]
-    if placement_group:
-        instance.placement.group_name = placement_group
-    tags = tag_dict(properties.get("Tags"))
-    instance.add_tags(tags)
-    propagate = as_bool(properties.get("PropagateTagsToVolumeOnCreation"))
-    _attach_block_devices(instance, properties, tags if propagate else {})
-    if properties.get("IamInstanceProfile"):
-        backend.associate_iam_instance_profile(
-            instance_id=instance.id, iam_instance_profile_name=properties["IamInstanceProfile"]
-        )
-    return instance
-
-
 def _set_profile(instance: Instance, profile: str | None) -> None:
     backend = instance.ec2_backend
     association = backend.iam_instance_profile_associations.get(instance.id)
@@ -129,50 +79,97 @@ def _set_profile(instance: Instance, profile: str | None) -> None:
         backend.associate_iam_instance_profile(instance_id=instance.id, iam_instance_profile_name=profile)
 
 
-def _update(
-    cls: type[Instance], instance: Instance, old: dict[str, Any], new: dict[str, Any], account_id: str, region: str
-) -> Instance:
-    differences = changed(old, new)
-    if differences & _REPLACING:
-        return _create(cls, "", {"Properties": new}, account_id, region)
-    backend = instance.ec2_backend
-    stop = bool(differences & _NEEDS_STOP) and instance.is_running()
-    if stop:
-        instance.stop()
-    if "InstanceType" in differences:
-        instance.instance_type = new.get("InstanceType", "m1.small")
-    if "UserData" in differences:
-        instance.user_data = new.get("UserData")
-    if "EbsOptimized" in differences:
-        instance.ebs_optimized = as_bool(new.get("EbsOptimized"))
-    if stop:
-        instance.start()
-    if "SecurityGroupIds" in differences:
-        backend.modify_instance_security_groups(instance.id, list(new.get("SecurityGroupIds") or []))
-    if "MetadataOptions" in differences:
-        instance.metadata_options = MetadataOptions(new.get("MetadataOptions") or {})
-    if "Monitoring" in differences:
-        instance.monitoring_state = "enabled" if as_bool(new.get("Monitoring")) else "disabled"
-    if "DisableApiTermination" in differences:
-        instance.disable_api_termination = as_bool(new.get("DisableApiTermination"))
-    if "InstanceInitiatedShutdownBehavior" in differences:
-        instance.instance_initiated_shutdown_behavior = new.get("InstanceInitiatedShutdownBehavior") or "stop"
-    if "IamInstanceProfile" in differences:
-        _set_profile(instance, new.get("IamInstanceProfile"))
-    if "Tags" in differences:
-        retag(instance, old.get("Tags"), new.get("Tags"))
-    return instance
+class InstanceFill:
+    """What moto's Instance gains (installed by :func:`apply`)."""
 
+    @classmethod
+    def create_from_cloudformation_json(
+        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+    ) -> Instance:
+        properties = cloudformation_json["Properties"]
+        backend = ec2_backends[account_id][region_name]
+        placement_group = properties.get("PlacementGroupName")
+        if placement_group:
+            # Unknown group: fail as RunInstances does (filled by ec2_placement_group).
+            find_group = getattr(backend, "get_placement_group", None)
+            if find_group is not None:
+                find_group(placement_group)
+        reservation = backend.run_instances(
+            image_id=properties.get("ImageId"),
+            count=1,
+            user_data=properties.get("UserData"),
+            security_group_names=list(properties.get("SecurityGroups") or []),
+            security_group_ids=list(properties.get("SecurityGroupIds") or []),
+            instance_type=properties.get("InstanceType", "m1.small"),
+            is_instance_type_default=not properties.get("InstanceType"),
+            region_name=region_name,
+            placement=properties.get("AvailabilityZone"),
+            subnet_id=properties.get("SubnetId"),
+            key_name=properties.get("KeyName"),
+            private_ip=properties.get("PrivateIpAddress"),
+            metadata_options=properties.get("MetadataOptions") or {},
+            monitoring_state="enabled" if as_bool(properties.get("Monitoring")) else "disabled",
+            disable_api_termination=as_bool(properties.get("DisableApiTermination")),
+            instance_initiated_shutdown_behavior=properties.get("InstanceInitiatedShutdownBehavior"),
+            ebs_optimized=as_bool(properties.get("EbsOptimized")),
+            # Present but empty: moto then adds no default root; we map devices below.
+            block_device_mappings=[],
+        )
+        instance = reservation.instances[0]
+        if placement_group:
+            instance.placement.group_name = placement_group
+        tags = tag_dict(properties.get("Tags"))
+        instance.add_tags(tags)
+        propagate = as_bool(properties.get("PropagateTagsToVolumeOnCreation"))
+        _attach_block_devices(instance, properties, tags if propagate else {})
+        if properties.get("IamInstanceProfile"):
+            backend.associate_iam_instance_profile(
+                instance_id=instance.id, iam_instance_profile_name=properties["IamInstanceProfile"]
+            )
+        return instance
 
-def _delete(instance: Instance, account_id: str, region_name: str) -> None:
-    # As TerminateInstances: termination protection makes the delete fail.
-    if instance.disable_api_termination:
-        raise OperationNotPermitted4(instance.id)
-    if instance.state != "terminated":
-        instance.terminate()
+    @classmethod
+    def emulator_update(
+        cls, instance: Instance, old: dict[str, Any], new: dict[str, Any], account_id: str, region: str
+    ) -> Instance:
+        differences = changed(old, new)
+        if differences & _REPLACING:
+            return cls.create_from_cloudformation_json("", {"Properties": new}, account_id, region)
+        backend = instance.ec2_backend
+        stop = bool(differences & _NEEDS_STOP) and instance.is_running()
+        if stop:
+            instance.stop()
+        if "InstanceType" in differences:
+            instance.instance_type = new.get("InstanceType", "m1.small")
+        if "UserData" in differences:
+            instance.user_data = new.get("UserData")
+        if "EbsOptimized" in differences:
+            instance.ebs_optimized = as_bool(new.get("EbsOptimized"))
+        if stop:
+            instance.start()
+        if "SecurityGroupIds" in differences:
+            backend.modify_instance_security_groups(instance.id, list(new.get("SecurityGroupIds") or []))
+        if "MetadataOptions" in differences:
+            instance.metadata_options = MetadataOptions(new.get("MetadataOptions") or {})
+        if "Monitoring" in differences:
+            instance.monitoring_state = "enabled" if as_bool(new.get("Monitoring")) else "disabled"
+        if "DisableApiTermination" in differences:
+            instance.disable_api_termination = as_bool(new.get("DisableApiTermination"))
+        if "InstanceInitiatedShutdownBehavior" in differences:
+            instance.instance_initiated_shutdown_behavior = new.get("InstanceInitiatedShutdownBehavior") or "stop"
+        if "IamInstanceProfile" in differences:
+            _set_profile(instance, new.get("IamInstanceProfile"))
+        if "Tags" in differences:
+            retag(instance, old.get("Tags"), new.get("Tags"))
+        return instance
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        # As TerminateInstances: termination protection makes the delete fail.
+        if self.disable_api_termination:
+            raise OperationNotPermitted4(self.id)
+        if self.state != "terminated":
+            self.terminate()
 
 
 def apply() -> None:
-    Instance.create_from_cloudformation_json = classmethod(_create)  # type: ignore[method-assign,assignment]
-    Instance.emulator_update = classmethod(_update)  # type: ignore[attr-defined]
-    Instance.delete = _delete  # type: ignore[method-assign]
+    install(Instance, InstanceFill)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from moto.cloudformation import parsing
 from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
 from moto.core.common_models import CloudFormationModel
 from moto.ec2.exceptions import InvalidKeyPairDuplicateError
@@ -19,6 +18,9 @@ from moto.ec2.models import ec2_backends
 from moto.ec2.models.key_pairs import KeyPair as MotoKeyPair
 from moto.ec2.utils import random_ed25519_key_pair, random_rsa_key_pair
 from moto.ssm.models import ssm_backends
+
+from emulator.gaps._install import register_cloudformation_model
+from emulator.gaps._props import tag_dict
 
 _ATTRIBUTES = {"KeyPairId", "KeyFingerprint"}
 
@@ -71,7 +73,7 @@ class KeyPair(MotoKeyPair, CloudFormationModel):
         name = properties.get("KeyName") or resource_name
         if name in backend.key_pairs:
             raise InvalidKeyPairDuplicateError(name)
-        tags = {t["Key"]: t["Value"] for t in properties.get("Tags") or []}
+        tags = tag_dict(properties.get("Tags"))
         public_material = properties.get("PublicKeyMaterial")
         if public_material:
             # Import: reuse moto's parsing, then re-type the stored object.
@@ -115,6 +117,4 @@ class KeyPair(MotoKeyPair, CloudFormationModel):
 
 
 def apply() -> None:
-    # moto caches its list of CloudFormation types; make it see the new class.
-    for cached in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_type_map):
-        cached.cache_clear()
+    register_cloudformation_model(KeyPair)

@@ -2,32 +2,34 @@
 
 moto 5.2.5 has neither the EC2 actions nor the CloudFormation type (the
 resource is skipped, and an instance's PlacementGroupName is ignored).
+
+Shaped as moto would carry it: the model :class:`PlacementGroup`, the backend
+mixin :class:`PlacementGroupBackend` (installed on moto's EC2Backend) and the
+response mixin :class:`PlacementGroups` (installed on EC2Response), with
+methods named after the API calls and typed errors from ``exceptions.py``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from moto.cloudformation import parsing
 from moto.core.common_models import CloudFormationModel
 from moto.core.responses import ActionResult, EmptyResult
-from moto.ec2.exceptions import EC2ClientError, InvalidParameterValueError
+from moto.ec2.exceptions import InvalidParameterValueError
 from moto.ec2.models import EC2Backend, ec2_backends
 from moto.ec2.models.core import TaggedEC2Resource
 from moto.ec2.responses import EC2Response
 from moto.ec2.utils import random_id
 
+from emulator.gaps._install import install, register_cloudformation_model
+from emulator.gaps._props import tag_dict
+from emulator.gaps.exceptions import (
+    InvalidPlacementGroupDuplicateError,
+    InvalidPlacementGroupInUseError,
+    InvalidPlacementGroupUnknownError,
+)
+
 _STRATEGIES = {"cluster", "spread", "partition"}
-
-
-class PlacementGroupNotFound(EC2ClientError):
-    def __init__(self, name: str):
-        super().__init__("InvalidPlacementGroup.Unknown", f"The Placement Group '{name}' is unknown.")
-
-
-class PlacementGroupInUse(EC2ClientError):
-    def __init__(self, name: str):
-        super().__init__("InvalidPlacementGroup.InUse", f"Placement group '{name}' is in use.")
 
 
 class PlacementGroup(TaggedEC2Resource, CloudFormationModel):
@@ -82,92 +84,97 @@ class PlacementGroup(TaggedEC2Resource, CloudFormationModel):
     ) -> PlacementGroup:
         properties = cloudformation_json.get("Properties") or {}
         backend = ec2_backends[account_id][region_name]
-        group = create_placement_group(
-            backend,
+        return backend.create_placement_group(
             resource_name,
             properties.get("Strategy", "cluster"),
             properties.get("PartitionCount"),
             properties.get("SpreadLevel"),
+            tags=tag_dict(properties.get("Tags")),
         )
-        group.add_tags({t["Key"]: t["Value"] for t in properties.get("Tags") or []})
-        return group
 
     def delete(self, account_id: str, region_name: str) -> None:
-        delete_placement_group(self.ec2_backend, self.name)
+        self.ec2_backend.delete_placement_group(self.name)
 
 
-def _groups(backend: EC2Backend) -> dict[str, PlacementGroup]:
-    # Kept on the backend so that moto's reset forgets them with everything else.
-    if not hasattr(backend, "_emulator_placement_groups"):
-        backend._emulator_placement_groups = {}  # type: ignore[attr-defined]
-    return backend._emulator_placement_groups  # type: ignore[attr-defined]
+class PlacementGroupBackend:
+    """EC2Backend's placement-group methods (installed on moto's EC2Backend by :func:`apply`)."""
+
+    @property
+    def placement_groups(self) -> dict[str, PlacementGroup]:
+        # moto's backend mixins make their collections in __init__, which a
+        # fill cannot extend; this one is made on first use, in the backend's
+        # own attributes, so that moto's reset forgets it with everything else.
+        return self.__dict__.setdefault("_emulator_placement_groups", {})
+
+    def create_placement_group(
+        self,
+        name: str,
+        strategy: str,
+        partition_count: Any = None,
+        spread_level: str | None = None,
+        tags: dict[str, str] | None = None,
+    ) -> PlacementGroup:
+        if strategy not in _STRATEGIES:
+            raise InvalidParameterValueError(strategy)
+        if name in self.placement_groups:
+            raise InvalidPlacementGroupDuplicateError(name)
+        group = PlacementGroup(self, name, strategy, int(partition_count) if partition_count else None, spread_level)
+        group.add_tags(tags or {})
+        self.placement_groups[name] = group
+        return group
+
+    def get_placement_group(self, name: str) -> PlacementGroup:
+        group = self.placement_groups.get(name)
+        if group is None:
+            raise InvalidPlacementGroupUnknownError(name)
+        return group
+
+    def describe_placement_groups(
+        self, group_names: list[str] | None = None, group_ids: list[str] | None = None
+    ) -> list[PlacementGroup]:
+        for name in group_names or []:
+            self.get_placement_group(name)
+        groups = list(self.placement_groups.values())
+        if group_names:
+            groups = [g for g in groups if g.name in group_names]
+        if group_ids:
+            groups = [g for g in groups if g.id in group_ids]
+        return groups
+
+    def delete_placement_group(self, name: str) -> None:
+        self.get_placement_group(name)
+        in_use = any(i.placement.group_name == name and i.state != "terminated" for i in self.all_instances())
+        if in_use:
+            raise InvalidPlacementGroupInUseError(name)
+        del self.placement_groups[name]
 
 
-def create_placement_group(
-    backend: EC2Backend, name: str, strategy: str, partition_count: Any = None, spread_level: str | None = None
-) -> PlacementGroup:
-    if strategy not in _STRATEGIES:
-        raise InvalidParameterValueError(strategy)
-    if name in _groups(backend):
-        raise EC2ClientError("InvalidPlacementGroup.Duplicate", f"The Placement Group '{name}' already exists.")
-    group = PlacementGroup(backend, name, strategy, int(partition_count) if partition_count else None, spread_level)
-    _groups(backend)[name] = group
-    return group
+class PlacementGroups:
+    """The EC2 API's placement-group actions (installed on moto's EC2Response by :func:`apply`)."""
 
+    def create_placement_group(self) -> ActionResult:
+        group = self.ec2_backend.create_placement_group(
+            self._get_param("GroupName"),
+            self._get_param("Strategy"),
+            self._get_param("PartitionCount"),
+            self._get_param("SpreadLevel"),
+            tags=self._parse_tag_specification().get("placement-group", {}),
+        )
+        return ActionResult({"PlacementGroup": group.to_dict()})
 
-def get_placement_group(backend: EC2Backend, name: str) -> PlacementGroup:
-    group = _groups(backend).get(name)
-    if group is None:
-        raise PlacementGroupNotFound(name)
-    return group
+    def describe_placement_groups(self) -> ActionResult:
+        groups = self.ec2_backend.describe_placement_groups(
+            self._get_param("GroupNames", []),
+            self._get_param("GroupIds", []),
+        )
+        return ActionResult({"PlacementGroups": [g.to_dict() for g in groups]})
 
-
-def delete_placement_group(backend: EC2Backend, name: str) -> None:
-    get_placement_group(backend, name)
-    in_use = any(
-        i.placement.group_name == name and i.state != "terminated" for i in backend.all_instances()
-    )
-    if in_use:
-        raise PlacementGroupInUse(name)
-    del _groups(backend)[name]
-
-
-def _create_action(response: EC2Response) -> ActionResult:
-    group = create_placement_group(
-        response.ec2_backend,
-        response._get_param("GroupName"),
-        response._get_param("Strategy"),
-        response._get_param("PartitionCount"),
-        response._get_param("SpreadLevel"),
-    )
-    tags = response._parse_tag_specification().get("placement-group", {})
-    group.add_tags(tags)
-    return ActionResult({"PlacementGroup": group.to_dict()})
-
-
-def _describe_action(response: EC2Response) -> ActionResult:
-    names = response._get_param("GroupNames", [])
-    ids = response._get_param("GroupIds", [])
-    groups = list(_groups(response.ec2_backend).values())
-    for name in names:
-        get_placement_group(response.ec2_backend, name)
-    if names:
-        groups = [g for g in groups if g.name in names]
-    if ids:
-        groups = [g for g in groups if g.id in ids]
-    return ActionResult({"PlacementGroups": [g.to_dict() for g in groups]})
-
-
-def _delete_action(response: EC2Response) -> EmptyResult:
-    delete_placement_group(response.ec2_backend, response._get_param("GroupName"))
-    return EmptyResult()
+    def delete_placement_group(self) -> EmptyResult:
+        self.ec2_backend.delete_placement_group(self._get_param("GroupName"))
+        return EmptyResult()
 
 
 def apply() -> None:
-    EC2Response.create_placement_group = _create_action  # type: ignore[attr-defined]
-    EC2Response.describe_placement_groups = _describe_action  # type: ignore[attr-defined]
-    EC2Response.delete_placement_group = _delete_action  # type: ignore[attr-defined]
-    EC2Backend.emulator_get_placement_group = get_placement_group  # type: ignore[attr-defined]
-    # moto caches its list of CloudFormation types; make it see the new class.
-    for cached in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_type_map):
-        cached.cache_clear()
+    install(EC2Backend, PlacementGroupBackend)
+    install(EC2Response, PlacementGroups)
+    register_cloudformation_model(PlacementGroup)

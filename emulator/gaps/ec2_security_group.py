@@ -15,6 +15,7 @@ from moto.cloudformation.utils import random_suffix
 from moto.ec2.models import ec2_backends
 from moto.ec2.models.security_groups import SecurityGroup, SecurityGroupRule
 
+from emulator.gaps._install import install
 from emulator.gaps._props import changed, retag, tag_dict
 
 _REPLACING = {"GroupDescription", "GroupName", "VpcId"}
@@ -102,46 +103,41 @@ def _sync_rules(group: SecurityGroup, properties: dict[str, Any]) -> None:
                 present.add(key)
 
 
-def _create(
-    cls: type[SecurityGroup],
-    resource_name: str,
-    cloudformation_json: dict[str, Any],
-    account_id: str,
-    region_name: str,
-    **kwargs: Any,
-) -> SecurityGroup:
-    properties = cloudformation_json["Properties"]
-    backend = ec2_backends[account_id][region_name]
-    group = backend.create_security_group(
-        name=properties.get("GroupName") or resource_name,
-        description=properties.get("GroupDescription"),
-        vpc_id=properties.get("VpcId"),
-        tags=tag_dict(properties.get("Tags")),
-    )
-    _sync_rules(group, properties)
-    return group
+class SecurityGroupFill:
+    """What moto's SecurityGroup gains (installed by :func:`apply`)."""
 
+    @classmethod
+    def create_from_cloudformation_json(
+        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+    ) -> SecurityGroup:
+        properties = cloudformation_json["Properties"]
+        backend = ec2_backends[account_id][region_name]
+        group = backend.create_security_group(
+            name=properties.get("GroupName") or resource_name,
+            description=properties.get("GroupDescription"),
+            vpc_id=properties.get("VpcId"),
+            tags=tag_dict(properties.get("Tags")),
+        )
+        _sync_rules(group, properties)
+        return group
 
-def _update(
-    cls: type[SecurityGroup],
-    group: SecurityGroup,
-    old: dict[str, Any],
-    new: dict[str, Any],
-    account_id: str,
-    region: str,
-) -> SecurityGroup:
-    differences = changed(old, new)
-    if differences & _REPLACING:
-        # New group now; the old one is deleted in the clean-up phase, after
-        # the instance has moved to the new one.
-        base_name = group.name.rsplit("-", 1)[0] if not new.get("GroupName") else ""
-        return _create(cls, f"{base_name}-{random_suffix()}", {"Properties": new}, account_id, region)
-    _sync_rules(group, new)
-    if "Tags" in differences:
-        retag(group, old.get("Tags"), new.get("Tags"))
-    return group
+    @classmethod
+    def emulator_update(
+        cls, group: SecurityGroup, old: dict[str, Any], new: dict[str, Any], account_id: str, region: str
+    ) -> SecurityGroup:
+        differences = changed(old, new)
+        if differences & _REPLACING:
+            # New group now; the old one is deleted in the clean-up phase, after
+            # the instance has moved to the new one.
+            base_name = group.name.rsplit("-", 1)[0] if not new.get("GroupName") else ""
+            return cls.create_from_cloudformation_json(
+                f"{base_name}-{random_suffix()}", {"Properties": new}, account_id, region
+            )
+        _sync_rules(group, new)
+        if "Tags" in differences:
+            retag(group, old.get("Tags"), new.get("Tags"))
+        return group
 
 
 def apply() -> None:
-    SecurityGroup.create_from_cloudformation_json = classmethod(_create)  # type: ignore[method-assign,assignment]
-    SecurityGroup.emulator_update = classmethod(_update)  # type: ignore[attr-defined]
+    install(SecurityGroup, SecurityGroupFill)

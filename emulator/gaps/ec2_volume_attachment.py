@@ -8,18 +8,22 @@ from __future__ import annotations
 
 from moto.ec2.models.elastic_block_store import VolumeAttachment
 
-
-def _delete(attachment: VolumeAttachment, account_id: str, region_name: str) -> None:
-    volume = attachment.volume
-    # Already detached (say, its instance was terminated first): nothing to do.
-    if volume.attachment is attachment:
-        volume.ec2_backend.detach_volume(volume.id, attachment.instance.id, attachment.device)
+from emulator.gaps._install import install
 
 
-def _physical_id(attachment: VolumeAttachment) -> str:
-    return f"{attachment.volume.id}-{attachment.instance.id}"
+class VolumeAttachmentFill:
+    """What moto's VolumeAttachment gains (installed by :func:`apply`)."""
+
+    @property
+    def physical_resource_id(self) -> str:
+        return f"{self.volume.id}-{self.instance.id}"
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        volume = self.volume
+        # Already detached (say, its instance was terminated first): nothing to do.
+        if volume.attachment is self:
+            volume.ec2_backend.detach_volume(volume.id, self.instance.id, self.device)
 
 
 def apply() -> None:
-    VolumeAttachment.delete = _delete  # type: ignore[attr-defined]
-    VolumeAttachment.physical_resource_id = property(_physical_id)  # type: ignore[attr-defined]
+    install(VolumeAttachment, VolumeAttachmentFill)

@@ -22,6 +22,7 @@ from typing import Any
 from moto.cloudformation.models import CloudFormationBackend, Stack
 
 from emulator import cfn_engine
+from emulator.gaps._install import install
 
 _moto_outputs = Stack.outputs.fget  # type: ignore[attr-defined]
 _moto_exports = Stack.exports.fget  # type: ignore[attr-defined]
@@ -48,112 +49,105 @@ def _freeze_outputs(stack: Stack) -> None:
         pass
 
 
-def _outputs(stack: Stack) -> list[dict[str, Any]] | None:
-    return getattr(stack, "_emulator_outputs", None)
+class StackFill:
+    """What moto's Stack gains (installed by :func:`apply`)."""
+
+    @property
+    def outputs(self) -> list[dict[str, Any]] | None:
+        return getattr(self, "_emulator_outputs", None)
+
+    @property
+    def exports(self) -> list[Any]:
+        return getattr(self, "_emulator_exports", [])
+
+    @property
+    def stack_resources(self) -> list[Any]:
+        # Only resources that exist: moto's lazy map would re-create the others.
+        return list(cfn_engine.live_resources(self.resource_map).values())
+
+    def create_resources(self) -> None:
+        ok = cfn_engine.run(self, self.template_dict, None, "CREATE")
+        self.description = self.template_dict.get("Description")
+        if ok:
+            self.mark_creation_complete()
+        _freeze_outputs(self)
+
+    def update(
+        self,
+        template: str,
+        role_arn: str | None = None,
+        parameters: dict[str, Any] | None = None,
+        tags: dict[str, str] | None = None,
+    ) -> None:
+        self._add_stack_event("UPDATE_IN_PROGRESS", resource_status_reason="User Initiated")
+        new_template = self.parse_template(template)
+        if cfn_engine.run(self, new_template, parameters or {}, "UPDATE"):
+            self.template = template
+            self._parse_template()
+            self.description = self.template_dict.get("Description")
+            if parameters:
+                self.parameters = parameters
+            self.status = "UPDATE_COMPLETE"
+            self._add_stack_event("UPDATE_COMPLETE")
+        self.role_arn = role_arn
+        if tags is not None:
+            self.tags = tags
+        _freeze_outputs(self)
+
+    def delete(self) -> None:
+        self.status = "DELETE_IN_PROGRESS"
+        self._add_stack_event("DELETE_IN_PROGRESS", resource_status_reason="User Initiated")
+        if cfn_engine.delete_all(self):
+            self.status = "DELETE_COMPLETE"
+            self._add_stack_event("DELETE_COMPLETE")
+            self._emulator_outputs = None
+        else:
+            self.status = "DELETE_FAILED"
+            self._add_stack_event(
+                "DELETE_FAILED",
+                resource_status_reason="The following resource(s) failed to delete: "
+                + ", ".join(e.logical_resource_id for e in self.events if e.resource_status == "DELETE_FAILED"),
+            )
 
 
-def _exports(stack: Stack) -> list[Any]:
-    return getattr(stack, "_emulator_exports", [])
+class CloudFormationBackendFill:
+    """What moto's CloudFormationBackend gains (installed by :func:`apply`)."""
 
-
-def _stack_resources(stack: Stack) -> list[Any]:
-    # Only resources that exist: moto's lazy map would re-create the others.
-    return list(cfn_engine.live_resources(stack.resource_map).values())
-
-
-def _create_resources(stack: Stack) -> None:
-    ok = cfn_engine.run(stack, stack.template_dict, None, "CREATE")
-    stack.description = stack.template_dict.get("Description")
-    if ok:
-        stack.mark_creation_complete()
-    _freeze_outputs(stack)
-
-
-def _update(
-    stack: Stack,
-    template: str,
-    role_arn: str | None = None,
-    parameters: dict[str, Any] | None = None,
-    tags: dict[str, str] | None = None,
-) -> None:
-    stack._add_stack_event("UPDATE_IN_PROGRESS", resource_status_reason="User Initiated")
-    new_template = stack.parse_template(template)
-    if cfn_engine.run(stack, new_template, parameters or {}, "UPDATE"):
-        stack.template = template
-        stack._parse_template()
-        stack.description = stack.template_dict.get("Description")
-        if parameters:
-            stack.parameters = parameters
-        stack.status = "UPDATE_COMPLETE"
-        stack._add_stack_event("UPDATE_COMPLETE")
-    stack.role_arn = role_arn
-    if tags is not None:
-        stack.tags = tags
-    _freeze_outputs(stack)
-
-
-def _delete(stack: Stack) -> None:
-    stack.status = "DELETE_IN_PROGRESS"
-    stack._add_stack_event("DELETE_IN_PROGRESS", resource_status_reason="User Initiated")
-    if cfn_engine.delete_all(stack):
-        stack.status = "DELETE_COMPLETE"
-        stack._add_stack_event("DELETE_COMPLETE")
-        stack._emulator_outputs = None
-    else:
-        stack.status = "DELETE_FAILED"
-        stack._add_stack_event(
-            "DELETE_FAILED",
-            resource_status_reason="The following resource(s) failed to delete: "
-            + ", ".join(
-                e.logical_resource_id for e in stack.events if e.resource_status == "DELETE_FAILED"
-            ),
+    def delete_stack(self, name_or_stack_id: str) -> None:
+        stack = self.stacks.get(name_or_stack_id) or next(
+            (s for s in self.stacks.values() if s.name == name_or_stack_id), None
         )
+        if stack is None:
+            return  # AWS answers success for a stack that does not exist
+        export_names = [export.name for export in stack.exports]
+        stack.delete()
+        if stack.status != "DELETE_COMPLETE":
+            return  # DELETE_FAILED: the stack stays, as in AWS
+        self.stacks.pop(stack.stack_id, None)
+        self.deleted_stacks[stack.stack_id] = stack
+        for name in export_names:
+            self.exports.pop(name, None)
 
-
-def _delete_stack(backend: CloudFormationBackend, name_or_stack_id: str) -> None:
-    stack = backend.stacks.get(name_or_stack_id) or next(
-        (s for s in backend.stacks.values() if s.name == name_or_stack_id), None
-    )
-    if stack is None:
-        return  # AWS answers success for a stack that does not exist
-    export_names = [export.name for export in stack.exports]
-    stack.delete()
-    if stack.status != "DELETE_COMPLETE":
-        return  # DELETE_FAILED: the stack stays, as in AWS
-    backend.stacks.pop(stack.stack_id, None)
-    backend.deleted_stacks[stack.stack_id] = stack
-    for name in export_names:
-        backend.exports.pop(name, None)
-
-
-def _execute_change_set(
-    backend: CloudFormationBackend, change_set_name: str, stack_name: str | None = None
-) -> None:
-    change_set = backend.describe_change_set(change_set_name)
-    stack = backend.stacks[change_set.stack_id]
-    operation = change_set.change_set_type
-    stack._add_stack_event(f"{operation}_IN_PROGRESS", resource_status_reason="User Initiated")
-    ok = cfn_engine.run(stack, change_set.template_dict, change_set.parameters, operation)
-    change_set.execution_status = "EXECUTE_COMPLETE" if ok else "EXECUTE_FAILED"
-    if ok or operation == "CREATE":
-        # A rolled-back create keeps its template, as in AWS.
-        stack.template = change_set.template
-        stack._parse_template()
-        stack.description = stack.template_dict.get("Description")
-        stack.parameters = change_set.parameters
-    if ok:
-        stack.status = f"{operation}_COMPLETE"
-        stack._add_stack_event(f"{operation}_COMPLETE")
-    _freeze_outputs(stack)
+    def execute_change_set(self, change_set_name: str, stack_name: str | None = None) -> None:
+        change_set = self.describe_change_set(change_set_name)
+        stack = self.stacks[change_set.stack_id]
+        operation = change_set.change_set_type
+        stack._add_stack_event(f"{operation}_IN_PROGRESS", resource_status_reason="User Initiated")
+        ok = cfn_engine.run(stack, change_set.template_dict, change_set.parameters, operation)
+        change_set.execution_status = "EXECUTE_COMPLETE" if ok else "EXECUTE_FAILED"
+        if ok or operation == "CREATE":
+            # A rolled-back create keeps its template, as in AWS.
+            stack.template = change_set.template
+            stack._parse_template()
+            stack.description = stack.template_dict.get("Description")
+            stack.parameters = change_set.parameters
+        if ok:
+            stack.status = f"{operation}_COMPLETE"
+            stack._add_stack_event(f"{operation}_COMPLETE")
+        _freeze_outputs(stack)
 
 
 def apply() -> None:
     cfn_engine.install()
-    Stack.outputs = property(_outputs)  # type: ignore[assignment]
-    Stack.exports = property(_exports)  # type: ignore[assignment]
-    Stack.stack_resources = property(_stack_resources)  # type: ignore[assignment]
-    Stack.create_resources = _create_resources  # type: ignore[method-assign]
-    Stack.update = _update  # type: ignore[method-assign]
-    Stack.delete = _delete  # type: ignore[method-assign]
-    CloudFormationBackend.delete_stack = _delete_stack  # type: ignore[method-assign]
-    CloudFormationBackend.execute_change_set = _execute_change_set  # type: ignore[method-assign]
+    install(Stack, StackFill)
+    install(CloudFormationBackend, CloudFormationBackendFill)

@@ -13,27 +13,35 @@ from moto.cloudformation.models import CloudFormationBackend
 from moto.cloudformation.responses import CloudFormationResponse
 from moto.core.responses import ActionResult
 
-_moto_delete_stack = CloudFormationBackend.delete_stack
+from emulator.gaps._install import install
+
+# What delete_stack wraps: whatever is in place when apply() runs (stack_operations' fill).
+_wrapped_delete_stack = CloudFormationBackend.delete_stack
 
 
-def _update_termination_protection(response: CloudFormationResponse) -> ActionResult:
-    stack = response.cloudformation_backend.get_stack(response._get_param("StackName"))
-    stack.enable_termination_protection = response._get_bool_param("EnableTerminationProtection", False)
-    return ActionResult({"StackId": stack.stack_id})
+class CloudFormationResponseFill:
+    """What moto's CloudFormationResponse gains (installed by :func:`apply`)."""
+
+    def update_termination_protection(self) -> ActionResult:
+        stack = self.cloudformation_backend.get_stack(self._get_param("StackName"))
+        stack.enable_termination_protection = self._get_bool_param("EnableTerminationProtection", False)
+        return ActionResult({"StackId": stack.stack_id})
 
 
-def _delete_stack(backend: CloudFormationBackend, name_or_stack_id: str) -> None:
-    for stack in backend.stacks.values():
-        if name_or_stack_id in (stack.name, stack.stack_id) and stack.enable_termination_protection:
-            raise ValidationError(
-                message=f"Stack [{stack.name}] cannot be deleted while TerminationProtection is enabled"
-            )
-    _moto_delete_stack(backend, name_or_stack_id)
+class CloudFormationBackendFill:
+    """What moto's CloudFormationBackend gains (installed by :func:`apply`)."""
+
+    def delete_stack(self, name_or_stack_id: str) -> None:
+        for stack in self.stacks.values():
+            if name_or_stack_id in (stack.name, stack.stack_id) and stack.enable_termination_protection:
+                raise ValidationError(
+                    message=f"Stack [{stack.name}] cannot be deleted while TerminationProtection is enabled"
+                )
+        _wrapped_delete_stack(self, name_or_stack_id)
 
 
 def apply() -> None:
-    global _moto_delete_stack
-    # Wrap whatever delete_stack is in place (stack_operations' fill).
-    _moto_delete_stack = CloudFormationBackend.delete_stack
-    CloudFormationResponse.update_termination_protection = _update_termination_protection  # type: ignore[attr-defined]
-    CloudFormationBackend.delete_stack = _delete_stack  # type: ignore[method-assign]
+    global _wrapped_delete_stack
+    _wrapped_delete_stack = CloudFormationBackend.delete_stack
+    install(CloudFormationResponse, CloudFormationResponseFill)
+    install(CloudFormationBackend, CloudFormationBackendFill)
