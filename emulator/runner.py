@@ -12,9 +12,11 @@ import urllib.request
 from types import TracebackType
 from typing import IO
 
-#: The project's "example environment" (moto's default account).
-ACCOUNT_ID = "123456789012"
-REGION = "us-east-1"
+from constants import EXAMPLE_ACCOUNT, EXAMPLE_REGION
+
+#: The project's example environment (moto's default account), named in constants.py.
+ACCOUNT_ID = EXAMPLE_ACCOUNT
+REGION = EXAMPLE_REGION
 #: Port tried first; another free one is used when it is taken.
 DEFAULT_PORT = 4599
 #: Seed for moto's random IDs, so the default VPC/subnets are the same every start.

@@ -16,6 +16,8 @@ import sys
 import threading
 from typing import NoReturn
 
+from constants import EXAMPLE_ACCOUNT
+
 #: moto settings that make EC2 reject what AWS rejects (unknown AMI, key pair
 #: or instance type) instead of launching anyway; read by moto at import time.
 MOTO_SETTINGS = {
@@ -65,7 +67,7 @@ def main(argv: list[str] | None = None) -> None:
 
     for key, value in MOTO_SETTINGS.items():
         os.environ.setdefault(key, value)
-    os.environ.setdefault("MOTO_ACCOUNT_ID", "123456789012")
+    os.environ.setdefault("MOTO_ACCOUNT_ID", EXAMPLE_ACCOUNT)
 
     signal.signal(signal.SIGTERM, _exit_now)
     signal.signal(signal.SIGINT, _exit_now)
