@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import cfn_scenario as cfn
 import pytest
@@ -10,6 +11,18 @@ import pytest
 from emulator import Emulator
 
 NAME = "cdk-deploy-change-set"
+
+
+def _create_update_change_set(cloudformation: Any, body: dict[str, Any]) -> dict[str, Any]:
+    """CreateChangeSet as `cdk deploy` sends it for an update; returns DescribeChangeSet's answer."""
+    cloudformation.create_change_set(
+        StackName=cfn.STACK,
+        ChangeSetName=NAME,
+        ChangeSetType="UPDATE",
+        TemplateBody=json.dumps(body),
+        Parameters=[{"ParameterKey": "AmiId", "UsePreviousValue": True}],
+    )
+    return cloudformation.describe_change_set(StackName=cfn.STACK, ChangeSetName=NAME)
 
 
 def test_redeploy_reusing_change_set_name(target: Emulator) -> None:
@@ -24,14 +37,7 @@ def test_redeploy_reusing_change_set_name(target: Emulator) -> None:
     with pytest.raises(cloudformation.exceptions.ChangeSetNotFoundException):
         cloudformation.describe_change_set(StackName=cfn.STACK, ChangeSetName=NAME)
     body["Resources"]["WebSg"]["Properties"]["Tags"].append({"Key": "tier", "Value": "web"})
-    cloudformation.create_change_set(
-        StackName=cfn.STACK,
-        ChangeSetName=NAME,
-        ChangeSetType="UPDATE",
-        TemplateBody=json.dumps(body),
-        Parameters=[{"ParameterKey": "AmiId", "UsePreviousValue": True}],
-    )
-    described = cloudformation.describe_change_set(StackName=cfn.STACK, ChangeSetName=NAME)
+    described = _create_update_change_set(cloudformation, body)
     assert described["Status"] == "CREATE_COMPLETE"
     cloudformation.execute_change_set(StackName=cfn.STACK, ChangeSetName=NAME)
     assert cfn.wait_stack(target, cfn.STACK) == "UPDATE_COMPLETE"
@@ -43,13 +49,6 @@ def test_change_set_without_changes_fails_softly(target: Emulator) -> None:
     cloudformation = target.client("cloudformation")
     body = cfn.template({"WebSg": cfn.web_sg(cfn.default_vpc_id(target))})
     assert cfn.deploy(target, body) == "CREATE_COMPLETE"
-    cloudformation.create_change_set(
-        StackName=cfn.STACK,
-        ChangeSetName=NAME,
-        ChangeSetType="UPDATE",
-        TemplateBody=json.dumps(body),
-        Parameters=[{"ParameterKey": "AmiId", "UsePreviousValue": True}],
-    )
-    described = cloudformation.describe_change_set(StackName=cfn.STACK, ChangeSetName=NAME)
+    described = _create_update_change_set(cloudformation, body)
     assert described["Status"] == "FAILED"
     assert "didn't contain changes" in described["StatusReason"]
