@@ -8,7 +8,8 @@ patches nothing; the server calls :func:`apply_all` before it serves.
 
 A new fill: one module here with an ``apply()``, one entry in :data:`FILLS`,
 one row in the README's "moto gaps" table with the test that fails on plain
-moto (tests/emulator/test_fills.py checks that the three agree).
+moto (tests/emulator/test_fills.py checks that the three agree). Modules
+whose names start with ``_``, and ``exceptions``, are helpers, not fills.
 """
 
 from __future__ import annotations

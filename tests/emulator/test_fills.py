@@ -15,6 +15,8 @@ HERE = Path(__file__).resolve().parent
 README = Path(gaps.__file__).resolve().parents[1] / "README.md"
 #: Not a fill module, but named in the table: the engine the stack fills drive.
 ENGINE = "cfn_engine"
+#: Modules of the package that are not fills (besides the _-prefixed helpers): the fills' typed errors.
+NOT_FILLS = {"exceptions"}
 
 
 def _short_name(fill: gaps.Fill) -> str:
@@ -35,7 +37,7 @@ def test_every_fill_module_is_registered_once() -> None:
     modules = {m.name for m in pkgutil.iter_modules(gaps.__path__) if not m.name.startswith("_")}
     registered = [_short_name(fill) for fill in gaps.FILLS]
     assert len(registered) == len(set(registered))
-    assert set(registered) == modules - {"exceptions"}
+    assert set(registered) == modules - NOT_FILLS
     assert all(callable(fill.apply) for fill in gaps.FILLS)
 
 
