@@ -11,7 +11,7 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export NODE_NO_WARNINGS := 1
 
-.PHONY: help setup synth test test-slow lint snapshot-update diagram context demo audit diff cost bench clean
+.PHONY: help setup synth test test-slow lint snapshot-update diagram docs context demo audit diff cost bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -50,12 +50,13 @@ diagram: setup ## Regenerate the architecture picture in README.md and README.ja
 	$(PY) -m tools.diagram cdk.out.diagram/WebServerStack.template.json --write
 
 audit: setup ## List what still costs money for the stack's tag (REGION=..., ENDPOINT=... for the emulator)
-	$(PY) -m tools.audit --region $(or $(REGION),$(AWS_REGION),us-east-1) --tag-key app --tag-value ec2-web-server \
-		--stack-name WebServerStack \
-		$(if $(ENDPOINT),--endpoint-url $(ENDPOINT))
+	$(PY) -m tools.audit $(if $(or $(REGION),$(AWS_REGION)),--region $(or $(REGION),$(AWS_REGION))) $(if $(ENDPOINT),--endpoint-url $(ENDPOINT))
 
 bench: setup ## Benchmark synth, tests and the deploy round trip against their floors (RUNS=5)
 	$(PY) -m bench.bench --runs $(or $(RUNS),5)
+
+docs: diagram ## Regenerate what the code drives: the picture, both READMEs' settings tables, cdk.json's defaults
+	$(PY) -m tools.settings_docs --write
 
 context: setup ## Re-record cdk.context.json's lookups for the example environment from the emulator
 	$(PY) -m tools.record_context

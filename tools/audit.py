@@ -1,15 +1,19 @@
 """List what a deployment left behind that still costs money (read-only).
 
-    python -m tools.audit --region us-east-1 --tag-key app --tag-value ec2-web-server \\
-        [--stack-name WebServerStack] [--endpoint-url http://localhost:4599]
+    python -m tools.audit [--region R] [--tag-key K --tag-value V] [--stack-name S] [--endpoint-url URL]
 
-A resource belongs to the deployment when it carries the tag ``KEY=VALUE``, or,
-with ``--stack-name``, the ``aws:cloudformation:stack-name`` tag CloudFormation
-puts on what it creates. Reported: instances not terminated, Elastic IPs
-(associated or not: every public IPv4 address is billed), EBS volumes, key
-pairs with their ``/ec2/keypair/<id>`` SSM parameter, the stack itself if it
-still exists, and snapshots - listed with their size as *intended* leftovers
-(``DeletionPolicy: Snapshot`` keeps them on purpose).
+A resource belongs to the deployment when it carries the tag ``KEY=VALUE``, or
+the ``aws:cloudformation:stack-name`` tag CloudFormation puts on what it creates
+for the stack. The defaults are this app's (constants.py): the tag
+``app=ec2-web-server``, the stack ``WebServerStack``, and the region from
+``AWS_REGION``, else the example environment's ``us-east-1``; with
+``--stack-name ''`` only the tag counts.
+
+Reported: instances not terminated, Elastic IPs (associated or not: every public
+IPv4 address is billed), EBS volumes, key pairs with their ``/ec2/keypair/<id>``
+SSM parameter, the stack itself if it still exists, and snapshots - listed with
+their size as *intended* leftovers (``DeletionPolicy: Snapshot`` keeps them on
+purpose).
 
 Exit status: 0 when nothing unintended is left, 1 otherwise (an error included).
 Only Describe/Get/List calls are made; it works against a real account too.
@@ -18,10 +22,13 @@ Only Describe/Get/List calls are made; it works against a real account too.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+
+from constants import APP_TAG_KEY, APP_TAG_VALUE, EXAMPLE_REGION, STACK_NAME
 
 STACK_NAME_TAG = "aws:cloudformation:stack-name"
 _LIVE_INSTANCE_STATES = ["pending", "running", "stopping", "stopped", "shutting-down"]
@@ -170,8 +177,8 @@ def _stacks(cloudformation: Any, tag_key: str, tag_value: str, stack_name: str |
 
 def audit(
     region: str,
-    tag_key: str,
-    tag_value: str,
+    tag_key: str = APP_TAG_KEY,
+    tag_value: str = APP_TAG_VALUE,
     *,
     stack_name: str | None = None,
     endpoint_url: str | None = None,
@@ -217,10 +224,13 @@ def format_report(report: AuditReport, what: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.audit", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--region", required=True)
-    parser.add_argument("--tag-key", required=True)
-    parser.add_argument("--tag-value", required=True)
-    parser.add_argument("--stack-name", help="also match the aws:cloudformation:stack-name tag and the stack")
+    parser.add_argument("--region", default=os.environ.get("AWS_REGION") or EXAMPLE_REGION,
+                        help=f"default: $AWS_REGION, else {EXAMPLE_REGION}")
+    parser.add_argument("--tag-key", default=APP_TAG_KEY, help=f"default: {APP_TAG_KEY}")
+    parser.add_argument("--tag-value", default=APP_TAG_VALUE, help=f"default: {APP_TAG_VALUE}")
+    parser.add_argument("--stack-name", default=STACK_NAME,
+                        help=f"also match the aws:cloudformation:stack-name tag and the stack (default: {STACK_NAME}; "
+                             "'' for the tag alone)")
     parser.add_argument("--endpoint-url", help="an emulator's endpoint (default: the real AWS endpoints)")
     args = parser.parse_args(argv)
     what = f"{args.tag_key}={args.tag_value}" + (f" or stack {args.stack_name}" if args.stack_name else "")
