@@ -33,13 +33,25 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any, Optional
+
+from tools.templates import (
+    DEFAULT_VOLUME_TYPE,
+    RETAINED_POLICIES,
+    AssemblyError,
+    StackTemplate,
+    assembly_stacks,
+    display_name,
+    properties,
+    references,
+    resources,
+    template_stack,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 PRICES_FILE = Path(__file__).resolve().parent / "prices.json"
@@ -49,14 +61,11 @@ DEFAULT_CDK_OUT = ROOT / "cdk.out"
 # is billed (Amazon EBS pricing, "Example 1 - General Purpose SSD (gp3) Volumes").
 GP3_FREE_IOPS = 3_000
 GP3_FREE_THROUGHPUT = 125
-# CloudFormation's and EC2's default when a template names no volume type.
-DEFAULT_VOLUME_TYPE = "gp2"
 
 # Resource types that cost nothing by themselves (their cost, if any, is counted on another resource:
 # an EIPAssociation moves an address that the EIP already counts; a KeyPair's private key is a standard,
 # free SSM parameter).
 FREE_TYPES = frozenset({
-    "AWS::CDK::Metadata",
     "AWS::CloudFormation::WaitCondition",
     "AWS::CloudFormation::WaitConditionHandle",
     "AWS::EC2::EIPAssociation",
@@ -72,10 +81,8 @@ FREE_TYPES = frozenset({
     "AWS::IAM::Role",
     "AWS::SSM::Parameter",
 })
-RETAINED = ("Retain", "RetainExceptOnCreate")
 # Root device names of Linux AMIs (Amazon Linux: /dev/xvda; many others: /dev/sda1).
 ROOT_DEVICES = ("/dev/xvda", "/dev/sda1", "/dev/sda")
-_HASH_SUFFIX = re.compile(r"[0-9A-F]{8}$")
 
 
 class CostError(Exception):
@@ -228,18 +235,6 @@ class Estimate:
         return self.total("after_destroy")[1]
 
 
-def resource_name(logical_id: str, resource: dict[str, Any]) -> str:
-    """The construct path (``WebServer/Server1/Instance``) when the template has it, else the logical id
-    without CDK's hash suffix."""
-    path = resource.get("Metadata", {}).get("aws:cdk:path")
-    if isinstance(path, str) and "/" in path:
-        parts = path.split("/")[1:]  # drop the stack name
-        if parts and parts[-1] in ("Resource", "Default"):
-            parts = parts[:-1]
-        return "/".join(parts) or logical_id
-    return _HASH_SUFFIX.sub("", logical_id) or logical_id
-
-
 def _literal_number(value: Any, where: str) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, (int, Decimal, float, str)):
         raise CostError(f"{where} is not a literal number ({json.dumps(value, default=str)[:80]}); cannot price it")
@@ -255,34 +250,11 @@ def _literal_string(value: Any, where: str) -> str:
     return value
 
 
-def references(value: Any) -> set[str]:
-    """Logical ids that ``value`` points at: Ref, Fn::GetAtt, and Fn::Sub's ``${Id}`` / ``${Id.Attribute}``."""
-    found: set[str] = set()
-    if isinstance(value, dict):
-        if isinstance(value.get("Ref"), str):
-            found.add(value["Ref"])
-        attribute = value.get("Fn::GetAtt")
-        if isinstance(attribute, list) and attribute and isinstance(attribute[0], str):
-            found.add(attribute[0])
-        elif isinstance(attribute, str):
-            found.add(attribute.split(".")[0])
-        sub = value.get("Fn::Sub")
-        text = sub[0] if isinstance(sub, list) and sub and isinstance(sub[0], str) else sub
-        if isinstance(text, str):
-            found |= {piece.split("}")[0].split(".")[0] for piece in text.split("${")[1:]}
-        for inner in value.values():
-            found |= references(inner)
-    elif isinstance(value, list):
-        for inner in value:
-            found |= references(inner)
-    return found
-
-
 class _Builder:
     """Turns one template into line items."""
 
     def __init__(self, template: dict[str, Any], region: RegionPrices, hours: Decimal) -> None:
-        self.resources: dict[str, dict[str, Any]] = template.get("Resources", {}) or {}
+        self.resources = resources(template)
         self.region = region
         self.hours = hours
         self.lines: list[Line] = []
@@ -297,11 +269,11 @@ class _Builder:
     def build(self) -> None:
         eip_instances = self._eip_instances()
         instances_with_eip = {instance for instance in eip_instances.values() if instance}
-        for logical_id in sorted(self.resources, key=lambda k: resource_name(k, self.resources[k])):
+        for logical_id in sorted(self.resources, key=lambda k: display_name(k, self.resources[k])):
             resource = self.resources[logical_id]
             kind = resource.get("Type", "")
-            name = resource_name(logical_id, resource)
-            retained = resource.get("DeletionPolicy") in RETAINED
+            name = display_name(logical_id, resource)
+            retained = resource.get("DeletionPolicy") in RETAINED_POLICIES
             if kind == "AWS::EC2::Instance":
                 self.instance(logical_id, name, resource, has_eip=logical_id in instances_with_eip, retained=retained)
             elif kind == "AWS::EC2::Volume":
@@ -318,12 +290,12 @@ class _Builder:
         """Each Elastic IP's logical id -> the instance it is associated with in this template (or None)."""
         eips: dict[str, Optional[str]] = {k: None for k, r in self.resources.items() if r.get("Type") == "AWS::EC2::EIP"}
         for logical_id in eips:
-            instance_refs = references(self.resources[logical_id].get("Properties", {}).get("InstanceId"))
+            instance_refs = references(properties(self.resources[logical_id]).get("InstanceId"))
             eips[logical_id] = next(iter(instance_refs), None)
         for resource in self.resources.values():
             if resource.get("Type") != "AWS::EC2::EIPAssociation":
                 continue
-            props = resource.get("Properties", {})
+            props = properties(resource)
             targets = references(props.get("AllocationId")) | references(props.get("EIP"))
             instances = references(props.get("InstanceId"))
             for eip in targets & set(eips):
@@ -331,7 +303,7 @@ class _Builder:
         return eips
 
     def instance(self, logical_id: str, name: str, resource: dict[str, Any], *, has_eip: bool, retained: bool) -> None:
-        props = resource.get("Properties", {})
+        props = properties(resource)
         instance_type = _literal_string(props.get("InstanceType", "m1.small"), f"{name}.InstanceType")
         self.line(name, f"{instance_type} instance", 1, "instance", self.region.instance_hour(instance_type), "hour",
                   after_destroy=retained)
@@ -365,7 +337,7 @@ class _Builder:
         return True  # the public subnet's auto-assign setting (on in every default VPC's subnets)
 
     def volume(self, name: str, resource: dict[str, Any], *, retained: bool) -> None:
-        props = resource.get("Properties", {})
+        props = properties(resource)
         self.ebs(name, "data volume", props, size_key="Size", type_key="VolumeType", after_destroy=retained)
         if resource.get("DeletionPolicy") == "Snapshot":
             size = _literal_number(props.get("Size"), f"{name}.Size")
@@ -416,58 +388,6 @@ def estimate_template(template: dict[str, Any], *, region: str, prices: Prices, 
     builder.build()
     return Estimate(stack=stack, region=region, region_name=region_prices.name, lines=builder.lines,
                     notes=builder.notes)
-
-
-# --------------------------------------------------------------------------------------------------
-# Finding templates and their regions
-
-
-@dataclass(frozen=True)
-class StackTemplate:
-    name: str
-    path: Path
-    region: Optional[str]
-
-    def load(self) -> dict[str, Any]:
-        return json.loads(self.path.read_text())
-
-
-def assembly_stacks(assembly: Path) -> list[StackTemplate]:
-    """Every CloudFormation stack in a cloud assembly (cdk.out), with the region of its environment."""
-    manifest_file = assembly / "manifest.json"
-    if not manifest_file.is_file():
-        raise CostError(f"no cloud assembly in {assembly} (no manifest.json); run `make synth` first")
-    manifest = json.loads(manifest_file.read_text())
-    stacks = []
-    for artifact_id, artifact in sorted(manifest.get("artifacts", {}).items()):
-        if artifact.get("type") != "aws:cloudformation:stack":
-            continue
-        template_file = assembly / artifact["properties"]["templateFile"]
-        stacks.append(StackTemplate(name=artifact.get("displayName", artifact_id), path=template_file,
-                                    region=_region_of(artifact.get("environment", ""))))
-    if not stacks:
-        raise CostError(f"no stacks in {assembly}; run `make synth` first")
-    return stacks
-
-
-def _region_of(environment: str) -> Optional[str]:
-    """``aws://123456789012/us-east-1`` -> ``us-east-1``."""
-    match = re.fullmatch(r"aws://[^/]*/(.+)", environment or "")
-    return match.group(1) if match else None
-
-
-def template_stack(path: Path) -> StackTemplate:
-    """A template file; its stack name and region from the manifest next to it, if there is one."""
-    path = Path(path)
-    if not path.is_file():
-        raise CostError(f"template {path} not found")
-    try:
-        for stack in assembly_stacks(path.parent):
-            if stack.path.resolve() == path.resolve():
-                return stack
-    except CostError:
-        pass
-    return StackTemplate(name=path.name.removesuffix(".template.json").removesuffix(".json"), path=path, region=None)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -563,7 +483,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if missing:
             raise CostError(f"no region known for {', '.join(missing)} (no cdk.out manifest next to it); pass --region")
         estimates = estimate_stacks(stacks, prices=prices, region=args.region)
-    except CostError as error:
+    except (CostError, AssemblyError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     sys.stdout.write(render_markdown(estimates, prices))

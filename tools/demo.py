@@ -16,7 +16,8 @@ from collections.abc import Callable
 from typing import Any
 
 import emulator
-from tools.deployment import Deployment, describe_stack, ingress_rules
+from constants import EXAMPLE_REGION
+from tools.deployment import Deployment, deployed_ingress, describe_stack
 
 DATA_VOLUME = {"volumes": json.dumps([{"size": 20, "type": "gp3"}])}
 
@@ -30,8 +31,8 @@ def show(facts: dict[str, Any]) -> None:
     for address in facts["addresses"]:
         print(f"    elastic IP {address['PublicIp']} -> {address.get('InstanceId', '(not associated)')}")
     for group in facts["security_groups"]:
-        for rule in sorted(ingress_rules(group), key=str):
-            print(f"    ingress    {rule[0]}/{rule[1]} from {rule[3]}  ({group['GroupId']})")
+        for rule in sorted(deployed_ingress(group)):
+            print(f"    ingress    {rule.protocol}/{rule.from_port} from {rule.peer}  ({group['GroupId']})")
     for volume in facts["volumes"]:
         attached = ", ".join(f"{a['Device']} on {a['InstanceId']}" for a in volume.get("Attachments", []))
         print(f"    volume     {volume['VolumeId']}  {volume['VolumeType']} {volume['Size']} GiB  "
@@ -87,9 +88,8 @@ def main() -> int:
     @step("audit: nothing billable left (the data volume's snapshot is intended)")
     def _audit():
         env = state["deploy"].env
-        subprocess.run([sys.executable, "-m", "tools.audit", "--region", "us-east-1", "--tag-key", "app",
-                        "--tag-value", "ec2-web-server", "--endpoint-url", state["emu"].endpoint],
-                       env=env, check=True)
+        subprocess.run([sys.executable, "-m", "tools.audit", "--region", EXAMPLE_REGION,
+                        "--endpoint-url", state["emu"].endpoint], env=env, check=True)
 
     failed = None
     try:

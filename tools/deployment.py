@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
+from constants import EXAMPLE_ACCOUNT, EXAMPLE_REGION, STACK_NAME
 from tools.cdk_cli import cdk, cli_env, context_args
-
-STACK_NAME = "WebServerStack"
+from tools.templates import SecurityGroupRule, protocol
 
 
 class CommandFailed(RuntimeError):
@@ -48,7 +48,8 @@ class Deployment:
         return result
 
     def bootstrap(self) -> None:
-        self._run("cdk bootstrap", ["bootstrap", "aws://123456789012/us-east-1", "--output", str(self.workdir / "cdk.out")])
+        self._run("cdk bootstrap", ["bootstrap", f"aws://{EXAMPLE_ACCOUNT}/{EXAMPLE_REGION}",
+                                    "--output", str(self.workdir / "cdk.out")])
 
     def deploy(self, context: Optional[Mapping[str, str]] = None, *, app: Optional[Path] = None,
                check: bool = True) -> subprocess.CompletedProcess:
@@ -110,21 +111,12 @@ def describe_stack(emulator: Any, stack_name: str = STACK_NAME) -> dict[str, Any
     }
 
 
-def ingress_rules(group: dict) -> set[tuple]:
-    """(protocol, from port, to port, CIDR) for every ingress rule, IPv4 and IPv6."""
+def deployed_ingress(group: dict) -> set[SecurityGroupRule]:
+    """A security group's ingress rules as the EC2 API describes them (``describe_security_groups``), IPv4 and
+    IPv6 ranges, as the same rule objects ``tools.templates.ingress_rules`` reads from a template."""
     rules = set()
     for permission in group.get("IpPermissions", []):
-        key = (permission["IpProtocol"], permission.get("FromPort"), permission.get("ToPort"))
-        rules |= {(*key, r["CidrIp"]) for r in permission.get("IpRanges", [])}
-        rules |= {(*key, r["CidrIpv6"]) for r in permission.get("Ipv6Ranges", [])}
-    return rules
-
-
-def synthesized_ingress(template: dict) -> set[tuple]:
-    """The same (protocol, from, to, CIDR) tuples, as the template declares them."""
-    rules = set()
-    for resource in template["Resources"].values():
-        if resource["Type"] == "AWS::EC2::SecurityGroup":
-            for rule in resource["Properties"].get("SecurityGroupIngress", []):
-                rules.add((rule["IpProtocol"], rule["FromPort"], rule["ToPort"], rule.get("CidrIp") or rule["CidrIpv6"]))
+        key = (protocol(permission["IpProtocol"]), permission.get("FromPort", -1), permission.get("ToPort", -1))
+        rules |= {SecurityGroupRule(*key, r["CidrIp"]) for r in permission.get("IpRanges", [])}
+        rules |= {SecurityGroupRule(*key, r["CidrIpv6"]) for r in permission.get("Ipv6Ranges", [])}
     return rules

@@ -3,7 +3,8 @@
 import pytest
 
 from tests.conftest import base_context
-from tools.deployment import ingress_rules, synthesized_ingress
+from tools.deployment import deployed_ingress
+from tools.templates import ingress_rule_set
 
 pytestmark = pytest.mark.e2e
 AL2_AMI = base_context()[
@@ -34,8 +35,8 @@ def test_imdsv2_required(built):
 
 def test_security_group_rules_exactly_as_synthesized(built, default):
     (group,) = built["security_groups"]
-    assert ingress_rules(group) == synthesized_ingress(default.template)
-    assert ingress_rules(group) == {("tcp", 80, 80, "0.0.0.0/0"), ("tcp", 80, 80, "::/0")}
+    assert deployed_ingress(group) == ingress_rule_set(default.template)
+    assert deployed_ingress(group) == {("tcp", 80, 80, "0.0.0.0/0"), ("tcp", 80, 80, "::/0")}
 
 
 def test_instance_is_in_the_stack_security_group(built):

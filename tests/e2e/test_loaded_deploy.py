@@ -5,7 +5,8 @@ import pytest
 
 from tests.conftest import FULLY_LOADED, base_context, synth
 from tests.e2e.conftest import EXISTING_KEY, assembly
-from tools.deployment import ingress_rules, synthesized_ingress
+from tools.deployment import deployed_ingress
+from tools.templates import ingress_rule_set
 
 pytestmark = pytest.mark.e2e
 
@@ -43,9 +44,9 @@ def test_pinned_al2023_ami_and_imdsv2_on_every_server(built):
 
 def test_ssh_only_from_the_given_address_http_from_anywhere(built, loaded):
     (group,) = built["security_groups"]
-    assert ingress_rules(group) == synthesized_ingress(loaded.template)
-    assert ingress_rules(group) == {("tcp", 80, 80, "0.0.0.0/0"), ("tcp", 80, 80, "::/0"),
-                                    ("tcp", 22, 22, "203.0.113.7/32")}
+    assert deployed_ingress(group) == ingress_rule_set(loaded.template)
+    assert deployed_ingress(group) == {("tcp", 80, 80, "0.0.0.0/0"), ("tcp", 80, 80, "::/0"),
+                                       ("tcp", 22, 22, "203.0.113.7/32")}
 
 
 def test_existing_key_pair_is_used_and_none_created(built):

@@ -7,7 +7,7 @@ import pytest
 
 from tests.conftest import synth
 from tests.e2e.conftest import assembly, audit
-from tools.deployment import ingress_rules
+from tools.deployment import deployed_ingress
 
 pytestmark = pytest.mark.e2e
 
@@ -41,7 +41,7 @@ def test_instance_is_kept_and_stays_in_the_stack_security_group(lifecycle):
 
 def test_ssh_rule_is_replaced(lifecycle):
     (group,) = lifecycle["after"]["security_groups"]
-    ssh = {rule[3] for rule in ingress_rules(group) if rule[1] == 22}
+    ssh = {rule[3] for rule in deployed_ingress(group) if rule[1] == 22}
     assert ssh == {"198.51.100.0/24"}
 
 
