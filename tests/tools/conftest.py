@@ -1,10 +1,15 @@
-"""Configurations for before/after pairs: each is synthesized once per session (tests/conftest.py's cache),
-and the pairs are chosen so that three syntheses (with the default) cover every flag the summary raises."""
+"""Fixtures for the tools' tests.
+
+Configurations for before/after pairs: each is synthesized once per session (tests/conftest.py's cache),
+and the pairs are chosen so that three syntheses (with the default) cover every flag the summary raises.
+The emulator (``emu``, reset before each test) comes from tests/emulator/conftest.py, imported, not copied.
+"""
 
 import json
 
 import pytest
 
+from tests.emulator.conftest import emu, patched_server  # noqa: F401  (fixtures for test_audit.py)
 from tools import cost
 
 CW_AGENT = "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy"

@@ -5,16 +5,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
-import cfn_scenario as cfn
 import pytest
 
+from constants import APP_TAG_KEY, APP_TAG_VALUE, STACK_NAME
 from emulator import REGION, Emulator
+from tests.conftest import ROOT
+from tests.emulator import cfn_scenario as cfn
 from tools import audit
 
-TAG = [{"Key": "app", "Value": "ec2-web-server"}]
-ROOT = Path(__file__).resolve().parents[2]
+TAG = [{"Key": APP_TAG_KEY, "Value": APP_TAG_VALUE}]
 
 
 def _tagged(resource_type: str, tags: list[dict[str, str]] = TAG) -> list[dict]:
@@ -23,12 +23,12 @@ def _tagged(resource_type: str, tags: list[dict[str, str]] = TAG) -> list[dict]:
 
 def _run(emu: Emulator, *extra: str) -> int:
     return audit.main(
-        ["--region", REGION, "--tag-key", "app", "--tag-value", "ec2-web-server", "--endpoint-url", emu.endpoint, *extra]
+        ["--region", REGION, "--tag-key", APP_TAG_KEY, "--tag-value", APP_TAG_VALUE, "--endpoint-url", emu.endpoint, *extra]
     )
 
 
 def _report(emu: Emulator, stack_name: str | None = None) -> audit.AuditReport:
-    return audit.audit(REGION, "app", "ec2-web-server", stack_name=stack_name, endpoint_url=emu.endpoint)
+    return audit.audit(REGION, APP_TAG_KEY, APP_TAG_VALUE, stack_name=stack_name, endpoint_url=emu.endpoint)
 
 
 def _leftovers(emu: Emulator) -> dict[str, str]:
@@ -106,8 +106,8 @@ def test_stack_name_matches_cloudformation_tag_and_stack(emu: Emulator) -> None:
 def test_cli_runs_as_a_module(emu: Emulator) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     command = [
-        sys.executable, "-m", "tools.audit", "--region", REGION, "--tag-key", "app",
-        "--tag-value", "ec2-web-server", "--endpoint-url", emu.endpoint,
+        sys.executable, "-m", "tools.audit", "--region", REGION, "--tag-key", APP_TAG_KEY,
+        "--tag-value", APP_TAG_VALUE, "--endpoint-url", emu.endpoint,
     ]
     clean = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert (clean.returncode, clean.stdout.strip().splitlines()[-1]) == (0, "OK: nothing unintended is left.")
@@ -122,7 +122,25 @@ def test_unreachable_endpoint_is_a_failure(
     # A closed loopback port: the audit cannot tell, so it must not say "clean".
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
     code = audit.main(
-        ["--region", REGION, "--tag-key", "app", "--tag-value", "x", "--endpoint-url", "http://localhost:9"]
+        ["--region", REGION, "--tag-key", APP_TAG_KEY, "--tag-value", "x", "--endpoint-url", "http://localhost:9"]
     )
     assert code == 1
     assert "audit failed" in capsys.readouterr().err
+
+
+def test_defaults_are_the_apps_tag_and_stack(emu: Emulator, capsys: pytest.CaptureFixture[str]) -> None:
+    # `make audit` passes neither tag nor stack name: the defaults come from constants.py.
+    ids = _leftovers(emu)
+    assert audit.main(["--region", REGION, "--endpoint-url", emu.endpoint]) == 1
+    output = capsys.readouterr().out
+    assert output.startswith(f"Leftovers for {APP_TAG_KEY}={APP_TAG_VALUE} or stack {STACK_NAME} in {REGION}:")
+    assert ids["volume"] in output
+
+
+def test_default_stack_name_finds_the_stacks_untagged_resources(emu: Emulator) -> None:
+    body = cfn.template({"WebSg": cfn.web_sg(cfn.default_vpc_id(emu))})
+    body["Resources"]["Ip"] = {"Type": "AWS::EC2::EIP", "Properties": {"Domain": "vpc"}}  # no app tag
+    assert cfn.deploy(emu, body, stack=STACK_NAME) == "CREATE_COMPLETE"
+    command = ["--region", REGION, "--endpoint-url", emu.endpoint]
+    assert audit.main(command) == 1  # the stack and its address, by the default stack name
+    assert audit.main([*command, "--stack-name", ""]) == 0  # by the tag alone: nothing

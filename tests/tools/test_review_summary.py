@@ -5,7 +5,7 @@ import copy
 
 import pytest
 
-from tests.review.conftest import CW_AGENT
+from tests.tools.conftest import CW_AGENT
 from tools.review_diff import render_review, summarize, update_behaviour
 
 
