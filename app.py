@@ -2,9 +2,13 @@
 """The CDK app: reads the environment and context, validates settings, wires the stack, runs cdk-nag.
 
 Only this file reads the account and region. With AWS credentials, the CDK CLI provides them
-(CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION); without any (a fresh clone, CI) the app targets the
-documented example environment, whose lookups are committed in cdk.context.json, so `cdk synth`
-works offline and deterministically.
+(CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION); without any (a fresh clone, CI, a shell with only a region
+configured) the app targets the documented example environment, account and region both, whose
+lookups are committed in cdk.context.json, so `cdk synth` works offline and deterministically.
+
+A lookup that is not recorded is done by the CLI, which then runs the app again with the answer. When
+it cannot be done (no credentials), the app says which lookup, for which account and region, and the
+command that records it, in one line, instead of synthesizing a template around a placeholder.
 """
 
 from __future__ import annotations
@@ -21,29 +25,72 @@ from constants import EXAMPLE_ACCOUNT, EXAMPLE_REGION, STACK_NAME
 from stacks.settings import Settings
 from stacks.web_server_stack import WebServerStack
 
+# What the CDK returns while a lookup is not yet recorded: Vpc.fromLookup's documented dummy VPC, and
+# a cached SSM lookup's "dummy-value-for-<parameter>".
+DUMMY_VPC_ID = "vpc-12345"
+DUMMY_SSM_VALUE = "dummy-value-for-"
+
 
 def build_app(*, context: Optional[dict[str, Any]] = None, account: str = EXAMPLE_ACCOUNT,
-              region: str = EXAMPLE_REGION, outdir: Optional[str] = None,
-              nag: bool = True) -> tuple[cdk.App, WebServerStack]:
+              region: str = EXAMPLE_REGION, outdir: Optional[str] = None, nag: bool = True,
+              lookups_possible: bool = False) -> tuple[cdk.App, WebServerStack]:
     """The app with its one stack and cdk-nag registered. Raises SettingError for a bad setting.
 
+    ``lookups_possible``: the CLI has credentials, so a lookup missing from the context is done by the
+    CLI (the app then builds a placeholder without validating it). Otherwise it is an error.
     ``nag=False`` exists only so the benchmark can measure cdk-nag's share of a synth.
     """
-    app = cdk.App(context=context, outdir=outdir)
-    # All context: cdk.json, cdk.context.json and -c from the CLI, or ``context`` in tests.
-    settings = Settings.from_context(app.node.get_all_context())
-    stack = WebServerStack(app, STACK_NAME, settings=settings, env=cdk.Environment(account=account, region=region))
+    app, stack = _build(context, account, region, outdir, validate=True)
+    pending = pending_lookups(stack)
+    if pending:
+        if not lookups_possible:
+            setting, value, what = pending[0]
+            raise SettingError(setting, value, f"{what} is not recorded in cdk.context.json for account {account} in "
+                                               f"{region}, and without AWS credentials it cannot be looked up: run "
+                                               "`npx cdk synth` with credentials for that account and region (the CLI "
+                                               "records the answer in cdk.context.json; commit it)")
+        # The CLI looks it up and runs the app again; this run's template is a placeholder, not to be judged.
+        return _build(context, account, region, outdir, validate=False)
     # cdk-nag v3: a validation plugin, so every synth (CLI, tests) runs the AwsSolutions pack.
     if nag:
         cdk.Validations.of(app).add_plugins(cdk_nag.AwsSolutionsChecks(app))
     return app, stack
 
 
+def _build(context: Optional[dict[str, Any]], account: str, region: str, outdir: Optional[str], *,
+           validate: bool) -> tuple[cdk.App, WebServerStack]:
+    app = cdk.App(context=context, outdir=outdir, builtin_cloud_formation_validation=validate)
+    # All context: cdk.json, cdk.context.json and -c from the CLI, or ``context`` in tests.
+    settings = Settings.from_context(app.node.get_all_context())
+    stack = WebServerStack(app, STACK_NAME, settings=settings, env=cdk.Environment(account=account, region=region))
+    return app, stack
+
+
+def pending_lookups(stack: WebServerStack) -> list[tuple[str, str, str]]:
+    """(setting, value, what) for each lookup the CLI still has to make."""
+    pending = []
+    settings = stack.settings
+    if stack.web_server.vpc.vpc_id == DUMMY_VPC_ID:
+        pending.append(("vpc_id", settings.vpc_id or "(the default VPC)", "this VPC"))
+    image = stack.resolve(stack.web_server.instance.node.default_child.image_id)
+    if isinstance(image, str) and image.startswith(DUMMY_SSM_VALUE):
+        pending.append(("machine_image", settings.machine_image, f"the AMI id behind {image[len(DUMMY_SSM_VALUE):]}"))
+    return pending
+
+
+def environment() -> tuple[str, str, bool]:
+    """(account, region, lookups possible). The CLI sets CDK_DEFAULT_ACCOUNT only when it has credentials;
+    without them the example environment is used whole, whatever region the shell has configured."""
+    account = os.environ.get("CDK_DEFAULT_ACCOUNT")
+    if not account:
+        return EXAMPLE_ACCOUNT, EXAMPLE_REGION, False
+    return account, os.environ.get("CDK_DEFAULT_REGION") or EXAMPLE_REGION, True
+
+
 def main() -> int:
-    account = os.environ.get("CDK_DEFAULT_ACCOUNT") or EXAMPLE_ACCOUNT
-    region = os.environ.get("CDK_DEFAULT_REGION") or EXAMPLE_REGION
+    account, region, lookups_possible = environment()
     try:
-        app, _ = build_app(account=account, region=region)
+        app, _ = build_app(account=account, region=region, lookups_possible=lookups_possible)
         app.synth()
     except SettingError as error:
         # One line naming the setting, the value and what is allowed; no traceback.

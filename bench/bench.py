@@ -106,7 +106,8 @@ def bench_synth(workdir: Path, empty: Path, runs: int) -> dict:
 
 
 def bench_growth(workdir: Path, runs: int) -> dict:
-    volumes = json.dumps([{"size": 10}, {"size": 20, "type": "gp2"}, {"size": 30, "type": "io1", "iops": 1000}])
+    volumes = json.dumps([{"name": "a", "size": 10}, {"name": "b", "size": 20, "type": "gp2"},
+                          {"name": "c", "size": 30, "type": "io1", "iops": 1000}])
     results = {}
     for count in (1, 5, 20):
         env = {**python_env({"instance_count": str(count), "volumes": volumes}),

@@ -171,11 +171,17 @@ class RootVolume(_EbsSpec):
 class DataVolume(_EbsSpec):
     """An extra EBS data volume, created on its own (``AWS::EC2::Volume``) and attached at ``device``.
 
+    ``name`` is the volume's identity: its CloudFormation logical ID derives from it (``Volume<Name>``),
+    so the list can be reordered and devices named without one volume taking over another's data.
+    It is required once there is more than one volume; a lone volume defaults to its device's letter
+    (``f`` for /dev/sdf), which is also the name to give a volume that already exists, to keep it.
+
     Defaults: gp3 (cheaper per GiB than gp2, with a 3,000 IOPS baseline at any size), encrypted, the
     next free device from /dev/sdf, and a snapshot on ``cdk destroy`` so no data is lost.
     """
 
     size: Annotated[int, "GiB"]  # required: an empty volume needs a size
+    name: Optional[str] = None
     device: Optional[str] = None
     on_destroy: OnDestroy = "snapshot"
 
@@ -189,6 +195,43 @@ class DataVolume(_EbsSpec):
                 "must be a data device name /dev/sd[b-z] or /dev/xvd[b-z] (AWS recommends /dev/sdf to /dev/sdp); "
                 f"{AMAZON_LINUX_ROOT_DEVICE} is the root device",
             )
+        if self.name is not None and not _VOLUME_NAME.fullmatch(self.name):
+            raise SettingError(f"{setting}.name", self.name,
+                               "must be 1 to 32 letters and digits, starting with a letter (e.g. data, logs, f)")
+
+
+# A volume's name becomes part of its logical ID, which takes letters and digits only.
+_VOLUME_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]{0,31}")
+
+
+def volume_id(name: str) -> str:
+    """The construct id suffix of a volume named ``name``: ``data`` -> ``Data``, ``f`` -> ``F``."""
+    return name[0].upper() + name[1:]
+
+
+def assign_names(volumes: tuple[DataVolume, ...], devices: tuple[str, ...], *,
+                 setting: str = "volumes") -> tuple[str, ...]:
+    """Each volume's name: the given one, or for a lone volume its device's letter. Rejects duplicates,
+    by the logical ID they would give (``data`` and ``Data`` are the same volume to CloudFormation)."""
+    names: list[str] = []
+    seen: dict[str, str] = {}
+    for index, (volume, device) in enumerate(zip(volumes, devices, strict=True)):
+        name = volume.name
+        if name is None:
+            if len(volumes) > 1:
+                raise SettingError(
+                    f"{setting}[{index}].name", None,
+                    "is required when there is more than one volume: a name keeps each volume's identity (and data) "
+                    f"when the list changes; to keep a volume that exists, name it after its device letter "
+                    f"({device_slot(device)})")
+            name = device_slot(device)
+        key = volume_id(name).lower()
+        if key in seen:
+            raise SettingError(f"{setting}[{index}].name", name,
+                               f"already used by {seen[key]}; each volume needs its own name")
+        seen[key] = f"{setting}[{index}]"
+        names.append(name)
+    return tuple(names)
 
 
 def assign_devices(volumes: tuple[DataVolume, ...], *, setting: str = "volumes",

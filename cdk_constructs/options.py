@@ -46,6 +46,8 @@ def normalise_ssh_cidr(value: str, *, allow_anywhere: bool) -> str:
     ``allow_anywhere`` is true.
     """
     text = value.strip()
+    if "%" in text:  # Python reads a zone id (fe80::1%eth0); AWS's CIDR fields do not
+        raise SettingError("ssh_cidr", value, "must be a CIDR without a zone id (the part from %)")
     try:
         network = ipaddress.ip_network(text, strict=True)
     except ValueError:
@@ -62,6 +64,14 @@ def normalise_ssh_cidr(value: str, *, allow_anywhere: bool) -> str:
             "own address (e.g. $(curl -s https://checkip.amazonaws.com)/32) or also set allow_ssh_from_anywhere=true",
         )
     return str(network)
+
+
+def check_instance_type_usable(info: InstanceTypeInfo) -> None:
+    """Types that exist but that this construct cannot launch as asked."""
+    if any(arch.endswith("_mac") for arch in info.architectures):
+        raise SettingError("instance_type", info.name,
+                           "Mac instances run only on a Dedicated Host with a macOS AMI, which this construct does not "
+                           "allocate; choose another type")
 
 
 def check_instance_count(count: int) -> None:
@@ -130,11 +140,33 @@ def check_private_ip_in_subnet(private_ip: str, subnet: ec2.ISubnet) -> None:
                            f"must lie inside subnet {subnet.subnet_id} ({cidr}), from {usable} (AWS reserves the rest)")
 
 
-def check_iam_policies(arns: Sequence[str]) -> None:
+# AWS managed policies that grant administrator-level access, or the power to give it to oneself
+# (IAM and Organizations full access): no public web server should hold them. Customer managed
+# policies cannot be judged offline; cdk-nag and your own review are the check there.
+ADMIN_EQUIVALENT_POLICIES = frozenset({
+    "AdministratorAccess",
+    "AdministratorAccess-Amplify",
+    "AdministratorAccess-AWSElasticBeanstalk",
+    "PowerUserAccess",
+    "IAMFullAccess",
+    "AWSOrganizationsFullAccess",
+})
+
+
+def is_admin_policy(arn: str) -> bool:
+    match = _POLICY_ARN.fullmatch(arn)
+    return bool(match) and match.group(2) == "aws" and arn.rsplit("/", 1)[-1] in ADMIN_EQUIVALENT_POLICIES
+
+
+def check_iam_policies(arns: Sequence[str], *, allow_admin: bool = False) -> None:
     for index, arn in enumerate(arns):
         if not _POLICY_ARN.fullmatch(arn):
             raise SettingError(f"iam_policies[{index}]", arn, "must be a managed policy ARN such as "
                                                                "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy")
+        if is_admin_policy(arn) and not allow_admin:
+            raise SettingError(f"iam_policies[{index}]", arn,
+                               "gives a public web server administrator-level access; grant only what it needs, or "
+                               "also set allow_admin_policies=true if you really mean it")
 
 
 def check_key_pair_name(name: str) -> None:
@@ -152,14 +184,21 @@ def check_tags(tags: Mapping[str, str], *, reserved: Sequence[str] = ()) -> None
     if len(tags) > MAX_USER_TAGS:
         raise SettingError("tags", f"{len(tags)} tags",
                            f"at most {MAX_USER_TAGS} (AWS allows 50 per resource, the stack uses the rest)")
+    # IAM compares tag keys without regard to case, and refuses two that differ only in case.
+    seen = {key.lower(): key for key in reserved}
     for key, value in tags.items():
         setting = f"tags.{key}"
         if not 1 <= len(key) <= 128:
             raise SettingError("tags", key, "tag keys must be 1 to 128 characters")
         if key.lower().startswith("aws:"):
             raise SettingError("tags", key, "tag keys starting with aws: are reserved for AWS")
-        if key in reserved:
-            raise SettingError("tags", key, f"{key} is set by the stack itself; choose another key")
+        if key.lower() in seen:
+            other = seen[key.lower()]
+            owner = f"{other} is set by the stack itself" if other in reserved else f"{other} is also given"
+            if other != key:
+                owner += ", and IAM treats tag keys that differ only in case as the same key"
+            raise SettingError("tags", key, f"{owner}; choose another key")
+        seen[key.lower()] = key
         if not isinstance(value, str):
             raise SettingError(setting, value, "tag values must be text")
         if len(value) > 256:

@@ -6,16 +6,18 @@ It acknowledges the cdk-nag findings that follow from its own documented choices
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from .ebs import CDK_IO2_IOPS_PER_GIB, DataVolume, RootVolume, device_slot
+from .ebs import CDK_IO2_IOPS_PER_GIB, DataVolume, RootVolume, volume_id
 from .instance_types import InstanceTypeInfo
 from .options import ShutdownBehavior
 
@@ -35,7 +37,10 @@ class Server(Construct):
     :param instance_type: the validated instance type's facts.
     :param root_size: the AMI's root size in GiB when ``root_volume.size`` is not given (None: the AMI's).
     :param data_devices: the device of each of ``volumes``, in the same order.
-    :param name: the instance's ``Name`` tag; volumes are ``<name>-<device>``.
+    :param volume_names: the name (identity) of each of ``volumes``, in the same order.
+    :param detach_volumes: keep the data volumes but attach none of them (the first step of replacing
+        the instance while keeping its volumes, see :meth:`_refuse_replacement_while_attached`).
+    :param name: the instance's ``Name`` tag; volumes are ``<name>-<volume name>``.
     """
 
     def __init__(self, scope: Construct, id: str, *, vpc: ec2.IVpc, subnet: ec2.ISubnet,
@@ -43,7 +48,8 @@ class Server(Construct):
                  security_group: ec2.ISecurityGroup, role: iam.IRole, key_pair: ec2.IKeyPair,
                  placement_group: Optional[ec2.IPlacementGroup], root_volume: RootVolume,
                  root_size: Optional[int], root_device: str, instance_store_devices: Sequence[str],
-                 volumes: Sequence[DataVolume], data_devices: Sequence[str], elastic_ip: bool,
+                 volumes: Sequence[DataVolume], data_devices: Sequence[str], volume_names: Sequence[str],
+                 detach_volumes: bool, elastic_ip: bool,
                  shutdown_behavior: ShutdownBehavior, termination_protection: bool, detailed_monitoring: bool,
                  private_ip: Optional[str], name: str) -> None:
         super().__init__(scope, id)
@@ -99,10 +105,19 @@ class Server(Construct):
         user_data.add_signal_on_exit_command(self.instance)
         self._acknowledge_block_devices(instance_type, instance_store_devices, root_volume)
 
-        #: Data volumes, in ``volumes`` order, and their attachments.
+        #: Data volumes, in ``volumes`` order.
         self.volumes: list[ec2.Volume] = []
-        for i, (spec, device) in enumerate(zip(volumes, data_devices, strict=True)):
-            self.volumes.append(self._data_volume(f"volumes[{i}]", spec, device, subnet, name))
+        #: Their attachments to the instance (none with ``detach_volumes``).
+        self.attachments: list[ec2.CfnVolumeAttachment] = []
+        for i, (spec, device, volume_name) in enumerate(zip(volumes, data_devices, volume_names, strict=True)):
+            volume = self._data_volume(f"volumes[{i}]", spec, volume_name, subnet, name)
+            self.volumes.append(volume)
+            if not detach_volumes:
+                self.attachments.append(ec2.CfnVolumeAttachment(
+                    self, f"Attach{volume_id(volume_name)}", device=device, instance_id=self.instance.instance_id,
+                    volume_id=volume.volume_id))
+        if self.attachments:
+            self._refuse_replacement_while_attached(root_volume, root_size, root_device, instance_store_devices)
 
         #: The Elastic IP (None when ``elastic_ip`` is false).
         self.elastic_ip: Optional[ec2.CfnEIP] = None
@@ -117,8 +132,9 @@ class Server(Construct):
         self.public_ip: str = self.elastic_ip.ref if self.elastic_ip else self.instance.instance_public_ip
         self._acknowledge_instance_choices(detailed_monitoring, termination_protection)
 
-    def _data_volume(self, prop: str, spec: DataVolume, device: str, subnet: ec2.ISubnet, name: str) -> ec2.Volume:
-        """An ``AWS::EC2::Volume`` in the instance's zone, attached at ``device``."""
+    def _data_volume(self, prop: str, spec: DataVolume, volume_name: str, subnet: ec2.ISubnet,
+                     name: str) -> ec2.Volume:
+        """An ``AWS::EC2::Volume`` in the instance's zone, its logical ID derived from its name."""
         # Follow AWS where the pinned aws-cdk-lib is stricter (io2 above 500 IOPS/GiB): build the
         # L2 within its limit, then set the real value on its L1 (a typed attribute, not a raw
         # override, so cdk-nag and the template both see the real value).
@@ -126,7 +142,7 @@ class Server(Construct):
         if spec.type == "io2" and spec.iops is not None:
             cdk_iops = min(spec.iops, CDK_IO2_IOPS_PER_GIB * spec.size)
         volume = ec2.Volume(
-            self, f"Volume{device_slot(device).upper()}",
+            self, f"Volume{volume_id(volume_name)}",
             availability_zone=subnet.availability_zone,
             size=cdk.Size.gibibytes(spec.size),
             volume_type=ec2.EbsDeviceVolumeType[spec.type.upper()],
@@ -137,14 +153,65 @@ class Server(Construct):
         )
         if cdk_iops != spec.iops:
             volume.node.default_child.iops = spec.iops
-        cdk.Tags.of(volume).add("Name", f"{name}-{device.rsplit('/', 1)[-1]}")
-        ec2.CfnVolumeAttachment(self, f"Attach{device_slot(device).upper()}", device=device,
-                                instance_id=self.instance.instance_id, volume_id=volume.volume_id)
+        cdk.Tags.of(volume).add("Name", f"{name}-{volume_name}")
         if not spec.encrypted and spec.unencrypted_reason:
             # Without a stated reason, cdk-nag's EC26 fails the synth: encryption is the default.
             cdk.Validations.of(volume).acknowledge(cdk.Acknowledgment(
                 id="AwsSolutions-EC26", reason=f"{prop} is unencrypted by choice: {spec.unencrypted_reason}"))
         return volume
+
+    def _refuse_replacement_while_attached(self, root_volume: RootVolume, root_size: Optional[int],
+                                           root_device: str, instance_store_devices: Sequence[str]) -> None:
+        """Refuse, before anything changes, an update that replaces the instance while volumes are attached.
+
+        CloudFormation replaces an instance by creating the new one first and deleting the old one
+        last, so the new attachments are made while the volumes are still attached to the old
+        instance, and AWS refuses them (VolumeInUse): the update fails after up to 15 minutes and rolls
+        back. No single update can move an attached volume, so the way that works is two deploys: one
+        with ``detach_volumes`` (the instance is replaced, the volumes are detached and kept), then one
+        without it (they are attached to the new instance).
+
+        The template therefore carries the instance's *generation*: a fingerprint of the properties
+        whose change replaces an instance (AWS::EC2::Instance reference, "Update requires:
+        Replacement"), as the default of a parameter. The CDK CLI passes ``UsePreviousValue`` for a
+        parameter a deployed stack already has, so on an update the parameter holds the deployed
+        generation, and a template Rule (evaluated "before CloudFormation creates or updates any
+        resources", Rules syntax reference) asserts it equals this template's. A deploy with
+        ``detach_volumes`` has neither, so the next deploy starts from the new generation.
+        Changing this recipe changes every deployment's generation: it must stay as it is.
+        """
+        stack = cdk.Stack.of(self)
+        instance: ec2.CfnInstance = self.instance.node.default_child
+
+        # Read from the instance's own L1 properties, now that the instance is built.
+        replacing: dict[str, Any] = {
+            "logical_id": stack.get_logical_id(instance),  # a new logical ID is a new instance
+            "image": instance.image_id,
+            "key_name": instance.key_name,
+            "subnet": instance.subnet_id,
+            "zone": instance.availability_zone,
+            "placement_group": instance.placement_group_name,
+            "private_ip": instance.private_ip_address,
+            "propagate_tags": instance.propagate_tags_to_volume_on_creation,
+            # BlockDeviceMappings replace the instance, except a change of DeleteOnTermination alone.
+            "root": [root_device, root_volume.size if root_volume.size is not None else root_size,
+                     root_volume.type, root_volume.iops, root_volume.encrypted],
+            "instance_store": list(instance_store_devices),
+        }
+        resolved = json.dumps(stack.resolve(replacing), sort_keys=True)
+        current = hashlib.sha256(resolved.encode()).hexdigest()[:16]
+        deployed = cdk.CfnParameter(
+            self, "InstanceGeneration", type="String", default=current,
+            description=f"{self.node.path}'s instance generation while data volumes are attached: set by the "
+                        "template, kept by the CDK CLI across updates. Do not pass a value.")
+        cdk.CfnRule(self, "KeepAttachedVolumes", assertions=[cdk.CfnRuleAssertion(
+            assert_=cdk.Fn.condition_equals(deployed.value_as_string, current),
+            assert_description=(
+                f"{self.node.path}: this update replaces the instance while data volumes are attached to it, and "
+                "AWS would refuse to attach them to the new instance (VolumeInUse). Deploy it once with "
+                "detach_volumes=true (-c detach_volumes=true), then again without it: the volumes keep their IDs "
+                "and data."),
+        )])
 
     def _acknowledge_block_devices(self, instance_type: InstanceTypeInfo, instance_store_devices: Sequence[str],
                                    root_volume: RootVolume) -> None:

@@ -242,13 +242,15 @@ SETTINGS: tuple[Setting, ...] = (
         'root_volume=\'{"type":"gp3","size":30,"iops":6000}\''),
     Setting(
         "volumes", VOLUMES, [],
-        'JSON list of `{"size", "type", "iops", "throughput", "device", "encrypted", "unencrypted_reason", '
-        '"on_destroy"}`; type `gp3` (default), `gp2`, `io1`, `io2`, `standard`; device default next free from '
-        "`/dev/sdf`; `on_destroy` `snapshot` (default), `delete`, `retain`",
-        '`{"size", "type", "iops", "throughput", "device", "encrypted", "unencrypted_reason", "on_destroy"}` の '
-        "JSON リスト。type は `gp3` (既定)、`gp2`、`io1`、`io2`、`standard`。device の既定は `/dev/sdf` から空いている順。"
+        'JSON list of `{"size", "name", "type", "iops", "throughput", "device", "encrypted", "unencrypted_reason", '
+        '"on_destroy"}`; `name` (letters and digits) is each volume\'s identity, required once there is more than '
+        "one; type `gp3` (default), `gp2`, `io1`, `io2`, `standard`; device default next free from `/dev/sdf`; "
+        "`on_destroy` `snapshot` (default), `delete`, `retain`",
+        '`{"size", "name", "type", "iops", "throughput", "device", "encrypted", "unencrypted_reason", '
+        '"on_destroy"}` の JSON リスト。`name` (英数字) は各ボリュームの識別名で、2 つ以上あるときは必須です。'
+        "type は `gp3` (既定)、`gp2`、`io1`、`io2`、`standard`。device の既定は `/dev/sdf` から空いている順。"
         "`on_destroy` は `snapshot` (既定)、`delete`、`retain`",
-        'volumes=\'[{"size":50,"type":"gp2"},{"size":100,"type":"io1","iops":3000}]\''),
+        'volumes=\'[{"name":"data","size":50,"type":"gp2"},{"name":"logs","size":100,"type":"io1","iops":3000}]\''),
     Setting(
         "instance_store", BOOL, False,
         "`true` on types with NVMe instance store (e.g. m5d, c5d); wiped on stop and terminate",
@@ -297,12 +299,33 @@ SETTINGS: tuple[Setting, ...] = (
         "(プロパティがすべて置き換え専用のため)",
         "tags='{\"team\":\"web\"}'", prop=False),
     Setting(
+        "detach_volumes", BOOL, False,
+        "`true`/`false`: keep the data volumes but detach them; the first of the two deploys that replace an "
+        "instance with volumes attached (see below)",
+        "`true`/`false`。データボリュームを残したまま切り離します。ボリュームを付けたままインスタンスを置き換える "
+        "2 回のデプロイの 1 回目に使います (下記参照)",
+        "detach_volumes=true"),
+    Setting(
+        "allow_all_outbound", BOOL, False,
+        "`true`/`false`; by default the instances may open only HTTP and HTTPS connections (packages, AWS APIs); "
+        "DNS, time and instance metadata go through the VPC and are never blocked",
+        "`true`/`false`。既定ではインスタンスから外へは HTTP と HTTPS だけ (パッケージ、AWS API) を許します。"
+        "DNS・時刻・インスタンスメタデータは VPC 経由なので止まりません",
+        "allow_all_outbound=true"),
+    Setting(
         "iam_policies", TEXT_LIST, [],
         "JSON list of managed policy ARNs added to the instance role (each acknowledged to cdk-nag as your explicit "
         "choice)",
         "インスタンスロールに追加する管理ポリシー ARN の JSON リスト "
         "(cdk-nag にはあなたが明示的に選んだものとして承認します)",
         'iam_policies=\'["arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy"]\''),
+    Setting(
+        "allow_admin_policies", BOOL, False,
+        "`true`/`false`: must be true for `iam_policies` to hold an administrator-level AWS managed policy "
+        "(AdministratorAccess, PowerUserAccess, IAMFullAccess...)",
+        "`true`/`false`。`iam_policies` に管理者相当の AWS 管理ポリシー (AdministratorAccess、PowerUserAccess、"
+        "IAMFullAccess など) を入れるときだけ true にします",
+        "allow_admin_policies=true"),
 )
 
 SETTING_NAMES: tuple[str, ...] = tuple(setting.name for setting in SETTINGS)
@@ -332,6 +355,11 @@ class Settings:
     def is_amazon_linux(self) -> bool:
         return self.machine_image in NAMED_IMAGES
 
+    @property
+    def image_architecture(self) -> Optional[str]:
+        """The architecture of an AMI id given as ``machine_image``, when a committed lookup tells it."""
+        return self.__dict__.get("_image_architecture")
+
     def props(self) -> dict[str, Any]:
         """The WebServer construct's keyword props that come straight from settings."""
         return {setting.name: self._values[setting.name] for setting in SETTINGS if setting.prop}
@@ -349,7 +377,35 @@ class Settings:
             if value is not None and setting.rule is not None:
                 setting.rule(value)
             values[setting.name] = value
-        return cls(values)
+        settings = cls(values)
+        settings.__dict__["_image_architecture"] = _check_image_architecture(settings, context)
+        return settings
+
+
+# The lookups of Amazon Linux images recorded in cdk.context.json name the architecture in the
+# parameter: /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-arm64.
+_RECORDED_IMAGE = re.compile(r"ssm:account=\d+:parameterName=(/aws/service/ami-amazon-linux-latest/[^:]+):region=.+")
+
+
+def _check_image_architecture(settings: Settings, context: Mapping[str, Any]) -> Optional[str]:
+    """An AMI id's architecture must be the instance type's (AWS refuses the launch otherwise). Offline, that
+    is known only for the Amazon Linux images whose lookups are recorded; None for any other id."""
+    if settings.is_amazon_linux:
+        return None
+    from cdk_constructs.instance_types import instance_type_info  # the instance type is checked by the construct
+
+    for key, value in context.items():
+        match = _RECORDED_IMAGE.fullmatch(key)
+        if match and value == settings.machine_image:
+            image_arch = "arm64" if "arm64" in match.group(1) else "x86_64"
+            info = instance_type_info(settings.instance_type)
+            type_arch = "arm64" if info.arm64 else "x86_64"
+            if image_arch != type_arch:
+                raise SettingError("machine_image", settings.machine_image,
+                                   f"is an {image_arch} image ({match.group(1)}) and {info.name} is {type_arch}; "
+                                   f"use an {type_arch} AMI or an {image_arch} instance type")
+            return image_arch
+    return None
 
 
 def reject_unknown_keys(keys: Sequence[str] | Mapping[str, Any]) -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import shlex
 from typing import Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
 
-from cdk_constructs import WebServer
+from cdk_constructs import SettingError, WebServer
 from cdk_constructs.ebs import AMAZON_LINUX_ROOT_GIB
 from cdk_constructs.instance_types import instance_type_info
 from cdk_constructs.options import DEFAULT_EIP_QUOTA
@@ -17,6 +18,8 @@ from constants import APP_TAG_KEY, APP_TAG_VALUE
 from .settings import AMAZON_LINUX_2, AMAZON_LINUX_2023, Settings
 
 AL2_END_OF_SUPPORT = "2026-06-30"
+# CloudFormation quotas: "Resources: 500 per template".
+MAX_RESOURCES_PER_STACK = 500
 
 
 class WebServerStack(cdk.Stack):
@@ -50,6 +53,18 @@ class WebServerStack(cdk.Stack):
             cdk.Tags.of(self).add(key, value, exclude_resource_types=["AWS::EC2::KeyPair"])
         self._warn()
         self._outputs()
+        self._check_resource_count()
+
+    def _check_resource_count(self) -> None:
+        """CloudFormation refuses a template of more than 500 resources (TooManyResourcesInStack): say so now,
+        naming what multiplies them, rather than after a deploy has begun."""
+        count = sum(1 for child in self.node.find_all() if isinstance(child, cdk.CfnResource))
+        if count > MAX_RESOURCES_PER_STACK:
+            settings = self.settings
+            raise SettingError(
+                "instance_count", settings.instance_count,
+                f"with {len(settings.volumes)} data volume(s) per server the stack would have {count} resources, "
+                f"over CloudFormation's {MAX_RESOURCES_PER_STACK}; use fewer servers or volumes")
 
     def _machine_image(self) -> ec2.IMachineImage:
         """The AMI. Named images are looked up once and pinned in cdk.context.json (cached_in_context),
@@ -79,6 +94,11 @@ class WebServerStack(cdk.Stack):
                  f"vpc_id {settings.vpc_id}: the instance takes its public IPv4 from the first public subnet's "
                  "auto-assign setting; if that is off, the user data cannot reach the package repositories and "
                  "the deploy fails after the 15-minute signal timeout.")
+        if settings.image_architecture is None and not settings.is_amazon_linux:
+            arch = "arm64" if instance_type_info(settings.instance_type).arm64 else "x86_64"
+            warn("web-server:ami-architecture-unknown",
+                 f"machine_image {settings.machine_image}: its architecture cannot be checked offline; it must be "
+                 f"{arch} for {settings.instance_type}, or AWS refuses to launch it.")
         if settings.elastic_ip and settings.instance_count > DEFAULT_EIP_QUOTA:
             warn("web-server:eip-quota",
                  f"{settings.instance_count} Elastic IPs exceed AWS's default quota of {DEFAULT_EIP_QUOTA} per region; "
@@ -93,11 +113,13 @@ class WebServerStack(cdk.Stack):
             cdk.CfnOutput(
                 self, "SavePrivateKeyCommand",
                 description="Save the new key pair's private key (kept in SSM Parameter Store) and make it private",
-                value=(f"aws ssm get-parameter --region {region} --name {parameter} --with-decryption "
-                       f"--query Parameter.Value --output text > {key_file} && chmod 400 {key_file}"),
+                # umask 077 in a subshell: the file is private from the moment it exists, not only after chmod.
+                value=(f"(umask 077 && aws ssm get-parameter --region {region} --name {parameter} --with-decryption "
+                       f"--query Parameter.Value --output text > {key_file}) && chmod 400 {key_file}"),
             )
         else:
-            key_file = f"{self.settings.key_pair_name}.pem"
+            # Users paste these commands: a key pair name is any ASCII text, $(...) included, so quote it.
+            key_file = shlex.quote(f"{self.settings.key_pair_name}.pem")
         for i, server in enumerate(web.servers, start=1):
             cdk.CfnOutput(self, f"Server{i}WebUrl", value=f"http://{server.public_ip}/",
                           description=f"Server {i}: the Apache page")

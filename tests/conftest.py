@@ -113,8 +113,8 @@ FULLY_LOADED: dict[str, Any] = {
     "key_pair_name": "my-existing-key",
     "root_volume": json.dumps({"type": "gp3", "size": 30, "iops": 6000}),
     "volumes": json.dumps([
-        {"size": 50, "type": "gp2", "device": "/dev/sdf"},
-        {"size": 100, "type": "io1", "iops": 3000, "on_destroy": "delete"},
+        {"name": "data", "size": 50, "type": "gp2", "device": "/dev/sdf"},
+        {"name": "logs", "size": 100, "type": "io1", "iops": 3000, "on_destroy": "delete"},
     ]),
     "tags": json.dumps({"team": "web", "cost-center": "1234"}),
     "detailed_monitoring": "true",

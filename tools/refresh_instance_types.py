@@ -28,7 +28,10 @@ def extract(raw: dict) -> dict:
         disks = storage.get("Disks") or []
         out[name] = {
             "arch": sorted(info.get("ProcessorInfo", {}).get("SupportedArchitectures", [])),
-            "nitro": info.get("Hypervisor") == "nitro",
+            # Bare-metal types report no hypervisor; those built on the Nitro System (m5.metal and every
+            # current one) are told by their NVMe-only EBS interface, which only Nitro provides.
+            "nitro": info.get("Hypervisor") == "nitro"
+            or (info.get("BareMetal") is True and info.get("EbsInfo", {}).get("NvmeSupport") == "required"),
             "placement": sorted(info.get("PlacementGroupInfo", {}).get("SupportedStrategies", [])),
             # Instance-store volumes as [count, GB each]; 0 volumes for EBS-only types.
             "instance_store": [sum(d["Count"] for d in disks), disks[0]["SizeInGB"]] if disks else [0, 0],

@@ -21,7 +21,7 @@ CHANGED = {
 }
 # Two data volumes: one deleted on destroy, one snapshotted (the default).
 WITH_VOLUMES = {
-    "volumes": json.dumps([{"size": 20, "type": "gp3", "on_destroy": "delete"}, {"size": 30}]),
+    "volumes": json.dumps([{"name": "f", "size": 20, "type": "gp3", "on_destroy": "delete"}, {"name": "g", "size": 30}]),
 }
 
 

@@ -37,3 +37,24 @@ def test_private_ip_outside_the_subnet_is_refused_before_synthesis():
 def test_reserved_subnet_address_is_refused():
     with pytest.raises(SettingError, match=r"^private_ip: got '172.31.0.3'; must lie inside subnet"):
         build_app(context={**base_context(), "private_ip": "172.31.0.3"})
+
+
+def test_an_unrecorded_vpc_offline_is_one_line_naming_the_setting(tmp_path):
+    run = run_app(tmp_path, vpc_id="vpc-0fedcba9876543210")
+    assert run.returncode == 1
+    assert run.stderr.strip().splitlines() == [
+        "error: vpc_id: got 'vpc-0fedcba9876543210'; this VPC is not recorded in cdk.context.json for account "
+        "123456789012 in us-east-1, and without AWS credentials it cannot be looked up: run `npx cdk synth` with "
+        "credentials for that account and region (the CLI records the answer in cdk.context.json; commit it)"]
+
+
+def test_without_credentials_a_configured_region_does_not_leave_the_example_environment(tmp_path):
+    # The CLI passes CDK_DEFAULT_REGION from the shell's configuration even without credentials.
+    context = {**base_context()}
+    env = {**os.environ, "CDK_CONTEXT_JSON": json.dumps(context), "CDK_OUTDIR": str(tmp_path),
+           "CDK_DEFAULT_REGION": "ap-northeast-1", "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
+    env.pop("CDK_DEFAULT_ACCOUNT", None)
+    run = subprocess.run([sys.executable, "app.py"], cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["artifacts"]["WebServerStack"]["environment"] == "aws://123456789012/us-east-1"

@@ -81,10 +81,11 @@ def test_new_key_pair_and_commands_to_save_it_and_ssh(default):
     default.assertions().has_resource_properties("AWS::EC2::Instance", {"KeyName": {"Ref": key}})
     outputs = default.template["Outputs"]
     save = outputs["SavePrivateKeyCommand"]["Value"]["Fn::Join"][1]
-    assert save[0].startswith("aws ssm get-parameter --region us-east-1 --name /ec2/keypair/")
+    # The file is created private (umask 077 in a subshell), not made private after the key is in it.
+    assert save[0].startswith("(umask 077 && aws ssm get-parameter --region us-east-1 --name /ec2/keypair/")
     assert save[1] == {"Fn::GetAtt": [key, "KeyPairId"]}
     assert "--with-decryption" in save[2]
-    assert "> web-server-key.pem && chmod 400 web-server-key.pem" in save[2]
+    assert save[2].endswith("> web-server-key.pem) && chmod 400 web-server-key.pem")
     ssh = outputs["Server1SshCommand"]["Value"]["Fn::Join"][1]
     assert ssh[0] == "ssh -i web-server-key.pem ec2-user@"
 
@@ -113,3 +114,24 @@ def test_vpc_id_is_looked_up_and_warns_about_auto_assigned_addresses(synth_with)
     result = synth_with({"vpc_id": vpc_id, key: answer})
     result.assertions().has_resource_properties(SG, {"VpcId": vpc_id})
     assert any(f"vpc_id {vpc_id}" in w and "auto-assign" in w for w in result.warnings)
+
+
+def test_ssh_command_quotes_the_key_pair_name(synth_with):
+    # Key pair names are any ASCII text; the command is pasted into a shell.
+    result = synth_with({"key_pair_name": "my key $(touch /tmp/pwned)"})
+    ssh = result.template["Outputs"]["Server1SshCommand"]["Value"]["Fn::Join"][1]
+    assert ssh[0] == "ssh -i 'my key $(touch /tmp/pwned).pem' ec2-user@"
+
+
+def egress(result):
+    group = next(iter(result.resources(SG).values()))
+    return {(r["IpProtocol"], r.get("FromPort"), r.get("CidrIp") or r.get("CidrIpv6"))
+            for r in group["Properties"]["SecurityGroupEgress"]}
+
+
+def test_egress_is_http_and_https_only(default):
+    assert egress(default) == {("tcp", port, cidr) for port in (80, 443) for cidr in ("0.0.0.0/0", "::/0")}
+
+
+def test_allow_all_outbound_widens_egress(synth_with):
+    assert egress(synth_with({"allow_all_outbound": "true"})) == {("-1", None, "0.0.0.0/0"), ("-1", None, "::/0")}

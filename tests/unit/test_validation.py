@@ -78,6 +78,23 @@ def test_defaults_parse():
     ({"root_volume": '{"size": 4}'}, r"^root_volume.size: got 4; must be at least the AMI's root size, 8 GiB"),
     ({"root_volume": '{"type": "gp2", "iops": 3000}'}, r"^root_volume.iops: got 3000; IOPS cannot be set for gp2"),
     ({"root_volume": '{"device": "/dev/sdf"}'}, r"^root_volume.device: got '/dev/sdf'; unknown key; allowed keys: size, type, iops"),
+    # Issue 10: what AWS refuses, or what did something else than was asked.
+    ({"tags": '{"App": "x"}'}, r"^tags: got 'App'; app is set by the stack itself, and IAM treats tag keys that differ only in case as the same key"),
+    ({"tags": '{"team": "a", "Team": "b"}'}, r"^tags: got 'Team'; team is also given, and IAM treats tag keys that differ only in case"),
+    ({"volumes": '[{"size": 10, "device": "/dev/sdg\\n"}]'}, r"^volumes\[0\].device: got '/dev/sdg\\n'; must be a data device name"),
+    ({"iam_policies": '["arn:aws:iam::aws:policy/ReadOnlyAccess\\n"]'}, r"^iam_policies\[0\]: got 'arn:aws:iam::aws:policy/ReadOnlyAccess\\n'; must be a managed policy ARN"),
+    ({"iam_policies": '["arn:aws:iam::aws:policy/AdministratorAccess"]'}, r"^iam_policies\[0\]: got 'arn:aws:iam::aws:policy/AdministratorAccess'; gives a public web server administrator-level access.*allow_admin_policies=true"),
+    ({"iam_policies": '["arn:aws:iam::aws:policy/PowerUserAccess"]'}, r"^iam_policies\[0\]: got 'arn:aws:iam::aws:policy/PowerUserAccess'; gives a public web server administrator-level access"),
+    ({"instance_type": "t4g.micro", "machine_image": "ami-0fb23f2d720767b7a"}, r"^machine_image: got 'ami-0fb23f2d720767b7a'; is an x86_64 image \(/aws/service/ami-amazon-linux-latest/amzn2-ami-kernel-5.10-hvm-x86_64-gp2\) and t4g.micro is arm64"),
+    ({"instance_type": "mac1.metal"}, r"^instance_type: got 'mac1.metal'; Mac instances run only on a Dedicated Host"),
+    ({"ami": "ami-0123456789abcdef0"}, r"^ami: got '\(unknown setting\)'; not a setting; see the settings table in README.md"),
+    ({"instance_count": "\u0663"}, r"^instance_count: got '\u0663'; must be a whole number"),
+    ({"tags": '{"team": "a", "team": "b"}'}, r"^tags: got '\{\"team\": \"a\", \"team\": \"b\"\}'; is not valid here: duplicate key 'team'"),
+    ({"ssh_cidr": "fe80::1%eth0/128"}, r"^ssh_cidr: got 'fe80::1%eth0/128'; must be a CIDR without a zone id"),
+    ({"instance_count": "20", "volumes": json.dumps([{"name": f"v{i}", "size": 1} for i in range(11)])}, r"^instance_count: got 20; with 11 data volume\(s\) per server the stack would have \d+ resources, over CloudFormation's 500"),
+    ({"volumes": '[{"size": 10}, {"size": 20}]'}, r"^volumes\[0\].name: got None; is required when there is more than one volume.*name it after its device letter \(f\)"),
+    ({"volumes": '[{"name": "data", "size": 10}, {"name": "Data", "size": 20}]'}, r"^volumes\[1\].name: got 'Data'; already used by volumes\[0\]"),
+    ({"volumes": '[{"name": "my-data", "size": 10}]'}, r"^volumes\[0\].name: got 'my-data'; must be 1 to 32 letters and digits"),
 ])
 def test_setting_rule(context, match):
     with pytest.raises(SettingError, match=match):
@@ -119,7 +136,7 @@ def test_setting_rule(context, match):
     ({"size": 10, "encrypted": False, "unencrypted_reason": 5}, r"^volumes\[0\].unencrypted_reason: got 5; must be text"),
     ({"size": 10, "type": ["gp2"]}, r"^volumes\[0\].type: got \['gp2'\]; must be one of"),
     ({"size": 10, "on_destroy": ["delete"]}, r"^volumes\[0\].on_destroy: got \['delete'\]; must be one of snapshot, delete, retain"),
-    ({"size": 10, "iopz": 3000}, r"^volumes\[0\].iopz: got 3000; unknown key; allowed keys: size, type, iops, throughput, encrypted, unencrypted_reason, device, on_destroy"),
+    ({"size": 10, "iopz": 3000}, r"^volumes\[0\].iopz: got 3000; unknown key; allowed keys: size, type, iops, throughput, encrypted, unencrypted_reason, name, device, on_destroy"),
 ])
 def test_volume_rule(spec, match):
     with pytest.raises(SettingError, match=match):
@@ -162,7 +179,7 @@ def attachment_devices(stack):
 
 
 def test_devices_are_assigned_from_sdf_skipping_taken_ones():
-    stack = volumes({"size": 10}, {"size": 10, "device": "/dev/sdf"}, {"size": 10})
+    stack = volumes({"name": "a", "size": 10}, {"name": "b", "size": 10, "device": "/dev/sdf"}, {"name": "c", "size": 10})
     assert attachment_devices(stack) == ["/dev/sdg", "/dev/sdf", "/dev/sdh"]
 
 
@@ -224,7 +241,7 @@ def test_volume_entry_must_be_an_object():
 def test_no_free_device_left():
     # /dev/sdf to /dev/sdp: eleven automatic slots.
     with pytest.raises(SettingError, match=r"^volumes\[11\].device: got None; no free device left in /dev/sdf to /dev/sdp"):
-        volumes(*[{"size": 1} for _ in range(12)])
+        volumes(*[{"name": f"v{i}", "size": 1} for i in range(12)])
 
 
 def test_text_settings_are_stored_without_surrounding_spaces():
@@ -253,3 +270,15 @@ def test_a_vpc_without_a_public_subnet_is_refused():
     with pytest.raises(SettingError, match=r"^vpc_id: got 'vpc-0123456789abcdef0'; needs a public subnet"):
         WebServer(stack, "Web", machine_image=ec2.MachineImage.generic_linux({"us-east-1": "ami-0123456789abcdef0"}),
                   vpc=vpc)
+
+
+def test_bare_metal_types_are_on_nitro():
+    # m5.metal has no hypervisor to report; its NVMe-only EBS interface says Nitro, so io1 may pass 32,000 IOPS.
+    stack = volumes({"size": 1000, "type": "io1", "iops": 50000}, instance_type="m5.metal")
+    assert stack.web_server.servers[0].volumes[0].node.default_child.iops == 50000
+
+
+def test_admin_policy_only_when_explicitly_allowed():
+    admin = "arn:aws:iam::aws:policy/AdministratorAccess"
+    stack = build(iam_policies=json.dumps([admin]), allow_admin_policies="true")
+    assert admin in stack.resolve(stack.web_server.role.node.default_child.managed_policy_arns)

@@ -70,7 +70,7 @@ def test_gp3_volume_with_iops_and_throughput_beyond_old_cdk_limits(synth_with):
 
 def test_volumes_carry_name_and_stack_tags(loaded):
     tags = {t["Key"]: t["Value"] for t in volume_by_device(loaded, "/dev/sdf")["Properties"]["Tags"]}
-    assert tags["Name"] == "web-server-1-sdf"
+    assert tags["Name"] == "web-server-1-data"
     assert tags["app"] == "ec2-web-server"
     assert tags["team"] == "web"
 
@@ -80,3 +80,74 @@ def test_io2_up_to_1000_iops_per_gib_although_the_pinned_cdk_stops_at_500(synth_
                          "volumes": json.dumps([{"size": 10, "type": "io2", "iops": 10000}])})
     props = volume_by_device(result, "/dev/sdf")["Properties"]
     assert (props["VolumeType"], props["Size"], props["Iops"]) == ("io2", 10, 10000)
+
+
+# --- identity: a volume's logical ID comes from its name, never from its place in the list or its device
+
+
+def volume_ids(result, server: int = 1) -> dict[str, dict]:
+    """Volumes of one server by logical ID (hash suffix stripped), with their properties."""
+    prefix = f"WebServerServer{server}Volume"
+    return {key[len(prefix):-8]: value["Properties"] for key, value in result.resources(VOLUME).items()
+            if key.startswith(prefix)}
+
+
+def test_a_lone_unnamed_volume_is_named_after_its_device_letter(synth_with):
+    result = synth_with({"volumes": json.dumps([{"size": 20}])})
+    assert set(volume_ids(result)) == {"F"}
+
+
+def test_named_volumes_keep_their_identity_when_reordered_or_given_a_device(synth_with):
+    before = synth_with({"volumes": json.dumps([{"name": "f", "size": 10}, {"name": "g", "size": 20}])})
+    after = synth_with({"volumes": json.dumps([{"name": "g", "size": 20},
+                                               {"name": "f", "size": 10, "device": "/dev/sdh"}])})
+    assert {k: v["Size"] for k, v in volume_ids(before).items()} == {"F": 10, "G": 20}
+    assert {k: v["Size"] for k, v in volume_ids(after).items()} == {"F": 10, "G": 20}
+
+
+def test_detach_volumes_keeps_the_volumes_and_drops_attachments_and_the_guard(synth_with):
+    result = synth_with({"volumes": json.dumps([{"size": 20}]), "detach_volumes": "true"})
+    assert set(volume_ids(result)) == {"F"}
+    result.assertions().resource_count_is("AWS::EC2::VolumeAttachment", 0)
+    assert not [rule for rule in result.template["Rules"] if "KeepAttached" in rule]
+    assert not [p for p in result.template["Parameters"] if "InstanceGeneration" in p]
+
+
+# --- the guard: an update that replaces the instance while volumes are attached is refused up front
+
+
+def guard(result, server: int = 1) -> tuple[str, dict, dict]:
+    """(parameter name, parameter, rule) of one server's instance-generation guard."""
+    (name, parameter), = [(k, v) for k, v in result.template["Parameters"].items()
+                          if k.startswith(f"WebServerServer{server}InstanceGeneration")]
+    (rule,) = [v for k, v in result.template["Rules"].items() if k.startswith(f"WebServerServer{server}KeepAttached")]
+    return name, parameter, rule
+
+
+def test_attached_volumes_bring_a_rule_that_holds_the_deployed_instance_generation(synth_with):
+    result = synth_with({"volumes": json.dumps([{"size": 20}])})
+    name, parameter, rule = guard(result)
+    assert parameter["Type"] == "String"
+    (assertion,) = rule["Assertions"]
+    assert assertion["Assert"] == {"Fn::Equals": [{"Ref": name}, parameter["Default"]]}
+    assert "detach_volumes=true" in assertion["AssertDescription"]
+    assert "VolumeInUse" in assertion["AssertDescription"]
+
+
+def test_the_generation_changes_exactly_when_the_instance_would_be_replaced(synth_with):
+    base = {"volumes": json.dumps([{"size": 20}])}
+    generation = {name: guard(synth_with({**base, **extra}))[1]["Default"] for name, extra in {
+        "base": {},
+        "new ami": {"machine_image": "amazon-linux-2023"},
+        "bigger root": {"root_volume": json.dumps({"type": "gp2", "size": 20})},
+        "new instance type": {"instance_type": "t3.micro"},  # a stop and start, not a replacement
+        "root kept on termination": {"root_volume": json.dumps({"type": "gp2", "delete_on_termination": False})},
+    }.items()}
+    assert generation["new ami"] != generation["base"]
+    assert generation["bigger root"] != generation["base"]
+    assert generation["new instance type"] == generation["base"]
+    assert generation["root kept on termination"] == generation["base"]
+
+
+def test_no_guard_without_volumes(default):
+    assert list(default.template["Rules"]) == ["CheckBootstrapVersion"]  # the CDK's own rule only
