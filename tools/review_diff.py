@@ -11,26 +11,28 @@ Both sides are synthesized with the pinned CDK CLI (``npx cdk synth --no-lookups
 the two (``npx cdk diff --app <working tree's assembly> --template <base template> <stack>``).
 
 Above the CLI's output comes a summary a reviewer reads first, in Markdown (CI appends it to the job
-summary): resources added, removed and changed, and in bold everything that
+summary). What is replaced, and the security group and IAM changes, come from the engine ``cdk diff``
+itself is built on (``@aws-cdk/cloudformation-diff``, through ``tools/cfn_diff.cjs``), so the summary and
+the diff below it agree. The summary lists resources added, removed and changed, and puts in bold
+everything that
 
-- REPLACES an instance or a volume. Replacement is read from CloudFormation's resource schemas as
-  cfn-lint ships them (``createOnlyProperties``: a change replaces the resource;
-  ``conditionalCreateOnlyProperties``: it may), and follows references: a resource whose create-only
-  property points at a replaced resource is replaced too;
-- widens network access (a new ingress rule, a wider CIDR or port range);
-- changes IAM (roles, policies, instance profiles);
+- REPLACES an instance or a volume (the engine's verdict, and where the resource specification can only say
+  "may be replaced", what AWS's AWS::EC2::Instance reference says for an EBS-backed instance in a VPC: a stop
+  and start, an update in place, or a replacement);
+- widens network access (a new ingress or egress rule, a wider CIDR or port range);
+- changes IAM (policy statements, managed policies, roles and instance profiles);
 - loses data on removal or replacement (a volume deleted with DeletionPolicy Delete, an instance whose
   root volume goes with it);
 
-and the change in cost (``tools/cost.py``).
+then in plain words the stops and starts, public address changes, and the change in cost (``tools/cost.py``).
 """
 
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -40,35 +42,50 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
 from pathlib import Path
 from typing import Any, Optional
 
-from tools import cost
+from tools import cfn_diff, cost
 from tools.cdk_cli import offline_env
+from tools.templates import (
+    DEFAULT_VOLUME_TYPE,
+    RETAINED_POLICIES,
+    AssemblyError,
+    SecurityGroupRule,
+    assembly_stacks,
+    display_name,
+    properties,
+    references,
+    render_value,
+    resources,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 # Folders the base worktree borrows from this checkout (both are git-ignored, so a worktree has neither).
 SHARED_FOLDERS = (".venv", "node_modules")
 DEFAULT_BASE_BRANCHES = ("main", "origin/main")
-IGNORED_TYPES = frozenset({"AWS::CDK::Metadata"})
-# Attributes compared besides Properties; Metadata (construct paths) and DependsOn are not changes to AWS.
-COMPARED_ATTRIBUTES = ("DeletionPolicy", "UpdateReplacePolicy", "CreationPolicy", "UpdatePolicy", "Condition")
+# Attributes the engine compares besides Properties that change nothing in AWS: construct paths, ordering.
+UNDEPLOYED_ATTRIBUTES = frozenset({"Metadata", "DependsOn"})
 WORDS = {"AWS::EC2::Instance": "instance", "AWS::EC2::Volume": "volume"}
+ENGINE_MAYBE = "`cdk diff`: may be replaced"
+_TOKEN = re.compile(r"\$\{([^.}]+)")  # the start of ${LogicalId} or ${LogicalId.Attribute}
 
-# The schemas mark some properties "conditionally create-only": whether a change replaces the resource
-# depends on the resource's state. For an EBS-backed instance in a VPC (every instance this app builds)
-# CloudFormation's AWS::EC2::Instance reference says which way each goes ("Update requires: ..."):
-# a stop and start ("Some interruptions"), or an update in place ("No interruption"). Any other
-# conditional property is reported as "may replace".
-CONDITIONAL_UPDATES: dict[tuple[str, str], str] = {
-    ("AWS::EC2::Instance", "InstanceType"): "interrupt",
-    ("AWS::EC2::Instance", "UserData"): "interrupt",
-    ("AWS::EC2::Instance", "EbsOptimized"): "interrupt",
-    ("AWS::EC2::Instance", "KernelId"): "interrupt",
-    ("AWS::EC2::Instance", "RamdiskId"): "interrupt",
-    ("AWS::EC2::Instance", "SecurityGroupIds"): "in-place",
+# The resource specification marks some AWS::EC2::Instance properties "may replace": whether they do depends
+# on the instance. For an EBS-backed instance in a VPC (every instance this app builds) CloudFormation's
+# AWS::EC2::Instance reference says which way each goes ("Update requires: ..."): a stop and start ("Some
+# interruptions"), or an update in place ("No interruption"). BlockDeviceMappings: see _block_devices.
+# Any other "may replace" property stays "may replace".
+INSTANCE_UPDATES: dict[str, str] = {
+    "InstanceType": "interrupt",
+    "UserData": "interrupt",
+    "EbsOptimized": "interrupt",
+    "KernelId": "interrupt",
+    "RamdiskId": "interrupt",
+    "SecurityGroupIds": "in-place",
 }
+_BEHAVIOUR = {"replace": "replace", "may-replace": "maybe-replace", "update": "in-place"}
+_SAY = {"replace": "requires replacement", "maybe-replace": "may require replacement", "interrupt": "stop and start",
+        "in-place": ""}
 
 
 class ReviewError(Exception):
@@ -76,88 +93,17 @@ class ReviewError(Exception):
 
 
 # --------------------------------------------------------------------------------------------------
-# Reading templates
+# What the engine cannot know about EC2
 
 
-def _resources(template: Optional[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    resources = (template or {}).get("Resources") or {}
-    return {k: v for k, v in resources.items() if v.get("Type") not in IGNORED_TYPES}
-
-
-def render_value(value: Any) -> str:
-    """A template value as a reviewer reads it: literals as they are, intrinsics like the CDK CLI shows them."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float, Decimal)):
-        return str(value)
-    if isinstance(value, dict) and len(value) == 1:
-        (key, inner), = value.items()
-        if key == "Ref":
-            return f"${{{inner}}}"
-        if key == "Fn::GetAtt":
-            return "${" + (".".join(inner) if isinstance(inner, list) else str(inner)) + "}"
-        if key == "Fn::Join" and isinstance(inner, list) and len(inner) == 2 and isinstance(inner[1], list):
-            return str(inner[0]).join(render_value(part) for part in inner[1])
-        if key == "Fn::Sub" and isinstance(inner, str):
-            return inner
-    return json.dumps(value, sort_keys=True, default=str)
-
-
-def _short(value: Any, limit: int = 70) -> Optional[str]:
-    """A value short enough to quote in a sentence, or None (user data, policy documents...)."""
-    text = render_value(value)
-    return text if len(text) <= limit and "\n" not in text else None
-
-
-def _pointer_value(props: dict[str, Any], pointer: str) -> Any:
-    """The value at a schema pointer such as ``/properties/BlockDeviceMappings``."""
-    parts = pointer.split("/")[2:]
-    value: Any = props
-    for part in parts:
-        if isinstance(value, dict):
-            value = value.get(part)
-        else:
-            return None
-    return value
-
-
-@cache
-def _schema(resource_type: str, region: str) -> dict[str, Any]:
-    from cfnlint.schema.manager import PROVIDER_SCHEMA_MANAGER
-
-    try:
-        return PROVIDER_SCHEMA_MANAGER.get_resource_schema(region, resource_type).schema
-    except Exception:  # unknown region or type in cfn-lint's copy: fall back to us-east-1, then to nothing
-        if region != "us-east-1":
-            return _schema(resource_type, "us-east-1")
-        return {}
-
-
-def update_behaviour(resource_type: str, prop: str, old: dict[str, Any], new: dict[str, Any], region: str) -> str:
-    """What CloudFormation does when top-level property ``prop`` changes between ``old`` and ``new``:
-    "replace", "maybe-replace", "interrupt" (stop and start) or "in-place"."""
-    schema = _schema(resource_type, region)
-
-    def touches(pointers: list[str]) -> bool:
-        for pointer in pointers:
-            parts = pointer.split("/")
-            if len(parts) >= 3 and parts[1] == "properties" and parts[2] == prop \
-                    and _pointer_value(old, pointer) != _pointer_value(new, pointer):
-                return True
-        return False
-
-    if touches(schema.get("createOnlyProperties", [])):
-        return "replace"
-    if touches(schema.get("conditionalCreateOnlyProperties", [])):
-        if resource_type == "AWS::EC2::Instance" and prop == "BlockDeviceMappings":
-            # "Update requires: Replacement. If you change only the DeleteOnTermination property for one or
-            # more block devices, update requires No interruption." (AWS::EC2::Instance reference)
-            return "in-place" if _strip_delete_on_termination(old.get(prop)) == \
-                _strip_delete_on_termination(new.get(prop)) else "replace"
-        return CONDITIONAL_UPDATES.get((resource_type, prop), "maybe-replace")
-    return "in-place"
+def instance_behaviour(prop: str, old: Any, new: Any) -> Optional[str]:
+    """How a property the engine says "may replace" really updates on an EBS-backed instance in a VPC:
+    "replace", "interrupt" (stop and start) or "in-place"; None when that depends on more than the template."""
+    if prop == "BlockDeviceMappings":
+        # "Update requires: Replacement. If you change only the DeleteOnTermination property for one or more block
+        # devices, update requires No interruption." (AWS::EC2::Instance reference)
+        return "in-place" if _strip_delete_on_termination(old) == _strip_delete_on_termination(new) else "replace"
+    return INSTANCE_UPDATES.get(prop)
 
 
 def _strip_delete_on_termination(mappings: Any) -> Any:
@@ -170,6 +116,82 @@ def _strip_delete_on_termination(mappings: Any) -> Any:
             mapping["Ebs"] = {k: v for k, v in mapping["Ebs"].items() if k != "DeleteOnTermination"}
         stripped.append(mapping)
     return stripped
+
+
+def _short(value: Any, limit: int = 70) -> Optional[str]:
+    """A value short enough to quote in a sentence, or None (user data, policy documents...)."""
+    text = render_value(value)
+    return text if len(text) <= limit and "\n" not in text else None
+
+
+def _describe_mappings(old: Any, new: Any) -> Optional[str]:
+    """Block device mappings, device by device: ``/dev/xvda VolumeSize 8 to 16``."""
+    if not isinstance(old, list) or not isinstance(new, list):
+        return None
+    before = {m.get("DeviceName"): m for m in old if isinstance(m, dict)}
+    after = {m.get("DeviceName"): m for m in new if isinstance(m, dict)}
+    parts = []
+    for device in sorted(set(before) | set(after), key=str):
+        if device not in before or device not in after:
+            parts.append(f"{device} {'added' if device in after else 'removed'}")
+            continue
+        old_ebs, new_ebs = before[device].get("Ebs") or {}, after[device].get("Ebs") or {}
+        for key in sorted(set(old_ebs) | set(new_ebs)):
+            if old_ebs.get(key) != new_ebs.get(key):
+                parts.append(f"{device} {key} {render_value(old_ebs.get(key, '(none)'))} to "
+                             f"{render_value(new_ebs.get(key, '(none)'))}")
+        if {k: v for k, v in before[device].items() if k != "Ebs"} != {k: v for k, v in after[device].items() if k != "Ebs"}:
+            parts.append(f"{device} changes")
+    return ", ".join(parts) or None
+
+
+def _size(props: dict[str, Any], key: str) -> str:
+    size = props.get(key)
+    return f"{size} GiB " if isinstance(size, (int, float, Decimal, str)) else ""
+
+
+def _added_details(resource: dict[str, Any]) -> list[str]:
+    props = properties(resource)
+    if resource.get("Type") == "AWS::EC2::Volume":
+        return [f"{_size(props, 'Size')}{props.get('VolumeType', DEFAULT_VOLUME_TYPE)}, "
+                f"DeletionPolicy {resource.get('DeletionPolicy', 'Delete')}"]
+    if resource.get("Type") == "AWS::EC2::Instance" and isinstance(props.get("InstanceType"), str):
+        return [props["InstanceType"]]
+    return []
+
+
+def _data_loss(change: Change, old_resource: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """(bold, plain) lines about what happens to data when ``old_resource`` goes. A replacement in place
+    follows UpdateReplacePolicy; a removal, and a replacement by a new logical id, follow DeletionPolicy."""
+    replaced_in_place = change.action == "replace" and change.new_logical_id is None
+    policy_key = "UpdateReplacePolicy" if replaced_in_place else "DeletionPolicy"
+    policy = old_resource.get(policy_key, "Delete")
+    props = properties(old_resource)
+    name = f"`{change.name}`"
+    event = "is removed" if change.action == "remove" else "is replaced (the old one is deleted)"
+    if policy in RETAINED_POLICIES:
+        return [], [f"{WORDS.get(change.type, change.type)} {name} leaves the stack but stays in the account "
+                    f"({policy_key} {policy}): it keeps costing money until you delete it."]
+    if change.type == "AWS::EC2::Volume":
+        what = f"volume {name} ({_size(props, 'Size')}{props.get('VolumeType', DEFAULT_VOLUME_TYPE)})"
+        if policy == "Snapshot":
+            return [], [f"Data kept: {what} {event}; a snapshot of it is kept ({policy_key} Snapshot) and "
+                        "costs money until you delete it."]
+        return [f"Loses data: {what} {event} with {policy_key} {policy}: everything on it is lost."], []
+    if change.type == "AWS::EC2::Instance":
+        bold = []
+        for mapping in props.get("BlockDeviceMappings") or []:
+            ebs = mapping.get("Ebs")
+            device = mapping.get("DeviceName", "?")
+            if ebs is None and "VirtualName" in mapping:
+                bold.append(f"Loses data: the instance-store volume {device} of instance {name} is wiped when the "
+                            f"instance {event.split(' (')[0].removeprefix('is ')}.")
+            elif ebs is not None and ebs.get("DeleteOnTermination", True) is not False:
+                bold.append(f"Loses data: instance {name} {event}, and its root volume {device} "
+                            f"({_size(ebs, 'VolumeSize')}{ebs.get('VolumeType', DEFAULT_VOLUME_TYPE)}) is deleted "
+                            "with it (DeleteOnTermination): anything stored on it is lost.")
+        return bold, []
+    return [], []
 
 
 # --------------------------------------------------------------------------------------------------
@@ -203,101 +225,104 @@ class StackReview:
         return sum(1 for change in self.changes if change.action == action)
 
 
-@dataclass(frozen=True)
-class Rule:
-    """One ingress rule, as compared: protocol, port range and source."""
-
-    protocol: str
-    from_port: int
-    to_port: int
-    source: str
-
-    def describe(self) -> str:
-        protocol = {"-1": "all traffic", "6": "tcp", "17": "udp", "1": "icmp"}.get(self.protocol, self.protocol)
-        if protocol == "all traffic" or (self.from_port, self.to_port) in ((-1, -1), (0, 65535)):
-            ports = f"{protocol}" if protocol == "all traffic" else f"{protocol} all ports"
-        elif self.from_port == self.to_port:
-            ports = f"{protocol} {self.from_port}"
-        else:
-            ports = f"{protocol} {self.from_port}-{self.to_port}"
-        source = self.source
-        if source in ("0.0.0.0/0", "::/0"):
-            source += " (the whole Internet)"
-        return f"{ports} from {source}"
-
-    def network(self) -> Optional[ipaddress.IPv4Network | ipaddress.IPv6Network]:
-        try:
-            return ipaddress.ip_network(self.source, strict=False)
-        except ValueError:
-            return None
-
-    def covers(self, other: Rule) -> bool:
-        """True when this rule allows everything ``other`` does."""
-        mine, theirs = self.network(), other.network()
-        ports_cover = self.protocol == "-1" or (self.protocol == other.protocol and (
-            (self.from_port, self.to_port) == (-1, -1)
-            or (self.from_port <= other.from_port and other.to_port <= self.to_port and other.from_port != -1)))
-        if mine is None or theirs is None:
-            return ports_cover and self.source == other.source
-        return ports_cover and mine.version == theirs.version and theirs.subnet_of(mine)
+_ORDER = {"replace": 0, "remove": 1, "add": 2, "update": 3}
 
 
-def _rule(entry: dict[str, Any]) -> Rule:
-    source = next((render_value(entry[key]) for key in
-                   ("CidrIp", "CidrIpv6", "SourceSecurityGroupId", "SourcePrefixListId", "SourceSecurityGroupName")
-                   if key in entry), "?")
-    protocol = str(entry.get("IpProtocol", "-1")).lower()
-    protocol = {"6": "tcp", "17": "udp", "1": "icmp"}.get(protocol, protocol)
-    from_port = int(entry.get("FromPort", -1)) if not isinstance(entry.get("FromPort"), dict) else -1
-    to_port = int(entry.get("ToPort", -1)) if not isinstance(entry.get("ToPort"), dict) else -1
-    return Rule(protocol, from_port, to_port, source)
+class _Summarizer:
+    """Turns the engine's resource changes into Changes, adding the EC2 rules and plain-words reasons."""
 
+    def __init__(self, base: Optional[dict[str, Any]], head: Optional[dict[str, Any]],
+                 engine: cfn_diff.TemplateDiff) -> None:
+        self.base = resources(base)
+        self.head = resources(head)
+        self.engine = engine
 
-def ingress_rules(resources: dict[str, dict[str, Any]]) -> dict[str, set[Rule]]:
-    """Ingress rules by security group name, inline and standalone."""
-    rules: dict[str, set[Rule]] = {}
-    for logical_id, resource in resources.items():
-        props = resource.get("Properties", {})
-        if resource.get("Type") == "AWS::EC2::SecurityGroup":
-            group = cost.resource_name(logical_id, resource)
-            rules.setdefault(group, set()).update(_rule(entry) for entry in props.get("SecurityGroupIngress") or [])
-        elif resource.get("Type") == "AWS::EC2::SecurityGroupIngress":
-            targets = cost.references(props.get("GroupId"))
-            target = next(iter(targets), None)
-            group = cost.resource_name(target, resources[target]) if target in resources else \
-                render_value(props.get("GroupId") or props.get("GroupName"))
-            rules.setdefault(group, set()).add(_rule(props))
-    return rules
+    def name(self, logical_id: str) -> str:
+        resource = self.head.get(logical_id) or self.base.get(logical_id) or {}
+        return display_name(logical_id, resource)
 
+    def run(self) -> list[Change]:
+        changes: dict[str, Change] = {}
+        for logical_id, engine in sorted(self.engine.resources.items()):
+            change = self.classify(engine)
+            if change is not None:
+                changes[logical_id] = change
+        self.pair_renames(changes)
+        return sorted(changes.values(), key=lambda c: (_ORDER[c.action], c.name))
 
-def _widening(base: dict[str, dict[str, Any]], head: dict[str, dict[str, Any]]) -> tuple[list[str], list[str]]:
-    before, after = ingress_rules(base), ingress_rules(head)
-    flags, notes = [], []
-    for group in sorted(after):
-        old_rules = before.get(group, set())
-        added = sorted(after[group] - old_rules, key=Rule.describe)
-        gone = sorted(old_rules - after[group], key=Rule.describe)
-        for rule in added:
-            widened = next((old for old in gone if rule.covers(old)), None)
-            if widened is not None:
-                gone.remove(widened)
-                flags.append(f"Widens network access: `{group}` now allows {rule.describe()} "
-                             f"(was {widened.describe()}).")
-            else:
-                flags.append(f"Widens network access: `{group}` gets a new ingress rule, {rule.describe()}.")
-        for rule in gone:
-            notes.append(f"Narrows network access: `{group}` no longer allows {rule.describe()}.")
-    for group in sorted(set(before) - set(after)):
-        for rule in sorted(before[group], key=Rule.describe):
-            notes.append(f"Narrows network access: `{group}` is removed, with its rule {rule.describe()}.")
-    return flags, notes
+    def classify(self, engine: cfn_diff.ResourceChange) -> Optional[Change]:
+        logical_id = engine.logical_id
+        change = Change(logical_id, self.name(logical_id), engine.type, "update")
+        if engine.impact == "add":
+            change.action, change.reasons = "add", _added_details(self.head[logical_id])
+            return change
+        if engine.impact in ("destroy", "orphan"):
+            change.action = "remove"
+            change.reasons = [f"DeletionPolicy {self.base[logical_id].get('DeletionPolicy', 'Delete')}"]
+            return change
+        if engine.old_type != engine.new_type:
+            change.action, change.type = "replace", engine.new_type or ""
+            change.reasons.append(f"its type changes from {engine.old_type}")
+            return change
+        for prop, impact in sorted(engine.properties.items()):
+            if impact != "none":
+                self.property(change, prop, impact)
+        for attribute, (old, new) in sorted(engine.other.items()):
+            if attribute not in UNDEPLOYED_ATTRIBUTES:
+                change.reasons.append(f"{attribute}: {old if old is not None else '(none)'} to "
+                                      f"{new if new is not None else '(none)'}")
+        return change if change.reasons else None
+
+    def property(self, change: Change, prop: str, impact: str) -> None:
+        old = properties(self.base[change.logical_id]).get(prop)
+        new = properties(self.head[change.logical_id]).get(prop)
+        behaviour = _BEHAVIOUR.get(impact, "in-place")
+        said = [_SAY[behaviour]]
+        refined = instance_behaviour(prop, old, new) \
+            if behaviour == "maybe-replace" and change.type == "AWS::EC2::Instance" else None
+        if refined is not None:  # an EC2 rule decides what the engine cannot, and says what the engine said
+            behaviour, said = refined, [_SAY[refined] or "no interruption", ENGINE_MAYBE]
+        if behaviour == "replace":
+            change.action, change.maybe = "replace", False
+        elif behaviour == "maybe-replace" and change.action != "replace":
+            change.action, change.maybe = "replace", True
+        elif behaviour == "interrupt":
+            change.interrupt = True
+        said = [words for words in said if words]
+        change.reasons.append(self.describe(prop, old, new) + (f" ({'; '.join(said)})" if said else ""))
+
+    def describe(self, prop: str, old: Any, new: Any) -> str:
+        if old == new:  # the text is the same: the engine saw a resource it points at being replaced
+            replaced = sorted(references(new) & {c for c, e in self.engine.resources.items() if e.impact == "replace"})
+            if replaced:
+                return f"{prop}: `{self.name(replaced[0])}` is replaced"
+        if prop == "BlockDeviceMappings":
+            mappings = _describe_mappings(old, new)
+            if mappings:
+                return f"{prop}: {mappings}"
+        before = _short(old) if old is not None else "(none)"
+        after = _short(new) if new is not None else "(none)"
+        return f"{prop}: {before} to {after}" if before is not None and after is not None else f"{prop} changes"
+
+    def pair_renames(self, changes: dict[str, Change]) -> None:
+        """A resource whose logical id changes (same construct path and type) is replaced: the engine sees one
+        removed and one added; the summary names it once."""
+        added = {(c.name, c.type): c for c in changes.values() if c.action == "add"}
+        for old in [c for c in changes.values() if c.action == "remove"]:
+            new = added.pop((old.name, old.type), None)
+            if new is None:
+                continue
+            del changes[new.logical_id]
+            old.action, old.new_logical_id = "replace", new.logical_id
+            old.reasons = [f"its logical id changes ({old.logical_id} to {new.logical_id})"]
 
 
 def _iam(change: Change, base: dict[str, dict[str, Any]], head: dict[str, dict[str, Any]]) -> list[str]:
-    """Bold lines for one IAM-relevant change."""
+    """Bold lines for IAM resources added, removed or replaced, and for what the engine's IAM facts do not
+    cover: which roles an instance profile holds, a permissions boundary, an instance's instance profile."""
     kind = change.type.split("::")[-1]
-    old = base.get(change.logical_id, {}).get("Properties", {})
-    new = head.get(change.new_logical_id or change.logical_id, {}).get("Properties", {})
+    old = properties(base.get(change.logical_id))
+    new = properties(head.get(change.new_logical_id or change.logical_id))
     name = f"`{change.name}`"
     if change.type == "AWS::EC2::Instance":
         if change.action not in ("add", "remove") and old.get("IamInstanceProfile") != new.get("IamInstanceProfile"):
@@ -305,237 +330,116 @@ def _iam(change: Change, base: dict[str, dict[str, Any]], head: dict[str, dict[s
         return []
     if not change.type.startswith("AWS::IAM::"):
         return []
-    if change.action == "add":
-        arns = [render_value(a) for a in new.get("ManagedPolicyArns") or []]
-        detail = f" with managed policies {', '.join(f'`{a}`' for a in arns)}" if arns else ""
-        return [f"IAM: adds {kind} {name}{detail}."]
-    if change.action == "remove":
-        return [f"IAM: removes {kind} {name}."]
-    lines = []
-    old_arns = {render_value(a) for a in old.get("ManagedPolicyArns") or []}
-    new_arns = {render_value(a) for a in new.get("ManagedPolicyArns") or []}
-    for arn in sorted(new_arns - old_arns):
-        lines.append(f"IAM: {kind} {name} gets managed policy `{arn}`.")
-    for arn in sorted(old_arns - new_arns):
-        lines.append(f"IAM: {kind} {name} loses managed policy `{arn}`.")
-    if old.get("AssumeRolePolicyDocument") != new.get("AssumeRolePolicyDocument"):
-        lines.append(f"IAM: who may assume {kind} {name} changes.")
-    for key in ("Policies", "PolicyDocument", "PermissionsBoundary", "Roles", "Users", "Groups"):
-        if old.get(key) != new.get(key):
-            lines.append(f"IAM: {kind} {name}: {key} changes.")
+    if change.action in ("add", "remove"):
+        return [f"IAM: {'adds' if change.action == 'add' else 'removes'} {kind} {name}."]
+    lines = [f"IAM: {kind} {name}: {key} changes." for key in ("PermissionsBoundary", "Roles", "Users", "Groups")
+             if old.get(key) != new.get(key)]
     if change.action == "replace":
         lines.append(f"IAM: {kind} {name} is replaced ({'; '.join(change.reasons)}).")
-    return lines  # other changes (tags, description) grant nothing: they stay in the table, not in bold
+    return lines  # policies and trust are the engine's statements; tags and descriptions grant nothing
 
 
-def _size(props: dict[str, Any], key: str) -> str:
-    size = props.get(key)
-    return f"{size} GiB " if isinstance(size, (int, float, Decimal, str)) else ""
+def _iam_facts(engine: cfn_diff.TemplateDiff, name: Any, kind: Any, known: set[str]) -> list[str]:
+    """The engine's IAM changes in words: managed policies attached and detached, statements added and removed.
+    Logical ids in the engine's ``${Id.Attribute}`` renderings become display names, as `cdk diff` shows them."""
+    def named(text: str) -> str:  # the engine puts one action, resource or principal a line
+        return _TOKEN.sub(lambda m: "${" + (name(m[1]) if m[1] in known else m[1]), ", ".join(text.splitlines()))
+
+    lines = []
+    for verb, policies in (("gets", engine.policies_added), ("loses", engine.policies_removed)):
+        for policy in sorted(policies, key=lambda p: (name(p.identity), p.arn)):
+            lines.append(f"IAM: {kind(policy.identity)} `{name(policy.identity)}` {verb} managed policy `{policy.arn}`.")
+    for prefix, statements in (("", engine.statements_added), ("no longer ", engine.statements_removed)):
+        for s in statements:
+            verb = prefix + ("denies" if s.effect == "Deny" else "allows")
+            condition = f" when {named(s.condition)}" if s.condition else ""
+            lines.append(f"IAM: {verb} {named(s.principal)} {named(s.action)} on {named(s.resource)}{condition}.")
+    return lines
 
 
-def _data_loss(change: Change, old_resource: dict[str, Any], how: str) -> tuple[list[str], list[str]]:
-    """(bold, plain) lines about what happens to data when ``old_resource`` goes (``how``: removed/replaced)."""
-    policy_key = "DeletionPolicy" if how == "removed" else "UpdateReplacePolicy"
-    policy = old_resource.get(policy_key, "Delete")
-    props = old_resource.get("Properties", {})
-    name = f"`{change.name}`"
-    event = "is removed" if how == "removed" else "is replaced (the old one is deleted)"
-    if policy in cost.RETAINED:
-        return [], [f"{WORDS.get(change.type, change.type)} {name} leaves the stack but stays in the account "
-                    f"({policy_key} {policy}): it keeps costing money until you delete it."]
-    if change.type == "AWS::EC2::Volume":
-        what = f"volume {name} ({_size(props, 'Size')}{props.get('VolumeType', cost.DEFAULT_VOLUME_TYPE)})"
-        if policy == "Snapshot":
-            return [], [f"Data kept: {what} {event}; a snapshot of it is kept ({policy_key} Snapshot) and "
-                        "costs money until you delete it."]
-        return [f"Loses data: {what} {event} with {policy_key} {policy}: everything on it is lost."], []
-    if change.type == "AWS::EC2::Instance":
-        bold = []
-        for mapping in props.get("BlockDeviceMappings") or []:
-            ebs = mapping.get("Ebs")
-            device = mapping.get("DeviceName", "?")
-            if ebs is None and "VirtualName" in mapping:
-                bold.append(f"Loses data: the instance-store volume {device} of instance {name} is wiped when the "
-                            f"instance {event.split(' (')[0].removeprefix('is ')}.")
-            elif ebs is not None and ebs.get("DeleteOnTermination", True) is not False:
-                bold.append(f"Loses data: instance {name} {event}, and its root volume {device} "
-                            f"({_size(ebs, 'VolumeSize')}{ebs.get('VolumeType', cost.DEFAULT_VOLUME_TYPE)}) is deleted "
-                            "with it (DeleteOnTermination): anything stored on it is lost.")
-        return bold, []
-    return [], []
-
-
-class _Summarizer:
-    def __init__(self, base: Optional[dict[str, Any]], head: Optional[dict[str, Any]], region: str) -> None:
-        self.base = _resources(base)
-        self.head = _resources(head)
-        self.region = region or "us-east-1"
-        self.changes: dict[str, Change] = {}
-
-    def name(self, logical_id: str, side: dict[str, dict[str, Any]]) -> str:
-        return cost.resource_name(logical_id, side[logical_id])
-
-    def run(self) -> list[Change]:
-        added = set(self.head) - set(self.base)
-        removed = set(self.base) - set(self.head)
-        # A resource whose logical id changes (same construct path and type) is replaced.
-        by_name = {(self.name(k, self.head), self.head[k]["Type"]): k for k in added}
-        for old_id in sorted(removed):
-            key = (self.name(old_id, self.base), self.base[old_id]["Type"])
-            new_id = by_name.pop(key, None)
-            if new_id is not None:
-                added.discard(new_id)
-                self.changes[old_id] = Change(old_id, key[0], key[1], "replace", new_logical_id=new_id,
-                                              reasons=[f"its logical id changes ({old_id} to {new_id})"])
-            else:
-                policy = self.base[old_id].get("DeletionPolicy", "Delete")
-                self.changes[old_id] = Change(old_id, key[0], key[1], "remove", reasons=[f"DeletionPolicy {policy}"])
-        for new_id in sorted(added):
-            self.changes[new_id] = Change(new_id, self.name(new_id, self.head), self.head[new_id]["Type"], "add",
-                                          reasons=_added_details(self.head[new_id]))
-        for logical_id in sorted(set(self.base) & set(self.head)):
-            self.compare(logical_id)
-        self.propagate()
-        return sorted(self.changes.values(), key=lambda c: (_ORDER[c.action], c.name))
-
-    def compare(self, logical_id: str) -> None:
-        old, new = self.base[logical_id], self.head[logical_id]
-        change = Change(logical_id, self.name(logical_id, self.head), new["Type"], "update")
-        if old["Type"] != new["Type"]:
-            change.action = "replace"
-            change.reasons.append(f"its type changes from {old['Type']}")
-            self.changes[logical_id] = change
-            return
-        old_props, new_props = old.get("Properties", {}) or {}, new.get("Properties", {}) or {}
-        for prop in sorted(set(old_props) | set(new_props)):
-            if old_props.get(prop) != new_props.get(prop):
-                self.classify(change, prop, old_props, new_props, self.describe(prop, old_props, new_props))
-        for attribute in COMPARED_ATTRIBUTES:
-            if old.get(attribute) != new.get(attribute):
-                change.reasons.append(f"{attribute}: {old.get(attribute, '(none)')} to {new.get(attribute, '(none)')}")
-        if change.reasons:
-            self.changes[logical_id] = change
-
-    @staticmethod
-    def describe(prop: str, old: dict[str, Any], new: dict[str, Any]) -> str:
-        if prop == "BlockDeviceMappings":
-            mappings = _describe_mappings(old.get(prop), new.get(prop))
-            if mappings:
-                return f"{prop}: {mappings}"
-        before, after = (_short(old[prop]) if prop in old else "(none)"), (_short(new[prop]) if prop in new else "(none)")
-        return f"{prop}: {before} to {after}" if before is not None and after is not None else f"{prop} changes"
-
-    def classify(self, change: Change, prop: str, old: dict[str, Any], new: dict[str, Any], reason: str) -> None:
-        behaviour = update_behaviour(change.type, prop, old, new, self.region)
-        if behaviour == "replace":
-            change.action = "replace"
-            change.maybe = False
-            reason += " (requires replacement)"
-        elif behaviour == "maybe-replace":
-            if change.action != "replace":
-                change.action, change.maybe = "replace", True
-            reason += " (may require replacement)"
-        elif behaviour == "interrupt":
-            change.interrupt = True
-            reason += " (stop and start)"
-        change.reasons.append(reason)
-
-    def propagate(self) -> None:
-        """A resource whose property points at a replaced resource sees a new value there: classify it."""
-        seen: set[tuple[str, str]] = set()
-        while True:
-            replaced = {c.new_logical_id or c.logical_id: c for c in self.changes.values() if c.action == "replace"}
-            progressed = False
-            for logical_id in sorted(set(self.base) & set(self.head)):
-                props = self.head[logical_id].get("Properties", {}) or {}
-                for prop, value in sorted(props.items()):
-                    targets = sorted(cost.references(value) & set(replaced) - {logical_id})
-                    if not targets or (logical_id, prop) in seen:
-                        continue
-                    if (self.base[logical_id].get("Properties", {}) or {}).get(prop) != value:
-                        continue  # the text changed too: compare() has classified it already
-                    seen.add((logical_id, prop))
-                    change = self.changes.get(logical_id) or Change(
-                        logical_id, self.name(logical_id, self.head), self.head[logical_id]["Type"], "update")
-                    old_props = {prop: {"previous": value}}  # any different value: the referenced id changes
-                    reason = f"{prop}: `{replaced[targets[0]].name}` is replaced"
-                    self.classify(change, prop, old_props, props, reason)
-                    self.changes[logical_id] = change
-                    progressed = True
-            if not progressed:
-                return
-
-
-_ORDER = {"replace": 0, "remove": 1, "add": 2, "update": 3}
-
-
-def _describe_mappings(old: Any, new: Any) -> Optional[str]:
-    """Block device mappings, device by device: ``/dev/xvda VolumeSize 8 to 16``."""
-    if not isinstance(old, list) or not isinstance(new, list):
-        return None
-    before = {m.get("DeviceName"): m for m in old if isinstance(m, dict)}
-    after = {m.get("DeviceName"): m for m in new if isinstance(m, dict)}
-    parts = []
-    for device in sorted(set(before) | set(after), key=str):
-        if device not in before or device not in after:
-            parts.append(f"{device} {'added' if device in after else 'removed'}")
-            continue
-        old_ebs, new_ebs = before[device].get("Ebs") or {}, after[device].get("Ebs") or {}
-        for key in sorted(set(old_ebs) | set(new_ebs)):
-            if old_ebs.get(key) != new_ebs.get(key):
-                parts.append(f"{device} {key} {render_value(old_ebs.get(key, '(none)'))} to "
-                             f"{render_value(new_ebs.get(key, '(none)'))}")
-        if {k: v for k, v in before[device].items() if k != "Ebs"} != {k: v for k, v in after[device].items() if k != "Ebs"}:
-            parts.append(f"{device} changes")
-    return ", ".join(parts) or None
-
-
-def _added_details(resource: dict[str, Any]) -> list[str]:
-    props = resource.get("Properties", {}) or {}
-    if resource.get("Type") == "AWS::EC2::Volume":
-        return [f"{_size(props, 'Size')}{props.get('VolumeType', cost.DEFAULT_VOLUME_TYPE)}, "
-                f"DeletionPolicy {resource.get('DeletionPolicy', 'Delete')}"]
-    if resource.get("Type") == "AWS::EC2::Instance" and isinstance(props.get("InstanceType"), str):
-        return [props["InstanceType"]]
-    return []
+def _network(engine: cfn_diff.TemplateDiff, name: Any, head: dict[str, dict[str, Any]]) -> tuple[list[str], list[str]]:
+    """(bold, plain) lines for the engine's security group rule changes, group by group (by construct path, so a
+    group whose logical id changes is compared with itself)."""
+    flags, notes = [], []
+    for egress, word, direction in ((False, "ingress", "from"), (True, "egress", "to")):
+        access = "outbound access" if egress else "network access"
+        added: dict[str, set[SecurityGroupRule]] = {}
+        removed: dict[str, set[SecurityGroupRule]] = {}
+        gone_groups = set()
+        for target, found in ((added, engine.rules_added), (removed, engine.rules_removed)):
+            for change in found:
+                if change.egress == egress:
+                    target.setdefault(name(change.group), set()).add(change.rule)
+                    if target is removed and change.group not in head:
+                        gone_groups.add(name(change.group))
+        for group in sorted(set(added) | set(removed)):
+            new_rules, old_rules = added.get(group, set()), removed.get(group, set())
+            gone = sorted(old_rules - new_rules)
+            within: dict[SecurityGroupRule, list[SecurityGroupRule]] = {}  # removed rule -> added rules it covers
+            for rule in sorted(new_rules - old_rules):
+                widened = next((old for old in gone if rule.covers(old)), None)
+                wider = next((old for old in old_rules - new_rules if old.covers(rule)), None)
+                if widened is not None:
+                    gone.remove(widened)
+                    flags.append(f"Widens {access}: `{group}` now allows {rule.describe(direction)} "
+                                 f"(was {widened.describe(direction)}).")
+                elif wider is not None:
+                    within.setdefault(wider, []).append(rule)
+                else:
+                    flags.append(f"Widens {access}: `{group}` gets a new {word} rule, {rule.describe(direction)}.")
+            for wider, rules in sorted(within.items()):
+                if wider in gone:
+                    gone.remove(wider)
+                    notes.append(f"Narrows {access}: `{group}` now allows {', '.join(r.describe(direction) for r in rules)}"
+                                 f" instead of {wider.describe(direction)}.")
+            for rule in gone:
+                if group in gone_groups and group not in added:
+                    notes.append(f"Narrows {access}: `{group}` is removed, with its rule {rule.describe(direction)}.")
+                else:
+                    notes.append(f"Narrows {access}: `{group}` no longer allows {rule.describe(direction)}.")
+    return flags, notes
 
 
 def summarize(base: Optional[dict[str, Any]], head: Optional[dict[str, Any]], *, stack: str, region: str,
-              prices: Optional[cost.Prices] = None) -> StackReview:
-    """The review of one stack: ``base`` is the deployed (or base) template, ``head`` the new one."""
+              prices: Optional[cost.Prices] = None, engine: Optional[cfn_diff.TemplateDiff] = None) -> StackReview:
+    """The review of one stack: ``base`` is the deployed (or base) template, ``head`` the new one; ``engine`` the
+    engine's diff of the two when the caller has it already (else it is run here)."""
+    if engine is None:
+        engine = cfn_diff.diff_templates([(base, head)])[0]
     review = StackReview(stack=stack, region=region)
     replacing: list[str] = []
     losing: list[str] = []
     iam: list[str] = []
-    summarizer = _Summarizer(base, head, region)
+    summarizer = _Summarizer(base, head, engine)
     review.changes = summarizer.run()
     base_res, head_res = summarizer.base, summarizer.head
     eip_targets = {target for r in head_res.values() if r.get("Type") in ("AWS::EC2::EIPAssociation", "AWS::EC2::EIP")
-                   for target in cost.references(r.get("Properties", {}).get("InstanceId"))}
+                   for target in references(properties(r).get("InstanceId"))}
 
     for change in review.changes:
         word = WORDS.get(change.type)
         why = "; ".join(change.reasons)
+        address = "" if change.logical_id in eip_targets else \
+            " Its auto-assigned public IPv4 address changes (it has no Elastic IP)."
         if change.action == "replace" and word:
             verb = "MAY REPLACE" if change.maybe else "REPLACES"
             replacing.append(f"{verb} {word} `{change.name}`: {why}.")
+            if change.type == "AWS::EC2::Instance" and address:
+                review.notes.append(f"Instance `{change.name}` gets a new public IPv4 address (it has no Elastic IP).")
         elif change.action == "replace":
             extra = " It gets a new public IPv4 address." if change.type == "AWS::EC2::EIP" else ""
             review.notes.append(f"{'May replace' if change.maybe else 'Replaces'} {change.type} `{change.name}`: "
                                 f"{why}.{extra}")
         if change.action in ("remove", "replace"):
-            bold, plain = _data_loss(change, base_res[change.logical_id], "removed" if change.action == "remove"
-                                     else "replaced")
+            bold, plain = _data_loss(change, base_res[change.logical_id])
             losing += bold
             review.notes += plain
         if change.interrupt and change.action != "replace":
-            address = "" if change.logical_id in eip_targets else \
-                " Its auto-assigned public IPv4 address changes (it has no Elastic IP)."
             review.notes.append(f"Stops and starts instance `{change.name}` (the web server is down meanwhile): "
                                 f"{why}.{address}")
         if change.type == "AWS::EC2::Volume" and change.action == "update":
-            old_size = base_res[change.logical_id].get("Properties", {}).get("Size")
-            new_size = head_res[change.logical_id].get("Properties", {}).get("Size")
+            old_size = properties(base_res[change.logical_id]).get("Size")
+            new_size = properties(head_res[change.logical_id]).get("Size")
             if isinstance(old_size, (int, float, Decimal)) and isinstance(new_size, (int, float, Decimal)) \
                     and new_size < old_size:
                 review.notes.append(f"Volume `{change.name}` shrinks from {old_size} to {new_size} GiB: EBS volumes "
@@ -543,7 +447,12 @@ def summarize(base: Optional[dict[str, Any]], head: Optional[dict[str, Any]], *,
         if change.type == "AWS::EC2::EIP" and change.action == "remove":
             review.notes.append(f"Elastic IP `{change.name}` is released: its address is gone for good.")
         iam += _iam(change, base_res, head_res)
-    widen, narrow = _widening(base_res, head_res)
+
+    def kind(logical_id: str) -> str:
+        return (head_res.get(logical_id) or base_res.get(logical_id) or {}).get("Type", "IAM identity").split("::")[-1]
+
+    iam += _iam_facts(engine, summarizer.name, kind, set(base_res) | set(head_res))
+    widen, narrow = _network(engine, summarizer.name, head_res)
     review.flags = replacing + losing + widen + iam
     review.notes += narrow
     review.cost = cost_change(base, head, region=region, prices=prices)
@@ -700,26 +609,30 @@ def review(*, base_ref: Optional[str] = None, context: Sequence[str] = (), repo:
         synth(repo, head_out, context, "the working tree")
         with base_worktree(base.sha, repo=repo) as checkout:
             synth(checkout, base_out, context, f"the base {base.sha[:7]}")
-        head_stacks = {s.name: s for s in cost.assembly_stacks(head_out)}
-        base_stacks = {s.name: s for s in cost.assembly_stacks(base_out)}
+        head_stacks = {s.name: s for s in assembly_stacks(head_out)}
+        base_stacks = {s.name: s for s in assembly_stacks(base_out)}
+        names = sorted(set(head_stacks) | set(base_stacks))
+        empty = tmp_dir / "empty.template.json"
+        empty.write_text(json.dumps({"Resources": {}}))
+        files = [(base_stacks[n].path if n in base_stacks else empty, head_stacks[n].path if n in head_stacks else empty)
+                 for n in names]
+        engine = dict(zip(names, cfn_diff.diff_files(files), strict=True))  # one Node start for every stack
         parts = ["# Review of this change", "",
                  f"Base: `{base.sha[:7]}` ({base.label}). Head: the working tree at `{head_sha}`"
                  + (" with uncommitted changes" if dirty else "") + ". Both synthesized offline from "
                  "`cdk.context.json`" + (f" with {' '.join(context)}" if context else "") + ".", ""]
-        for name in sorted(set(head_stacks) | set(base_stacks)):
+        for (name, (base_file, _)) in zip(names, files, strict=True):
             head_stack, base_stack = head_stacks.get(name), base_stacks.get(name)
             region = (head_stack or base_stack).region or ""
             head_template = head_stack.load() if head_stack else None
             base_template = base_stack.load() if base_stack else {"Resources": {}}
-            summary = summarize(base_template, head_template, stack=name, region=region, prices=prices)
+            summary = summarize(base_template, head_template, stack=name, region=region, prices=prices,
+                                engine=engine[name])
             parts += [render_review(summary), ""]
             if head_stack is None:
                 parts += ["The stack is gone from the app: `cdk deploy` no longer touches it, and `cdk destroy` "
                           "must be run for it on the base commit.", ""]
                 continue
-            base_file = base_stack.path if base_stack else tmp_dir / f"{name}.empty.template.json"
-            if base_stack is None:
-                base_file.write_text(json.dumps(base_template))
             parts += [f"### `cdk diff {name}` (the CDK CLI's view)", "", "```text",
                       cli_diff(head_out, base_file, name, cwd=repo), "```", ""]
     return "\n".join(parts).rstrip() + "\n"
@@ -736,7 +649,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     context = [arg for pair in args.context for arg in ("-c", pair)]
     try:
         sys.stdout.write(review(base_ref=args.base, context=context))
-    except ReviewError as error:
+    except (ReviewError, AssemblyError, cfn_diff.EngineError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     return 0

@@ -67,8 +67,8 @@ def test_summary_comes_first_and_names_the_base(make_diff, clone):
 def test_new_ami_replacement_is_bold_with_the_construct_path(make_diff):
     # The CLI's synthesis records construct paths, so the summary names resources by them.
     assert "- **REPLACES instance `WebServer/Server1/Instance`: ImageId: ami-0fb23f2d720767b7a to " \
-           "ami-03c3da4cfa8e8943a (requires replacement); InstanceType: t2.micro to t3.micro (stop and start)" \
-           in make_diff.stdout
+           "ami-03c3da4cfa8e8943a (requires replacement); InstanceType: t2.micro to t3.micro (stop and start; " \
+           "`cdk diff`: may be replaced)" in make_diff.stdout
     assert "- **Loses data: instance `WebServer/Server1/Instance` is replaced" in make_diff.stdout
 
 

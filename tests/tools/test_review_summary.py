@@ -1,21 +1,45 @@
 """`make diff`'s summary (tools/review_diff.py) on real before/after pairs synthesized in-process, and on small
-hand-written templates for the cases a pair would cost another synthesis for."""
+hand-written templates (tests/tools/pairs.py) for the cases a pair would cost another synthesis for."""
 
-import copy
+import functools
+import json
 
-import pytest
-
+from constants import EXAMPLE_REGION, STACK_NAME
 from tests.tools.conftest import CW_AGENT
-from tools.review_diff import render_review, summarize, update_behaviour
+from tests.tools.pairs import PAIRS
+from tools import cfn_diff
+from tools.review_diff import render_review, summarize
+
+_REVIEWS = {}
 
 
-def review(before, after, region="us-east-1"):
-    return summarize(before.template if hasattr(before, "template") else before,
-                     after.template if hasattr(after, "template") else after, stack="WebServerStack", region=region)
+def review(before, after, region=EXAMPLE_REGION):
+    """The summary of a pair; each pair is reviewed once per module (one engine run each)."""
+    before = before.template if hasattr(before, "template") else before
+    after = after.template if hasattr(after, "template") else after
+    key = json.dumps([before, after, region], sort_keys=True)
+    if key not in _REVIEWS:
+        _REVIEWS[key] = summarize(before, after, stack=STACK_NAME, region=region)
+    return _REVIEWS[key]
+
+
+@functools.cache
+def _engine_diffs():
+    """The engine's diff of every hand-written pair, from one Node start."""
+    return dict(zip(PAIRS, cfn_diff.diff_templates(list(PAIRS.values())), strict=True))
+
+
+@functools.cache
+def pair(name):
+    return summarize(*PAIRS[name], stack=STACK_NAME, region=EXAMPLE_REGION, engine=_engine_diffs()[name])
 
 
 def flags(result, start):
     return [flag for flag in result.flags if flag.startswith(start)]
+
+
+def actions(result):
+    return {c.logical_id: (c.action, c.maybe, c.interrupt) for c in result.changes}
 
 
 # --- real pairs --------------------------------------------------------------------------------------------
@@ -97,103 +121,118 @@ def test_no_change_raises_no_flag(default):
 
 # --- hand-written templates ----------------------------------------------------------------------------
 
-def sg(*rules):
-    return {"Type": "AWS::EC2::SecurityGroup",
-            "Properties": {"GroupDescription": "web", "VpcId": "vpc-1", "SecurityGroupIngress": list(rules)}}
-
-
-def ssh(cidr, to_port=22):
-    return {"CidrIp": cidr, "IpProtocol": "tcp", "FromPort": 22, "ToPort": to_port}
-
-
-def instance(**props):
-    base = {"ImageId": "ami-1", "InstanceType": "t2.micro", "SubnetId": "subnet-1",
-            "BlockDeviceMappings": [{"DeviceName": "/dev/xvda",
-                                     "Ebs": {"VolumeSize": 8, "VolumeType": "gp2", "DeleteOnTermination": True}}]}
-    return {"Type": "AWS::EC2::Instance", "Properties": {**base, **props}}
-
-
 def test_wider_cidr_is_widening():
-    before = {"Resources": {"Sg": sg(ssh("203.0.113.7/32"))}}
-    after = {"Resources": {"Sg": sg(ssh("203.0.113.0/24"))}}
-    assert review(before, after).flags == [
+    assert pair("wider_cidr").flags == [
         "Widens network access: `Sg` now allows tcp 22 from 203.0.113.0/24 (was tcp 22 from 203.0.113.7/32)."]
 
 
 def test_wider_port_range_is_widening():
-    before = {"Resources": {"Sg": sg(ssh("203.0.113.7/32"))}}
-    after = {"Resources": {"Sg": sg(ssh("203.0.113.7/32", to_port=8080))}}
-    assert flags(review(before, after), "Widens network access: `Sg` now allows tcp 22-8080")
+    assert flags(pair("wider_port_range"), "Widens network access: `Sg` now allows tcp 22-8080")
 
 
 def test_standalone_ingress_rule_to_the_internet_is_widening():
-    rule = {"Type": "AWS::EC2::SecurityGroupIngress",
-            "Properties": {"GroupId": {"Fn::GetAtt": ["Sg", "GroupId"]}, **ssh("0.0.0.0/0")}}
-    before = {"Resources": {"Sg": sg()}}
-    after = {"Resources": {"Sg": sg(), "Ssh": rule}}
-    assert review(before, after).flags == [
+    assert pair("standalone_ingress").flags == [
         "Widens network access: `Sg` gets a new ingress rule, tcp 22 from 0.0.0.0/0 (the whole Internet)."]
 
 
-def test_instance_type_change_stops_and_starts_not_replaces():
-    result = review({"Resources": {"Web": instance()}}, {"Resources": {"Web": instance(InstanceType="t3.micro")}})
+def test_egress_to_the_internet_is_widening():
+    assert pair("egress_to_internet").flags == [
+        "Widens outbound access: `Sg` now allows all traffic to 0.0.0.0/0 (the whole Internet) "
+        "(was icmp 252-86 to 255.255.255.255/32)."]
+
+
+def test_egress_narrowed_to_one_port_is_not_widening():
+    result = pair("egress_narrowed")
     assert result.flags == []
+    assert result.notes == ["Narrows outbound access: `Sg` now allows tcp 443 to 0.0.0.0/0 (the whole Internet) "
+                            "instead of all traffic to 0.0.0.0/0 (the whole Internet)."]
+
+
+def test_removed_group_narrows_with_its_rules():
+    result = pair("group_removed")
+    assert result.flags == []
+    assert "Narrows network access: `Sg` is removed, with its rule tcp 22 from 203.0.113.7/32." in result.notes
+
+
+def test_instance_type_change_stops_and_starts_not_replaces():
+    result = pair("instance_type")
+    assert result.flags == []
+    assert actions(result) == {"Web": ("update", False, True)}
     assert result.notes[0] == ("Stops and starts instance `Web` (the web server is down meanwhile): InstanceType: "
-                               "t2.micro to t3.micro (stop and start). Its auto-assigned public IPv4 address changes "
-                               "(it has no Elastic IP).")
+                               "t2.micro to t3.micro (stop and start; `cdk diff`: may be replaced). Its auto-assigned "
+                               "public IPv4 address changes (it has no Elastic IP).")
+
+
+def test_user_data_change_stops_and_starts():
+    assert actions(pair("user_data")) == {"Web": ("update", False, True)}
 
 
 def test_root_volume_change_replaces_the_instance():
-    bigger = copy.deepcopy(instance())
-    bigger["Properties"]["BlockDeviceMappings"][0]["Ebs"]["VolumeSize"] = 20
-    result = review({"Resources": {"Web": instance()}}, {"Resources": {"Web": bigger}})
-    assert result.flags[0] == \
-        "REPLACES instance `Web`: BlockDeviceMappings: /dev/xvda VolumeSize 8 to 20 (requires replacement)."
+    result = pair("root_volume_size")
+    assert result.flags[0] == ("REPLACES instance `Web`: BlockDeviceMappings: /dev/xvda VolumeSize 8 to 20 "
+                               "(requires replacement; `cdk diff`: may be replaced).")
 
 
 def test_delete_on_termination_alone_updates_in_place():
-    kept = copy.deepcopy(instance())
-    kept["Properties"]["BlockDeviceMappings"][0]["Ebs"]["DeleteOnTermination"] = False
-    result = review({"Resources": {"Web": instance()}}, {"Resources": {"Web": kept}})
-    assert [(c.action, result.flags) for c in result.changes] == [("update", [])]
+    result = pair("delete_on_termination_only")
+    assert (actions(result), result.flags) == ({"Web": ("update", False, False)}, [])
+    assert result.changes[0].reasons == [
+        "BlockDeviceMappings: /dev/xvda DeleteOnTermination true to false (no interruption; `cdk diff`: may be replaced)"]
 
 
 def test_unrefined_conditional_property_may_replace():
-    result = review({"Resources": {"Web": instance()}}, {"Resources": {"Web": instance(Tenancy="dedicated")}})
+    result = pair("tenancy")
     assert flags(result, "MAY REPLACE instance `Web`: Tenancy: (none) to dedicated (may require replacement)")
 
 
-def test_new_logical_id_for_the_same_construct_replaces_it():
-    def tagged(logical_id):
-        resource = instance()
-        resource["Metadata"] = {"aws:cdk:path": "WebServerStack/WebServer/Server1/Instance/Resource"}
-        return {"Resources": {logical_id: resource}}
+def test_replaced_instance_without_elastic_ip_gets_a_new_address():
+    assert "Instance `Web` gets a new public IPv4 address (it has no Elastic IP)." \
+        in pair("new_ami_without_elastic_ip").notes
 
-    result = review(tagged("Instance1111AAAA"), tagged("Instance1111AAAAc0ffee00"))
+
+def test_instance_follows_its_replaced_security_group_in_place():
+    result = pair("group_replaced_under_the_instance")
+    assert actions(result) == {"Sg": ("replace", False, False), "Web": ("update", False, False)}
+    web = next(c for c in result.changes if c.logical_id == "Web")
+    assert web.reasons == ["SecurityGroupIds: `Sg` is replaced (no interruption; `cdk diff`: may be replaced)"]
+
+
+def test_new_logical_id_for_the_same_construct_replaces_it():
+    result = pair("new_logical_id")
     assert flags(result, "REPLACES instance `WebServer/Server1/Instance`: its logical id changes")
     assert flags(result, "Loses data: instance `WebServer/Server1/Instance` is replaced")
+    assert [(c.action, c.new_logical_id) for c in result.changes] == [("replace", "Instance1111AAAAc0ffee00")]
+
+
+def test_a_moved_construct_path_alone_is_no_change():
+    result = pair("construct_path_only")
+    assert (result.changes, result.flags) == ([], [])
 
 
 def test_shrinking_a_volume_is_called_out():
-    def vol(size):
-        return {"Resources": {"Data": {"Type": "AWS::EC2::Volume", "DeletionPolicy": "Snapshot",
-                                       "Properties": {"AvailabilityZone": "us-east-1a", "Size": size}}}}
-
-    assert any("cannot shrink" in note for note in review(vol(50), vol(20)).notes)
+    assert any("cannot shrink" in note for note in pair("volume_shrinks").notes)
 
 
-@pytest.mark.parametrize(("resource_type", "prop", "expected"), [
-    ("AWS::EC2::Instance", "ImageId", "replace"),
-    ("AWS::EC2::Instance", "SubnetId", "replace"),
-    ("AWS::EC2::Instance", "KeyName", "replace"),
-    ("AWS::EC2::Instance", "UserData", "interrupt"),
-    ("AWS::EC2::Instance", "Monitoring", "in-place"),
-    ("AWS::EC2::Volume", "VolumeType", "in-place"),
-    ("AWS::EC2::VolumeAttachment", "Device", "replace"),
-    ("AWS::EC2::SecurityGroup", "GroupDescription", "replace"),
-])
-def test_update_behaviour_comes_from_cfn_lint_schemas(resource_type, prop, expected):
-    assert update_behaviour(resource_type, prop, {prop: "a"}, {prop: "b"}, "us-east-1") == expected
+def test_volume_type_changes_in_place():
+    assert actions(pair("volume_type")) == {"Data": ("update", False, False)}
+
+
+def test_attachment_device_change_replaces_the_attachment():
+    assert actions(pair("attachment_device")) == {"Attach": ("replace", False, False)}
+
+
+def test_monitoring_changes_in_place_without_a_stop():
+    assert actions(pair("monitoring")) == {"Web": ("update", False, False)}
+
+
+def test_new_policy_statement_is_an_iam_change_in_bold():
+    assert pair("inline_policy").flags == [
+        "IAM: allows AWS:${Role} s3:GetObject, s3:GetObjectVersion on arn:aws:s3:::web-content/*."]
+
+
+def test_new_role_and_its_trust_are_iam_changes():
+    assert pair("new_role").flags == [
+        "IAM: adds Role `Role`.", "IAM: allows Service:ec2.amazonaws.com sts:AssumeRole on ${Role.Arn}."]
 
 
 def test_added_volume_shows_its_size_type_and_deletion_policy(default, with_volumes):

@@ -1,0 +1,96 @@
+"""Hand-written before/after templates for the review tests: each a case a synthesized pair would cost another
+synthesis for. Shared by the summary's tests and the check that the summary, the engine and `cdk diff` agree."""
+
+import copy
+
+from constants import STACK_NAME
+
+
+def sg(*rules, egress=None, description="web"):
+    props = {"GroupDescription": description, "VpcId": "vpc-1", "SecurityGroupIngress": list(rules)}
+    if egress is not None:
+        props["SecurityGroupEgress"] = egress
+    return {"Type": "AWS::EC2::SecurityGroup", "Properties": props}
+
+
+def ssh(cidr, to_port=22):
+    return {"CidrIp": cidr, "IpProtocol": "tcp", "FromPort": 22, "ToPort": to_port}
+
+
+def instance(**props):
+    base = {"ImageId": "ami-1", "InstanceType": "t2.micro", "SubnetId": "subnet-1",
+            "BlockDeviceMappings": [{"DeviceName": "/dev/xvda",
+                                     "Ebs": {"VolumeSize": 8, "VolumeType": "gp2", "DeleteOnTermination": True}}]}
+    return {"Type": "AWS::EC2::Instance", "Properties": {**base, **props}}
+
+
+def root_volume(**ebs):
+    changed = copy.deepcopy(instance())
+    changed["Properties"]["BlockDeviceMappings"][0]["Ebs"].update(ebs)
+    return changed
+
+
+def with_path(resource, path):
+    return {**resource, "Metadata": {"aws:cdk:path": f"{STACK_NAME}/{path}/Resource"}}
+
+
+def volume(size=50, volume_type="gp3"):
+    return {"Type": "AWS::EC2::Volume", "DeletionPolicy": "Snapshot", "UpdateReplacePolicy": "Snapshot",
+            "Properties": {"AvailabilityZone": "us-east-1a", "Size": size, "VolumeType": volume_type}}
+
+
+def role(*statements):
+    props = {"AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+        {"Action": "sts:AssumeRole", "Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}}]}}
+    if statements:
+        props["Policies"] = [{"PolicyName": "app", "PolicyDocument": {"Version": "2012-10-17",
+                                                                      "Statement": list(statements)}}]
+    return {"Type": "AWS::IAM::Role", "Properties": props}
+
+
+def resources(**found):
+    return {"Resources": found}
+
+
+GROUP_ID = {"Fn::GetAtt": ["Sg", "GroupId"]}
+STANDALONE_SSH = {"Type": "AWS::EC2::SecurityGroupIngress", "Properties": {"GroupId": GROUP_ID, **ssh("0.0.0.0/0")}}
+READ_BUCKET = {"Action": ["s3:GetObject", "s3:GetObjectVersion"], "Effect": "Allow",
+               "Resource": "arn:aws:s3:::web-content/*"}
+ALL_OUT = {"CidrIp": "0.0.0.0/0", "IpProtocol": "-1", "Description": "all outbound"}
+HTTPS_OUT = {"CidrIp": "0.0.0.0/0", "IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "Description": "HTTPS out"}
+
+PAIRS = {
+    "wider_cidr": (resources(Sg=sg(ssh("203.0.113.7/32"))), resources(Sg=sg(ssh("203.0.113.0/24")))),
+    "wider_port_range": (resources(Sg=sg(ssh("203.0.113.7/32"))), resources(Sg=sg(ssh("203.0.113.7/32", 8080)))),
+    "standalone_ingress": (resources(Sg=sg()), resources(Sg=sg(), Ssh=STANDALONE_SSH)),
+    "egress_to_internet": (
+        resources(Sg=sg(egress=[{"CidrIp": "255.255.255.255/32", "IpProtocol": "icmp", "FromPort": 252,
+                                 "ToPort": 86, "Description": "Disallow all traffic"}])),
+        resources(Sg=sg(egress=[ALL_OUT]))),
+    "egress_narrowed": (resources(Sg=sg(egress=[ALL_OUT])), resources(Sg=sg(egress=[HTTPS_OUT]))),
+    "group_removed": (resources(Sg=sg(ssh("203.0.113.7/32")), Web=instance()), resources(Web=instance())),
+    "instance_type": (resources(Web=instance()), resources(Web=instance(InstanceType="t3.micro"))),
+    "user_data": (resources(Web=instance(UserData={"Fn::Base64": "#!/bin/bash\necho 1\n"})),
+                  resources(Web=instance(UserData={"Fn::Base64": "#!/bin/bash\necho 2\n"}))),
+    "root_volume_size": (resources(Web=instance()), resources(Web=root_volume(VolumeSize=20))),
+    "delete_on_termination_only": (resources(Web=instance()), resources(Web=root_volume(DeleteOnTermination=False))),
+    "tenancy": (resources(Web=instance()), resources(Web=instance(Tenancy="dedicated"))),
+    "new_ami_without_elastic_ip": (resources(Web=instance()), resources(Web=instance(ImageId="ami-2"))),
+    "group_replaced_under_the_instance": (
+        resources(Sg=sg(), Web=instance(SecurityGroupIds=[GROUP_ID])),
+        resources(Sg=sg(description="web and ssh"), Web=instance(SecurityGroupIds=[GROUP_ID]))),
+    "monitoring": (resources(Web=instance()), resources(Web=instance(Monitoring=True))),
+    "new_logical_id": (resources(Instance1111AAAA=with_path(instance(), "WebServer/Server1/Instance")),
+                       resources(Instance1111AAAAc0ffee00=with_path(instance(), "WebServer/Server1/Instance"))),
+    "construct_path_only": (resources(Web=with_path(instance(), "WebServer/Web")),
+                            resources(Web=with_path(instance(), "WebServer/Server1/Web"))),
+    "volume_shrinks": (resources(Data=volume(50)), resources(Data=volume(20))),
+    "volume_type": (resources(Data=volume(volume_type="gp2")), resources(Data=volume(volume_type="gp3"))),
+    "attachment_device": (
+        resources(Attach={"Type": "AWS::EC2::VolumeAttachment", "Properties": {
+            "InstanceId": {"Ref": "Web"}, "VolumeId": {"Ref": "Data"}, "Device": "/dev/sdf"}}),
+        resources(Attach={"Type": "AWS::EC2::VolumeAttachment", "Properties": {
+            "InstanceId": {"Ref": "Web"}, "VolumeId": {"Ref": "Data"}, "Device": "/dev/sdg"}})),
+    "inline_policy": (resources(Role=role()), resources(Role=role(READ_BUCKET))),
+    "new_role": (resources(), resources(Role=role())),
+}
