@@ -20,7 +20,7 @@ from typing import Any, Optional
 import aws_cdk as cdk
 import cdk_nag
 
-from cdk_constructs import SettingError
+from ec2_web_server import SettingError
 from constants import EXAMPLE_ACCOUNT, EXAMPLE_REGION, STACK_NAME
 from stacks.settings import Settings
 from stacks.web_server_stack import WebServerStack

@@ -1,1 +1,1 @@
-"""Stacks compose constructs from ``cdk_constructs`` and turn settings into their arguments."""
+"""Stacks compose constructs from ``ec2_web_server`` and turn settings into their arguments."""

@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Optional
 
-from cdk_constructs import DataVolume, RootVolume, SettingError
-from cdk_constructs.options import check_key_pair_name, check_tags
+from ec2_web_server import DataVolume, RootVolume, SettingError
+from ec2_web_server.options import check_key_pair_name, check_tags
 from constants import APP_TAG_KEY
 
 AMAZON_LINUX_2 = "amazon-linux-2"
@@ -392,7 +392,7 @@ def _check_image_architecture(settings: Settings, context: Mapping[str, Any]) ->
     is known only for the Amazon Linux images whose lookups are recorded; None for any other id."""
     if settings.is_amazon_linux:
         return None
-    from cdk_constructs.instance_types import instance_type_info  # the instance type is checked by the construct
+    from ec2_web_server.instance_types import instance_type_info  # the instance type is checked by the construct
 
     for key, value in context.items():
         match = _RECORDED_IMAGE.fullmatch(key)

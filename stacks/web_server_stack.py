@@ -9,10 +9,10 @@ import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
 
-from cdk_constructs import SettingError, WebServer
-from cdk_constructs.ebs import AMAZON_LINUX_ROOT_GIB
-from cdk_constructs.instance_types import instance_type_info
-from cdk_constructs.options import DEFAULT_EIP_QUOTA
+from ec2_web_server import SettingError, WebServer
+from ec2_web_server.ebs import AMAZON_LINUX_ROOT_GIB
+from ec2_web_server.instance_types import instance_type_info
+from ec2_web_server.options import DEFAULT_EIP_QUOTA
 from constants import APP_TAG_KEY, APP_TAG_VALUE
 
 from .settings import AMAZON_LINUX_2, AMAZON_LINUX_2023, Settings

@@ -1,4 +1,4 @@
-"""Regenerate ``cdk_constructs/data/instance_types.json``.
+"""Regenerate ``ec2_web_server/data/instance_types.json``.
 
 The synth-time checks that depend on an instance type's hardware (instance store, Nitro, CPU
 architecture, placement-group strategies) need facts that botocore's service model does not carry:
@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 
 SOURCE = "moto.ec2.resources/instance_types.json.gz (a copy of EC2 DescribeInstanceTypes)"
-OUT = Path(__file__).resolve().parent.parent / "cdk_constructs" / "data" / "instance_types.json"
+OUT = Path(__file__).resolve().parent.parent / "ec2_web_server" / "data" / "instance_types.json"
 
 
 def extract(raw: dict) -> dict:

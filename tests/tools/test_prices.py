@@ -33,7 +33,7 @@ def test_every_priced_instance_type_exists(raw):
 
 
 def test_every_volume_type_the_app_accepts_is_priced(raw):
-    from cdk_constructs.ebs import EBS_LIMITS
+    from ec2_web_server.ebs import EBS_LIMITS
 
     for region in raw["regions"].values():
         assert set(EBS_LIMITS) <= set(region["ebs_gb_month"]["prices"])

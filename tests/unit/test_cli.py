@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from app import build_app
-from cdk_constructs import SettingError
+from ec2_web_server import SettingError
 from tests.conftest import ROOT, base_context
 
 

@@ -2,7 +2,7 @@
 
 from aws_cdk.assertions import Match
 
-from cdk_constructs.server import INSTALL_APACHE_SCRIPT
+from ec2_web_server.server import INSTALL_APACHE_SCRIPT
 from constants import EXAMPLE_REGION
 from tests.conftest import base_context
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cdk_constructs.server import INSTALL_APACHE_SCRIPT
+from ec2_web_server.server import INSTALL_APACHE_SCRIPT
 
 SHELLCHECK = shutil.which("shellcheck") or str(Path(__file__).resolve().parents[2] / ".venv/bin/shellcheck")
 CFN_SIGNAL = "/opt/aws/bin/cfn-signal"

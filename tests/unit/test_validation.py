@@ -9,7 +9,7 @@ import json
 import pytest
 
 from app import build_app
-from cdk_constructs import DataVolume, RootVolume, SettingError, WebServer
+from ec2_web_server import DataVolume, RootVolume, SettingError, WebServer
 from stacks.settings import Settings
 from tests.conftest import base_context
 
@@ -221,13 +221,13 @@ def test_the_construct_validates_its_own_props_too():
 def test_hardware_extract_names_only_types_botocore_knows():
     # instance_type_info trusts the extract without loading botocore: it must never hold a name
     # the EC2 API would refuse.
-    from cdk_constructs.instance_types import _hardware, known_instance_types
+    from ec2_web_server.instance_types import _hardware, known_instance_types
 
     assert set(_hardware()) <= known_instance_types()
 
 
 def test_type_newer_than_the_extract_is_accepted_from_botocore():
-    from cdk_constructs.instance_types import _hardware, instance_type_info, known_instance_types
+    from ec2_web_server.instance_types import _hardware, instance_type_info, known_instance_types
 
     newer = sorted(known_instance_types() - set(_hardware()))[0]
     assert instance_type_info(newer).name == newer
@@ -251,7 +251,7 @@ def test_text_settings_are_stored_without_surrounding_spaces():
 
 
 def test_a_graviton_type_newer_than_the_extract_is_taken_for_arm64(monkeypatch):
-    from cdk_constructs import instance_types
+    from ec2_web_server import instance_types
 
     monkeypatch.setattr(instance_types, "_hardware", lambda: {})
     assert instance_types.instance_type_info("m7g.large").arm64
@@ -262,7 +262,7 @@ def test_a_vpc_without_a_public_subnet_is_refused():
     import aws_cdk as cdk
     from aws_cdk import aws_ec2 as ec2
 
-    from cdk_constructs import WebServer
+    from ec2_web_server import WebServer
 
     stack = cdk.Stack(cdk.App(), "Private", env=cdk.Environment(account="123456789012", region="us-east-1"))
     vpc = ec2.Vpc.from_vpc_attributes(stack, "Vpc", vpc_id="vpc-0123456789abcdef0", availability_zones=["us-east-1a"],

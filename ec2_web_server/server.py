@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from pathlib import Path
+from importlib import resources
 from typing import Any, Optional
 
 import aws_cdk as cdk
@@ -21,7 +21,8 @@ from .ebs import CDK_IO2_IOPS_PER_GIB, DataVolume, RootVolume, volume_id
 from .instance_types import InstanceTypeInfo
 from .options import ShutdownBehavior
 
-INSTALL_APACHE_SCRIPT = Path(__file__).resolve().parent.parent / "user_data" / "install_apache.sh"
+# The boot script ships inside the package (user_data/ is mapped to ec2_web_server.user_data).
+INSTALL_APACHE_SCRIPT = resources.files("ec2_web_server.user_data").joinpath("install_apache.sh")
 
 # What each data volume's ``on_destroy`` means to CloudFormation.
 _REMOVAL = {
