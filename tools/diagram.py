@@ -12,6 +12,7 @@ import re
 import sys
 from pathlib import Path
 
+from constants import STACK_NAME
 from tools import templates
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,7 +87,7 @@ def embed(markdown: str, diagram: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("template", type=Path, help="a synthesized template (cdk.out/WebServerStack.template.json)")
+    parser.add_argument("template", type=Path, help=f"a synthesized template (cdk.out/{STACK_NAME}.template.json)")
     parser.add_argument("--write", action="store_true", help="embed the diagram in README.md and README.ja.md")
     args = parser.parse_args(argv)
     diagram = mermaid(json.loads(args.template.read_text()))
