@@ -352,8 +352,8 @@ def _iam_facts(engine: cfn_diff.TemplateDiff, name: Any, kind: Any, known: set[s
     for prefix, statements in (("", engine.statements_added), ("no longer ", engine.statements_removed)):
         for s in statements:
             verb = prefix + ("denies" if s.effect == "Deny" else "allows")
-            condition = f" when {named(s.condition)}" if s.condition else ""
-            lines.append(f"IAM: {verb} {named(s.principal)} {named(s.action)} on {named(s.resource)}{condition}.")
+            condition = f" when `{named(s.condition)}`" if s.condition else ""
+            lines.append(f"IAM: {verb} `{named(s.principal)}` to `{named(s.action)}` on `{named(s.resource)}`{condition}.")
     return lines
 
 

@@ -91,6 +91,7 @@ PAIRS = {
             "InstanceId": {"Ref": "Web"}, "VolumeId": {"Ref": "Data"}, "Device": "/dev/sdf"}}),
         resources(Attach={"Type": "AWS::EC2::VolumeAttachment", "Properties": {
             "InstanceId": {"Ref": "Web"}, "VolumeId": {"Ref": "Data"}, "Device": "/dev/sdg"}})),
-    "inline_policy": (resources(Role=role()), resources(Role=role(READ_BUCKET))),
+    "inline_policy": (resources(Role=with_path(role(), "WebServer/InstanceRole")),
+                      resources(Role=with_path(role(READ_BUCKET), "WebServer/InstanceRole"))),
     "new_role": (resources(), resources(Role=role())),
 }

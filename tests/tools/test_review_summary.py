@@ -227,12 +227,13 @@ def test_monitoring_changes_in_place_without_a_stop():
 
 def test_new_policy_statement_is_an_iam_change_in_bold():
     assert pair("inline_policy").flags == [
-        "IAM: allows AWS:${Role} s3:GetObject, s3:GetObjectVersion on arn:aws:s3:::web-content/*."]
+        "IAM: allows `AWS:${WebServer/InstanceRole}` to `s3:GetObject, s3:GetObjectVersion` on "
+        "`arn:aws:s3:::web-content/*`."]
 
 
 def test_new_role_and_its_trust_are_iam_changes():
     assert pair("new_role").flags == [
-        "IAM: adds Role `Role`.", "IAM: allows Service:ec2.amazonaws.com sts:AssumeRole on ${Role.Arn}."]
+        "IAM: adds Role `Role`.", "IAM: allows `Service:ec2.amazonaws.com` to `sts:AssumeRole` on `${Role.Arn}`."]
 
 
 def test_added_volume_shows_its_size_type_and_deletion_policy(default, with_volumes):
