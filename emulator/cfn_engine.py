@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from moto.cloudformation import parsing
+from moto.cloudformation.exceptions import CloudFormationError
 from moto.cloudformation.models import Event, Stack
 from moto.ec2.models import ec2_backends
 from moto.ec2.models.core import TaggedEC2Resource
@@ -259,8 +260,12 @@ def _update_one(
             updated._emulator_replaced_by_moto = True
         return updated
     # No update support at all: replace (old copy deleted at clean-up).
-    resource_map._parsed_resources.pop(name, None)
-    created = resource_map[name]
+    old_copy = resource_map._parsed_resources.pop(name, None)
+    try:
+        created = resource_map[name]
+    except Exception:
+        resource_map._parsed_resources[name] = old_copy  # the stack keeps the old copy, as on rollback
+        raise
     tag_new_resource(stack, name, created)
     return created
 
@@ -327,6 +332,8 @@ def _apply(stack: Stack, new_template: dict[str, Any], journal: _Journal) -> lis
 
 def _reason(error: BaseException) -> str:
     message = getattr(error, "message", None) or str(error)
+    if isinstance(error, CloudFormationError):
+        return message  # CloudFormation's own reason, not a service error: no error code shown
     code = getattr(error, "code", None) or getattr(error, "error_type", None) or type(error).__name__
     return f"{message} (Error Code: {code})"
 

@@ -21,7 +21,35 @@ class ChangeSetNotFoundException(CloudFormationError):
         super().__init__(f"ChangeSet [{name}] does not exist")
 
 
+class NotUpdatableError(CloudFormationError):
+    """A resource update CloudFormation does not support ("Update requires: Updates are not supported").
+
+    Raised by a resource's update hook; the stack event shows the message alone,
+    as CloudFormation's own (not a service's) reason.
+    """
+
+    code = "NotUpdatable"
+
+    def __init__(self, message: str):
+        super().__init__(message)
+
+
 # --- EC2 ----------------------------------------------------------------------
+
+
+class VolumeAlreadyAttachedError(EC2ClientError):
+    """AttachVolume of a volume that is in use (moto's VolumeInUseError has DeleteVolume's wording)."""
+
+    def __init__(self, volume_id: str):
+        super().__init__("VolumeInUse", f"{volume_id} is already attached to an instance")
+
+
+class InvalidVolumeZoneMismatchError(EC2ClientError):
+    def __init__(self, volume_id: str, instance_id: str):
+        super().__init__(
+            "InvalidVolume.ZoneMismatch",
+            f"The volume '{volume_id}' is not in the same availability zone as instance '{instance_id}'",
+        )
 
 
 class InvalidPlacementGroupUnknownError(EC2ClientError):
