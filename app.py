@@ -20,8 +20,8 @@ from typing import Any, Optional
 import aws_cdk as cdk
 import cdk_nag
 
-from ec2_web_server import SettingError
 from constants import EXAMPLE_ACCOUNT, EXAMPLE_REGION, STACK_NAME
+from ec2_web_server import SettingError
 from stacks.settings import Settings
 from stacks.web_server_stack import WebServerStack
 

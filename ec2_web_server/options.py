@@ -8,10 +8,13 @@ prop, the value and what is allowed.
 from __future__ import annotations
 
 import ipaddress
+import os
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from typing import Literal, Optional
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, Optional, Union
 
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
@@ -64,6 +67,106 @@ def normalise_ssh_cidr(value: str, *, allow_anywhere: bool) -> str:
             "own address (e.g. $(curl -s https://checkip.amazonaws.com)/32) or also set allow_ssh_from_anywhere=true",
         )
     return str(network)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Ingress:
+    """One way in: a port (or range) and who may use it: a CIDR, a prefix list, or a security group.
+
+    ``Ingress(port=443, cidr="0.0.0.0/0")``, ``Ingress(port=80, security_group=load_balancer_group)``,
+    ``Ingress(port=8080, to_port=8089, prefix_list="pl-0123456789abcdef0")``.
+    """
+
+    port: int
+    #: The last port of a range. Default: ``port`` alone.
+    to_port: Optional[int] = None
+    protocol: Literal["tcp", "udp"] = "tcp"
+    cidr: Optional[str] = None
+    prefix_list: Optional[str] = None
+    #: A security group, or its id (sg-...).
+    security_group: Optional[Union[ec2.ISecurityGroup, str]] = None
+    #: The rule's description. Default: what it allows, e.g. "tcp/443 from 0.0.0.0/0".
+    description: Optional[str] = None
+
+    def source(self) -> str:
+        group = self.security_group
+        if group is not None and not isinstance(group, str):
+            return group.node.path if hasattr(group, "node") else "a security group"
+        return next(value for value in (self.cidr, self.prefix_list, group) if value is not None)
+
+    def describe(self) -> str:
+        ports = str(self.port) if self.to_port in (None, self.port) else f"{self.port}-{self.to_port}"
+        return self.description or f"{self.protocol}/{ports} from {self.source()}"
+
+    def port_range(self) -> ec2.Port:
+        make = ec2.Port.tcp_range if self.protocol == "tcp" else ec2.Port.udp_range
+        return make(self.port, self.to_port if self.to_port is not None else self.port)
+
+    def peer(self, scope) -> ec2.IPeer:  # noqa: ANN001 - a construct, to import a group by id
+        if self.cidr is not None:
+            return ec2.Peer.ipv6(self.cidr) if ":" in self.cidr else ec2.Peer.ipv4(self.cidr)
+        if self.prefix_list is not None:
+            return ec2.Peer.prefix_list(self.prefix_list)
+        if isinstance(self.security_group, str):
+            return ec2.SecurityGroup.from_security_group_id(scope, f"Peer{self.security_group}", self.security_group)
+        return self.security_group
+
+
+#: HTTP from anywhere, IPv4 and IPv6: the walk-through's public web server.
+DEFAULT_INGRESS: tuple[Ingress, ...] = (
+    Ingress(port=80, cidr="0.0.0.0/0", description="HTTP from anywhere (IPv4)"),
+    Ingress(port=80, cidr="::/0", description="HTTP from anywhere (IPv6)"),
+)
+_PREFIX_LIST = re.compile(r"pl-[0-9a-f]{8,17}")
+_SECURITY_GROUP = re.compile(r"sg-[0-9a-f]{8,17}")
+
+
+def check_ingress(rules: Sequence[Ingress]) -> None:
+    for index, rule in enumerate(rules):
+        prop = f"ingress[{index}]"
+        from .checks import check_fields  # a rule is an option class like a volume: its fields are typed
+
+        check_fields(rule, prop)
+        for port_prop, port in (("port", rule.port), ("to_port", rule.to_port)):
+            if port is not None and not 0 <= port <= 65535:
+                raise SettingError(f"{prop}.{port_prop}", port, "must be a port from 0 to 65535")
+        if rule.to_port is not None and rule.to_port < rule.port:
+            raise SettingError(f"{prop}.to_port", rule.to_port, f"must not be below port ({rule.port})")
+        sources = [name for name in ("cidr", "prefix_list", "security_group") if getattr(rule, name) is not None]
+        if len(sources) != 1:
+            raise SettingError(prop, {k: v for k, v in vars(rule).items() if v is not None},
+                               "needs exactly one of cidr, prefix_list or security_group")
+        if rule.cidr is not None:
+            _check_cidr(f"{prop}.cidr", rule.cidr)
+        if rule.prefix_list is not None and not _PREFIX_LIST.fullmatch(rule.prefix_list):
+            raise SettingError(f"{prop}.prefix_list", rule.prefix_list, "must be a prefix list id such as pl-0123abcd")
+        if isinstance(rule.security_group, str) and not _SECURITY_GROUP.fullmatch(rule.security_group):
+            raise SettingError(f"{prop}.security_group", rule.security_group,
+                               "must be a security group id such as sg-0123456789abcdef0")
+        last = rule.to_port if rule.to_port is not None else rule.port
+        if rule.protocol == "tcp" and rule.port <= 22 <= last:
+            raise SettingError(f"{prop}.port", rule.port, "SSH (22) has its own setting, ssh_cidr, which guards how "
+                                                          "wide it opens; leave port 22 out of ingress")
+
+
+def _check_cidr(prop: str, value: str) -> None:
+    if "%" in value:
+        raise SettingError(prop, value, "must be a CIDR without a zone id (the part from %)")
+    try:
+        ipaddress.ip_network(value, strict=True)
+    except ValueError:
+        raise SettingError(prop, value, "must be an IPv4 or IPv6 CIDR such as 203.0.113.0/24, without host bits") from None
+
+
+def check_site_dir(site_dir: Union[str, os.PathLike]) -> Path:
+    """A folder with an index.html (the success check asks Apache for /, and it must answer 200)."""
+    path = Path(site_dir)
+    if not path.is_dir():
+        raise SettingError("site_dir", str(site_dir), "must be a folder with the site's files (index.html at least)")
+    if not (path / "index.html").is_file():
+        raise SettingError("site_dir", str(site_dir), "needs an index.html: the deploy succeeds only once Apache "
+                                                      "answers / with 200")
+    return path.resolve()
 
 
 def check_instance_type_usable(info: InstanceTypeInfo) -> None:

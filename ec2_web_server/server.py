@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from importlib import resources
 from typing import Any, Optional
 
 import aws_cdk as cdk
@@ -20,9 +19,6 @@ from constructs import Construct
 from .ebs import CDK_IO2_IOPS_PER_GIB, DataVolume, RootVolume, volume_id
 from .instance_types import InstanceTypeInfo
 from .options import ShutdownBehavior
-
-# The boot script ships inside the package (user_data/ is mapped to ec2_web_server.user_data).
-INSTALL_APACHE_SCRIPT = resources.files("ec2_web_server.user_data").joinpath("install_apache.sh")
 
 # What each data volume's ``on_destroy`` means to CloudFormation.
 _REMOVAL = {
@@ -41,6 +37,8 @@ class Server(Construct):
     :param volume_names: the name (identity) of each of ``volumes``, in the same order.
     :param detach_volumes: keep the data volumes but attach none of them (the first step of replacing
         the instance while keeping its volumes, see :meth:`_refuse_replacement_while_attached`).
+    :param user_data: what the instance runs at first boot (see :mod:`.boot`); the signal to
+        CloudFormation is added here, last.
     :param name: the instance's ``Name`` tag; volumes are ``<name>-<volume name>``.
     """
 
@@ -52,7 +50,7 @@ class Server(Construct):
                  volumes: Sequence[DataVolume], data_devices: Sequence[str], volume_names: Sequence[str],
                  detach_volumes: bool, elastic_ip: bool,
                  shutdown_behavior: ShutdownBehavior, termination_protection: bool, detailed_monitoring: bool,
-                 private_ip: Optional[str], name: str) -> None:
+                 private_ip: Optional[str], user_data: ec2.UserData, name: str) -> None:
         super().__init__(scope, id)
         block_devices = [
             ec2.BlockDevice(
@@ -71,9 +69,6 @@ class Server(Construct):
             for i, device in enumerate(instance_store_devices)
         ]
 
-        user_data = ec2.UserData.for_linux()
-        user_data.add_commands(INSTALL_APACHE_SCRIPT.read_text())
-
         #: The EC2 instance.
         self.instance = ec2.Instance(
             self, "Instance",
@@ -85,6 +80,10 @@ class Server(Construct):
             role=role,
             key_pair=key_pair,
             user_data=user_data,
+            # User data runs on first boot only, so a changed script (or site) would never reach a running
+            # instance: a change replaces the instance instead (its logical ID carries the script's hash),
+            # and the new one boots with it. An Elastic IP moves to the new instance; its address stays.
+            user_data_causes_replacement=True,
             block_devices=block_devices,
             instance_name=name,
             # IMDSv2 only, set on the instance itself (MetadataOptions) rather than through a launch template.

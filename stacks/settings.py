@@ -30,9 +30,9 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Optional
 
-from ec2_web_server import DataVolume, RootVolume, SettingError
-from ec2_web_server.options import check_key_pair_name, check_tags
 from constants import APP_TAG_KEY
+from ec2_web_server import DataVolume, Ingress, RootVolume, SettingError
+from ec2_web_server.options import check_key_pair_name, check_tags
 
 AMAZON_LINUX_2 = "amazon-linux-2"
 AMAZON_LINUX_2023 = "amazon-linux-2023"
@@ -43,6 +43,7 @@ RESERVED_TAG_KEYS = ("Name", APP_TAG_KEY)
 _SETTING_SHAPED = re.compile(r"[a-z][a-z0-9_]*")
 _AMI_ID = re.compile(r"ami-([0-9a-f]{8}|[0-9a-f]{17})")
 _VPC_ID = re.compile(r"vpc-([0-9a-f]{8}|[0-9a-f]{17})")
+_SUBNET_ID = re.compile(r"subnet-([0-9a-f]{8}|[0-9a-f]{17})")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -129,9 +130,16 @@ def _volumes(value: Any, name: str) -> tuple[DataVolume, ...]:
                  for i, item in enumerate(value))
 
 
+def _ingress(value: Any, name: str) -> tuple[Ingress, ...]:
+    if not isinstance(value, list):
+        raise SettingError(name, value, 'must be a JSON list of rules, e.g. [{"port": 443, "cidr": "0.0.0.0/0"}]')
+    return tuple(_struct(Ingress, item, f"{name}[{i}]", '{"port": 443, "cidr": "0.0.0.0/0"}')
+                 for i, item in enumerate(value))
+
+
 def _text_list(value: Any, name: str) -> tuple[str, ...]:
     if not isinstance(value, list):
-        raise SettingError(name, value, "must be a JSON list of managed policy ARNs")
+        raise SettingError(name, value, "must be a JSON list of text values")
     return tuple(value)
 
 
@@ -144,6 +152,7 @@ def _tags(value: Any, name: str) -> tuple[tuple[str, str], ...]:
 
 ROOT_VOLUME = Kind(_root_volume, json=True)
 VOLUMES = Kind(_volumes, json=True)
+INGRESS = Kind(_ingress, json=True)
 TEXT_LIST = Kind(_text_list, json=True)
 TAGS = Kind(_tags, json=True)
 
@@ -161,6 +170,11 @@ def _machine_image_rule(value: str) -> None:
 def _vpc_id_rule(value: str) -> None:
     if not _VPC_ID.fullmatch(value):
         raise SettingError("vpc_id", value, "must be a VPC id such as vpc-0123456789abcdef0")
+
+
+def _subnet_id_rule(value: str) -> None:
+    if not _SUBNET_ID.fullmatch(value):
+        raise SettingError("subnet_id", value, "must be a subnet id such as subnet-0123456789abcdef0")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -212,6 +226,24 @@ SETTINGS: tuple[Setting, ...] = (
         "自動で割り当てる設定であること (合成時に警告します)",
         "vpc_id=vpc-0123456789abcdef0", default_doc="the default VPC", default_doc_ja="既定 VPC",
         prop=False, rule=_vpc_id_rule),
+    Setting(
+        "subnet_id", TEXT, None,
+        "one public subnet of the VPC to put every server in; without it the servers are spread over the VPC's "
+        "public subnets, and so over Availability Zones (Server1 in the first)",
+        "サーバーをすべて入れる VPC のパブリックサブネット 1 つ。指定しなければ、サーバーは VPC のパブリックサブネット "
+        "(つまりアベイラビリティーゾーン) に分散して置かれます (Server1 は最初のサブネット)",
+        "subnet_id=subnet-0123456789abcdef0", default_doc="none (spread over the public subnets)",
+        default_doc_ja="なし (パブリックサブネットに分散)", prop=False, rule=_subnet_id_rule),
+    Setting(
+        "ingress", INGRESS, None,
+        'JSON list of `{"port", "to_port", "protocol", "cidr", "prefix_list", "security_group", "description"}`: '
+        "who may reach which port (exactly one of `cidr`, `prefix_list` `pl-...`, `security_group` `sg-...`); "
+        "port 22 is `ssh_cidr`'s",
+        '`{"port", "to_port", "protocol", "cidr", "prefix_list", "security_group", "description"}` の JSON リスト。'
+        "どのポートに誰が入れるか (`cidr`、`prefix_list` `pl-...`、`security_group` `sg-...` のどれか 1 つ)。"
+        "22 番は `ssh_cidr` で指定します",
+        'ingress=\'[{"port":443,"cidr":"0.0.0.0/0"},{"port":80,"cidr":"0.0.0.0/0"}]\'',
+        default_doc="HTTP (80) from anywhere, IPv4 and IPv6", default_doc_ja="HTTP (80) を全世界から (IPv4 と IPv6)"),
     Setting(
         "ssh_cidr", TEXT, None,
         "an IPv4/IPv6 CIDR, a bare address means /32 (/128); anything wider than /8 (IPv6: /16), `0.0.0.0/0` and "
@@ -288,6 +320,21 @@ SETTINGS: tuple[Setting, ...] = (
         "最初のパブリックサブネット内のプライベート IPv4 で、AWS が予約する 5 つのアドレス以外 "
         "(`instance_count=1` のときだけ)",
         "private_ip=172.31.0.10", default_doc="none (DHCP)", default_doc_ja="なし (DHCP)"),
+    Setting(
+        "site_dir", TEXT, None,
+        "a folder of your site's files (with an `index.html`), relative to where you run `cdk`; published as an "
+        "asset and installed into Apache's web root. A change of its content replaces the instances, which "
+        "boot with it",
+        "サイトのファイル (`index.html` を含む) のフォルダー。`cdk` を実行する場所からの相対パス。アセットとして公開し、"
+        "Apache の公開ディレクトリに入れます。中身を変えるとインスタンスが置き換わり、新しいものがそれで起動します",
+        "site_dir=site", default_doc="a page naming the instance", default_doc_ja="インスタンス名を示すページ"),
+    Setting(
+        "user_data_commands", TEXT_LIST, [],
+        "JSON list of shell commands run at first boot after Apache and the site are in place, before success is "
+        "reported; a failing command fails the deploy",
+        "初回起動時に Apache とサイトの準備の後、成功を報告する前に実行するシェルコマンドの JSON リスト。"
+        "失敗するとデプロイも失敗します",
+        'user_data_commands=\'["dnf -y install php"]\''),
     Setting(
         "tags", TAGS, {},
         "JSON object; keys 1–128 characters, not `aws:...`, not `Name`/`app` (set by the stack); values up to 256; "

@@ -9,11 +9,11 @@ import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
 
+from constants import APP_TAG_KEY, APP_TAG_VALUE
 from ec2_web_server import SettingError, WebServer
 from ec2_web_server.ebs import AMAZON_LINUX_ROOT_GIB
 from ec2_web_server.instance_types import instance_type_info
 from ec2_web_server.options import DEFAULT_EIP_QUOTA
-from constants import APP_TAG_KEY, APP_TAG_VALUE
 
 from .settings import AMAZON_LINUX_2, AMAZON_LINUX_2023, Settings
 
@@ -33,6 +33,8 @@ class WebServerStack(cdk.Stack):
         self.settings = settings
 
         vpc = ec2.Vpc.from_lookup(self, "Vpc", vpc_id=settings.vpc_id) if settings.vpc_id else None
+        subnets = (ec2.SubnetSelection(subnet_filters=[ec2.SubnetFilter.by_ids([settings.subnet_id])])
+                   if settings.subnet_id else None)
         key_pair = (ec2.KeyPair.from_key_pair_name(self, "ExistingKeyPair", settings.key_pair_name)
                     if settings.key_pair_name else None)
         #: The web server construct.
@@ -40,6 +42,7 @@ class WebServerStack(cdk.Stack):
             self, "WebServer",
             machine_image=self._machine_image(),
             vpc=vpc,
+            vpc_subnets=subnets,
             key_pair=key_pair,
             ami_root_size=AMAZON_LINUX_ROOT_GIB if settings.is_amazon_linux else None,
             **settings.props(),

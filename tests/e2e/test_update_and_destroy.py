@@ -14,7 +14,8 @@ pytestmark = pytest.mark.e2e
 BEFORE = {"ssh_cidr": "198.51.100.7", "volumes": json.dumps([{"size": 10, "on_destroy": "delete"}])}
 # The lone volume was named f (its device letter); naming it so keeps it when a second one comes.
 AFTER = {"ssh_cidr": "198.51.100.0/24",
-         "volumes": json.dumps([{"name": "f", "size": 10, "on_destroy": "delete"}, {"name": "g", "size": 20, "type": "gp2"}])}
+         "volumes": json.dumps([{"name": "f", "size": 10, "on_destroy": "delete"},
+                                {"name": "g", "size": 20, "type": "gp2"}])}
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,8 @@
 
 from aws_cdk.assertions import Match
 
-from ec2_web_server.server import INSTALL_APACHE_SCRIPT
 from constants import EXAMPLE_REGION
+from ec2_web_server.boot import INSTALL_APACHE_SCRIPT, ON_EXIT_SCRIPT
 from tests.conftest import base_context
 
 INSTANCE = "AWS::EC2::Instance"
@@ -139,10 +139,27 @@ def test_two_instances_each_with_outputs(loaded):
             assert f"Server{i}{name}" in outputs
 
 
-def test_instances_share_one_availability_zone_with_their_volumes(loaded):
-    zones = {r["Properties"]["AvailabilityZone"] for r in loaded.resources(INSTANCE).values()}
-    zones |= {r["Properties"]["AvailabilityZone"] for r in loaded.resources("AWS::EC2::Volume").values()}
-    assert len(zones) == 1
+def zone_of(result, server: int) -> str:
+    return next(r["Properties"]["AvailabilityZone"] for k, r in result.resources(INSTANCE).items()
+                if k.startswith(f"WebServerServer{server}"))
+
+
+def test_servers_are_spread_over_availability_zones_with_their_volumes(loaded):
+    assert zone_of(loaded, 1) != zone_of(loaded, 2)
+    for key, volume in loaded.resources("AWS::EC2::Volume").items():
+        server = int(key[len("WebServerServer")])
+        assert volume["Properties"]["AvailabilityZone"] == zone_of(loaded, server)
+
+
+def test_a_pinned_subnet_holds_every_server(synth_with):
+    subnet = "subnet-c8d870c350fade4f9"  # the default VPC's second public subnet (cdk.context.json)
+    result = synth_with({"instance_count": "3", "subnet_id": subnet})
+    assert {r["Properties"]["SubnetId"] for r in result.resources(INSTANCE).values()} == {subnet}
+
+
+def test_a_cluster_placement_group_keeps_servers_in_one_zone(synth_with):
+    result = synth_with({"instance_type": "m5.large", "instance_count": "2", "placement_group": "cluster"})
+    assert zone_of(result, 1) == zone_of(result, 2)
 
 
 def test_spread_placement_group_is_created_and_used(loaded):
@@ -176,6 +193,8 @@ def test_user_data_signals_cloudformation_with_its_exit_status(default):
     assert f"--resource {instance_id}" in script
     assert f"--region {EXAMPLE_REGION}" in script
     assert INSTALL_APACHE_SCRIPT.read_text() in script
+    # The success check runs in the trap, before the signal, so later steps run before it too.
+    assert script.index(ON_EXIT_SCRIPT.read_text()) < script.index("cfn-signal") < script.index("set -euo pipefail")
 
 
 def test_amazon_linux_2_warns_of_its_end_of_support_and_names_the_switch(default, loaded):

@@ -38,7 +38,7 @@ def test_ssh_from_anywhere_only_when_explicitly_allowed(synth_with):
 
 
 def test_security_group_has_a_description(default):
-    default.assertions().has_resource_properties(SG, {"GroupDescription": Match.string_like_regexp("HTTP")})
+    default.assertions().has_resource_properties(SG, {"GroupDescription": Match.string_like_regexp("firewall")})
 
 
 def test_instance_uses_the_security_group_in_the_looked_up_subnet(default):
