@@ -27,8 +27,11 @@ from emulator.gaps import (
     ec2_volume,
     ec2_volume_attachment,
     ssm_parameter_reuse,
+    stack_lifecycle,
     stack_operations,
     stack_termination_protection,
+    template_rules,
+    update_stack_parameters,
 )
 
 
@@ -41,11 +44,17 @@ class Fill(Protocol):
 
 #: The fills in the order they are applied: a later one may wrap what an
 #: earlier one installed (change_set_lifecycle and stack_termination_protection
-#: wrap stack_operations' execute_change_set and delete_stack).
+#: wrap stack_operations' execute_change_set and delete_stack; stack_lifecycle
+#: wraps that delete_stack; template_rules wraps update_stack_parameters'
+#: update_stack and stack_lifecycle's create_change_set, so rules are checked
+#: before anything else happens).
 FILLS: tuple[Fill, ...] = (
     stack_operations,
     change_set_lifecycle,
     stack_termination_protection,
+    stack_lifecycle,
+    update_stack_parameters,
+    template_rules,
     ssm_parameter_reuse,
     ec2_security_group,
     ec2_placement_group,

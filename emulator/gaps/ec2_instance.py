@@ -9,6 +9,22 @@ EbsOptimized and PropagateTagsToVolumeOnCreation; an io1/io2 block device
 fails for want of Iops. It cannot update an instance (the stack forgets it),
 and deletes an instance even when DisableApiTermination forbids it.
 
+RunInstances (moto's ``InstanceBackend.run_instances``, which the instance
+model also uses) launches any AMI on any instance type. EC2 refuses an AMI
+whose architecture is not one the instance type supports, with
+``InvalidParameterValue`` "The architecture 'arm64' of the specified instance
+type does not match the architecture 'x86_64' of the specified AMI. Specify an
+instance type and an AMI that have matching architectures, and try again. You
+can use 'describe-instance-types' or 'describe-images' to discover the
+architecture of the instance type or AMI." (wording as EC2 returns it in
+skypilot-org/skypilot#6315, aws/eks-anywhere-build-tooling#2158 and
+aws/amazon-cloudwatch-agent-test#207). The AMI's architecture is moto's
+(``Ami.architecture``), the type's its ``ProcessorInfo.SupportedArchitectures``
+(moto's copy of DescribeInstanceTypes). A type that supports several
+(i386 and x86_64) is named by the one matching the AMI's family, x86_64:
+which one AWS names is not documented. Not checked for a launch with a launch
+template (moto resolves its AMI and type later).
+
 Not filled: CreationPolicy / cfn-signal (the stack does not wait for a signal).
 """
 
@@ -16,9 +32,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from moto.ec2.exceptions import OperationNotPermitted4
+from moto.ec2.exceptions import InvalidParameterValue, OperationNotPermitted4
 from moto.ec2.models import ec2_backends
-from moto.ec2.models.instances import Instance, MetadataOptions
+from moto.ec2.models.instance_types import INSTANCE_TYPES
+from moto.ec2.models.instances import Instance, InstanceBackend, MetadataOptions, Reservation
 
 from emulator.gaps._install import install
 from emulator.gaps._props import as_bool, as_int, changed, retag, tag_dict
@@ -41,6 +58,28 @@ _REPLACING = {
 # Changed with the instance stopped ("some interruptions").
 _NEEDS_STOP = {"InstanceType", "UserData", "EbsOptimized"}
 _DEFAULT_ROOT_GIB = 8
+#: RunInstances' default when no InstanceType is given (moto's, as AWS's: m1.small).
+_DEFAULT_INSTANCE_TYPE = "m1.small"
+
+_moto_run_instances = InstanceBackend.run_instances
+
+
+def _refuse_architecture_mismatch(backend: Any, image_id: str | None, instance_type: str | None) -> None:
+    """RunInstances' check that the AMI's architecture is one the instance type supports."""
+    image = backend.amis.get(image_id) if image_id else None
+    type_info = INSTANCE_TYPES.get(instance_type or _DEFAULT_INSTANCE_TYPE)
+    if image is None or not image.architecture or type_info is None:
+        return  # an unknown AMI or type fails elsewhere, with its own error
+    supported = type_info.get("ProcessorInfo", {}).get("SupportedArchitectures") or []
+    if not supported or image.architecture in supported:
+        return
+    named = "x86_64" if "x86_64" in supported else supported[0]
+    raise InvalidParameterValue(
+        f"The architecture '{named}' of the specified instance type does not match the architecture "
+        f"'{image.architecture}' of the specified AMI. Specify an instance type and an AMI that have matching "
+        "architectures, and try again. You can use 'describe-instance-types' or 'describe-images' to discover "
+        "the architecture of the instance type or AMI."
+    )
 
 
 def _attach_block_devices(instance: Instance, properties: dict[str, Any], volume_tags: dict[str, str]) -> None:
@@ -77,6 +116,17 @@ def _set_profile(instance: Instance, profile: str | None) -> None:
         backend.disassociate_iam_instance_profile(association_id=association.association_id)
     if profile:
         backend.associate_iam_instance_profile(instance_id=instance.id, iam_instance_profile_name=profile)
+
+
+class InstanceBackendFill:
+    """What moto's InstanceBackend gains (installed by :func:`apply`)."""
+
+    def run_instances(
+        self, image_id: str, count: int, user_data: Any, security_group_names: list[str], **kwargs: Any
+    ) -> Reservation:
+        if not kwargs.get("launch_template"):  # a launch template's AMI and type are moto's to resolve
+            _refuse_architecture_mismatch(self, image_id, kwargs.get("instance_type"))
+        return _moto_run_instances(self, image_id, count, user_data, security_group_names, **kwargs)
 
 
 class InstanceFill:
@@ -172,4 +222,5 @@ class InstanceFill:
 
 
 def apply() -> None:
+    install(InstanceBackend, InstanceBackendFill)
     install(Instance, InstanceFill)

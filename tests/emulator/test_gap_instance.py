@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import cfn_scenario as cfn
+import pytest
 
 from emulator import Emulator
 
@@ -122,3 +123,26 @@ def test_termination_protection_blocks_stack_delete(target: Emulator) -> None:
     # As in AWS: the instance cannot be terminated, so the delete fails.
     assert cfn.delete(target) == "DELETE_FAILED"
     assert cfn.instance(target, found["InstanceId"])["State"]["Name"] == "running"
+
+
+ARM64_SSM = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64"
+
+
+def test_run_instances_refuses_an_ami_of_another_architecture(target: Emulator) -> None:
+    ec2 = target.client("ec2")
+    arm64_image = target.client("ssm").get_parameter(Name=ARM64_SSM)["Parameter"]["Value"]
+    with pytest.raises(ec2.exceptions.ClientError) as refused:
+        ec2.run_instances(ImageId=arm64_image, InstanceType="t3.micro", MinCount=1, MaxCount=1)
+    assert refused.value.response["Error"]["Code"] == "InvalidParameterValue"
+    assert refused.value.response["Error"]["Message"].startswith(
+        "The architecture 'x86_64' of the specified instance type does not match the architecture 'arm64' "
+        "of the specified AMI."
+    )
+    # The matching type launches it; the stack's instance (an x86_64 AMI) on an arm64 type fails to create.
+    ec2.run_instances(ImageId=arm64_image, InstanceType="t4g.micro", MinCount=1, MaxCount=1)
+    subnet = cfn.default_subnet(target)["SubnetId"]
+    body = cfn.template(
+        {"WebSg": cfn.web_sg(cfn.default_vpc_id(target)), "Web": cfn.web_instance(subnet, InstanceType="t4g.micro")}
+    )
+    assert cfn.deploy(target, body) == "ROLLBACK_COMPLETE"
+    assert "of the specified AMI" in cfn.failures(target)[0]
