@@ -25,7 +25,8 @@ METADATA_TYPE = "AWS::CDK::Metadata"
 RETAINED_POLICIES = ("Retain", "RetainExceptOnCreate")
 # CloudFormation's and EC2's volume type when a template names none.
 DEFAULT_VOLUME_TYPE = "gp2"
-_HASH_SUFFIX = re.compile(r"[0-9A-F]{8}$")
+# CDK's logical id hash, and the user-data digest ec2.Instance appends with user_data_causes_replacement.
+_HASH_SUFFIX = re.compile(r"[0-9A-F]{8}(?:[0-9a-f]{16})?$")
 _PROTOCOLS = {"6": "tcp", "17": "udp", "1": "icmp"}
 _SOURCES = ("CidrIp", "CidrIpv6", "SourceSecurityGroupId", "SourcePrefixListId", "SourceSecurityGroupName",
             "DestinationSecurityGroupId", "DestinationPrefixListId")
@@ -83,7 +84,7 @@ def reference(value: Any) -> Optional[str]:
 
 def display_name(logical_id: str, resource: dict[str, Any]) -> str:
     """The construct path (``WebServer/Server1/Instance``) when the template has it, else the logical id
-    without CDK's hash suffix."""
+    without CDK's hash suffix (and the user-data digest an instance's id may carry)."""
     path = (resource.get("Metadata") or {}).get("aws:cdk:path")
     if isinstance(path, str) and "/" in path:
         parts = path.split("/")[1:]  # drop the stack name

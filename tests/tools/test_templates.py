@@ -56,6 +56,9 @@ def test_display_name_is_the_construct_path_or_the_id_without_its_hash():
     with_path = {"Metadata": {"aws:cdk:path": f"{STACK_NAME}/WebServer/Server1/Instance/Resource"}}
     assert templates.display_name("WebServerServer1Instance9262064F", with_path) == "WebServer/Server1/Instance"
     assert templates.display_name("WebServerServer1Instance9262064F", {}) == "WebServerServer1Instance"
+    # ec2.Instance(user_data_causes_replacement=True) appends a digest of its user data
+    assert templates.display_name("WebServerServer1Instance9262064Fea0bfc5c417b8007", {}) == \
+        "WebServerServer1Instance"
 
 
 @pytest.mark.parametrize(("value", "expected"), [
