@@ -72,7 +72,8 @@ def pending_lookups(stack: WebServerStack) -> list[tuple[str, str, str]]:
     settings = stack.settings
     if stack.web_server.vpc.vpc_id == DUMMY_VPC_ID:
         pending.append(("vpc_id", settings.vpc_id or "(the default VPC)", "this VPC"))
-    image = stack.resolve(stack.web_server.instance.node.default_child.image_id)
+    web = stack.web_server
+    image = stack.resolve(web.machine_image.get_image(web).image_id)
     if isinstance(image, str) and image.startswith(DUMMY_SSM_VALUE):
         pending.append(("machine_image", settings.machine_image, f"the AMI id behind {image[len(DUMMY_SSM_VALUE):]}"))
     return pending

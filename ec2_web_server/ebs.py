@@ -260,3 +260,32 @@ def assign_devices(volumes: tuple[DataVolume, ...], *, setting: str = "volumes",
             raise SettingError(f"{setting}[{index}].device", None, "no free device left in /dev/sdf to /dev/sdp; name one")
         devices.append(device)
     return tuple(devices)
+
+
+def block_devices(root_volume: RootVolume, root_size: Optional[int], root_device: str,
+                  instance_store_devices: tuple[str, ...] = ()) -> list:
+    """The block device mappings every instance gets: its encrypted root, and its instance store."""
+    from aws_cdk import aws_ec2 as ec2  # the specs above stay plain Python; only this builds CDK types
+
+    devices = [ec2.BlockDevice(
+        device_name=root_device,
+        volume=ec2.BlockDeviceVolume(ebs_device=ec2.EbsDeviceProps(
+            volume_size=root_volume.size if root_volume.size is not None else root_size,
+            volume_type=ec2.EbsDeviceVolumeType[root_volume.type.upper()],
+            iops=root_volume.iops,
+            encrypted=root_volume.encrypted,
+            delete_on_termination=root_volume.delete_on_termination,
+        )),
+    )]
+    devices += [ec2.BlockDevice(device_name=device, volume=ec2.BlockDeviceVolume.ephemeral(i))
+                for i, device in enumerate(instance_store_devices)]
+    return devices
+
+
+def data_block_device(spec: DataVolume, device: str):
+    """A data volume as a launch template's block device: made with each instance, and deleted with it."""
+    from aws_cdk import aws_ec2 as ec2
+
+    return ec2.BlockDevice(device_name=device, volume=ec2.BlockDeviceVolume.ebs(
+        spec.size, volume_type=ec2.EbsDeviceVolumeType[spec.type.upper()], iops=spec.iops,
+        throughput=spec.throughput, encrypted=spec.encrypted, delete_on_termination=True))

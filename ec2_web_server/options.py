@@ -169,6 +169,73 @@ def check_site_dir(site_dir: Union[str, os.PathLike]) -> Path:
     return path.resolve()
 
 
+@dataclass(frozen=True, kw_only=True)
+class AutoScaling:
+    """The Auto Scaling tier: an EC2 Auto Scaling group behind an Application Load Balancer, across
+    Availability Zones, instead of hand-managed servers (``WebServer(..., auto_scaling=AutoScaling())``).
+    """
+
+    #: Instances the group never goes below, also during a rolling update. Default: 2 (two AZs).
+    min_capacity: int = 2
+    #: Instances the group never goes above; must leave room above min_capacity for a rolling update to
+    #: add new instances before it removes old ones. Default: 4.
+    max_capacity: int = 4
+    #: The group's size at deploy. Default: unset, so Auto Scaling owns it and a deploy never resets a
+    #: scaled-out group.
+    desired_capacity: Optional[int] = None
+    #: Average CPU utilization (percent) that target tracking keeps the group at. Default: 50.
+    cpu_target: int = 50
+    #: Requests per instance per minute that target tracking keeps the group at, if given. Default: none.
+    requests_per_target: Optional[int] = None
+    #: The path the load balancer checks on every instance (200 means healthy). Default: /.
+    health_check_path: str = "/"
+    #: Days the load balancer's access logs are kept. Default: 90.
+    access_log_days: int = 90
+    #: Keep the access logs bucket (and its logs) after ``cdk destroy``. Default: false: emptied and deleted.
+    keep_access_logs: bool = False
+
+
+# A rolling update or a scale-out above this is a quota conversation with AWS first.
+MAX_GROUP_CAPACITY = 100
+# Elastic Load Balancing: a health check path is at most 1024 characters.
+_HEALTH_CHECK_PATH = re.compile(r"/[\x21-\x7e]{0,1023}")
+
+
+def check_auto_scaling(options: AutoScaling) -> None:
+    from .checks import check_fields
+
+    check_fields(options, "auto_scaling")
+    low, high = options.min_capacity, options.max_capacity
+    if not 1 <= low <= MAX_GROUP_CAPACITY:
+        raise SettingError("min_capacity", low, f"must be a whole number from 1 to {MAX_GROUP_CAPACITY}")
+    if not low < high <= MAX_GROUP_CAPACITY:
+        raise SettingError("max_capacity", high,
+                           f"must be above min_capacity ({low}), so that a rolling update can start new instances "
+                           f"before it stops old ones, and at most {MAX_GROUP_CAPACITY}")
+    if options.desired_capacity is not None and not low <= options.desired_capacity <= high:
+        raise SettingError("desired_capacity", options.desired_capacity,
+                           f"must lie from min_capacity to max_capacity ({low} to {high}), or be left unset")
+    if not 1 <= options.cpu_target <= 100:
+        raise SettingError("cpu_target", options.cpu_target, "must be a percentage from 1 to 100")
+    if options.requests_per_target is not None and options.requests_per_target < 1:
+        raise SettingError("requests_per_target", options.requests_per_target,
+                           "must be a whole number of requests per instance per minute, at least 1")
+    if not _HEALTH_CHECK_PATH.fullmatch(options.health_check_path):
+        raise SettingError("health_check_path", options.health_check_path,
+                           "must start with / and hold at most 1024 printable characters, no spaces (e.g. /health)")
+    if options.access_log_days < 1:
+        raise SettingError("access_log_days", options.access_log_days, "must be at least 1 day")
+
+
+def check_single_server_props(**given: object) -> None:
+    """Props that mean one hand-managed server each, refused with the Auto Scaling tier: say why."""
+    why = ("instances in an Auto Scaling group are replaceable and come and go; keep state in a database, "
+           "EFS or S3, and reach the site through the load balancer")
+    for prop, value in given.items():
+        if value is not None:
+            raise SettingError(prop, value, f"only applies to tier=single: {why}")
+
+
 def check_instance_type_usable(info: InstanceTypeInfo) -> None:
     """Types that exist but that this construct cannot launch as asked."""
     if any(arch.endswith("_mac") for arch in info.architectures):

@@ -16,7 +16,7 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from .ebs import CDK_IO2_IOPS_PER_GIB, DataVolume, RootVolume, volume_id
+from .ebs import CDK_IO2_IOPS_PER_GIB, DataVolume, RootVolume, block_devices, volume_id
 from .instance_types import InstanceTypeInfo
 from .options import ShutdownBehavior
 
@@ -52,23 +52,6 @@ class Server(Construct):
                  shutdown_behavior: ShutdownBehavior, termination_protection: bool, detailed_monitoring: bool,
                  private_ip: Optional[str], user_data: ec2.UserData, name: str) -> None:
         super().__init__(scope, id)
-        block_devices = [
-            ec2.BlockDevice(
-                device_name=root_device,
-                volume=ec2.BlockDeviceVolume(ebs_device=ec2.EbsDeviceProps(
-                    volume_size=root_volume.size if root_volume.size is not None else root_size,
-                    volume_type=ec2.EbsDeviceVolumeType[root_volume.type.upper()],
-                    iops=root_volume.iops,
-                    encrypted=root_volume.encrypted,
-                    delete_on_termination=root_volume.delete_on_termination,
-                )),
-            )
-        ]
-        block_devices += [
-            ec2.BlockDevice(device_name=device, volume=ec2.BlockDeviceVolume.ephemeral(i))
-            for i, device in enumerate(instance_store_devices)
-        ]
-
         #: The EC2 instance.
         self.instance = ec2.Instance(
             self, "Instance",
@@ -84,7 +67,7 @@ class Server(Construct):
             # instance: a change replaces the instance instead (its logical ID carries the script's hash),
             # and the new one boots with it. An Elastic IP moves to the new instance; its address stays.
             user_data_causes_replacement=True,
-            block_devices=block_devices,
+            block_devices=block_devices(root_volume, root_size, root_device, tuple(instance_store_devices)),
             instance_name=name,
             # IMDSv2 only, set on the instance itself (MetadataOptions) rather than through a launch template.
             http_tokens=ec2.HttpTokens.REQUIRED,

@@ -24,14 +24,27 @@ from constructs import Construct
 
 from .boot import web_server_user_data
 from .checks import check_args
-from .ebs import AMAZON_LINUX_ROOT_DEVICE, AMAZON_LINUX_ROOT_GIB, DataVolume, RootVolume, assign_devices, assign_names
+from .ebs import (
+    AMAZON_LINUX_ROOT_DEVICE,
+    AMAZON_LINUX_ROOT_GIB,
+    DataVolume,
+    RootVolume,
+    assign_devices,
+    assign_names,
+    block_devices,
+    data_block_device,
+)
 from .errors import SettingError
+from .fleet import WebServerFleet
 from .instance_types import instance_type_info
+from .load_balancer import WebLoadBalancer
 from .options import (
     DEFAULT_INGRESS,
     PLACEMENT_STRATEGIES,
+    AutoScaling,
     Ingress,
     ShutdownBehavior,
+    check_auto_scaling,
     check_iam_policies,
     check_ingress,
     check_instance_count,
@@ -39,6 +52,7 @@ from .options import (
     check_placement_group,
     check_private_ip,
     check_private_ip_in_subnet,
+    check_single_server_props,
     check_site_dir,
     instance_store_devices,
     is_admin_policy,
@@ -113,9 +127,10 @@ class WebServer(Construct):
                  vpc_subnets: Optional[ec2.SubnetSelection] = None,
                  security_group: Optional[ec2.ISecurityGroup] = None, ingress: Optional[Sequence[Ingress]] = None,
                  ssh_cidr: Optional[str] = None, allow_ssh_from_anywhere: bool = False,
-                 allow_all_outbound: bool = False, elastic_ip: bool = True, private_ip: Optional[str] = None,
+                 allow_all_outbound: bool = False, elastic_ip: Optional[bool] = None, private_ip: Optional[str] = None,
                  machine_image: Optional[ec2.IMachineImage] = None,
-                 instance_type: Union[ec2.InstanceType, str] = "t2.micro", instance_count: int = 1,
+                 instance_type: Union[ec2.InstanceType, str] = "t2.micro", instance_count: Optional[int] = None,
+                 auto_scaling: Optional[AutoScaling] = None,
                  key_pair: Optional[ec2.IKeyPair] = None, shutdown_behavior: ShutdownBehavior = "stop",
                  termination_protection: bool = False, detailed_monitoring: bool = False,
                  placement_group: Optional[str] = None, iam_policies: Sequence[str] = (),
@@ -140,6 +155,24 @@ class WebServer(Construct):
             ssh_cidr = normalise_ssh_cidr(ssh_cidr, allow_anywhere=allow_ssh_from_anywhere)
         ingress = tuple(DEFAULT_INGRESS if ingress is None else ingress)
         check_ingress(ingress)
+        if auto_scaling is not None:
+            check_auto_scaling(auto_scaling)
+            check_single_server_props(elastic_ip=elastic_ip, instance_count=instance_count, private_ip=private_ip,
+                                      detach_volumes=detach_volumes or None)
+            if placement_group == "cluster":
+                raise SettingError("placement_group", placement_group, "a cluster placement group lives in one "
+                                   "Availability Zone, and the Auto Scaling tier spans two at least")
+            for index, volume in enumerate(volumes):
+                if volume.on_destroy != "delete":
+                    raise SettingError(f"volumes[{index}].on_destroy", volume.on_destroy,
+                                       "must be delete with tier=autoscaling: each instance's volumes come and go "
+                                       "with it; keep state in a database, EFS or S3")
+            for index, rule in enumerate(ingress):
+                if rule.port != 80 or rule.to_port not in (None, 80):
+                    raise SettingError(f"ingress[{index}].port", rule.port, "with tier=autoscaling, ingress says who "
+                                       "may reach the load balancer, which listens on port 80 only")
+        elastic_ip = True if elastic_ip is None else elastic_ip
+        instance_count = 1 if instance_count is None else instance_count
         check_instance_count(instance_count)
         if machine_image is None and ami_root_size is None:
             ami_root_size = AMAZON_LINUX_ROOT_GIB
@@ -164,21 +197,26 @@ class WebServer(Construct):
 
         #: The VPC the servers run in.
         self.vpc: ec2.IVpc = vpc or ec2.Vpc.from_lookup(self, "Vpc", is_default=True)
-        subnets = (self.vpc.select_subnets(**_selection_props(vpc_subnets)).subnets if vpc_subnets
-                   else self.vpc.public_subnets)
-        if not subnets:
-            raise SettingError("vpc_subnets" if vpc_subnets else "vpc_id", self.vpc.vpc_id,
-                               "needs a public subnet (one routed to an Internet gateway)")
-        if placement_group == "cluster":
-            subnets = subnets[:1]  # a cluster placement group lives in one Availability Zone
-        #: The subnets the servers are spread over, Server1 in the first.
-        self.subnets: tuple[ec2.ISubnet, ...] = tuple(subnets)
+        if not self.vpc.public_subnets and not vpc_subnets:
+            raise SettingError("vpc_id", self.vpc.vpc_id, "needs a public subnet (one routed to an Internet gateway)")
+        #: The subnets the servers are spread over (Server1 in the first), or the Auto Scaling group's.
+        self.subnets: tuple[ec2.ISubnet, ...] = self._subnets(vpc_subnets, auto_scaling, placement_group)
         if private_ip is not None:
             check_private_ip_in_subnet(private_ip, self.subnets[0])
         machine_image = machine_image or ec2.MachineImage.latest_amazon_linux2023(
             cached_in_context=True,
             cpu_type=ec2.AmazonLinuxCpuType.ARM_64 if info.arm64 else ec2.AmazonLinuxCpuType.X86_64)
+        #: The AMI every instance is launched from.
+        self.machine_image: ec2.IMachineImage = machine_image
 
+        #: The load balancer in front of the servers (None for hand-managed servers without HTTPS).
+        self.load_balancer: Optional[WebLoadBalancer] = None
+        if auto_scaling is not None:
+            self.load_balancer = WebLoadBalancer(
+                self, "LoadBalancer", vpc=self.vpc, ingress=ingress, health_check_path=auto_scaling.health_check_path,
+                access_log_days=auto_scaling.access_log_days, keep_access_logs=auto_scaling.keep_access_logs,
+                deletion_protection=termination_protection, name=name)
+            ingress = ()  # the instances take HTTP from the load balancer only (the CDK wires that rule)
         #: The firewall: the servers' security group (yours, or one built from ``ingress`` and ``ssh_cidr``).
         self.security_group: ec2.ISecurityGroup = security_group or self._security_group(
             name, ingress, ssh_cidr, allow_all_outbound)
@@ -205,28 +243,68 @@ class WebServer(Construct):
             self.site_asset = s3_assets.Asset(self, "Site", path=str(site))
             self._grant_site(self.site_asset)
 
-        #: The servers, ``Server1`` upwards (ids stay stable as instance_count grows).
-        self.servers: tuple[Server, ...] = tuple(
-            Server(self, f"Server{i}", vpc=self.vpc, subnet=self.subnets[(i - 1) % len(self.subnets)],
-                   machine_image=machine_image, instance_type=info, security_group=self.security_group,
-                   role=self.role, key_pair=self.key_pair, placement_group=self.placement_group,
-                   root_volume=root_volume, root_size=ami_root_size, root_device=root_device,
-                   instance_store_devices=store_devices, volumes=tuple(volumes), data_devices=data_devices,
-                   volume_names=volume_names, detach_volumes=detach_volumes, elastic_ip=elastic_ip,
-                   shutdown_behavior=shutdown_behavior, termination_protection=termination_protection,
-                   detailed_monitoring=detailed_monitoring, private_ip=private_ip,
-                   user_data=web_server_user_data(site=self.site_asset, commands=user_data_commands),
-                   name=name if instance_count == 1 else f"{name}-{i}")
-            for i in range(1, instance_count + 1)
-        )
-        #: Every server's instance, in order.
+        #: The Auto Scaling tier's launch template and group (None for hand-managed servers).
+        self.fleet: Optional[WebServerFleet] = None
+        #: The hand-managed servers, ``Server1`` upwards (ids stay stable as instance_count grows); none
+        #: with the Auto Scaling tier, whose instances come and go.
+        self.servers: tuple[Server, ...] = ()
+        if auto_scaling is not None:
+            devices = block_devices(root_volume, ami_root_size, root_device, store_devices)
+            devices += [data_block_device(spec, device) for spec, device in zip(volumes, data_devices, strict=True)]
+            self.fleet = WebServerFleet(
+                self, "Fleet", vpc=self.vpc, subnets=self.subnets,
+                machine_image=machine_image, instance_type=info, security_group=self.security_group, role=self.role,
+                key_pair=self.key_pair, block_devices=devices,
+                user_data=web_server_user_data(site=self.site_asset, commands=user_data_commands),
+                target_group=self.load_balancer.target_group, options=auto_scaling,
+                placement_group=self.placement_group, shutdown_behavior=shutdown_behavior,
+                detailed_monitoring=detailed_monitoring, name=name)
+        else:
+            self.servers = tuple(
+                Server(self, f"Server{i}", vpc=self.vpc, subnet=self.subnets[(i - 1) % len(self.subnets)],
+                       machine_image=machine_image, instance_type=info, security_group=self.security_group,
+                       role=self.role, key_pair=self.key_pair, placement_group=self.placement_group,
+                       root_volume=root_volume, root_size=ami_root_size, root_device=root_device,
+                       instance_store_devices=store_devices, volumes=tuple(volumes), data_devices=data_devices,
+                       volume_names=volume_names, detach_volumes=detach_volumes, elastic_ip=elastic_ip,
+                       shutdown_behavior=shutdown_behavior, termination_protection=termination_protection,
+                       detailed_monitoring=detailed_monitoring, private_ip=private_ip,
+                       user_data=web_server_user_data(site=self.site_asset, commands=user_data_commands),
+                       name=name if instance_count == 1 else f"{name}-{i}")
+                for i in range(1, instance_count + 1)
+            )
+        #: Every hand-managed server's instance, in order.
         self.instances: tuple[ec2.Instance, ...] = tuple(server.instance for server in self.servers)
-        #: Every server's Elastic IP (empty when ``elastic_ip`` is false).
+        #: Every server's Elastic IP (empty when ``elastic_ip`` is false, and with the Auto Scaling tier).
         self.elastic_ips: tuple[ec2.CfnEIP, ...] = tuple(s.elastic_ip for s in self.servers if s.elastic_ip)
         #: The address users reach each server at (its Elastic IP, or its own public address).
         self.public_ips: tuple[str, ...] = tuple(server.public_ip for server in self.servers)
         #: Every server's data volumes.
         self.volumes: tuple[ec2.Volume, ...] = tuple(v for server in self.servers for v in server.volumes)
+
+    def _subnets(self, vpc_subnets: Optional[ec2.SubnetSelection], auto_scaling: Optional[AutoScaling],
+                 placement_group: Optional[str]) -> tuple[ec2.ISubnet, ...]:
+        if vpc_subnets is not None:
+            subnets = self.vpc.select_subnets(**_selection_props(vpc_subnets)).subnets
+        elif auto_scaling is not None and _zones(self.vpc.private_subnets) >= 2:
+            # Private subnets with a route out (NAT) where the VPC has them: the instances then have no public
+            # address at all. The default VPC has none, so there the group uses the public subnets, and the
+            # instances' security group admits HTTP from the load balancer only.
+            subnets = self.vpc.private_subnets
+        else:
+            subnets = self.vpc.public_subnets
+        if not subnets:
+            raise SettingError("vpc_subnets", self.vpc.vpc_id, "selects no subnet of the VPC")
+        if auto_scaling is not None:
+            if _zones(self.vpc.public_subnets) < 2:
+                raise SettingError("vpc_id", self.vpc.vpc_id, "needs public subnets in two Availability Zones at "
+                                                              "least for the load balancer of tier=autoscaling")
+            if _zones(subnets) < 2:
+                raise SettingError("vpc_subnets", self.vpc.vpc_id, "must span two Availability Zones at least for "
+                                                                   "tier=autoscaling")
+        if placement_group == "cluster":
+            subnets = subnets[:1]  # a cluster placement group lives in one Availability Zone
+        return tuple(subnets)
 
     @property
     def instance(self) -> ec2.Instance:
@@ -327,3 +405,7 @@ def _selection_props(selection: ec2.SubnetSelection) -> dict:
     """A SubnetSelection as the keyword props that ``IVpc.select_subnets`` takes in Python."""
     names = ("availability_zones", "one_per_az", "subnet_filters", "subnet_group_name", "subnet_type", "subnets")
     return {name: getattr(selection, name) for name in names if getattr(selection, name) is not None}
+
+
+def _zones(subnets: Sequence[ec2.ISubnet]) -> int:
+    return len({subnet.availability_zone for subnet in subnets})

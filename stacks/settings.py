@@ -31,7 +31,7 @@ from types import MappingProxyType
 from typing import Any, Optional
 
 from constants import APP_TAG_KEY
-from ec2_web_server import DataVolume, Ingress, RootVolume, SettingError
+from ec2_web_server import AutoScaling, DataVolume, Ingress, RootVolume, SettingError
 from ec2_web_server.options import check_key_pair_name, check_tags
 
 AMAZON_LINUX_2 = "amazon-linux-2"
@@ -167,6 +167,17 @@ def _machine_image_rule(value: str) -> None:
                            f"must be {AMAZON_LINUX_2}, {AMAZON_LINUX_2023} or an AMI id such as ami-0123456789abcdef0")
 
 
+TIERS = ("single", "autoscaling")
+#: Settings of the Auto Scaling tier, and the AutoScaling option each one sets.
+AUTO_SCALING_SETTINGS = ("min_capacity", "max_capacity", "desired_capacity", "cpu_target", "requests_per_target",
+                         "health_check_path", "access_log_days", "keep_access_logs")
+
+
+def _tier_rule(value: str) -> None:
+    if value not in TIERS:
+        raise SettingError("tier", value, f"must be {' or '.join(TIERS)}")
+
+
 def _vpc_id_rule(value: str) -> None:
     if not _VPC_ID.fullmatch(value):
         raise SettingError("vpc_id", value, "must be a VPC id such as vpc-0123456789abcdef0")
@@ -203,6 +214,57 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "tier", TEXT, "single",
+        "`single`: hand-managed servers, each with its Elastic IP; `autoscaling`: an EC2 Auto Scaling group behind an "
+        "Application Load Balancer, across Availability Zones",
+        "`single`: 手で管理するサーバー (それぞれに Elastic IP)。`autoscaling`: Application Load Balancer の後ろの "
+        "EC2 Auto Scaling グループ (複数のアベイラビリティーゾーンにまたがる)",
+        "tier=autoscaling", prop=False, rule=_tier_rule),
+    Setting(
+        "min_capacity", INT, None,
+        "tier `autoscaling`: instances the group never goes below, also during a rolling update",
+        "tier `autoscaling`: グループが下回らないインスタンス数 (ローリング更新中も)",
+        "tier=autoscaling -c min_capacity=3", default_doc="`2`", default_doc_ja="`2`", prop=False),
+    Setting(
+        "max_capacity", INT, None,
+        "tier `autoscaling`: instances the group never goes above; above `min_capacity`, so a rolling update can "
+        "start new instances before it stops old ones (as many at a time as the difference)",
+        "tier `autoscaling`: グループが超えないインスタンス数。`min_capacity` より大きくします (その差の台数ずつ、"
+        "古いものを止める前に新しいものを起動してローリング更新するため)",
+        "tier=autoscaling -c max_capacity=6", default_doc="`4`", default_doc_ja="`4`", prop=False),
+    Setting(
+        "desired_capacity", INT, None,
+        "tier `autoscaling`: the group's size at deploy, from `min_capacity` to `max_capacity`; unset, Auto Scaling "
+        "owns it, so a deploy never resets a scaled-out group",
+        "tier `autoscaling`: デプロイ時のグループの大きさ (`min_capacity`〜`max_capacity`)。指定しなければ Auto Scaling "
+        "に任せ、デプロイでスケールアウト中のグループが元に戻ることはありません",
+        "tier=autoscaling -c desired_capacity=3", default_doc="unset", default_doc_ja="なし", prop=False),
+    Setting(
+        "cpu_target", INT, None,
+        "tier `autoscaling`: the average CPU percentage (1 to 100) that target tracking keeps the group at",
+        "tier `autoscaling`: ターゲット追跡で保つ平均 CPU 使用率 (1〜100%)",
+        "tier=autoscaling -c cpu_target=60", default_doc="`50`", default_doc_ja="`50`", prop=False),
+    Setting(
+        "requests_per_target", INT, None,
+        "tier `autoscaling`: requests per instance per minute that target tracking also keeps the group at",
+        "tier `autoscaling`: ターゲット追跡で併せて保つ、1 インスタンス 1 分あたりのリクエスト数",
+        "tier=autoscaling -c requests_per_target=1000", default_doc="none", default_doc_ja="なし", prop=False),
+    Setting(
+        "health_check_path", TEXT, None,
+        "tier `autoscaling`: the path the load balancer asks every instance for; 200 means healthy",
+        "tier `autoscaling`: ロードバランサーが各インスタンスに問い合わせるパス。200 なら正常",
+        "tier=autoscaling -c health_check_path=/health", default_doc="`/`", default_doc_ja="`/`", prop=False),
+    Setting(
+        "access_log_days", INT, None,
+        "tier `autoscaling`: days the load balancer's access logs are kept in their encrypted, TLS-only bucket",
+        "tier `autoscaling`: ロードバランサーのアクセスログ (暗号化・TLS 必須のバケット) を保つ日数",
+        "tier=autoscaling -c access_log_days=30", default_doc="`90`", default_doc_ja="`90`", prop=False),
+    Setting(
+        "keep_access_logs", BOOL, None,
+        "tier `autoscaling`: keep the access logs bucket after `cdk destroy` (by default it is emptied and deleted)",
+        "tier `autoscaling`: `cdk destroy` の後もアクセスログのバケットを残す (既定では空にして削除します)",
+        "tier=autoscaling -c keep_access_logs=true", default_doc="`false`", default_doc_ja="`false`", prop=False),
     Setting(
         "instance_type", TEXT, "t2.micro",
         "any EC2 instance type the EC2 API knows (botocore's model); the AMI's architecture follows it (t4g → arm64)",
@@ -261,10 +323,10 @@ SETTINGS: tuple[Setting, ...] = (
         "key_pair_name=my-key", default_doc="none (a new key pair)", default_doc_ja="なし (新規作成)",
         prop=False, rule=check_key_pair_name),
     Setting(
-        "elastic_ip", BOOL, True,
-        "`true`/`false`; AWS's default quota is 5 per region (synth warns above it)",
-        "`true`/`false`。既定のクォータは 1 リージョン 5 個 (超えると合成時に警告)",
-        "elastic_ip=false"),
+        "elastic_ip", BOOL, None,
+        "`true`/`false`; AWS's default quota is 5 per region (synth warns above it); tier `single` only",
+        "`true`/`false`。既定のクォータは 1 リージョン 5 個 (超えると合成時に警告)。tier `single` のときだけ",
+        "elastic_ip=false", default_doc="`true` (tier `single`)", default_doc_ja="`true` (tier `single`)"),
     Setting(
         "root_volume", ROOT_VOLUME, {"type": "gp2", "encrypted": True, "delete_on_termination": True},
         "JSON: `size`, `type`, `iops`, `encrypted`, `unencrypted_reason`, `delete_on_termination`; no `throughput` "
@@ -289,11 +351,12 @@ SETTINGS: tuple[Setting, ...] = (
         "NVMe インスタンスストアのあるタイプ (m5d、c5d など) で `true`。停止と終了で消えます",
         "instance_type=m5d.large -c instance_store=true"),
     Setting(
-        "instance_count", INT, 1,
-        "1 to 20 (one web tier; beyond that use an Auto Scaling group); each server has its own volumes, EIP and "
-        "outputs",
-        "1〜20 (それ以上は Auto Scaling グループを使います)。サーバーごとにボリューム・EIP・出力があります",
-        "instance_count=2"),
+        "instance_count", INT, None,
+        "1 to 20 hand-managed servers, each with its own volumes, EIP and outputs; tier `single` only (beyond that, "
+        "`tier=autoscaling`)",
+        "手で管理するサーバー 1〜20 台。サーバーごとにボリューム・EIP・出力があります。tier `single` のときだけ "
+        "(それ以上は `tier=autoscaling`)",
+        "instance_count=2", default_doc="`1`", default_doc_ja="`1`"),
     Setting(
         "shutdown_behavior", TEXT, "stop",
         "`stop`, `terminate`", "`stop`、`terminate`", "shutdown_behavior=terminate"),
@@ -408,8 +471,19 @@ class Settings:
         return self.__dict__.get("_image_architecture")
 
     def props(self) -> dict[str, Any]:
-        """The WebServer construct's keyword props that come straight from settings."""
-        return {setting.name: self._values[setting.name] for setting in SETTINGS if setting.prop}
+        """The WebServer construct's keyword props that come from settings (None: the construct's default)."""
+        props = {setting.name: self._values[setting.name] for setting in SETTINGS if setting.prop}
+        props["auto_scaling"] = self.auto_scaling()
+        return props
+
+    def auto_scaling(self) -> Optional[AutoScaling]:
+        """The Auto Scaling tier's options (None for tier=single, where its settings are refused)."""
+        given = {name: self._values[name] for name in AUTO_SCALING_SETTINGS if self._values[name] is not None}
+        if self.tier != "autoscaling":
+            for name, value in given.items():
+                raise SettingError(name, value, "only applies to tier=autoscaling (add -c tier=autoscaling)")
+            return None
+        return AutoScaling(**given)
 
     @classmethod
     def from_context(cls, context: Mapping[str, Any]) -> Settings:

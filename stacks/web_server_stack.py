@@ -102,9 +102,10 @@ class WebServerStack(cdk.Stack):
             warn("web-server:ami-architecture-unknown",
                  f"machine_image {settings.machine_image}: its architecture cannot be checked offline; it must be "
                  f"{arch} for {settings.instance_type}, or AWS refuses to launch it.")
-        if settings.elastic_ip and settings.instance_count > DEFAULT_EIP_QUOTA:
+        eips = len(self.web_server.elastic_ips)
+        if eips > DEFAULT_EIP_QUOTA:
             warn("web-server:eip-quota",
-                 f"{settings.instance_count} Elastic IPs exceed AWS's default quota of {DEFAULT_EIP_QUOTA} per region; "
+                 f"{eips} Elastic IPs exceed AWS's default quota of {DEFAULT_EIP_QUOTA} per region; "
                  "request an increase first or set -c elastic_ip=false.")
 
     def _outputs(self) -> None:
@@ -132,3 +133,14 @@ class WebServerStack(cdk.Stack):
                           description=f"Server {i}: EC2 instance id")
             cdk.CfnOutput(self, f"Server{i}SshCommand", value=f"ssh -i {key_file} ec2-user@{server.public_ip}",
                           description=f"Server {i}: SSH as ec2-user (needs ssh_cidr to include your address)")
+        if web.fleet is not None:
+            group = web.fleet.auto_scaling_group.auto_scaling_group_name
+            cdk.CfnOutput(self, "SiteUrl", value=web.load_balancer.url,
+                          description="The site, through the load balancer")
+            cdk.CfnOutput(self, "AutoScalingGroupName", value=group, description="The Auto Scaling group")
+            first_instance = (f"$(aws autoscaling describe-auto-scaling-groups --region {region} "
+                              f"--auto-scaling-group-names {group} "
+                              "--query 'AutoScalingGroups[0].Instances[0].InstanceId' --output text)")
+            cdk.CfnOutput(self, "SessionManagerCommand", value=f"aws ssm start-session --region {region} "
+                                                               f"--target {first_instance}",
+                          description="A shell on one of the group's instances (Session Manager; no SSH key needed)")

@@ -123,6 +123,25 @@ FULLY_LOADED: dict[str, Any] = {
 }
 
 
+# The Auto Scaling tier with its defaults, and loaded with every option it takes.
+AUTOSCALING: dict[str, Any] = {"tier": "autoscaling"}
+AUTOSCALING_LOADED: dict[str, Any] = {
+    "tier": "autoscaling",
+    "machine_image": "amazon-linux-2023",
+    "instance_type": "t3.small",
+    "min_capacity": "3",
+    "max_capacity": "6",
+    "desired_capacity": "4",
+    "cpu_target": "60",
+    "requests_per_target": "1000",
+    "health_check_path": "/health.html",
+    "access_log_days": "30",
+    "ssh_cidr": "203.0.113.7",
+    "volumes": json.dumps([{"name": "scratch", "size": 20, "on_destroy": "delete"}]),
+    "termination_protection": "true",
+}
+
+
 def _run_root(tmp_path_factory) -> Path:
     """The run's temporary root: under pytest-xdist, workers' basetemps are <root>/popen-gwN."""
     base = tmp_path_factory.getbasetemp()
@@ -144,6 +163,16 @@ def default(tmp_synth_root) -> Synth:
 @pytest.fixture(scope="session")
 def loaded(tmp_synth_root) -> Synth:
     return synth(FULLY_LOADED, tmp_synth_root)
+
+
+@pytest.fixture(scope="session")
+def fleet(tmp_synth_root) -> Synth:
+    return synth(AUTOSCALING, tmp_synth_root)
+
+
+@pytest.fixture(scope="session")
+def fleet_loaded(tmp_synth_root) -> Synth:
+    return synth(AUTOSCALING_LOADED, tmp_synth_root)
 
 
 @pytest.fixture(scope="session")

@@ -6,9 +6,10 @@ import sys
 
 import pytest
 
-from tests.conftest import DEFAULT, FULLY_LOADED
+from tests.conftest import AUTOSCALING, AUTOSCALING_LOADED, DEFAULT, FULLY_LOADED
 
-SHIPPED = {"default": DEFAULT, "fully-loaded": FULLY_LOADED}
+SHIPPED = {"default": DEFAULT, "fully-loaded": FULLY_LOADED, "autoscaling": AUTOSCALING,
+           "autoscaling-loaded": AUTOSCALING_LOADED}
 
 
 @pytest.mark.parametrize("name", SHIPPED)

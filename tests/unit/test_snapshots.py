@@ -27,3 +27,7 @@ def test_default_template(default, snapshot):
 
 def test_fully_loaded_template(loaded, snapshot):
     assert normalise(loaded.template) == snapshot
+
+
+def test_autoscaling_template(fleet, snapshot):
+    assert normalise(fleet.template) == snapshot

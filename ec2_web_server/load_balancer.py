@@ -1,0 +1,96 @@
+"""``WebLoadBalancer``: the internet-facing Application Load Balancer in front of the web servers.
+
+Hardened as AWS's guidance and cdk-nag ask: invalid HTTP headers dropped, access logs to an encrypted,
+TLS-only S3 bucket with an expiry (emptied and deleted on ``cdk destroy`` unless kept), deletion
+protection when the deployment is protected from termination. Its security group lets in only what
+``ingress`` names (HTTP from anywhere by default); the servers behind it accept HTTP from it alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import aws_cdk as cdk
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_elasticloadbalancingv2 as elbv2
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+from .options import Ingress
+
+# How long the load balancer lets requests to a leaving instance finish. AWS's default is 300 s,
+# which makes every rolling update wait five minutes per batch for a site that answers in milliseconds.
+DEREGISTRATION_DELAY = cdk.Duration.seconds(30)
+
+
+class WebLoadBalancer(Construct):
+    """An internet-facing Application Load Balancer over the VPC's public subnets.
+
+    :param vpc: the VPC; its public subnets must span two Availability Zones at least.
+    :param ingress: who may reach the load balancer (ports 80, and 443 with HTTPS).
+    :param health_check_path: what the target group asks every instance for (200 means healthy).
+    :param access_log_days: days the access logs are kept.
+    :param keep_access_logs: keep the access logs bucket after ``cdk destroy``.
+    :param deletion_protection: refuse to delete the load balancer.
+    :param name: prefix of the descriptions.
+    """
+
+    def __init__(self, scope: Construct, id: str, *, vpc: ec2.IVpc, ingress: Sequence[Ingress],
+                 health_check_path: str, access_log_days: int, keep_access_logs: bool,
+                 deletion_protection: bool, name: str) -> None:
+        super().__init__(scope, id)
+        #: Who may reach the load balancer; its egress goes only to the instances (the CDK adds it).
+        self.security_group = ec2.SecurityGroup(
+            self, "SecurityGroup", vpc=vpc, allow_all_outbound=False,
+            description=f"{name}: load balancer firewall; each rule says what it allows")
+        for rule in ingress:
+            self.security_group.add_ingress_rule(rule.peer(self), rule.port_range(), rule.describe())
+        public = [rule.describe() for rule in ingress if rule.cidr in ("0.0.0.0/0", "::/0")]
+        if public:
+            cdk.Validations.of(self.security_group).acknowledge(cdk.Acknowledgment(
+                id="AwsSolutions-EC23",
+                reason="The load balancer of a public web site is open to the Internet on purpose: "
+                       + "; ".join(public) + ". The instances behind it accept HTTP from this group only."))
+
+        #: The access logs bucket: encrypted (S3-managed keys, the only kind ALB log delivery supports),
+        #: TLS only, private, and expiring.
+        self.access_logs = s3.Bucket(
+            self, "AccessLogs",
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            enforce_ssl=True,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            lifecycle_rules=[s3.LifecycleRule(expiration=cdk.Duration.days(access_log_days))],
+            removal_policy=cdk.RemovalPolicy.RETAIN if keep_access_logs else cdk.RemovalPolicy.DESTROY,
+            auto_delete_objects=not keep_access_logs,
+        )
+        cdk.Validations.of(self.access_logs).acknowledge(cdk.Acknowledgment(
+            id="AwsSolutions-S1",
+            reason="This bucket holds the load balancer's access logs; logging access to the log bucket itself "
+                   "would need yet another bucket, and its contents already are an access log."))
+
+        #: The load balancer.
+        self.load_balancer = elbv2.ApplicationLoadBalancer(
+            self, "LoadBalancer", vpc=vpc, internet_facing=True,
+            vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PUBLIC),
+            security_group=self.security_group,
+            drop_invalid_header_fields=True,
+            deletion_protection=deletion_protection,
+        )
+        self.load_balancer.log_access_logs(self.access_logs, "load-balancer")
+
+        #: The instances' target group: HTTP on port 80, checked on ``health_check_path``.
+        self.target_group = elbv2.ApplicationTargetGroup(
+            self, "Servers", vpc=vpc, port=80, protocol=elbv2.ApplicationProtocol.HTTP,
+            target_type=elbv2.TargetType.INSTANCE,
+            deregistration_delay=DEREGISTRATION_DELAY,
+            health_check=elbv2.HealthCheck(path=health_check_path, healthy_http_codes="200",
+                                           interval=cdk.Duration.seconds(15), healthy_threshold_count=2,
+                                           unhealthy_threshold_count=3, timeout=cdk.Duration.seconds(5)),
+        )
+        #: Port 80: forwards to the servers (``open=False``: ``ingress`` says who may connect).
+        self.http_listener = self.load_balancer.add_listener(
+            "Http", port=80, protocol=elbv2.ApplicationProtocol.HTTP, open=False,
+            default_target_groups=[self.target_group])
+        #: The site's address.
+        self.url = f"http://{self.load_balancer.load_balancer_dns_name}/"
