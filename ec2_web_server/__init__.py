@@ -18,4 +18,5 @@ from .web_server import WebServer
 #: The installed distribution's version (pyproject.toml is its one home).
 __version__ = _version("cdk-ec2-web-server")
 
-__all__ = ["EBS_LIMITS", "AutoScaling", "DataVolume", "Ingress", "RootVolume", "Server", "SettingError", "WebServer", "__version__"]
+__all__ = ["EBS_LIMITS", "AutoScaling", "DataVolume", "Ingress", "RootVolume", "Server", "SettingError", "WebServer",
+           "__version__"]
