@@ -25,9 +25,10 @@ from ec2_web_server import SettingError
 from stacks.settings import Settings
 from stacks.web_server_stack import WebServerStack
 
-# What the CDK returns while a lookup is not yet recorded: Vpc.fromLookup's documented dummy VPC, and
+# What the CDK returns while a lookup is not yet recorded: Vpc.fromLookup's documented dummy VPC,
 # a cached SSM lookup's "dummy-value-for-<parameter>".
 DUMMY_VPC_ID = "vpc-12345"
+DUMMY_HOSTED_ZONE_ID = "DUMMY"  # HostedZone.fromLookup's placeholder
 DUMMY_SSM_VALUE = "dummy-value-for-"
 
 
@@ -73,6 +74,9 @@ def pending_lookups(stack: WebServerStack) -> list[tuple[str, str, str]]:
     if stack.web_server.vpc.vpc_id == DUMMY_VPC_ID:
         pending.append(("vpc_id", settings.vpc_id or "(the default VPC)", "this VPC"))
     web = stack.web_server
+    zone = web.domain.hosted_zone if web.domain is not None else None
+    if zone is not None and zone.hosted_zone_id == DUMMY_HOSTED_ZONE_ID:
+        pending.append(("hosted_zone", settings.hosted_zone, "this public hosted zone"))
     image = stack.resolve(web.machine_image.get_image(web).image_id)
     if isinstance(image, str) and image.startswith(DUMMY_SSM_VALUE):
         pending.append(("machine_image", settings.machine_image, f"the AMI id behind {image[len(DUMMY_SSM_VALUE):]}"))

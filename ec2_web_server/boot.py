@@ -10,6 +10,7 @@ in any of them fails the deploy.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from importlib import resources
 from typing import Optional
 
@@ -21,9 +22,22 @@ _SCRIPTS = resources.files("ec2_web_server.user_data")
 INSTALL_APACHE_SCRIPT = _SCRIPTS.joinpath("install_apache.sh")
 #: Run by the exit trap: success only when every step succeeded and Apache answers.
 ON_EXIT_SCRIPT = _SCRIPTS.joinpath("on_exit.sh")
+#: Waits for the site on its public name, then signals the SiteAnswers wait condition.
+CHECK_SITE_SCRIPT = _SCRIPTS.joinpath("check_site.sh")
+#: Where the instance keeps check_site.sh (the tests point WEB_SERVER_SITE_CHECK_SCRIPT elsewhere).
+CHECK_SITE_PATH = "/usr/local/lib/web-server/check-site.sh"
 
 
-def web_server_user_data(*, site: Optional[s3_assets.Asset] = None, commands: Sequence[str] = ()) -> ec2.UserData:
+@dataclass(frozen=True)
+class SiteCheck:
+    """The site's public URL, and the cfn-signal arguments that tell CloudFormation it answers."""
+
+    url: str
+    signal_arguments: str
+
+
+def web_server_user_data(*, site: Optional[s3_assets.Asset] = None, commands: Sequence[str] = (),
+                         site_check: Optional[SiteCheck] = None) -> ec2.UserData:
     """User data for one instance, or every instance of a group.
 
     The caller adds ``user_data.add_signal_on_exit_command(resource)`` once the resource that
@@ -31,9 +45,19 @@ def web_server_user_data(*, site: Optional[s3_assets.Asset] = None, commands: Se
 
     :param site: the site's files, published as a zip asset; the instance role must be able to read it.
     :param commands: shell commands run after Apache is installed and before the success check.
+    :param site_check: with a domain name: once the instance answers, wait for the site on its name and
+        signal the wait condition the deploy's end depends on.
     """
     user_data = ec2.UserData.for_linux()
     user_data.add_on_exit_commands(ON_EXIT_SCRIPT.read_text())
+    if site_check is not None:
+        user_data.add_commands(
+            f"export WEB_SERVER_SITE_URL='{site_check.url}'",
+            f"export WEB_SERVER_SITE_SIGNAL='{site_check.signal_arguments}'",
+            f'SITE_CHECK_SCRIPT="${{WEB_SERVER_SITE_CHECK_SCRIPT:-{CHECK_SITE_PATH}}}"',
+            'mkdir -p "$(dirname "$SITE_CHECK_SCRIPT")"',
+            f"cat > \"$SITE_CHECK_SCRIPT\" <<'CHECK_SITE'\n{CHECK_SITE_SCRIPT.read_text()}CHECK_SITE",
+        )
     if site is not None:
         archive = user_data.add_s3_download_command(bucket=site.bucket, bucket_key=site.s3_object_key)
         user_data.add_commands(f"export WEB_SERVER_SITE_ARCHIVE='{archive}'")

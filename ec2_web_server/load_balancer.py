@@ -9,8 +9,10 @@ protection when the deployment is protected from termination. Its security group
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Optional
 
 import aws_cdk as cdk
+from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_s3 as s3
@@ -21,6 +23,12 @@ from .options import Ingress
 # How long the load balancer lets requests to a leaving instance finish. AWS's default is 300 s,
 # which makes every rolling update wait five minutes per batch for a site that answers in milliseconds.
 DEREGISTRATION_DELAY = cdk.Duration.seconds(30)
+# The TLS listener's policy: TLS 1.3 and 1.2, restricted ciphers (no CBC), with post-quantum hybrid key
+# exchange (ML-KEM): ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09, the console's default post-quantum
+# policy. Newer than ELBSecurityPolicy-TLS13-1-2-2021-06, still serving TLS 1.2 clients, and without the
+# CBC suites that policy keeps (Elastic Load Balancing, "Security policies for your Application Load
+# Balancer").
+TLS_POLICY = elbv2.SslPolicy.TLS13_12_RES_PQ
 
 
 class WebLoadBalancer(Construct):
@@ -32,12 +40,14 @@ class WebLoadBalancer(Construct):
     :param access_log_days: days the access logs are kept.
     :param keep_access_logs: keep the access logs bucket after ``cdk destroy``.
     :param deletion_protection: refuse to delete the load balancer.
+    :param certificate: with a certificate, HTTPS on 443 (``TLS_POLICY``) and port 80 answering with a
+        permanent redirect to it; without, HTTP on port 80.
     :param name: prefix of the descriptions.
     """
 
     def __init__(self, scope: Construct, id: str, *, vpc: ec2.IVpc, ingress: Sequence[Ingress],
                  health_check_path: str, access_log_days: int, keep_access_logs: bool,
-                 deletion_protection: bool, name: str) -> None:
+                 deletion_protection: bool, certificate: Optional[acm.ICertificate], name: str) -> None:
         super().__init__(scope, id)
         #: Who may reach the load balancer; its egress goes only to the instances (the CDK adds it).
         self.security_group = ec2.SecurityGroup(
@@ -88,9 +98,19 @@ class WebLoadBalancer(Construct):
                                            interval=cdk.Duration.seconds(15), healthy_threshold_count=2,
                                            unhealthy_threshold_count=3, timeout=cdk.Duration.seconds(5)),
         )
-        #: Port 80: forwards to the servers (``open=False``: ``ingress`` says who may connect).
+        #: Port 443 with a certificate (None without): forwards to the servers.
+        self.https_listener: Optional[elbv2.ApplicationListener] = None
+        if certificate is not None:
+            self.https_listener = self.load_balancer.add_listener(
+                "Https", port=443, protocol=elbv2.ApplicationProtocol.HTTPS, open=False, certificates=[certificate],
+                ssl_policy=TLS_POLICY, default_target_groups=[self.target_group])
+        #: Port 80: a permanent redirect to HTTPS with a certificate, else forwards to the servers
+        #: (``open=False`` on both: ``ingress`` says who may connect).
         self.http_listener = self.load_balancer.add_listener(
             "Http", port=80, protocol=elbv2.ApplicationProtocol.HTTP, open=False,
-            default_target_groups=[self.target_group])
-        #: The site's address.
-        self.url = f"http://{self.load_balancer.load_balancer_dns_name}/"
+            default_action=elbv2.ListenerAction.redirect(protocol="HTTPS", port="443", permanent=True)
+            if certificate is not None else elbv2.ListenerAction.forward([self.target_group]))
+        #: The listeners the site needs before it can answer.
+        self.listeners = tuple(listener for listener in (self.https_listener, self.http_listener) if listener)
+        #: The site's address on the load balancer's own name.
+        self.url = f"{'https' if certificate else 'http'}://{self.load_balancer.load_balancer_dns_name}/"

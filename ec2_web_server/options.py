@@ -187,12 +187,6 @@ class AutoScaling:
     cpu_target: int = 50
     #: Requests per instance per minute that target tracking keeps the group at, if given. Default: none.
     requests_per_target: Optional[int] = None
-    #: The path the load balancer checks on every instance (200 means healthy). Default: /.
-    health_check_path: str = "/"
-    #: Days the load balancer's access logs are kept. Default: 90.
-    access_log_days: int = 90
-    #: Keep the access logs bucket (and its logs) after ``cdk destroy``. Default: false: emptied and deleted.
-    keep_access_logs: bool = False
 
 
 # A rolling update or a scale-out above this is a quota conversation with AWS first.
@@ -220,11 +214,68 @@ def check_auto_scaling(options: AutoScaling) -> None:
     if options.requests_per_target is not None and options.requests_per_target < 1:
         raise SettingError("requests_per_target", options.requests_per_target,
                            "must be a whole number of requests per instance per minute, at least 1")
-    if not _HEALTH_CHECK_PATH.fullmatch(options.health_check_path):
-        raise SettingError("health_check_path", options.health_check_path,
+
+
+def check_load_balancer_props(health_check_path: str, access_log_days: int) -> None:
+    if not _HEALTH_CHECK_PATH.fullmatch(health_check_path):
+        raise SettingError("health_check_path", health_check_path,
                            "must start with / and hold at most 1024 printable characters, no spaces (e.g. /health)")
-    if options.access_log_days < 1:
-        raise SettingError("access_log_days", options.access_log_days, "must be at least 1 day")
+    if access_log_days < 1:
+        raise SettingError("access_log_days", access_log_days, "must be at least 1 day")
+
+
+# A host name: dot-separated labels of letters, digits and inner hyphens, a top-level label of letters.
+_HOST_NAME = re.compile(r"(?=.{1,253}\Z)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
+_CERTIFICATE_ARN = re.compile(r"arn:aws(-cn|-us-gov)?:acm:([a-z0-9-]+):(\d{12}):certificate/[0-9a-f-]{36}")
+
+
+def check_host_name(prop: str, value: str) -> str:
+    """A DNS name for the site or its zone, lower-cased (DNS is not case-sensitive); no wildcard, no address."""
+    name = value.strip().rstrip(".").lower()
+    if "*" in name:
+        raise SettingError(prop, value, "is a wildcard, which names many sites; give the one name this site answers on")
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        pass
+    else:
+        raise SettingError(prop, value, "is an IP address; give a DNS name such as www.example.com")
+    if not _HOST_NAME.fullmatch(name):
+        raise SettingError(prop, value, "must be a DNS name such as www.example.com (letters, digits, hyphens, dots)")
+    return name
+
+
+def check_domain(domain_name: Optional[str], zone_name: Optional[str], certificate_arn: Optional[str],
+                 https: Optional[bool], *, region: str, has_load_balancer: bool, elastic_ip: bool) -> bool:
+    """The name rules; returns whether the site is served over HTTPS."""
+    if domain_name is None:
+        for prop, value in (("hosted_zone", zone_name), ("certificate_arn", certificate_arn), ("https", https)):
+            if value:
+                raise SettingError(prop, value, "needs domain_name: the name the site answers on")
+        return False
+    if zone_name is not None and domain_name != zone_name and not domain_name.endswith("." + zone_name):
+        raise SettingError("domain_name", domain_name, f"must lie inside hosted_zone ({zone_name})")
+    if certificate_arn is not None and not cdk.Token.is_unresolved(certificate_arn):
+        match = _CERTIFICATE_ARN.fullmatch(certificate_arn)
+        if not match:
+            raise SettingError("certificate_arn", certificate_arn, "must be an ACM certificate ARN such as "
+                               "arn:aws:acm:us-east-1:123456789012:certificate/<uuid>")
+        if not cdk.Token.is_unresolved(region) and match.group(2) != region:
+            raise SettingError("certificate_arn", certificate_arn,
+                               f"is in {match.group(2)}, and a load balancer takes certificates of its own region "
+                               f"({region}) only")
+    if https is None:
+        https = certificate_arn is not None or (has_load_balancer and zone_name is not None)
+    if https and certificate_arn is None and zone_name is None:
+        raise SettingError("https", True, "asks for a certificate with no way to get one: give hosted_zone (to "
+                                          "validate a new one through DNS) or certificate_arn (an existing one)")
+    if not https and zone_name is None:
+        raise SettingError("domain_name", domain_name, "needs hosted_zone, where its record goes (or certificate_arn "
+                                                       "for HTTPS with the name managed elsewhere)")
+    if not https and not has_load_balancer and not elastic_ip:
+        raise SettingError("elastic_ip", False, "must be true with a domain_name on tier=single: the name points at "
+                                                "the Elastic IP, and without one the address changes on every stop")
+    return https
 
 
 def check_single_server_props(**given: object) -> None:

@@ -11,19 +11,24 @@ variables or accounts: every choice is a typed keyword prop, checked against its
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Sequence
 from typing import Optional, Union
 
 import aws_cdk as cdk
 import jsii
+from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_elasticloadbalancingv2_targets as elbv2_targets
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_route53 as route53
 from aws_cdk import aws_s3_assets as s3_assets
 from constructs import Construct
 
 from .boot import web_server_user_data
 from .checks import check_args
+from .domain import SiteDomain
 from .ebs import (
     AMAZON_LINUX_ROOT_DEVICE,
     AMAZON_LINUX_ROOT_GIB,
@@ -45,10 +50,13 @@ from .options import (
     Ingress,
     ShutdownBehavior,
     check_auto_scaling,
+    check_domain,
+    check_host_name,
     check_iam_policies,
     check_ingress,
     check_instance_count,
     check_instance_type_usable,
+    check_load_balancer_props,
     check_placement_group,
     check_private_ip,
     check_private_ip_in_subnet,
@@ -120,6 +128,24 @@ class WebServer(Construct):
         with it. Default: a page naming the instance.
     :param user_data_commands: shell commands run at first boot after Apache and the site are in place
         and before success is reported; a failing command fails the deploy. Default: none.
+
+    Name and HTTPS
+    :param domain_name: the site's name, e.g. www.example.com; the deploy completes only once the site
+        answers on it. Default: none (the load balancer's or the servers' own addresses).
+    :param hosted_zone: the Route 53 zone for ``domain_name``'s record (an alias to the load balancer, or
+        the servers' Elastic IPs) and to validate a new certificate through DNS. Default: none.
+    :param certificate: an existing ACM certificate, in the stack's region. Default: a new one, validated
+        in ``hosted_zone``, when HTTPS is on.
+    :param https: serve the site over HTTPS: a TLS listener on 443 and port 80 redirecting to it. With
+        hand-managed servers a load balancer goes in front of them. Default: on with the Auto Scaling
+        tier when a certificate can be had (``hosted_zone`` or ``certificate``), and whenever a
+        ``certificate`` is given.
+
+    Load balancer (the Auto Scaling tier, or HTTPS)
+    :param health_check_path: what the load balancer asks every instance for; 200 means healthy. Default: /.
+    :param access_log_days: days the load balancer's access logs are kept. Default: 90.
+    :param keep_access_logs: keep the access logs bucket after ``cdk destroy``. Default: false.
+
     :param name: ``Name`` tag prefix; instances are ``<name>-1``, ``<name>-2``... Default: web-server.
     """
 
@@ -138,6 +164,9 @@ class WebServer(Construct):
                  volumes: Sequence[DataVolume] = (), detach_volumes: bool = False, instance_store: bool = False,
                  ami_root_size: Optional[int] = None, root_device: str = AMAZON_LINUX_ROOT_DEVICE,
                  site_dir: Optional[Union[str, os.PathLike]] = None, user_data_commands: Sequence[str] = (),
+                 domain_name: Optional[str] = None, hosted_zone: Optional[route53.IHostedZone] = None,
+                 certificate: Optional[acm.ICertificate] = None, https: Optional[bool] = None,
+                 health_check_path: str = "/", access_log_days: int = 90, keep_access_logs: bool = False,
                  name: str = "web-server") -> None:
         check_args(WebServer.__init__, locals())
         super().__init__(scope, id)
@@ -167,11 +196,27 @@ class WebServer(Construct):
                     raise SettingError(f"volumes[{index}].on_destroy", volume.on_destroy,
                                        "must be delete with tier=autoscaling: each instance's volumes come and go "
                                        "with it; keep state in a database, EFS or S3")
+        elastic_ip = True if elastic_ip is None else elastic_ip
+        if domain_name is not None:
+            domain_name = check_host_name("domain_name", domain_name)
+        zone_name = hosted_zone.zone_name if hosted_zone is not None else None
+        if zone_name is not None and not cdk.Token.is_unresolved(zone_name):
+            zone_name = check_host_name("hosted_zone", zone_name)
+        https = check_domain(domain_name, zone_name, certificate.certificate_arn if certificate else None, https,
+                             region=cdk.Stack.of(self).region, has_load_balancer=auto_scaling is not None,
+                             elastic_ip=elastic_ip)
+        if auto_scaling is not None or https:
+            check_load_balancer_props(health_check_path, access_log_days)
             for index, rule in enumerate(ingress):
                 if rule.port != 80 or rule.to_port not in (None, 80):
-                    raise SettingError(f"ingress[{index}].port", rule.port, "with tier=autoscaling, ingress says who "
-                                       "may reach the load balancer, which listens on port 80 only")
-        elastic_ip = True if elastic_ip is None else elastic_ip
+                    raise SettingError(f"ingress[{index}].port", rule.port, "with a load balancer, ingress says who "
+                                       "may reach it, on port 80 (and 443 with HTTPS, from the same sources)")
+        else:
+            for prop, value, default in (("health_check_path", health_check_path, "/"),
+                                         ("access_log_days", access_log_days, 90),
+                                         ("keep_access_logs", keep_access_logs, False)):
+                if value != default:
+                    raise SettingError(prop, value, "only applies with a load balancer: tier=autoscaling, or https")
         instance_count = 1 if instance_count is None else instance_count
         check_instance_count(instance_count)
         if machine_image is None and ami_root_size is None:
@@ -209,14 +254,23 @@ class WebServer(Construct):
         #: The AMI every instance is launched from.
         self.machine_image: ec2.IMachineImage = machine_image
 
+        #: The site's name, certificate and records (None without ``domain_name``).
+        self.domain: Optional[SiteDomain] = None
+        if domain_name is not None:
+            self.domain = SiteDomain(self, "Domain", domain_name=domain_name, hosted_zone=hosted_zone,
+                                     certificate=certificate, https=https)
         #: The load balancer in front of the servers (None for hand-managed servers without HTTPS).
         self.load_balancer: Optional[WebLoadBalancer] = None
-        if auto_scaling is not None:
+        if auto_scaling is not None or https:
+            if https:  # the same sources may reach HTTPS, and the security group opens 443 only then
+                ingress = ingress + tuple(dataclasses.replace(rule, port=443, to_port=None, description=(
+                    rule.description.replace("HTTP", "HTTPS") if rule.description else None)) for rule in ingress)
             self.load_balancer = WebLoadBalancer(
-                self, "LoadBalancer", vpc=self.vpc, ingress=ingress, health_check_path=auto_scaling.health_check_path,
-                access_log_days=auto_scaling.access_log_days, keep_access_logs=auto_scaling.keep_access_logs,
-                deletion_protection=termination_protection, name=name)
-            ingress = ()  # the instances take HTTP from the load balancer only (the CDK wires that rule)
+                self, "LoadBalancer", vpc=self.vpc, ingress=ingress, health_check_path=health_check_path,
+                access_log_days=access_log_days, keep_access_logs=keep_access_logs,
+                deletion_protection=termination_protection,
+                certificate=self.domain.certificate if self.domain is not None and https else None, name=name)
+            ingress = ()  # the instances take HTTP from the load balancer only
         #: The firewall: the servers' security group (yours, or one built from ``ingress`` and ``ssh_cidr``).
         self.security_group: ec2.ISecurityGroup = security_group or self._security_group(
             name, ingress, ssh_cidr, allow_all_outbound)
@@ -243,6 +297,7 @@ class WebServer(Construct):
             self.site_asset = s3_assets.Asset(self, "Site", path=str(site))
             self._grant_site(self.site_asset)
 
+        site_check = self.domain.site_check if self.domain is not None else None
         #: The Auto Scaling tier's launch template and group (None for hand-managed servers).
         self.fleet: Optional[WebServerFleet] = None
         #: The hand-managed servers, ``Server1`` upwards (ids stay stable as instance_count grows); none
@@ -255,7 +310,8 @@ class WebServer(Construct):
                 self, "Fleet", vpc=self.vpc, subnets=self.subnets,
                 machine_image=machine_image, instance_type=info, security_group=self.security_group, role=self.role,
                 key_pair=self.key_pair, block_devices=devices,
-                user_data=web_server_user_data(site=self.site_asset, commands=user_data_commands),
+                user_data=web_server_user_data(site=self.site_asset, commands=user_data_commands,
+                                               site_check=site_check),
                 target_group=self.load_balancer.target_group, options=auto_scaling,
                 placement_group=self.placement_group, shutdown_behavior=shutdown_behavior,
                 detailed_monitoring=detailed_monitoring, name=name)
@@ -269,7 +325,8 @@ class WebServer(Construct):
                        volume_names=volume_names, detach_volumes=detach_volumes, elastic_ip=elastic_ip,
                        shutdown_behavior=shutdown_behavior, termination_protection=termination_protection,
                        detailed_monitoring=detailed_monitoring, private_ip=private_ip,
-                       user_data=web_server_user_data(site=self.site_asset, commands=user_data_commands),
+                       user_data=web_server_user_data(site=self.site_asset, commands=user_data_commands,
+                                                      site_check=site_check),
                        name=name if instance_count == 1 else f"{name}-{i}")
                 for i in range(1, instance_count + 1)
             )
@@ -281,6 +338,25 @@ class WebServer(Construct):
         self.public_ips: tuple[str, ...] = tuple(server.public_ip for server in self.servers)
         #: Every server's data volumes.
         self.volumes: tuple[ec2.Volume, ...] = tuple(v for server in self.servers for v in server.volumes)
+        if self.load_balancer is not None and self.servers:
+            # Hand-managed servers behind the load balancer (HTTPS): registered by CloudFormation, reached
+            # by it on port 80 only.
+            for instance in self.instances:
+                self.load_balancer.target_group.add_target(elbv2_targets.InstanceTarget(instance, 80))
+            self.connections.allow_from(self.load_balancer.security_group, ec2.Port.tcp(80),
+                                        "HTTP from the load balancer")
+        #: The site's address: its name, else the load balancer's, else the first server's.
+        self.url: str = (self.domain.url if self.domain is not None
+                         else self.load_balancer.url if self.load_balancer is not None
+                         else f"http://{self.public_ips[0]}/")
+        if self.domain is not None:
+            if self.load_balancer is not None:
+                self.domain.point_at_load_balancer(self.load_balancer.load_balancer)
+                self.domain.wait_after(self.load_balancer.target_group, *self.load_balancer.listeners,
+                                       *([self.fleet] if self.fleet else self.servers))
+            else:
+                self.domain.point_at_addresses(self.public_ips)
+                self.domain.wait_after(*self.servers)
 
     def _subnets(self, vpc_subnets: Optional[ec2.SubnetSelection], auto_scaling: Optional[AutoScaling],
                  placement_group: Optional[str]) -> tuple[ec2.ISubnet, ...]:

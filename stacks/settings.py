@@ -169,8 +169,7 @@ def _machine_image_rule(value: str) -> None:
 
 TIERS = ("single", "autoscaling")
 #: Settings of the Auto Scaling tier, and the AutoScaling option each one sets.
-AUTO_SCALING_SETTINGS = ("min_capacity", "max_capacity", "desired_capacity", "cpu_target", "requests_per_target",
-                         "health_check_path", "access_log_days", "keep_access_logs")
+AUTO_SCALING_SETTINGS = ("min_capacity", "max_capacity", "desired_capacity", "cpu_target", "requests_per_target")
 
 
 def _tier_rule(value: str) -> None:
@@ -252,19 +251,19 @@ SETTINGS: tuple[Setting, ...] = (
         "tier=autoscaling -c requests_per_target=1000", default_doc="none", default_doc_ja="なし", prop=False),
     Setting(
         "health_check_path", TEXT, None,
-        "tier `autoscaling`: the path the load balancer asks every instance for; 200 means healthy",
-        "tier `autoscaling`: ロードバランサーが各インスタンスに問い合わせるパス。200 なら正常",
-        "tier=autoscaling -c health_check_path=/health", default_doc="`/`", default_doc_ja="`/`", prop=False),
+        "with a load balancer (tier `autoscaling`, or `https`): the path it asks every instance for; 200 means healthy",
+        "ロードバランサーがあるとき (tier `autoscaling` か `https`): 各インスタンスに問い合わせるパス。200 なら正常",
+        "tier=autoscaling -c health_check_path=/health", default_doc="`/`", default_doc_ja="`/`"),
     Setting(
         "access_log_days", INT, None,
-        "tier `autoscaling`: days the load balancer's access logs are kept in their encrypted, TLS-only bucket",
-        "tier `autoscaling`: ロードバランサーのアクセスログ (暗号化・TLS 必須のバケット) を保つ日数",
-        "tier=autoscaling -c access_log_days=30", default_doc="`90`", default_doc_ja="`90`", prop=False),
+        "with a load balancer: days its access logs are kept in their encrypted, TLS-only bucket",
+        "ロードバランサーがあるとき: アクセスログ (暗号化・TLS 必須のバケット) を保つ日数",
+        "tier=autoscaling -c access_log_days=30", default_doc="`90`", default_doc_ja="`90`"),
     Setting(
         "keep_access_logs", BOOL, None,
-        "tier `autoscaling`: keep the access logs bucket after `cdk destroy` (by default it is emptied and deleted)",
-        "tier `autoscaling`: `cdk destroy` の後もアクセスログのバケットを残す (既定では空にして削除します)",
-        "tier=autoscaling -c keep_access_logs=true", default_doc="`false`", default_doc_ja="`false`", prop=False),
+        "with a load balancer: keep the access logs bucket after `cdk destroy` (by default it is emptied and deleted)",
+        "ロードバランサーがあるとき: `cdk destroy` の後もアクセスログのバケットを残す (既定では空にして削除します)",
+        "tier=autoscaling -c keep_access_logs=true", default_doc="`false`", default_doc_ja="`false`"),
     Setting(
         "instance_type", TEXT, "t2.micro",
         "any EC2 instance type the EC2 API knows (botocore's model); the AMI's architecture follows it (t4g → arm64)",
@@ -399,6 +398,39 @@ SETTINGS: tuple[Setting, ...] = (
         "失敗するとデプロイも失敗します",
         'user_data_commands=\'["dnf -y install php"]\''),
     Setting(
+        "domain_name", TEXT, None,
+        "the site's name, e.g. `www.example.com` (no wildcard, no address), inside `hosted_zone`; the deploy "
+        "completes only once the site answers on it",
+        "サイトの名前 (例 `www.example.com`。ワイルドカードやアドレスは不可)。`hosted_zone` の中の名前であること。"
+        "デプロイはサイトがこの名前で応答してから完了します",
+        "domain_name=www.example.com -c hosted_zone=example.com", default_doc="none", default_doc_ja="なし",
+        prop=False),
+    Setting(
+        "hosted_zone", TEXT, None,
+        "the Route 53 public hosted zone of `domain_name` (looked up once, recorded in cdk.context.json): its "
+        "record (an alias to the load balancer, or the servers' Elastic IPs) goes there, and a new certificate is "
+        "validated there",
+        "`domain_name` の Route 53 パブリックホストゾーン (一度だけ調べて cdk.context.json に記録)。レコード "
+        "(ロードバランサーへのエイリアス、またはサーバーの Elastic IP) をここに作り、新しい証明書もここで検証します",
+        "domain_name=www.example.com -c hosted_zone=example.com", default_doc="none", default_doc_ja="なし",
+        prop=False),
+    Setting(
+        "certificate_arn", TEXT, None,
+        "an existing ACM certificate for `domain_name`, in the stack's region, instead of a new one",
+        "新しい証明書の代わりに使う既存の ACM 証明書 (スタックと同じリージョン)",
+        "certificate_arn=arn:aws:acm:us-east-1:123456789012:certificate/0123abcd-0123-4567-89ab-0123456789ab",
+        default_doc="none (a new one, DNS-validated)", default_doc_ja="なし (新しく作り、DNS で検証)", prop=False),
+    Setting(
+        "https", BOOL, None,
+        "`true`/`false`: HTTPS on 443 (TLS 1.3/1.2 policy `ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09`) with port 80 "
+        "redirecting to it; on tier `single` a load balancer goes in front of the servers",
+        "`true`/`false`: 443 番で HTTPS (TLS 1.3/1.2 のポリシー `ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09`)、80 番は "
+        "HTTPS へリダイレクト。tier `single` ではサーバーの前にロードバランサーを置きます",
+        "domain_name=www.example.com -c hosted_zone=example.com -c https=true",
+        default_doc="on with tier `autoscaling` and a `hosted_zone`, or with a `certificate_arn`",
+        default_doc_ja="tier `autoscaling` で `hosted_zone` があるとき、または `certificate_arn` があるときに有効",
+        prop=False),
+    Setting(
         "tags", TAGS, {},
         "JSON object; keys 1–128 characters, not `aws:...`, not `Name`/`app` (set by the stack); values up to 256; "
         "IAM's characters only (letters, digits, spaces, `_.:/=+-@`); applied to every resource, volumes included, "
@@ -471,8 +503,10 @@ class Settings:
         return self.__dict__.get("_image_architecture")
 
     def props(self) -> dict[str, Any]:
-        """The WebServer construct's keyword props that come from settings (None: the construct's default)."""
-        props = {setting.name: self._values[setting.name] for setting in SETTINGS if setting.prop}
+        """The WebServer construct's keyword props that come from settings; an unset one is left out, so the
+        construct's own default applies."""
+        props = {setting.name: self._values[setting.name] for setting in SETTINGS
+                 if setting.prop and self._values[setting.name] is not None}
         props["auto_scaling"] = self.auto_scaling()
         return props
 

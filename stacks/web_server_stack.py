@@ -6,7 +6,9 @@ import shlex
 from typing import Any
 
 import aws_cdk as cdk
+from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_route53 as route53
 from constructs import Construct
 
 from constants import APP_TAG_KEY, APP_TAG_VALUE
@@ -37,6 +39,11 @@ class WebServerStack(cdk.Stack):
                    if settings.subnet_id else None)
         key_pair = (ec2.KeyPair.from_key_pair_name(self, "ExistingKeyPair", settings.key_pair_name)
                     if settings.key_pair_name else None)
+        # The zone is looked up once, like the VPC, and recorded in cdk.context.json (make context).
+        hosted_zone = (route53.HostedZone.from_lookup(self, "HostedZone", domain_name=settings.hosted_zone)
+                       if settings.hosted_zone else None)
+        certificate = (acm.Certificate.from_certificate_arn(self, "ExistingCertificate", settings.certificate_arn)
+                       if settings.certificate_arn else None)
         #: The web server construct.
         self.web_server = WebServer(
             self, "WebServer",
@@ -44,6 +51,10 @@ class WebServerStack(cdk.Stack):
             vpc=vpc,
             vpc_subnets=subnets,
             key_pair=key_pair,
+            domain_name=settings.domain_name,
+            hosted_zone=hosted_zone,
+            certificate=certificate,
+            https=settings.https,
             ami_root_size=AMAZON_LINUX_ROOT_GIB if settings.is_amazon_linux else None,
             **settings.props(),
         )
@@ -125,18 +136,23 @@ class WebServerStack(cdk.Stack):
             # Users paste these commands: a key pair name is any ASCII text, $(...) included, so quote it.
             key_file = shlex.quote(f"{self.settings.key_pair_name}.pem")
         for i, server in enumerate(web.servers, start=1):
-            cdk.CfnOutput(self, f"Server{i}WebUrl", value=f"http://{server.public_ip}/",
-                          description=f"Server {i}: the Apache page")
+            if web.load_balancer is None:  # behind a load balancer, a server takes HTTP from it alone
+                cdk.CfnOutput(self, f"Server{i}WebUrl", value=f"http://{server.public_ip}/",
+                              description=f"Server {i}: the Apache page")
             cdk.CfnOutput(self, f"Server{i}PublicIp", value=server.public_ip,
                           description=f"Server {i}: public IPv4 address" + (" (Elastic IP)" if server.elastic_ip else ""))
             cdk.CfnOutput(self, f"Server{i}InstanceId", value=server.instance.instance_id,
                           description=f"Server {i}: EC2 instance id")
             cdk.CfnOutput(self, f"Server{i}SshCommand", value=f"ssh -i {key_file} ec2-user@{server.public_ip}",
                           description=f"Server {i}: SSH as ec2-user (needs ssh_cidr to include your address)")
+        if web.load_balancer is not None or web.domain is not None:
+            cdk.CfnOutput(self, "SiteUrl", value=web.url, description="The site: on its name, else on the load "
+                                                                       "balancer's")
+        if web.domain is not None and web.domain.certificate is not None:
+            cdk.CfnOutput(self, "CertificateArn", value=web.domain.certificate.certificate_arn,
+                          description="The certificate the HTTPS listener presents")
         if web.fleet is not None:
             group = web.fleet.auto_scaling_group.auto_scaling_group_name
-            cdk.CfnOutput(self, "SiteUrl", value=web.load_balancer.url,
-                          description="The site, through the load balancer")
             cdk.CfnOutput(self, "AutoScalingGroupName", value=group, description="The Auto Scaling group")
             first_instance = (f"$(aws autoscaling describe-auto-scaling-groups --region {region} "
                               f"--auto-scaling-group-names {group} "

@@ -192,8 +192,8 @@ def test_data_volumes_become_block_devices_deleted_with_each_instance(fleet_load
     ({"access_log_days": "0"}, r"^access_log_days: got 0; must be at least 1 day"),
     ({"placement_group": "cluster", "instance_type": "m5.large"}, r"^placement_group: got 'cluster'; a cluster "
                                                                   r"placement group lives in one Availability Zone"),
-    ({"ingress": '[{"port": 8080, "cidr": "0.0.0.0/0"}]'}, r"^ingress\[0\].port: got 8080; with tier=autoscaling, "
-                                                           r"ingress says who may reach the load balancer"),
+    ({"ingress": '[{"port": 8080, "cidr": "0.0.0.0/0"}]'}, r"^ingress\[0\].port: got 8080; with a load balancer, "
+                                                           r"ingress says who may reach it"),
     ({"tier": "cluster"}, r"^tier: got 'cluster'; must be single or autoscaling"),
 ])
 def test_autoscaling_rule(context, match):

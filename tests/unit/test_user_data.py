@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ec2_web_server.boot import INSTALL_APACHE_SCRIPT, ON_EXIT_SCRIPT
+from ec2_web_server.boot import CHECK_SITE_SCRIPT, INSTALL_APACHE_SCRIPT, ON_EXIT_SCRIPT
 
 SHELLCHECK = shutil.which("shellcheck") or str(Path(__file__).resolve().parents[2] / ".venv/bin/shellcheck")
 CFN_SIGNAL = "/opt/aws/bin/cfn-signal"
@@ -23,7 +23,7 @@ def shellcheck(path: Path, severity: str = "style") -> subprocess.CompletedProce
                           capture_output=True, text=True, check=False)
 
 
-@pytest.mark.parametrize("script", [INSTALL_APACHE_SCRIPT, ON_EXIT_SCRIPT], ids=lambda p: p.name)
+@pytest.mark.parametrize("script", [INSTALL_APACHE_SCRIPT, ON_EXIT_SCRIPT, CHECK_SITE_SCRIPT], ids=lambda p: p.name)
 def test_scripts_pass_shellcheck(script):
     run = shellcheck(script)
     assert run.returncode == 0, run.stdout
@@ -52,6 +52,7 @@ case "$(basename "$0") $*" in
   *meta-data/instance-id*) echo i-0123456789abcdef0 ;;
   *availability-zone*) echo us-east-1a ;;
   *http://localhost/*) printf '%s' "$STUB_HTTP_CODE" ;;
+  *https://www.example.com/*) [ "$STUB_SITE_ANSWERS" = yes ] || exit 22 ;;
   "aws s3 cp "*) cp "$STUB_SITE_ZIP" "$4" ;;
 esac
 """
@@ -65,12 +66,13 @@ def user_data(result) -> str:
     return rendered
 
 
-def run_user_data(tmp_path: Path, *, http_code: str, package_manager: str = "dnf", rendered: str | None = None):
+def run_user_data(tmp_path: Path, *, http_code: str, package_manager: str = "dnf", rendered: str | None = None,
+                  site_answers: str = "yes"):
     """Run the install script alone, or the rendered user data (trap and signal included), with stubs first
     on PATH."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir(exist_ok=True)
-    for name in (package_manager, "curl", "systemctl", "sleep", "cfn-signal", "aws"):
+    for name in (package_manager, "curl", "systemctl", "sleep", "cfn-signal", "aws", "systemd-run"):
         stub = bin_dir / name
         stub.write_text(STUB)
         stub.chmod(stub.stat().st_mode | stat.S_IEXEC)
@@ -84,7 +86,9 @@ def run_user_data(tmp_path: Path, *, http_code: str, package_manager: str = "dnf
     script.write_text(text.replace("'/tmp/", f"'{tmp_path}/"))
     env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "STUB_CALLS": str(tmp_path / "calls"), "STUB_HTTP_CODE": http_code,
            "STUB_SITE_ZIP": str(site_zip), "WEB_SERVER_SETUP_LOG": str(tmp_path / "setup.log"),
-           "WEB_SERVER_ROOT": str(tmp_path / "www"), "WEB_SERVER_WAIT_ATTEMPTS": "3", "HOME": str(tmp_path)}
+           "WEB_SERVER_ROOT": str(tmp_path / "www"), "WEB_SERVER_WAIT_ATTEMPTS": "3", "HOME": str(tmp_path),
+           "WEB_SERVER_SITE_CHECK_SCRIPT": str(tmp_path / "check-site.sh"), "STUB_SITE_ANSWERS": site_answers,
+           "WEB_SERVER_CFN_SIGNAL": "cfn-signal", "WEB_SERVER_SITE_WAIT_SECONDS": "3"}
     run = subprocess.run(["bash", str(script)], env=env, capture_output=True, text=True, check=False, timeout=60)
     calls = (tmp_path / "calls").read_text().splitlines() if (tmp_path / "calls").exists() else []
     return run, calls
@@ -184,3 +188,58 @@ def test_commands_added_to_the_instance_afterwards_also_run_before_the_signal(tm
     _, calls = run_user_data(tmp_path, http_code="200", rendered=rendered)
     assert calls.index("added later") < next(i for i, c in enumerate(calls) if c.startswith("cfn-signal"))
     assert signals(calls) == ["0"]
+
+
+# --- with a domain name: the site is checked on its name, in the background, and that is signalled
+
+
+def named_user_data() -> tuple[str, str]:
+    """The user data of a server with a domain name, and its wait condition's logical id."""
+    from tests.unit.test_domain import web
+
+    _, template = web()
+    (wait_id,) = template.find_resources("AWS::CloudFormation::WaitCondition")
+    (instance,) = template.find_resources("AWS::EC2::Instance").values()
+    user_data = instance["Properties"]["UserData"]["Fn::Base64"]
+    parts = user_data["Fn::Join"][1] if isinstance(user_data, dict) else [user_data]
+    return "".join(p if isinstance(p, str) else "Named" for p in parts), wait_id
+
+
+def test_once_apache_answers_the_name_check_starts_in_the_background(tmp_path):
+    rendered, wait_id = named_user_data()
+    _, calls = run_user_data(tmp_path, http_code="200", rendered=rendered)
+    (start,) = [c for c in calls if c.startswith("systemd-run ")]
+    assert start.endswith(f"http://www.example.com/ --stack Named --resource {wait_id} --region us-east-1")
+    assert signals(calls) == ["0"]  # the instance itself signals at once; the name is the wait condition's
+
+
+def test_no_name_check_when_apache_fails(tmp_path):
+    rendered, _ = named_user_data()
+    _, calls = run_user_data(tmp_path, http_code="503", rendered=rendered)
+    assert not [c for c in calls if c.startswith("systemd-run ")]
+
+
+def run_check_site(tmp_path: Path, *, site_answers: str) -> tuple[subprocess.CompletedProcess, list[str]]:
+    run_user_data(tmp_path, http_code="200")  # only to lay out the stubs
+    (tmp_path / "calls").unlink(missing_ok=True)
+    env = {"PATH": f"{tmp_path / 'bin'}:/usr/bin:/bin", "STUB_CALLS": str(tmp_path / "calls"),
+           "STUB_SITE_ANSWERS": site_answers, "WEB_SERVER_CFN_SIGNAL": "cfn-signal",
+           "WEB_SERVER_SITE_WAIT_SECONDS": "1"}
+    run = subprocess.run(["bash", str(CHECK_SITE_SCRIPT), "https://www.example.com/", "--stack", "S", "--resource",
+                          "SiteAnswers", "--region", "us-east-1"], env=env, capture_output=True, text=True,
+                         check=False, timeout=60)
+    calls = (tmp_path / "calls").read_text().splitlines() if (tmp_path / "calls").exists() else []
+    return run, calls
+
+
+def test_check_site_signals_the_wait_once_the_site_answers(tmp_path):
+    run, calls = run_check_site(tmp_path, site_answers="yes")
+    assert run.returncode == 0, run.stderr
+    assert calls[-1] == "cfn-signal -e 0 --stack S --resource SiteAnswers --region us-east-1"
+
+
+def test_check_site_gives_up_without_signalling_when_the_site_never_answers(tmp_path):
+    run, calls = run_check_site(tmp_path, site_answers="no")
+    assert run.returncode == 1
+    assert not [c for c in calls if c.startswith("cfn-signal")]
+    assert "never answered" in run.stderr
