@@ -8,17 +8,22 @@ CDK CLI's own diff says. Offline: no AWS account, no credentials.
 Both sides are synthesized with the pinned CDK CLI (``npx cdk synth --no-lookups``) from the committed
 ``cdk.context.json``; the base in a temporary ``git worktree`` that borrows this checkout's ``.venv`` and
 ``node_modules`` and is removed again on every exit path. For every stack the real CLI then compares
-the two (``npx cdk diff --app <working tree's assembly> --template <base template> <stack>``).
+the two (``npx cdk diff --app <working tree's assembly> --template <base template> <stack>``); the
+synthesis's warnings are listed once in the summary, not repeated in the CLI's diff.
 
-Above the CLI's output comes a summary a reviewer reads first, in Markdown (CI appends it to the job
-summary). What is replaced, and the security group and IAM changes, come from the engine ``cdk diff``
+Above the CLI's output comes a summary a reviewer reads first, in Markdown (CI posts it on the pull
+request). What is replaced, and the security group and IAM changes, come from the engine ``cdk diff``
 itself is built on (``@aws-cdk/cloudformation-diff``, through ``tools/cfn_diff.cjs``), so the summary and
 the diff below it agree. The summary lists resources added, removed and changed, and puts in bold
 everything that
 
-- REPLACES an instance or a volume (the engine's verdict, and where the resource specification can only say
-  "may be replaced", what AWS's AWS::EC2::Instance reference says for an EBS-backed instance in a VPC: a stop
-  and start, an update in place, or a replacement);
+- will be REFUSED before anything changes (a template Rule that fails: the KeepAttachedVolumes rule when an
+  instance with data volumes attached would be replaced) or will FAIL (an EBS volume update CloudFormation
+  does not support, a shrink, a device still in use);
+- REPLACES an instance, a volume, a load balancer, a target group or an Auto Scaling group (the engine's
+  verdict, and where the resource specification can only say "may be replaced", what AWS's
+  AWS::EC2::Instance reference says for an EBS-backed instance in a VPC: a stop and start, an update in
+  place, or a replacement), or ROLLS an Auto Scaling group's instances (its UpdatePolicy, batch by batch);
 - widens network access (a new ingress or egress rule, a wider CIDR or port range);
 - changes IAM (policy statements, managed policies, roles and instance profiles);
 - loses data on removal or replacement (a volume deleted with DeletionPolicy Delete, an instance whose
@@ -55,6 +60,7 @@ from tools.templates import (
     assembly_stacks,
     display_name,
     properties,
+    reference,
     references,
     render_value,
     resources,
@@ -66,7 +72,28 @@ SHARED_FOLDERS = (".venv", "node_modules")
 DEFAULT_BASE_BRANCHES = ("main", "origin/main")
 # Attributes the engine compares besides Properties that change nothing in AWS: construct paths, ordering.
 UNDEPLOYED_ATTRIBUTES = frozenset({"Metadata", "DependsOn"})
-WORDS = {"AWS::EC2::Instance": "instance", "AWS::EC2::Volume": "volume"}
+INSTANCE = "AWS::EC2::Instance"
+VOLUME = "AWS::EC2::Volume"
+ATTACHMENT = "AWS::EC2::VolumeAttachment"
+GROUP = "AWS::AutoScaling::AutoScalingGroup"
+LAUNCH_TEMPLATE = "AWS::EC2::LaunchTemplate"
+# Resources whose replacement or removal a reviewer must see in bold, and what a replacement means beyond that.
+WORDS = {
+    INSTANCE: "instance",
+    VOLUME: "volume",
+    "AWS::ElasticLoadBalancingV2::LoadBalancer": "load balancer",
+    "AWS::ElasticLoadBalancingV2::TargetGroup": "target group",
+    GROUP: "Auto Scaling group",
+}
+REPLACEMENT_MEANS = {
+    "AWS::ElasticLoadBalancingV2::LoadBalancer":
+        "The new load balancer has a new DNS name, so the site's address (the SiteUrl output) changes; anything "
+        "that points at the old name (a DNS record) must follow.",
+    "AWS::ElasticLoadBalancingV2::TargetGroup":
+        "The instances are registered with the new target group and serve only once its health checks pass; the "
+        "listener forwards to it from then on.",
+    GROUP: "All its instances are replaced at once by the new group's, not batch by batch.",
+}
 ENGINE_MAYBE = "`cdk diff`: may be replaced"
 _TOKEN = re.compile(r"\$\{([^.}]+)")  # the start of ${LogicalId} or ${LogicalId.Attribute}
 
@@ -83,9 +110,29 @@ INSTANCE_UPDATES: dict[str, str] = {
     "RamdiskId": "interrupt",
     "SecurityGroupIds": "in-place",
 }
+# User data runs on an instance's first boot only (cloud-init's default): a stop and start does not run a new
+# script. This app replaces the instance instead (ec2.Instance's user_data_causes_replacement: the script's
+# digest is part of the logical id), so a changed script reaches the servers on a new instance's first boot.
+USER_DATA_NOT_RERUN = "the new script does not run: user data runs on an instance's first boot only"
+
+# AWS::EC2::Volume properties CloudFormation cannot update: its resource reference says "Update requires: Updates
+# are not supported" for AvailabilityZone, Encrypted, KmsKeyId and SnapshotId, and for MultiAttachEnabled that
+# "AWS CloudFormation does not currently support updating a single-attach volume to be multi-attach enabled"
+# (and back). Source: awsdocs/aws-cloudformation-user-guide, doc_source/aws-resource-ec2-volume.md (periodic update
+# of 19 Sep 2023, commit 6c68a17a). The update fails and rolls back, the volume untouched. The resource
+# specification the engine reads marks none of them as replacing the volume, so the engine says "update".
+VOLUME_NOT_UPDATABLE = ("AvailabilityZone", "Encrypted", "KmsKeyId", "SnapshotId", "MultiAttachEnabled")
+_VOLUME_BOOLEANS = ("Encrypted", "MultiAttachEnabled")  # absent means false to CloudFormation
+# What triggers an Auto Scaling group's AutoScalingReplacingUpdate/AutoScalingRollingUpdate policy (UpdatePolicy
+# attribute reference: a change of the group's LaunchConfiguration, VPCZoneIdentifier or LaunchTemplate). A launch
+# template whose data changes gets a new version, and the group's LaunchTemplate names its LatestVersionNumber.
+GROUP_ROLLING_PROPERTIES = ("LaunchTemplate", "LaunchConfigurationName", "VPCZoneIdentifier", "MixedInstancesPolicy")
+# The AutoScalingRollingUpdate defaults (same reference): one at a time, none kept in service, no pause.
+ROLLING_DEFAULTS = {"MaxBatchSize": 1, "MinInstancesInService": 0}
 _BEHAVIOUR = {"replace": "replace", "may-replace": "maybe-replace", "update": "in-place"}
 _SAY = {"replace": "requires replacement", "maybe-replace": "may require replacement", "interrupt": "stop and start",
         "in-place": ""}
+_TWO_DEPLOYS = "deploy with -c detach_volumes=true, then without it"
 
 
 class ReviewError(Exception):
@@ -104,6 +151,24 @@ def instance_behaviour(prop: str, old: Any, new: Any) -> Optional[str]:
         # devices, update requires No interruption." (AWS::EC2::Instance reference)
         return "in-place" if _strip_delete_on_termination(old) == _strip_delete_on_termination(new) else "replace"
     return INSTANCE_UPDATES.get(prop)
+
+
+def volume_update_fails(prop: str, old: Any, new: Any) -> Optional[str]:
+    """Why CloudFormation will fail this update of an AWS::EC2::Volume property, or None when it can make it."""
+    if prop in _VOLUME_BOOLEANS and bool(old) == bool(new):
+        return None  # e.g. Encrypted false written out or left to its default: no change to CloudFormation
+    if prop in VOLUME_NOT_UPDATABLE:
+        return (f"CloudFormation's AWS::EC2::Volume reference says \"Updates are not supported\" for {prop}, so this "
+                "update will fail and roll back, the volume untouched; to change it, add a new volume under a new "
+                "name and copy the data across")
+    if prop == "Size" and _is_number(old) and _is_number(new) and Decimal(str(new)) < Decimal(str(old)):
+        return (f"EBS volumes cannot shrink ({old} to {new} GiB), so this update will fail and roll back; make a new, "
+                "smaller volume under a new name instead")
+    return None
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
 
 
 def _strip_delete_on_termination(mappings: Any) -> Any:
@@ -145,19 +210,69 @@ def _describe_mappings(old: Any, new: Any) -> Optional[str]:
     return ", ".join(parts) or None
 
 
+def _describe_fields(old: Any, new: Any) -> list[str]:
+    """A nested object's changes, key by key (a launch template's data): ``ImageId: ami-1 to ami-2``, ``UserData
+    changes``; block device mappings device by device."""
+    if not isinstance(old, dict) or not isinstance(new, dict):
+        return []
+    parts = []
+    for key in sorted(set(old) | set(new)):
+        before, after = old.get(key), new.get(key)
+        if before == after:
+            continue
+        if key == "BlockDeviceMappings" and _describe_mappings(before, after):
+            parts.append(f"{key}: {_describe_mappings(before, after)}")
+            continue
+        short_before = _short(before) if before is not None else "(none)"
+        short_after = _short(after) if after is not None else "(none)"
+        parts.append(f"{key}: {short_before} to {short_after}" if short_before and short_after else f"{key} changes")
+    return parts
+
+
+def _leaf_changes(old: Any, new: Any, path: str = "", limit: int = 6) -> list[str]:
+    """A nested value's changes leaf by leaf, ``MaxBatchSize: 2 to 3`` (``Key.Inner`` for deeper ones); lists of the
+    same length item by item, others as a whole. At most ``limit`` parts, then "and N more"."""
+    found: list[str] = []
+
+    def walk(before: Any, after: Any, where: str) -> None:
+        if before == after:
+            return
+        if isinstance(before, dict) and isinstance(after, dict):
+            for key in sorted(set(before) | set(after)):
+                walk(before.get(key), after.get(key), f"{where}.{key}" if where else key)
+        elif _keyed(before) and _keyed(after):  # [{Key, Value}, ...]: load balancer attributes, tags
+            walk({item["Key"]: item.get("Value") for item in before}, {item["Key"]: item.get("Value") for item in after},
+                 where)
+        elif isinstance(before, list) and isinstance(after, list) and len(before) == len(after) and before:
+            for index, (one, other) in enumerate(zip(before, after, strict=True)):
+                walk(one, other, f"{where}[{index}]")
+        else:
+            short_before = _short(before) if before is not None else "(none)"
+            short_after = _short(after) if after is not None else "(none)"
+            label = where or "value"
+            found.append(f"{label}: {short_before} to {short_after}" if short_before and short_after
+                         else f"{label} changes")
+
+    walk(old, new, path)
+    return found[:limit] + ([f"and {len(found) - limit} more"] if len(found) > limit else [])
+
+
+def _keyed(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(item, dict) and "Key" in item for item in value)
+
+
 def _size(props: dict[str, Any], key: str) -> str:
     size = props.get(key)
     return f"{size} GiB " if isinstance(size, (int, float, Decimal, str)) else ""
 
 
-def _added_details(resource: dict[str, Any]) -> list[str]:
-    props = properties(resource)
-    if resource.get("Type") == "AWS::EC2::Volume":
-        return [f"{_size(props, 'Size')}{props.get('VolumeType', DEFAULT_VOLUME_TYPE)}, "
-                f"DeletionPolicy {resource.get('DeletionPolicy', 'Delete')}"]
-    if resource.get("Type") == "AWS::EC2::Instance" and isinstance(props.get("InstanceType"), str):
-        return [props["InstanceType"]]
-    return []
+def _volume_fate(policy_key: str, policy: str) -> str:
+    """What CloudFormation does with a volume that leaves the stack (DeletionPolicy or UpdateReplacePolicy)."""
+    if policy in RETAINED_POLICIES:
+        return f"stays in the account, detached ({policy_key} {policy})"
+    if policy == "Snapshot":
+        return f"is snapshotted, then deleted ({policy_key} Snapshot)"
+    return f"is deleted with its data ({policy_key} {policy})"
 
 
 def _data_loss(change: Change, old_resource: dict[str, Any]) -> tuple[list[str], list[str]]:
@@ -172,13 +287,13 @@ def _data_loss(change: Change, old_resource: dict[str, Any]) -> tuple[list[str],
     if policy in RETAINED_POLICIES:
         return [], [f"{WORDS.get(change.type, change.type)} {name} leaves the stack but stays in the account "
                     f"({policy_key} {policy}): it keeps costing money until you delete it."]
-    if change.type == "AWS::EC2::Volume":
+    if change.type == VOLUME:
         what = f"volume {name} ({_size(props, 'Size')}{props.get('VolumeType', DEFAULT_VOLUME_TYPE)})"
         if policy == "Snapshot":
             return [], [f"Data kept: {what} {event}; a snapshot of it is kept ({policy_key} Snapshot) and "
                         "costs money until you delete it."]
         return [f"Loses data: {what} {event} with {policy_key} {policy}: everything on it is lost."], []
-    if change.type == "AWS::EC2::Instance":
+    if change.type == INSTANCE:
         bold = []
         for mapping in props.get("BlockDeviceMappings") or []:
             ebs = mapping.get("Ebs")
@@ -200,7 +315,7 @@ def _data_loss(change: Change, old_resource: dict[str, Any]) -> tuple[list[str],
 
 @dataclass
 class Change:
-    """One resource's change: add, remove, replace or update (in place or with a stop and start)."""
+    """One resource's change: add, remove, replace or update (in place, with a stop and start, or rolling)."""
 
     logical_id: str
     name: str
@@ -210,6 +325,9 @@ class Change:
     maybe: bool = False  # replacement decided by CloudFormation at deploy time
     interrupt: bool = False  # the instance is stopped and started
     new_logical_id: Optional[str] = None  # replaced because its logical id changes
+    new_name: Optional[str] = None  # ... and its construct path with it (a renamed volume)
+    fails: list[str] = field(default_factory=list)  # why CloudFormation will fail this update
+    rolling: list[str] = field(default_factory=list)  # what makes an Auto Scaling group replace its instances
 
 
 @dataclass
@@ -217,9 +335,10 @@ class StackReview:
     stack: str
     region: str
     changes: list[Change] = field(default_factory=list)
-    flags: list[str] = field(default_factory=list)  # bold: replacement, widening, IAM, data loss
+    flags: list[str] = field(default_factory=list)  # bold: refusal, failure, replacement, widening, IAM, data loss
     notes: list[str] = field(default_factory=list)  # plain words: everything else worth reading
     cost: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # the head's synthesis warnings
 
     def count(self, action: str) -> int:
         return sum(1 for change in self.changes if change.action == action)
@@ -236,6 +355,13 @@ class _Summarizer:
         self.base = resources(base)
         self.head = resources(head)
         self.engine = engine
+        # A resource whose logical id changes but not its construct path and type: the engine sees one removed and
+        # one added; it is the same resource, replaced (old logical id -> new).
+        added = {(self.name(i), e.type): i for i, e in engine.resources.items() if e.impact == "add"}
+        self.renamed: dict[str, str] = {}
+        for logical_id, change in sorted(engine.resources.items()):
+            if change.impact in ("destroy", "orphan") and (self.name(logical_id), change.type) in added:
+                self.renamed[logical_id] = added.pop((self.name(logical_id), change.type))
 
     def name(self, logical_id: str) -> str:
         resource = self.head.get(logical_id) or self.base.get(logical_id) or {}
@@ -248,17 +374,18 @@ class _Summarizer:
             if change is not None:
                 changes[logical_id] = change
         self.pair_renames(changes)
+        self.pair_volume_renames(changes)
+        self.rolling_updates(changes)
         return sorted(changes.values(), key=lambda c: (_ORDER[c.action], c.name))
 
     def classify(self, engine: cfn_diff.ResourceChange) -> Optional[Change]:
         logical_id = engine.logical_id
         change = Change(logical_id, self.name(logical_id), engine.type, "update")
         if engine.impact == "add":
-            change.action, change.reasons = "add", _added_details(self.head[logical_id])
+            change.action, change.reasons = "add", self.added_details(logical_id)
             return change
         if engine.impact in ("destroy", "orphan"):
-            change.action = "remove"
-            change.reasons = [f"DeletionPolicy {self.base[logical_id].get('DeletionPolicy', 'Delete')}"]
+            change.action, change.reasons = "remove", self.removed_details(logical_id)
             return change
         if engine.old_type != engine.new_type:
             change.action, change.type = "replace", engine.new_type or ""
@@ -269,8 +396,7 @@ class _Summarizer:
                 self.property(change, prop, impact)
         for attribute, (old, new) in sorted(engine.other.items()):
             if attribute not in UNDEPLOYED_ATTRIBUTES:
-                change.reasons.append(f"{attribute}: {old if old is not None else '(none)'} to "
-                                      f"{new if new is not None else '(none)'}")
+                change.reasons.append(", ".join(_leaf_changes(old, new, attribute)))
         return change if change.reasons else None
 
     def property(self, change: Change, prop: str, impact: str) -> None:
@@ -279,9 +405,16 @@ class _Summarizer:
         behaviour = _BEHAVIOUR.get(impact, "in-place")
         said = [_SAY[behaviour]]
         refined = instance_behaviour(prop, old, new) \
-            if behaviour == "maybe-replace" and change.type == "AWS::EC2::Instance" else None
+            if behaviour == "maybe-replace" and change.type == INSTANCE else None
         if refined is not None:  # an EC2 rule decides what the engine cannot, and says what the engine said
             behaviour, said = refined, [_SAY[refined] or "no interruption", ENGINE_MAYBE]
+            if prop == "UserData":
+                said.insert(1, USER_DATA_NOT_RERUN)
+        if change.type == VOLUME and behaviour == "in-place":
+            failure = volume_update_fails(prop, old, new)
+            if failure is not None:
+                change.fails.append(f"{self.describe(prop, old, new)}: {failure}")
+                said = ["the update fails"]
         if behaviour == "replace":
             change.action, change.maybe = "replace", False
         elif behaviour == "maybe-replace" and change.action != "replace":
@@ -296,27 +429,276 @@ class _Summarizer:
             replaced = sorted(references(new) & {c for c, e in self.engine.resources.items() if e.impact == "replace"})
             if replaced:
                 return f"{prop}: `{self.name(replaced[0])}` is replaced"
+        before, after = reference(old), reference(new)
+        if before is not None and after is not None and self.renamed.get(before) == after:
+            return f"{prop}: the new `{self.name(after)}` (its logical id changes)"
+        if prop == "UserData":  # a script: its text belongs to the CLI's diff below, not to a sentence
+            return f"{prop} changes"
         if prop == "BlockDeviceMappings":
             mappings = _describe_mappings(old, new)
             if mappings:
                 return f"{prop}: {mappings}"
-        before = _short(old) if old is not None else "(none)"
-        after = _short(new) if new is not None else "(none)"
-        return f"{prop}: {before} to {after}" if before is not None and after is not None else f"{prop} changes"
+        if prop == "LaunchTemplateData":
+            fields = _describe_fields(old, new)
+            if fields:
+                return f"{prop}: {', '.join(fields)}"
+        short_before = _short(old) if old is not None else "(none)"
+        short_after = _short(new) if new is not None else "(none)"
+        if short_before is not None and short_after is not None:
+            return f"{prop}: {short_before} to {short_after}"
+        if isinstance(old, (dict, list)) and isinstance(new, (dict, list)):
+            return ", ".join(_leaf_changes(old, new, prop))
+        return f"{prop} changes"
+
+    # What an added or removed resource is, so no row of the table says nothing.
+
+    def ref_name(self, value: Any) -> str:
+        target = reference(value)
+        return f"`{self.name(target)}`" if target is not None else f"`{render_value(value)}`"
+
+    def added_details(self, logical_id: str) -> list[str]:
+        resource = self.head[logical_id]
+        kind, props = resource.get("Type"), properties(resource)
+        if kind == VOLUME:
+            return [f"{_size(props, 'Size')}{props.get('VolumeType', DEFAULT_VOLUME_TYPE)}, "
+                    f"DeletionPolicy {resource.get('DeletionPolicy', 'Delete')}"]
+        if kind == INSTANCE and isinstance(props.get("InstanceType"), str):
+            return [props["InstanceType"] + (f", {props['ImageId']}" if isinstance(props.get("ImageId"), str) else "")]
+        if kind == ATTACHMENT:
+            return [f"attaches volume {self.ref_name(props.get('VolumeId'))} to instance "
+                    f"{self.ref_name(props.get('InstanceId'))} at {props.get('Device', '?')}"]
+        if kind == "AWS::EC2::EIPAssociation":
+            return [f"associates Elastic IP {self.ref_name(props.get('AllocationId') or props.get('EIP'))} with "
+                    f"instance {self.ref_name(props.get('InstanceId'))}"]
+        if kind == "AWS::EC2::EIP":
+            return ["a new public IPv4 address"]
+        if kind == "AWS::EC2::SecurityGroup":
+            rules = [SecurityGroupRule.from_template(r).describe() for r in props.get("SecurityGroupIngress") or []]
+            return [f"allows {', '.join(rules)}" if rules else "no inline ingress rules"]
+        if kind in ("AWS::EC2::SecurityGroupIngress", "AWS::EC2::SecurityGroupEgress"):
+            direction = "to" if kind.endswith("Egress") else "from"
+            rule = SecurityGroupRule.from_template(props).describe(direction)
+            return [f"{self.ref_name(props.get('GroupId'))} allows {rule}"]
+        if kind == LAUNCH_TEMPLATE:
+            data = props.get("LaunchTemplateData") or {}
+            return [", ".join(str(data[key]) for key in ("InstanceType", "ImageId") if isinstance(data.get(key), str))
+                    or "a launch template"]
+        if kind == GROUP:
+            return [f"{props.get('MinSize', '?')} to {props.get('MaxSize', '?')} instances"]
+        pointed = sorted(references(props) & (set(self.head) | set(self.base)))
+        short_kind = str(kind).split("::")[-1]
+        return [f"new {short_kind}" + (f", uses {', '.join(f'`{self.name(p)}`' for p in pointed[:3])}" if pointed else "")]
+
+    def removed_details(self, logical_id: str) -> list[str]:
+        resource = self.base[logical_id]
+        props = properties(resource)
+        if resource.get("Type") == ATTACHMENT:
+            return [f"detaches volume {self.ref_name(props.get('VolumeId'))} from instance "
+                    f"{self.ref_name(props.get('InstanceId'))} ({props.get('Device', '?')})"]
+        if resource.get("Type") == "AWS::EC2::EIPAssociation":
+            return [f"disassociates Elastic IP {self.ref_name(props.get('AllocationId') or props.get('EIP'))} from "
+                    f"instance {self.ref_name(props.get('InstanceId'))}"]
+        return [f"DeletionPolicy {resource.get('DeletionPolicy', 'Delete')}"]
+
+    # Changes the engine sees as two, or does not see.
 
     def pair_renames(self, changes: dict[str, Change]) -> None:
         """A resource whose logical id changes (same construct path and type) is replaced: the engine sees one
-        removed and one added; the summary names it once."""
-        added = {(c.name, c.type): c for c in changes.values() if c.action == "add"}
-        for old in [c for c in changes.values() if c.action == "remove"]:
-            new = added.pop((old.name, old.type), None)
-            if new is None:
+        removed and one added; the summary names it once. An instance's id changes with its user data (the
+        script's digest is part of it): then the new instance runs the new script on its first boot."""
+        for old_id, new_id in self.renamed.items():
+            old, new = changes.get(old_id), changes.pop(new_id, None)
+            if old is None or new is None:
                 continue
-            del changes[new.logical_id]
-            old.action, old.new_logical_id = "replace", new.logical_id
-            old.reasons = [f"its logical id changes ({old.logical_id} to {new.logical_id})"]
+            old.action, old.new_logical_id = "replace", new_id
+            old.reasons = [f"its logical id changes ({old_id} to {new_id})"]
+            before, after = properties(self.base[old_id]), properties(self.head[new_id])
+            differing = sorted(key for key in set(before) | set(after) if before.get(key) != after.get(key))
+            if old.type == INSTANCE and "UserData" in differing:
+                old.reasons = [f"its user data changes, and with it its logical id ({old_id} to {new_id}; `cdk diff` "
+                               "shows the old instance destroyed and a new one added): a new instance runs the new "
+                               "script on its first boot"]
+            old.reasons += [self.describe(key, before.get(key), after.get(key)) for key in differing
+                            if key not in ("UserData", "Tags")]
+
+    def pair_volume_renames(self, changes: dict[str, Change]) -> None:
+        """A data volume whose name changes is a new volume in the old one's place: the engine sees one removed
+        and one added under another construct path. Paired when the new one takes the old one's device on the same
+        instance, or, detached, when it is the only volume removed and added under the same construct."""
+        removed = {c.logical_id: c for c in changes.values() if c.action == "remove" and c.type == VOLUME}
+        added = {c.logical_id: c for c in changes.values() if c.action == "add" and c.type == VOLUME}
+        pairs: dict[str, str] = {}
+        before, after = _attached(self.base), _attached(self.head)
+        for slot, volume in before.items():
+            if volume in removed and after.get(slot) in added:
+                pairs[volume] = after[slot]
+        by_parent: dict[str, tuple[list[str], list[str]]] = {}
+        for group, side in ((removed, 0), (added, 1)):
+            for logical_id, change in group.items():
+                if logical_id not in pairs and logical_id not in pairs.values():
+                    by_parent.setdefault(change.name.rpartition("/")[0], ([], []))[side].append(logical_id)
+        for parent, (gone, new) in by_parent.items():
+            if parent and len(gone) == len(new) == 1:
+                pairs[gone[0]] = new[0]
+        for old_id, new_id in pairs.items():
+            old, new = changes[old_id], changes.pop(new_id)
+            old.action, old.new_logical_id, old.new_name = "replace", new_id, new.name
+            old.reasons = [f"renamed to `{new.name}`, a new volume ({'; '.join(new.reasons)}; logical id {old_id} to "
+                           f"{new_id})"]
+
+    def rolling_updates(self, changes: dict[str, Change]) -> None:
+        """An Auto Scaling group whose launch template (or subnets) change replaces its instances as its UpdatePolicy
+        says, although the group's own template text may not change (it names the template's latest version)."""
+        for group_id, group in resources({"Resources": self.head}, GROUP).items():
+            own = changes.get(group_id)
+            if own is not None and own.action in ("add", "replace"):
+                continue  # a new group starts new instances anyway
+            what = []
+            if own is not None:
+                what += [reason for reason in own.reasons if reason.split(":")[0].split(" ")[0] in GROUP_ROLLING_PROPERTIES]
+            template = properties(group).get("LaunchTemplate") or {}
+            for target in sorted(references(template)):
+                change = changes.get(target)
+                if change is not None and change.type == LAUNCH_TEMPLATE and change.action in ("update", "replace"):
+                    what += [f"launch template `{change.name}`: {reason}" for reason in change.reasons]
+            if not what:
+                continue
+            if own is None:
+                own = changes[group_id] = Change(group_id, self.name(group_id), GROUP, "update")
+            own.rolling = what
+            own.reasons.append("its instances are replaced as its UpdatePolicy says")
 
 
+def _attached(found: dict[str, dict[str, Any]]) -> dict[tuple[str, str], str]:
+    """(instance logical id, device) -> the volume attached there, for a template's VolumeAttachments."""
+    slots = {}
+    for attachment in found.values():
+        if attachment.get("Type") != ATTACHMENT:
+            continue
+        props = properties(attachment)
+        instance, volume = reference(props.get("InstanceId")), reference(props.get("VolumeId"))
+        if instance and volume and isinstance(props.get("Device"), str):
+            slots[(instance, props["Device"])] = volume
+    return slots
+
+
+def _refusals(base: Optional[dict[str, Any]], head: Optional[dict[str, Any]]) -> list[str]:
+    """Template Rules that will refuse the update before any resource changes. A Rule CloudFormation evaluates
+    "before it creates or updates any resources" (Rules syntax reference) that compares a parameter with a literal
+    fails when the value the stack keeps differs: the CDK CLI passes UsePreviousValue for a parameter the deployed
+    stack has, so the deployed value is the base's default (a new parameter takes the new default and passes).
+    This is how the KeepAttachedVolumes rule refuses replacing an instance while data volumes are attached."""
+    base_parameters = (base or {}).get("Parameters") or {}
+    head_parameters = (head or {}).get("Parameters") or {}
+    lines = []
+    for rule_id, rule in sorted(((head or {}).get("Rules") or {}).items()):
+        for assertion in rule.get("Assertions") or []:
+            check = assertion.get("Assert")
+            compared = check.get("Fn::Equals") if isinstance(check, dict) and len(check) == 1 else None
+            if not isinstance(compared, list) or len(compared) != 2:
+                continue
+            parameter = next((side["Ref"] for side in compared if isinstance(side, dict) and "Ref" in side), None)
+            literal = next((side for side in compared if isinstance(side, str)), None)
+            if parameter not in head_parameters or parameter not in base_parameters or literal is None:
+                continue
+            deployed = base_parameters[parameter].get("Default")
+            if deployed is None or deployed == literal:
+                continue
+            rule_name = display_name(rule_id, {})
+            if "KeepAttachedVolumes" in rule_id:
+                server = rule_name.removesuffix("KeepAttachedVolumes")
+                lines.append(f"REFUSED (rule `{rule_name}`: the instance of `{server}` would be replaced while data "
+                             "volumes are attached to it): this update will be refused before any change by the "
+                             f"KeepAttachedVolumes rule; {_TWO_DEPLOYS} (README: \"Replacing the instance, and keeping "
+                             "its data volumes\").")
+            else:
+                lines.append(f"REFUSED: template rule `{rule_name}` will refuse this update before any change: "
+                             f"{assertion.get('AssertDescription', 'its assertion fails')}")
+    return lines
+
+
+def _device_conflicts(summarizer: _Summarizer, changes: list[Change]) -> list[str]:
+    """New attachments at a device that an attachment on its way out still holds on the same instance. CloudFormation
+    creates new resources before it deletes the ones that go, and EC2 refuses a device in use."""
+    before, after = _attached(summarizer.base), _attached(summarizer.head)
+    old_attachments = {slot: logical_id for logical_id, resource in summarizer.base.items()
+                       if resource.get("Type") == ATTACHMENT for slot in _attached({logical_id: resource})}
+    new_attachments = {slot: logical_id for logical_id, resource in summarizer.head.items()
+                       if resource.get("Type") == ATTACHMENT for slot in _attached({logical_id: resource})}
+    replaced = {c.logical_id for c in changes if c.action == "replace"}
+    lines = []
+    for slot, new_id in sorted(new_attachments.items()):
+        old_id = old_attachments.get(slot)
+        if old_id is None or old_id == new_id or old_id in summarizer.head or slot[0] in replaced:
+            continue
+        instance, device = slot
+        lines.append(f"FAILS: `{summarizer.name(new_id)}` attaches volume `{summarizer.name(after[slot])}` at {device} "
+                     f"on instance `{summarizer.name(instance)}` while `{summarizer.name(old_id)}` (volume "
+                     f"`{summarizer.name(before[slot])}`) still holds that device: CloudFormation creates the new "
+                     "attachment before it deletes the old one, and EC2 refuses a device in use, so this update will "
+                     f"fail; {_TWO_DEPLOYS}.")
+    return lines
+
+
+def _volumes_in_use(summarizer: _Summarizer, changes: list[Change]) -> list[str]:
+    """Instances replaced while data volumes stay attached across the update. CloudFormation creates the new instance
+    and its attachments before it deletes the old instance, and AWS refuses to attach a volume that is still
+    attached (VolumeInUse): the update fails after the new instance is up, and rolls back."""
+    before, after = _attached(summarizer.base), _attached(summarizer.head)
+    lines = []
+    for change in changes:
+        if change.type != INSTANCE or change.action != "replace":
+            continue
+        new_id = change.new_logical_id or change.logical_id
+        kept = sorted({v for (i, _), v in before.items() if i == change.logical_id}
+                      & {v for (i, _), v in after.items() if i == new_id})
+        if kept:
+            volumes = ", ".join(f"`{summarizer.name(v)}`" for v in kept)
+            lines.append(f"FAILS: instance `{change.name}` is replaced while volume(s) {volumes} stay attached: "
+                         "CloudFormation attaches them to the new instance before it deletes the old one, and AWS "
+                         f"refuses a volume in use (VolumeInUse), so this update will fail; {_TWO_DEPLOYS}.")
+    return lines
+
+
+def _rolling(change: Change, group: dict[str, Any]) -> tuple[Optional[str], Optional[str]]:
+    """(bold, plain) words for an Auto Scaling group whose instances the update replaces, from its UpdatePolicy."""
+    policy = group.get("UpdatePolicy") or {}
+    why = "; ".join(change.rolling)
+    name = f"`{change.name}`"
+    if (policy.get("AutoScalingReplacingUpdate") or {}).get("WillReplace") is True:
+        return (f"REPLACES Auto Scaling group {name} with a new one and all its instances at once "
+                f"(AutoScalingReplacingUpdate): {why}."), None
+    rolling = policy.get("AutoScalingRollingUpdate")
+    if rolling is None:
+        return None, (f"Auto Scaling group {name} does not roll (it has no AutoScalingRollingUpdate policy): its running "
+                      f"instances keep the old launch template; only instances it launches from now on use the new "
+                      f"one: {why}.")
+    batch = rolling.get("MaxBatchSize", ROLLING_DEFAULTS["MaxBatchSize"])
+    kept = rolling.get("MinInstancesInService", ROLLING_DEFAULTS["MinInstancesInService"])
+    words = (f"ROLLS the instances of Auto Scaling group {name} ({why}): CloudFormation replaces them {batch} at a "
+             f"time (MaxBatchSize {batch}) while MinInstancesInService {kept} stay in service")
+    if rolling.get("WaitOnResourceSignals") is True:
+        words += (f"; each batch's new instances must signal success within {rolling.get('PauseTime', 'PT5M')} "
+                  "(WaitOnResourceSignals), and a batch that does not fails the update, which rolls back")
+    if "UserData" in why:
+        words += "; the new instances run the new user data on their first boot"
+    return f"{words}.", None
+
+
+def _addresses(head: dict[str, dict[str, Any]], name: Any) -> dict[str, str]:
+    """Each instance (logical id) of the head template that an Elastic IP is associated with -> that EIP's name."""
+    found = {}
+    for resource in head.values():
+        props = properties(resource)
+        if resource.get("Type") == "AWS::EC2::EIPAssociation":
+            eip = reference(props.get("AllocationId")) or reference(props.get("EIP"))
+        elif resource.get("Type") == "AWS::EC2::EIP":
+            eip = next((i for i, r in head.items() if r is resource), None)
+        else:
+            continue
+        for instance in references(props.get("InstanceId")):
+            found[instance] = name(eip) if eip else "?"
+    return found
 def _iam(change: Change, base: dict[str, dict[str, Any]], head: dict[str, dict[str, Any]]) -> list[str]:
     """Bold lines for IAM resources added, removed or replaced, and for what the engine's IAM facts do not
     cover: which roles an instance profile holds, a permissions boundary, an instance's instance profile."""
@@ -400,50 +782,66 @@ def _network(engine: cfn_diff.TemplateDiff, name: Any, head: dict[str, dict[str,
     return flags, notes
 
 
+
+
 def summarize(base: Optional[dict[str, Any]], head: Optional[dict[str, Any]], *, stack: str, region: str,
-              prices: Optional[cost.Prices] = None, engine: Optional[cfn_diff.TemplateDiff] = None) -> StackReview:
+              prices: Optional[cost.Prices] = None, engine: Optional[cfn_diff.TemplateDiff] = None,
+              warnings: Sequence[str] = ()) -> StackReview:
     """The review of one stack: ``base`` is the deployed (or base) template, ``head`` the new one; ``engine`` the
-    engine's diff of the two when the caller has it already (else it is run here)."""
+    engine's diff of the two when the caller has it already (else it is run here); ``warnings`` the head's
+    synthesis warnings."""
     if engine is None:
         engine = cfn_diff.diff_templates([(base, head)])[0]
-    review = StackReview(stack=stack, region=region)
+    review = StackReview(stack=stack, region=region, warnings=list(warnings))
+    failing: list[str] = []
     replacing: list[str] = []
+    rolling: list[str] = []
     losing: list[str] = []
     iam: list[str] = []
     summarizer = _Summarizer(base, head, engine)
     review.changes = summarizer.run()
     base_res, head_res = summarizer.base, summarizer.head
-    eip_targets = {target for r in head_res.values() if r.get("Type") in ("AWS::EC2::EIPAssociation", "AWS::EC2::EIP")
-                   for target in references(properties(r).get("InstanceId"))}
+    elastic_ips = _addresses(head_res, summarizer.name)
 
     for change in review.changes:
         word = WORDS.get(change.type)
         why = "; ".join(change.reasons)
-        address = "" if change.logical_id in eip_targets else \
-            " Its auto-assigned public IPv4 address changes (it has no Elastic IP)."
-        if change.action == "replace" and word:
+        for failure in change.fails:
+            failing.append(f"FAILS: {word or change.type} `{change.name}`: {failure}.")
+        if change.type == INSTANCE and change.action == "replace":
+            eip = elastic_ips.get(change.new_logical_id or change.logical_id)
+            address = (f" Its Elastic IP `{eip}` moves to the new instance: the public address stays the same." if eip
+                       else " It has no Elastic IP: the new instance gets a new auto-assigned public IPv4 address.")
             verb = "MAY REPLACE" if change.maybe else "REPLACES"
-            replacing.append(f"{verb} {word} `{change.name}`: {why}.")
-            if change.type == "AWS::EC2::Instance" and address:
-                review.notes.append(f"Instance `{change.name}` gets a new public IPv4 address (it has no Elastic IP).")
+            replacing.append(f"{verb} instance `{change.name}`: {why}.{address}")
+        elif change.type == VOLUME and change.action == "replace":
+            renamed = f" with `{change.new_name}`" if change.new_name and change.new_name != change.name else ""
+            key = "DeletionPolicy" if change.new_logical_id else "UpdateReplacePolicy"
+            fate = _volume_fate(key, base_res[change.logical_id].get(key, "Delete"))
+            verb = "MAY REPLACE" if change.maybe else "REPLACES"
+            replacing.append(f"{verb} volume `{change.name}`{renamed} (new, empty; the old one {fate}): {why}.")
+        elif change.action == "replace" and word:
+            verb = "MAY REPLACE" if change.maybe else "REPLACES"
+            extra = REPLACEMENT_MEANS.get(change.type, "")
+            replacing.append(f"{verb} {word} `{change.name}`: {why}." + (f" {extra}" if extra else ""))
         elif change.action == "replace":
             extra = " It gets a new public IPv4 address." if change.type == "AWS::EC2::EIP" else ""
             review.notes.append(f"{'May replace' if change.maybe else 'Replaces'} {change.type} `{change.name}`: "
                                 f"{why}.{extra}")
+        if change.rolling:
+            bold, plain = _rolling(change, head_res[change.logical_id])
+            rolling += [bold] if bold else []
+            review.notes += [plain] if plain else []
         if change.action in ("remove", "replace"):
             bold, plain = _data_loss(change, base_res[change.logical_id])
             losing += bold
             review.notes += plain
         if change.interrupt and change.action != "replace":
+            eip = elastic_ips.get(change.logical_id)
+            address = f" Its Elastic IP `{eip}` stays." if eip else \
+                " Its auto-assigned public IPv4 address changes (it has no Elastic IP)."
             review.notes.append(f"Stops and starts instance `{change.name}` (the web server is down meanwhile): "
                                 f"{why}.{address}")
-        if change.type == "AWS::EC2::Volume" and change.action == "update":
-            old_size = properties(base_res[change.logical_id]).get("Size")
-            new_size = properties(head_res[change.logical_id]).get("Size")
-            if isinstance(old_size, (int, float, Decimal)) and isinstance(new_size, (int, float, Decimal)) \
-                    and new_size < old_size:
-                review.notes.append(f"Volume `{change.name}` shrinks from {old_size} to {new_size} GiB: EBS volumes "
-                                    "cannot shrink, so this update will fail.")
         if change.type == "AWS::EC2::EIP" and change.action == "remove":
             review.notes.append(f"Elastic IP `{change.name}` is released: its address is gone for good.")
         iam += _iam(change, base_res, head_res)
@@ -453,7 +851,10 @@ def summarize(base: Optional[dict[str, Any]], head: Optional[dict[str, Any]], *,
 
     iam += _iam_facts(engine, summarizer.name, kind, set(base_res) | set(head_res))
     widen, narrow = _network(engine, summarizer.name, head_res)
-    review.flags = replacing + losing + widen + iam
+    refused = _refusals(base, head)
+    if not refused:  # a refused update changes nothing, so nothing of it can fail
+        failing += _device_conflicts(summarizer, review.changes) + _volumes_in_use(summarizer, review.changes)
+    review.flags = refused + failing + replacing + rolling + losing + widen + iam
     review.notes += narrow
     review.cost = cost_change(base, head, region=region, prices=prices)
     return review
@@ -497,17 +898,22 @@ def render_review(review: StackReview) -> str:
             action = ("may replace" if change.maybe else "replace") if change.action == "replace" else change.action
             if change.action == "update" and change.interrupt:
                 action = "update (stop and start)"
-            if change.action in ("replace", "remove") and change.type in WORDS:
+            elif change.action == "update" and change.rolling:
+                action = "update (rolls its instances)"
+            if change.fails:
+                action = f"**{action} (fails)**"
+            elif change.action in ("replace", "remove") and change.type in WORDS or change.rolling:
                 action = f"**{action}**"
             details = "; ".join(change.reasons).replace("|", "\\|")
             out.append(f"| {action} | {change.name} | {change.type} | {details} |")
     else:
         out.append("- No changes to the stack's resources.")
+    if review.warnings:
+        out += ["", "Warnings from the working tree's synthesis (not part of the change itself):", ""]
+        out += [f"- {warning}" for warning in review.warnings]
     return "\n".join(out)
 
 
-# --------------------------------------------------------------------------------------------------
-# git, synthesis and the CDK CLI
 
 
 def git(*args: str, cwd: Path = ROOT) -> str:
@@ -553,12 +959,21 @@ def synth(checkout: Path, outdir: Path, context: Sequence[str], label: str) -> N
 
 
 def cli_diff(head_assembly: Path, base_template: Path, stack: str, *, cwd: Path = ROOT) -> str:
-    """The CDK CLI's resource-level diff of ``stack`` against a template file."""
+    """The CDK CLI's resource-level diff of ``stack`` against a template file, from its ``Stack <name>`` line on:
+    the synthesis's warnings the CLI prints first are the summary's to list, once."""
     run = _cdk(["diff", "--app", str(head_assembly), "--template", str(base_template), "--no-color", stack], cwd=cwd)
     text = (run.stdout + run.stderr).strip()
     if run.returncode not in (0, 1):
         raise ReviewError(f"cdk diff {stack} failed (exit status {run.returncode}):\n{text[-2000:]}")
-    return text
+    return without_annotations(text)
+
+
+def without_annotations(text: str) -> str:
+    """The CLI's output without the annotation blocks (``WARNING ...`` and its indented lines, ``Acknowledge with``)
+    it prints before the diff itself, which starts at the first ``Stack `` line."""
+    lines = text.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.startswith("Stack ")), 0)
+    return "\n".join(lines[start:]).strip()
 
 
 @contextmanager
@@ -627,7 +1042,7 @@ def review(*, base_ref: Optional[str] = None, context: Sequence[str] = (), repo:
             head_template = head_stack.load() if head_stack else None
             base_template = base_stack.load() if base_stack else {"Resources": {}}
             summary = summarize(base_template, head_template, stack=name, region=region, prices=prices,
-                                engine=engine[name])
+                                engine=engine[name], warnings=head_stack.warnings() if head_stack else ())
             parts += [render_review(summary), ""]
             if head_stack is None:
                 parts += ["The stack is gone from the app: `cdk deploy` no longer touches it, and `cdk destroy` "

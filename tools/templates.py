@@ -6,6 +6,7 @@
     render_value(value)                          # a value as `cdk diff` shows it: ${Instance.PublicIp}
     ingress_rules(template)                      # {security group logical id: [SecurityGroupRule, ...]}
     assembly_stacks(Path("cdk.out"))             # [StackTemplate(name, path, region), ...]
+    stack.warnings()                             # the synthesis's warnings for that stack, as `cdk synth` prints them
 
 Templates are plain dicts as ``json.loads`` returns them; nothing here calls AWS or the CDK.
 """
@@ -212,9 +213,26 @@ class StackTemplate:
     name: str
     path: Path
     region: Optional[str]
+    # Where the synthesis recorded the stack's metadata: a file of its own, or the manifest's entries (a dict).
+    metadata: tuple[Path | dict[str, Any], ...] = ()
 
     def load(self) -> dict[str, Any]:
         return json.loads(self.path.read_text())
+
+    def warnings(self) -> list[str]:
+        """The warnings the synthesis recorded for this stack (``aws:cdk:warning`` metadata: annotations such as
+        the app's own and aws-cdk-lib's), first line of each, in order and without repeats."""
+        found: list[str] = []
+        for source in self.metadata:
+            if isinstance(source, Path):
+                source = json.loads(source.read_text()) if source.is_file() else {}
+            for entries in source.values():
+                for entry in entries or []:
+                    if entry.get("type") == "aws:cdk:warning":
+                        text = str(entry.get("data", "")).strip().splitlines()
+                        if text and text[0] not in found:
+                            found.append(text[0])
+        return found
 
 
 def assembly_stacks(assembly: Path) -> list[StackTemplate]:
@@ -228,8 +246,12 @@ def assembly_stacks(assembly: Path) -> list[StackTemplate]:
         if artifact.get("type") != "aws:cloudformation:stack":
             continue
         template_file = Path(assembly) / artifact["properties"]["templateFile"]
+        # Metadata (warnings among it) is inline in the manifest or in a file of its own, as the CDK chooses.
+        metadata: list[Path | dict[str, Any]] = [artifact["metadata"]] if artifact.get("metadata") else []
+        if artifact.get("additionalMetadataFile"):
+            metadata.append(Path(assembly) / artifact["additionalMetadataFile"])
         stacks.append(StackTemplate(name=artifact.get("displayName", artifact_id), path=template_file,
-                                    region=region_of(artifact.get("environment", ""))))
+                                    region=region_of(artifact.get("environment", "")), metadata=tuple(metadata)))
     if not stacks:
         raise AssemblyError(f"no stacks in {assembly}; run `make synth` first")
     return stacks

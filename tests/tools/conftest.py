@@ -1,7 +1,9 @@
 """Fixtures for the tools' tests.
 
 Configurations for before/after pairs: each is synthesized once per session (tests/conftest.py's cache),
-and the pairs are chosen so that three syntheses (with the default) cover every flag the summary raises.
+and the pairs are chosen so that few syntheses cover every flag the summary raises: CHANGED (replacement,
+network, IAM), WITH_VOLUMES (data kept and lost) and its two variants (updates AWS refuses, a renamed volume, an
+instance replaced with volumes attached); the Auto Scaling tier's are tests/conftest.py's.
 The emulator (``emu``, reset before each test) comes from tests/emulator/conftest.py, imported, not copied.
 """
 
@@ -25,6 +27,14 @@ WITH_VOLUMES = {
 }
 
 
+# WITH_VOLUMES changed in ways AWS refuses or that replace a volume: `f` shrunk and unencrypted, `g` renamed `h`.
+_F, _G = json.loads(WITH_VOLUMES["volumes"])
+VOLUMES_CHANGED = {"volumes": json.dumps([{**_F, "size": 10, "encrypted": False, "unencrypted_reason": "scratch"},
+                                          {**_G, "name": "h"}])}
+# WITH_VOLUMES on a new AMI: the instance is replaced while the volumes are attached.
+VOLUMES_NEW_AMI = {**WITH_VOLUMES, "machine_image": "amazon-linux-2023"}
+
+
 @pytest.fixture(scope="session")
 def prices() -> cost.Prices:
     return cost.Prices.load()
@@ -38,3 +48,13 @@ def changed(synth_with):
 @pytest.fixture(scope="session")
 def with_volumes(synth_with):
     return synth_with(WITH_VOLUMES)
+
+
+@pytest.fixture(scope="session")
+def volumes_changed(synth_with):
+    return synth_with(VOLUMES_CHANGED)
+
+
+@pytest.fixture(scope="session")
+def volumes_new_ami(synth_with):
+    return synth_with(VOLUMES_NEW_AMI)

@@ -34,9 +34,48 @@ def with_path(resource, path):
     return {**resource, "Metadata": {"aws:cdk:path": f"{STACK_NAME}/{path}/Resource"}}
 
 
-def volume(size=50, volume_type="gp3"):
+def volume(size=50, volume_type="gp3", **props):
     return {"Type": "AWS::EC2::Volume", "DeletionPolicy": "Snapshot", "UpdateReplacePolicy": "Snapshot",
-            "Properties": {"AvailabilityZone": "us-east-1a", "Size": size, "VolumeType": volume_type}}
+            "Properties": {"AvailabilityZone": "us-east-1a", "Size": size, "VolumeType": volume_type, **props}}
+
+
+def launch_template(**data):
+    return {"Type": "AWS::EC2::LaunchTemplate", "Properties": {"LaunchTemplateData": {
+        "ImageId": "ami-1", "InstanceType": "t2.micro", "UserData": {"Fn::Base64": "#!/bin/bash\necho 1\n"}, **data}}}
+
+
+def group(rolling=True, **props):
+    resource = {"Type": "AWS::AutoScaling::AutoScalingGroup", "Properties": {
+        "MinSize": "2", "MaxSize": "4", "VPCZoneIdentifier": ["subnet-1", "subnet-2"],
+        "LaunchTemplate": {"LaunchTemplateId": {"Ref": "Template"},
+                           "Version": {"Fn::GetAtt": ["Template", "LatestVersionNumber"]}}, **props}}
+    if rolling:
+        resource["UpdatePolicy"] = {"AutoScalingRollingUpdate": {
+            "MaxBatchSize": 2, "MinInstancesInService": 2, "WaitOnResourceSignals": True, "PauseTime": "PT15M"}}
+    return resource
+
+
+def load_balancer(scheme="internet-facing"):
+    return {"Type": "AWS::ElasticLoadBalancingV2::LoadBalancer", "Properties": {
+        "Scheme": scheme, "Type": "application", "Subnets": ["subnet-1", "subnet-2"]}}
+
+
+def target_group(port=80):
+    return {"Type": "AWS::ElasticLoadBalancingV2::TargetGroup", "Properties": {
+        "Port": port, "Protocol": "HTTP", "TargetType": "instance", "VpcId": "vpc-1"}}
+
+
+def attachment(volume_id, device="/dev/sdf", instance_id="Web"):
+    return {"Type": "AWS::EC2::VolumeAttachment", "Properties": {
+        "InstanceId": {"Ref": instance_id}, "VolumeId": {"Ref": volume_id}, "Device": device}}
+
+
+def eip_for(instance_id):
+    return {"Type": "AWS::EC2::EIPAssociation", "Properties": {
+        "AllocationId": {"Fn::GetAtt": ["Address", "AllocationId"]}, "InstanceId": {"Ref": instance_id}}}
+
+
+ADDRESS = {"Type": "AWS::EC2::EIP", "Properties": {"Domain": "vpc"}}
 
 
 def role(*statements):
@@ -91,6 +130,32 @@ PAIRS = {
             "InstanceId": {"Ref": "Web"}, "VolumeId": {"Ref": "Data"}, "Device": "/dev/sdf"}}),
         resources(Attach={"Type": "AWS::EC2::VolumeAttachment", "Properties": {
             "InstanceId": {"Ref": "Web"}, "VolumeId": {"Ref": "Data"}, "Device": "/dev/sdg"}})),
+    "volume_encryption": (resources(Data=volume(Encrypted=True)), resources(Data=volume(Encrypted=False))),
+    "volume_encrypted_false_written_out": (resources(Data=volume()), resources(Data=volume(Encrypted=False))),
+    # The volume `Data` renamed `Logs`: a new logical id and construct path, attached at the same device (CDK paths).
+    "volume_renamed": (
+        resources(Web=instance(), DataVolume=with_path(volume(), "WebServer/Server1/VolumeData"),
+                  AttachData=attachment("DataVolume")),
+        resources(Web=instance(), LogsVolume=with_path(volume(), "WebServer/Server1/VolumeLogs"),
+                  AttachLogs=attachment("LogsVolume"))),
+    # ... and detached (detach_volumes): paired by their construct, the only volume gone and added there.
+    "volume_renamed_detached": (
+        resources(DataVolume=with_path(volume(), "WebServer/Server1/VolumeData")),
+        resources(LogsVolume=with_path(volume(), "WebServer/Server1/VolumeLogs"))),
+    # user_data_causes_replacement: the script's digest is part of the instance's logical id.
+    "user_data_new_logical_id": (
+        resources(Instance1111AAAA=with_path(instance(UserData={"Fn::Base64": "echo 1"}), "WebServer/Server1/Instance"),
+                  Address=ADDRESS, Association=eip_for("Instance1111AAAA")),
+        resources(Instance1111AAAAc0ffee00=with_path(instance(UserData={"Fn::Base64": "echo 2"}),
+                                                     "WebServer/Server1/Instance"),
+                  Address=ADDRESS, Association=eip_for("Instance1111AAAAc0ffee00"))),
+    "launch_template_image": (resources(Template=launch_template(), Group=group()),
+                              resources(Template=launch_template(ImageId="ami-2"), Group=group())),
+    "launch_template_without_rolling_policy": (
+        resources(Template=launch_template(), Group=group(rolling=False)),
+        resources(Template=launch_template(InstanceType="t3.small"), Group=group(rolling=False))),
+    "load_balancer_scheme": (resources(Lb=load_balancer()), resources(Lb=load_balancer("internal"))),
+    "target_group_port": (resources(Servers=target_group()), resources(Servers=target_group(8080))),
     "inline_policy": (resources(Role=with_path(role(), "WebServer/InstanceRole")),
                       resources(Role=with_path(role(READ_BUCKET), "WebServer/InstanceRole"))),
     "new_role": (resources(), resources(Role=role())),

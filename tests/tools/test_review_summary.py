@@ -6,7 +6,7 @@ import json
 
 from constants import EXAMPLE_REGION, STACK_NAME
 from tests.tools.conftest import CW_AGENT
-from tests.tools.pairs import PAIRS
+from tests.tools.pairs import PAIRS, attachment, instance, resources, volume
 from tools import cfn_diff
 from tools.review_diff import render_review, summarize
 
@@ -163,14 +163,18 @@ def test_instance_type_change_stops_and_starts_not_replaces():
                                "public IPv4 address changes (it has no Elastic IP).")
 
 
-def test_user_data_change_stops_and_starts():
-    assert actions(pair("user_data")) == {"Web": ("update", False, True)}
+def test_user_data_change_on_the_same_instance_stops_and_starts_and_says_the_script_does_not_run():
+    result = pair("user_data")
+    assert actions(result) == {"Web": ("update", False, True)}
+    assert result.changes[0].reasons == [
+        "UserData changes (stop and start; the new script does not run: user data runs on an instance's first boot "
+        "only; `cdk diff`: may be replaced)"]
 
 
 def test_root_volume_change_replaces_the_instance():
     result = pair("root_volume_size")
-    assert result.flags[0] == ("REPLACES instance `Web`: BlockDeviceMappings: /dev/xvda VolumeSize 8 to 20 "
-                               "(requires replacement; `cdk diff`: may be replaced).")
+    assert result.flags[0].startswith("REPLACES instance `Web`: BlockDeviceMappings: /dev/xvda VolumeSize 8 to 20 "
+                                      "(requires replacement; `cdk diff`: may be replaced).")
 
 
 def test_delete_on_termination_alone_updates_in_place():
@@ -186,8 +190,15 @@ def test_unrefined_conditional_property_may_replace():
 
 
 def test_replaced_instance_without_elastic_ip_gets_a_new_address():
-    assert "Instance `Web` gets a new public IPv4 address (it has no Elastic IP)." \
-        in pair("new_ami_without_elastic_ip").notes
+    assert pair("new_ami_without_elastic_ip").flags[0] == (
+        "REPLACES instance `Web`: ImageId: ami-1 to ami-2 (requires replacement). It has no Elastic IP: the new "
+        "instance gets a new auto-assigned public IPv4 address.")
+
+
+def test_replaced_instance_with_an_elastic_ip_keeps_its_address(default, changed):
+    replaced = flags(review(default, changed), "REPLACES instance")
+    assert replaced[0].endswith("Its Elastic IP `WebServerServer1ElasticIp` moves to the new instance: the public "
+                                "address stays the same.")
 
 
 def test_instance_follows_its_replaced_security_group_in_place():
@@ -209,8 +220,18 @@ def test_a_moved_construct_path_alone_is_no_change():
     assert (result.changes, result.flags) == ([], [])
 
 
-def test_shrinking_a_volume_is_called_out():
-    assert any("cannot shrink" in note for note in pair("volume_shrinks").notes)
+def test_shrinking_a_volume_fails_in_bold():
+    result = pair("volume_shrinks")
+    assert result.flags == [
+        "FAILS: volume `Data`: Size: 50 to 20: EBS volumes cannot shrink (50 to 20 GiB), so this update will fail and "
+        "roll back; make a new, smaller volume under a new name instead."]
+    assert f"- **{result.flags[0]}**" in render_review(result)
+    assert "| **update (fails)** | Data |" in render_review(result)
+
+
+def test_growing_a_volume_does_not_fail():
+    grown = summarize(*reversed(PAIRS["volume_shrinks"]), stack=STACK_NAME, region=EXAMPLE_REGION)
+    assert (grown.flags, grown.changes[0].fails) == ([], [])
 
 
 def test_volume_type_changes_in_place():
@@ -240,3 +261,187 @@ def test_added_volume_shows_its_size_type_and_deletion_policy(default, with_volu
     added = {c.name: c.reasons for c in review(default, with_volumes).changes if c.action == "add"}
     assert added["WebServerServer1VolumeF"] == ["20 GiB gp3, DeletionPolicy Delete"]
     assert added["WebServerServer1VolumeG"] == ["30 GiB gp3, DeletionPolicy Snapshot"]
+
+
+# --- updates AWS refuses, volumes replaced (issue: nothing lost on update) ---------------------------------
+
+NOT_UPDATABLE = "CloudFormation's AWS::EC2::Volume reference says \"Updates are not supported\" for {}, so this " \
+    "update will fail and roll back, the volume untouched"
+
+
+def test_volume_encryption_change_fails_in_bold_on_the_real_templates(with_volumes, volumes_changed):
+    result = review(with_volumes, volumes_changed)
+    assert f"FAILS: volume `WebServerServer1VolumeF`: Encrypted: true to false: {NOT_UPDATABLE.format('Encrypted')}; " \
+        "to change it, add a new volume under a new name and copy the data across." in result.flags
+    assert "| **update (fails)** | WebServerServer1VolumeF |" in render_review(result)
+
+
+def test_volume_shrink_fails_in_bold_on_the_real_templates(with_volumes, volumes_changed):
+    shrink = ("FAILS: volume `WebServerServer1VolumeF`: Size: 20 to 10: EBS volumes cannot shrink (20 to 10 GiB), so "
+              "this update will fail")
+    assert any(flag.startswith(shrink) for flag in review(with_volumes, volumes_changed).flags)
+
+
+def test_hand_written_encryption_change_fails():
+    assert pair("volume_encryption").flags[0].startswith(
+        f"FAILS: volume `Data`: Encrypted: true to false: {NOT_UPDATABLE.format('Encrypted')}")
+
+
+def test_encrypted_false_written_out_is_no_change_to_cloudformation():
+    # CloudFormation reads an absent Encrypted as false: writing it out changes nothing, and must not "fail".
+    result = pair("volume_encrypted_false_written_out")
+    assert result.flags == []
+    assert [change.fails for change in result.changes] == [[]]
+
+
+def test_every_property_cloudformation_cannot_update_fails():
+    props = {"AvailabilityZone": ("us-east-1a", "us-east-1b"), "KmsKeyId": ("alias/one", "alias/two"),
+             "SnapshotId": ("snap-1", "snap-2"), "MultiAttachEnabled": (False, True)}
+    pairs = [(resources(Data=volume(**{prop: old})), resources(Data=volume(**{prop: new})))
+             for prop, (old, new) in props.items()]
+    for prop, engine, (before, after) in zip(props, cfn_diff.diff_templates(pairs), pairs, strict=True):
+        result = summarize(before, after, stack=STACK_NAME, region=EXAMPLE_REGION, engine=engine)
+        assert len(result.flags) == 1, prop
+        assert NOT_UPDATABLE.format(prop) in result.flags[0], prop
+
+
+def test_renamed_volume_is_replaced_in_bold_with_what_happens_to_the_old_one(with_volumes, volumes_changed):
+    replaced = flags(review(with_volumes, volumes_changed), "REPLACES volume")
+    assert len(replaced) == 1
+    assert replaced[0].startswith(
+        "REPLACES volume `WebServerServer1VolumeG` with `WebServerServer1VolumeH` (new, empty; the old one is "
+        "snapshotted, then deleted (DeletionPolicy Snapshot)): renamed to `WebServerServer1VolumeH`, a new volume")
+
+
+def test_renamed_attached_volume_fails_on_its_device(with_volumes, volumes_changed):
+    (conflict,) = [flag for flag in review(with_volumes, volumes_changed).flags if "device in use" in flag]
+    assert conflict.startswith("FAILS: `WebServerServer1AttachH` attaches volume `WebServerServer1VolumeH` at /dev/sdg "
+                               "on instance `WebServerServer1Instance` while `WebServerServer1AttachG`")
+
+
+def test_renamed_volume_with_construct_paths_is_named_once():
+    result = pair("volume_renamed")
+    assert [(c.logical_id, c.action, c.new_logical_id) for c in result.changes if c.type == "AWS::EC2::Volume"] == [
+        ("DataVolume", "replace", "LogsVolume")]
+    assert flags(result, "REPLACES volume `WebServer/Server1/VolumeData` with `WebServer/Server1/VolumeLogs` (new, "
+                         "empty; the old one is snapshotted, then deleted (DeletionPolicy Snapshot))")
+
+
+def test_renamed_detached_volume_is_paired_by_its_construct():
+    assert flags(pair("volume_renamed_detached"), "REPLACES volume `WebServer/Server1/VolumeData` with "
+                                                  "`WebServer/Server1/VolumeLogs`")
+
+
+KEEP_ATTACHED = ("this update will be refused before any change by the KeepAttachedVolumes rule; deploy with "
+                 "-c detach_volumes=true, then without it")
+
+
+def test_instance_replacement_with_volumes_attached_is_refused_by_the_rule(with_volumes, volumes_new_ami):
+    result = review(with_volumes, volumes_new_ami)
+    assert result.flags[0].startswith("REFUSED (rule `WebServerServer1KeepAttachedVolumes`: the instance of "
+                                      "`WebServerServer1` would be replaced while data volumes are attached to it): "
+                                      + KEEP_ATTACHED)
+    assert f"- **{result.flags[0]}**" in render_review(result)
+    assert not any("VolumeInUse" in flag for flag in result.flags)  # refused first: nothing gets to fail
+
+
+def _with_generation(template, generation, rule=True):
+    template = {**template, "Parameters": {"Server1InstanceGenerationAAAA1111": {"Type": "String", "Default": generation}}}
+    if rule:
+        template["Rules"] = {"Server1KeepAttachedVolumesBBBB2222": {"Assertions": [{
+            "Assert": {"Fn::Equals": [{"Ref": "Server1InstanceGenerationAAAA1111"}, generation]},
+            "AssertDescription": "refused"}]}}
+    return template
+
+
+def test_the_rule_refuses_only_when_the_deployed_generation_differs():
+    before, after = resources(Web=instance()), resources(Web=instance(ImageId="ami-2"))
+    refused = summarize(_with_generation(before, "one"), _with_generation(after, "two"), stack=STACK_NAME,
+                        region=EXAMPLE_REGION)
+    assert refused.flags[0].startswith("REFUSED (rule `Server1KeepAttachedVolumes`")
+    assert KEEP_ATTACHED in refused.flags[0]
+    # Deployed with detach_volumes (no generation parameter): the new parameter takes its default, the rule passes.
+    first_attach = summarize(before, _with_generation(after, "two"), stack=STACK_NAME, region=EXAMPLE_REGION)
+    assert not any(flag.startswith("REFUSED") for flag in first_attach.flags)
+    same = summarize(_with_generation(before, "one"), _with_generation(before, "one"), stack=STACK_NAME,
+                     region=EXAMPLE_REGION)
+    assert same.flags == []
+
+
+def test_instance_replaced_with_volumes_attached_and_no_rule_fails_with_volume_in_use():
+    attached = {"Data": volume(), "Attach": attachment("Data")}
+    result = summarize(resources(Web=instance(), **attached), resources(Web=instance(ImageId="ami-2"), **attached),
+                       stack=STACK_NAME, region=EXAMPLE_REGION)
+    assert result.flags[0] == (
+        "FAILS: instance `Web` is replaced while volume(s) `Data` stay attached: CloudFormation attaches them to the "
+        "new instance before it deletes the old one, and AWS refuses a volume in use (VolumeInUse), so this update "
+        "will fail; deploy with -c detach_volumes=true, then without it.")
+
+
+# --- user data (issue: a diff that misreads user-data changes) --------------------------------------------
+
+def test_user_data_change_replaces_the_instance_which_runs_the_new_script_and_keeps_its_elastic_ip():
+    result = pair("user_data_new_logical_id")
+    assert result.flags[0] == (
+        "REPLACES instance `WebServer/Server1/Instance`: its user data changes, and with it its logical id "
+        "(Instance1111AAAA to Instance1111AAAAc0ffee00; `cdk diff` shows the old instance destroyed and a new one "
+        "added): a new instance runs the new script on its first boot. Its Elastic IP `Address` moves to the new "
+        "instance: the public address stays the same.")
+    association = next(c for c in result.changes if c.logical_id == "Association")
+    assert association.reasons == ["InstanceId: the new `WebServer/Server1/Instance` (its logical id changes) "
+                                   "(requires replacement)"]
+
+
+# --- the Auto Scaling tier ---------------------------------------------------------------------------------
+
+def test_launch_template_change_rolls_the_group_batch_by_batch():
+    result = pair("launch_template_image")
+    assert result.flags == [
+        "ROLLS the instances of Auto Scaling group `Group` (launch template `Template`: LaunchTemplateData: ImageId: "
+        "ami-1 to ami-2): CloudFormation replaces them 2 at a time (MaxBatchSize 2) while MinInstancesInService 2 "
+        "stay in service; each batch's new instances must signal success within PT15M (WaitOnResourceSignals), and a "
+        "batch that does not fails the update, which rolls back."]
+    assert "| **update (rolls its instances)** | Group |" in render_review(result)
+
+
+def test_launch_template_change_without_a_rolling_policy_says_running_instances_keep_the_old_one():
+    result = pair("launch_template_without_rolling_policy")
+    assert result.flags == []
+    assert any(note.startswith("Auto Scaling group `Group` does not roll (it has no AutoScalingRollingUpdate policy): "
+                               "its running instances keep the old launch template") for note in result.notes)
+
+
+def test_real_fleet_change_rolls_as_many_at_a_time_as_the_room_above_min_capacity(fleet, fleet_loaded):
+    # fleet_loaded: min_capacity 3, max_capacity 6, so batches of 6 - 3 = 3 with 3 in service; a new AMI and type.
+    (rolls,) = flags(review(fleet, fleet_loaded), "ROLLS the instances of Auto Scaling group `WebServerFleetGroupASG`")
+    assert "CloudFormation replaces them 3 at a time (MaxBatchSize 3) while MinInstancesInService 3 stay in service" \
+        in rolls
+    assert "InstanceType: t2.micro to t3.small" in rolls
+    assert "ImageId: ami-" in rolls
+
+
+def test_replaced_load_balancer_and_target_group_are_bold_and_say_what_follows():
+    assert pair("load_balancer_scheme").flags == [
+        "REPLACES load balancer `Lb`: Scheme: internet-facing to internal (requires replacement). The new load balancer "
+        "has a new DNS name, so the site's address (the SiteUrl output) changes; anything that points at the old name "
+        "(a DNS record) must follow."]
+    assert pair("target_group_port").flags[0].startswith(
+        "REPLACES target group `Servers`: Port: 80 to 8080 (requires replacement). The instances are registered with "
+        "the new target group")
+
+
+# --- every row says what changes -----------------------------------------------------------------------------
+
+def test_every_row_says_what_changes(default, with_volumes, fleet, fleet_loaded):
+    for before, after in ((default, with_volumes), (with_volumes, default), (fleet, fleet_loaded), (default, fleet)):
+        empty = [c.name for c in review(before, after).changes if not "; ".join(c.reasons).strip()]
+        assert empty == []
+
+
+def test_added_and_removed_attachments_name_volume_instance_and_device(default, with_volumes):
+    added = {c.name: c.reasons for c in review(default, with_volumes).changes}
+    assert added["WebServerServer1AttachF"] == [
+        "attaches volume `WebServerServer1VolumeF` to instance `WebServerServer1Instance` at /dev/sdf"]
+    removed = {c.name: c.reasons for c in review(with_volumes, default).changes}
+    assert removed["WebServerServer1AttachG"] == [
+        "detaches volume `WebServerServer1VolumeG` from instance `WebServerServer1Instance` (/dev/sdg)"]
