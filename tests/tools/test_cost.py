@@ -229,3 +229,105 @@ def test_missing_cloud_assembly_says_to_synth_first(tmp_path):
     run = run_cost("--cdk-out", tmp_path)
     assert run.returncode == 2
     assert "run `make synth` first" in run.stderr
+
+
+# --- the Auto Scaling tier: 2 to 4 t2.micro instances (8 GB gp2 root each), an internet-facing Application Load
+# --- Balancer over the default VPC's public subnets, access logs kept 90 days, CPU target tracking ------------
+
+def load_balancer_zones(template):
+    (balancer,) = (r for r in template["Resources"].values() if r["Type"] == "AWS::ElasticLoadBalancingV2::LoadBalancer")
+    return len(balancer["Properties"]["Subnets"])
+
+
+def test_fleet_in_us_east_1_hand_computed(fleet, prices):
+    zones = load_balancer_zones(fleet.template)
+    # instances 2 * 0.0116 * 730 = 16.936; roots 2 * 8 GB * 0.10 = 1.60; their addresses 2 * 3.65 = 7.30;
+    # load balancer 0.0225 * 730 = 16.425; 1 LCU (assumed) * 0.008 * 730 = 5.84; its addresses zones * 3.65;
+    # logs 1 GB a month (assumed) kept 90 days = 3 GB * 0.023 = 0.069; 2 target tracking alarms * 0.10 = 0.20
+    result = estimate(fleet.template, "us-east-1", prices)
+    assert result.monthly == D("16.936") + D("1.60") + D("7.30") + D("16.425") + D("5.84") + zones * D("3.65") \
+        + D("0.069") + D("0.20")
+    # Stopped (scaled in): the load balancer, its addresses and LCUs, the logs and the alarms keep costing.
+    assert result.stopped_monthly == D("16.425") + D("5.84") + zones * D("3.65") + D("0.069") + D("0.20")
+
+
+def test_fleet_in_tokyo_hand_computed(fleet, prices):
+    zones = load_balancer_zones(fleet.template)
+    # 2 * 0.0152 * 730 = 22.192; 16 GB * 0.12 = 1.92; 7.30; 0.0243 * 730 = 17.739; 5.84; zones * 3.65;
+    # 3 GB * 0.025 = 0.075; 0.20
+    assert estimate(fleet.template, "ap-northeast-1", prices).monthly == D("22.192") + D("1.92") + D("7.30") \
+        + D("17.739") + D("5.84") + zones * D("3.65") + D("0.075") + D("0.20")
+
+
+def test_group_is_priced_at_its_minimum_and_its_maximum_is_said(fleet, prices):
+    result = estimate(fleet.template, "us-east-1", prices)
+    assert [line.quantity for line in lines(result, "t2.micro instances (group of 2 to 4, priced at its minimum)")] \
+        == [2]
+    # One more instance: 8.468 + 0.80 (root) + 3.65 (address) = 12.918 a month; two more to the maximum of 4.
+    assert "WebServerFleetGroupASG is priced at its minimum of 2 instances (MinSize); scaled out to its maximum of 4 " \
+           "(MaxSize) it costs $25.84 a month more ($12.92 per instance)" in result.notes
+
+
+def test_load_balancer_capacity_units_are_an_assumption_that_can_be_changed(fleet, prices):
+    assumed = lines(estimate(fleet.template, "us-east-1", prices), "load balancer capacity units")
+    assert [(line.quantity, line.monthly) for line in assumed] == [(D(1), D("5.840"))]
+    assert "1 LCU an hour on average, assumed" in assumed[0].item
+    quarter = cost.estimate_template(fleet.template, region="us-east-1", prices=prices,
+                                     assumptions=prices.assumptions(lcu=D("0.25")))
+    assert [line.monthly for line in lines(quarter, "load balancer capacity units")] == [D("1.46000")]
+
+
+def test_access_logs_are_stored_as_long_as_the_bucket_keeps_them(fleet, fleet_loaded, prices):
+    # 1 GB a month (assumed): kept 90 days (default access_log_days) is 3 GB, kept 30 days (fleet_loaded) is 1 GB.
+    for synthesized, stored in ((fleet, D(3)), (fleet_loaded, D(1))):
+        (logs,) = lines(estimate(synthesized.template, "us-east-1", prices), "access logs in S3 Standard")
+        assert logs.quantity == stored
+        assert "1 GB written a month, assumed" in logs.item
+
+
+def test_auto_delete_lambda_is_free_at_this_use_and_says_so(fleet, prices):
+    (function,) = lines(estimate(fleet.template, "us-east-1", prices), "Lambda function of Custom::S3AutoDeleteObjects")
+    assert (function.monthly, function.quantity) == (0, 0)
+    assert "free at this use" in function.item
+
+
+def test_every_resource_of_the_fleet_is_priced_or_free(fleet, prices):
+    assert estimate(fleet.template, "us-east-1", prices).notes == [
+        "WebServerFleetGroupASG is priced at its minimum of 2 instances (MinSize); scaled out to its maximum of 4 "
+        "(MaxSize) it costs $25.84 a month more ($12.92 per instance)"]
+
+
+def balancer(**props):
+    return {"Type": "AWS::ElasticLoadBalancingV2::LoadBalancer", "Properties": {
+        "Type": "application", "Subnets": ["subnet-1", "subnet-2"], **props}}
+
+
+def test_internal_load_balancer_has_no_public_addresses(prices):
+    result = estimate({"Resources": {"Lb": balancer(Scheme="internal")}}, "us-east-1", prices)
+    assert [line.unit for line in result.lines] == ["load balancer", "LCU"]
+
+
+def test_retained_log_bucket_keeps_costing_after_destroy(prices):
+    bucket = {"Type": "AWS::S3::Bucket", "DeletionPolicy": "Retain", "Properties": {
+        "LifecycleConfiguration": {"Rules": [{"ExpirationInDays": 60, "Status": "Enabled"}]}}}
+    logging = balancer(LoadBalancerAttributes=[{"Key": "access_logs.s3.bucket", "Value": {"Ref": "Logs"}}])
+    result = estimate({"Resources": {"Lb": logging, "Logs": bucket}}, "us-east-1", prices)
+    # 2 GB (60 days of 1 GB a month) at 0.023
+    assert result.after_destroy_monthly == D("0.046")
+
+
+def test_a_bucket_that_is_not_a_log_bucket_is_named_not_priced(prices):
+    result = estimate({"Resources": {"Data": {"Type": "AWS::S3::Bucket", "Properties": {}}}}, "us-east-1", prices)
+    assert result.notes == ["not priced: Data (an S3 bucket: its storage depends on what you put in it)"]
+
+
+def test_region_option_says_which_region_the_stack_is_for(default):
+    run = run_cost("--cdk-out", default.template_path.parent, "--region", "ap-northeast-1")
+    assert run.returncode == 0, run.stderr
+    assert "Priced in ap-northeast-1 as asked; the stack itself is synthesized for us-east-1" in run.stdout
+    assert "Priced in" not in run_cost("--cdk-out", default.template_path.parent).stdout
+
+
+def test_negative_lcu_is_refused(default):
+    run = run_cost("--cdk-out", default.template_path.parent, "--lcu", "-1")
+    assert (run.returncode, run.stderr.strip()) == (2, "error: --lcu must be 0 or more (got -1)")

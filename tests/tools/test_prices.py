@@ -6,7 +6,8 @@ import botocore.session
 import pytest
 
 REQUIRED = ("instance_hour", "ebs_gb_month", "gp3_iops_month", "gp3_throughput_mibps_month", "io1_iops_month",
-            "io2_iops_month", "snapshot_gb_month", "public_ipv4_hour", "cloudwatch_metric_month")
+            "io2_iops_month", "snapshot_gb_month", "public_ipv4_hour", "cloudwatch_metric_month",
+            "cloudwatch_alarm_month", "alb_hour", "alb_lcu_hour", "s3_standard_gb_month", "lambda_request")
 
 
 @pytest.fixture(scope="module")
@@ -43,3 +44,10 @@ def test_io2_tiers_end_open(raw):
     for region in raw["regions"].values():
         tiers = region["io2_iops_month"]["tiers"]
         assert [tier["up_to"] for tier in tiers] == [32000, 64000, None]
+
+
+def test_every_assumption_says_why(raw, prices):
+    for name, assumption in raw["assumptions"].items():
+        assert assumption["value"] > 0, name
+        assert len(assumption["why"]) > 40, name
+    assert prices.assumptions().lcu == raw["assumptions"]["alb_lcu_average"]["value"]
