@@ -13,8 +13,10 @@ command that records it, in one line, instead of synthesizing a template around 
 
 from __future__ import annotations
 
+import json
 import os
 import sys
+from pathlib import Path
 from typing import Any, Optional
 
 import aws_cdk as cdk
@@ -22,6 +24,7 @@ import cdk_nag
 
 from constants import EXAMPLE_ACCOUNT, EXAMPLE_REGION, STACK_NAME
 from ec2_web_server import SettingError
+from stacks.budget_guard import BudgetGuard
 from stacks.settings import Settings
 from stacks.web_server_stack import WebServerStack
 
@@ -29,19 +32,24 @@ from stacks.web_server_stack import WebServerStack
 # a cached SSM lookup's "dummy-value-for-<parameter>".
 DUMMY_VPC_ID = "vpc-12345"
 DUMMY_HOSTED_ZONE_ID = "DUMMY"  # HostedZone.fromLookup's placeholder
+# With it false (as the CDK CLI also sets it), a failed validation is written to the assembly's
+# validation-report.json instead of raised with the whole report; main() then says it in one line each.
+FAIL_SYNTH_ON_VALIDATION_ERRORS = "@aws-cdk/core:failSynthOnValidationErrors"
 DUMMY_SSM_VALUE = "dummy-value-for-"
 
 
 def build_app(*, context: Optional[dict[str, Any]] = None, account: str = EXAMPLE_ACCOUNT,
               region: str = EXAMPLE_REGION, outdir: Optional[str] = None, nag: bool = True,
-              lookups_possible: bool = False) -> tuple[cdk.App, WebServerStack]:
+              lookups_possible: bool = False, report_validation: bool = False) -> tuple[cdk.App, WebServerStack]:
     """The app with its one stack and cdk-nag registered. Raises SettingError for a bad setting.
 
     ``lookups_possible``: the CLI has credentials, so a lookup missing from the context is done by the
     CLI (the app then builds a placeholder without validating it). Otherwise it is an error.
+    ``report_validation``: the caller reports failed validations itself (``main``, one line each) instead
+    of the CDK raising ValidationFailed with its whole report.
     ``nag=False`` exists only so the benchmark can measure cdk-nag's share of a synth.
     """
-    app, stack = _build(context, account, region, outdir, validate=True)
+    app, stack = _build(context, account, region, outdir, validate=True, report_validation=report_validation)
     pending = pending_lookups(stack)
     if pending:
         if not lookups_possible:
@@ -51,16 +59,22 @@ def build_app(*, context: Optional[dict[str, Any]] = None, account: str = EXAMPL
                                                "`npx cdk synth` with credentials for that account and region (the CLI "
                                                "records the answer in cdk.context.json; commit it)")
         # The CLI looks it up and runs the app again; this run's template is a placeholder, not to be judged.
-        return _build(context, account, region, outdir, validate=False)
+        return _build(context, account, region, outdir, validate=False, report_validation=report_validation)
     # cdk-nag v3: a validation plugin, so every synth (CLI, tests) runs the AwsSolutions pack.
     if nag:
         cdk.Validations.of(app).add_plugins(cdk_nag.AwsSolutionsChecks(app))
+    if stack.settings.monthly_budget_usd is not None:
+        # Beside it, the budget guard prices the template with make cost's model.
+        cdk.Validations.of(app).add_plugins(BudgetGuard(budget_usd=stack.settings.monthly_budget_usd,
+                                                        stack_name=STACK_NAME, region=region))
     return app, stack
 
 
 def _build(context: Optional[dict[str, Any]], account: str, region: str, outdir: Optional[str], *,
-           validate: bool) -> tuple[cdk.App, WebServerStack]:
+           validate: bool, report_validation: bool = False) -> tuple[cdk.App, WebServerStack]:
     app = cdk.App(context=context, outdir=outdir, builtin_cloud_formation_validation=validate)
+    if report_validation:
+        app.node.set_context(FAIL_SYNTH_ON_VALIDATION_ERRORS, False)
     # All context: cdk.json, cdk.context.json and -c from the CLI, or ``context`` in tests.
     settings = Settings.from_context(app.node.get_all_context())
     stack = WebServerStack(app, STACK_NAME, settings=settings, env=cdk.Environment(account=account, region=region))
@@ -92,11 +106,35 @@ def environment() -> tuple[str, str, bool]:
     return account, os.environ.get("CDK_DEFAULT_REGION") or EXAMPLE_REGION, True
 
 
+def validation_errors(assembly_directory: str) -> list[str]:
+    """One line per failed rule of the synthesis's validation report (cdk-nag, the budget guard, the CDK's)."""
+    report_file = Path(assembly_directory) / "validation-report.json"
+    if not report_file.is_file():
+        return []
+    report = json.loads(report_file.read_text())
+    lines = []
+    for plugin in report.get("pluginReports", []):
+        for violation in plugin.get("violations", []):
+            if violation.get("severity") not in ("error", "fatal"):
+                continue
+            where = ", ".join(c.get("constructPath", "") for c in violation.get("violatingConstructs", [])[:3])
+            rule = violation.get("ruleName", "")
+            description = violation.get("description", "")
+            lines.append(description if description.startswith(f"{rule}") or ": got " in description
+                         else f"{rule}: {description}" + (f" ({where})" if where else ""))
+    return lines
+
+
 def main() -> int:
     account, region, lookups_possible = environment()
     try:
-        app, _ = build_app(account=account, region=region, lookups_possible=lookups_possible)
-        app.synth()
+        app, _ = build_app(account=account, region=region, lookups_possible=lookups_possible, report_validation=True)
+        assembly = app.synth()
+        errors = validation_errors(assembly.directory)
+        if errors:
+            for line in errors:
+                print(f"error: {line}", file=sys.stderr)
+            return 1
     except SettingError as error:
         # One line naming the setting, the value and what is allowed; no traceback.
         print(f"error: {error}", file=sys.stderr)

@@ -24,6 +24,10 @@ INSTALL_APACHE_SCRIPT = _SCRIPTS.joinpath("install_apache.sh")
 ON_EXIT_SCRIPT = _SCRIPTS.joinpath("on_exit.sh")
 #: Waits for the site on its public name, then signals the SiteAnswers wait condition.
 CHECK_SITE_SCRIPT = _SCRIPTS.joinpath("check_site.sh")
+#: With logs: installs and starts the CloudWatch agent.
+CLOUDWATCH_AGENT_SCRIPT = _SCRIPTS.joinpath("cloudwatch_agent.sh")
+#: Where the agent's configuration is written.
+CLOUDWATCH_AGENT_CONFIG_PATH = "/opt/aws/amazon-cloudwatch-agent/etc/web-server.json"
 #: Where the instance keeps check_site.sh (the tests point WEB_SERVER_SITE_CHECK_SCRIPT elsewhere).
 CHECK_SITE_PATH = "/usr/local/lib/web-server/check-site.sh"
 
@@ -37,7 +41,8 @@ class SiteCheck:
 
 
 def web_server_user_data(*, site: Optional[s3_assets.Asset] = None, commands: Sequence[str] = (),
-                         site_check: Optional[SiteCheck] = None) -> ec2.UserData:
+                         site_check: Optional[SiteCheck] = None,
+                         cloudwatch_agent_config: Optional[str] = None) -> ec2.UserData:
     """User data for one instance, or every instance of a group.
 
     The caller adds ``user_data.add_signal_on_exit_command(resource)`` once the resource that
@@ -47,6 +52,8 @@ def web_server_user_data(*, site: Optional[s3_assets.Asset] = None, commands: Se
     :param commands: shell commands run after Apache is installed and before the success check.
     :param site_check: with a domain name: once the instance answers, wait for the site on its name and
         signal the wait condition the deploy's end depends on.
+    :param cloudwatch_agent_config: with logs: the CloudWatch agent's configuration (JSON); the agent is
+        installed and started with it after Apache.
     """
     user_data = ec2.UserData.for_linux()
     user_data.add_on_exit_commands(ON_EXIT_SCRIPT.read_text())
@@ -61,7 +68,14 @@ def web_server_user_data(*, site: Optional[s3_assets.Asset] = None, commands: Se
     if site is not None:
         archive = user_data.add_s3_download_command(bucket=site.bucket, bucket_key=site.s3_object_key)
         user_data.add_commands(f"export WEB_SERVER_SITE_ARCHIVE='{archive}'")
+    if cloudwatch_agent_config is not None:
+        user_data.add_commands(
+            f'CLOUDWATCH_AGENT_CONFIG="${{WEB_SERVER_CLOUDWATCH_AGENT_CONFIG:-{CLOUDWATCH_AGENT_CONFIG_PATH}}}"',
+            'mkdir -p "$(dirname "$CLOUDWATCH_AGENT_CONFIG")"',
+            f"cat > \"$CLOUDWATCH_AGENT_CONFIG\" <<'AGENT_CONFIG'\n{cloudwatch_agent_config}\nAGENT_CONFIG")
     user_data.add_commands(INSTALL_APACHE_SCRIPT.read_text())
+    if cloudwatch_agent_config is not None:
+        user_data.add_commands(CLOUDWATCH_AGENT_SCRIPT.read_text())
     if commands:
         user_data.add_commands("# user_data_commands", *commands)
     return user_data

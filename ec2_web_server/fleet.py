@@ -36,6 +36,7 @@ class WebServerFleet(Construct):
     :param block_devices: root and instance-store mappings, as for a single server.
     :param user_data: the boot script; the signal to CloudFormation is added here, last.
     :param target_group: the load balancer's target group the instances join.
+    :param group_metrics: collect the group's in-service count as a metric (for an alarm).
     """
 
     def __init__(self, scope: Construct, id: str, *, vpc: ec2.IVpc, subnets: Sequence[ec2.ISubnet],
@@ -44,7 +45,7 @@ class WebServerFleet(Construct):
                  block_devices: Sequence[ec2.BlockDevice], user_data: ec2.UserData,
                  target_group: elbv2.ApplicationTargetGroup, options: AutoScaling,
                  placement_group: Optional[ec2.IPlacementGroup], shutdown_behavior: ShutdownBehavior,
-                 detailed_monitoring: bool, name: str) -> None:
+                 detailed_monitoring: bool, group_metrics: bool = False, name: str) -> None:
         super().__init__(scope, id)
         #: What every instance is launched from.
         self.launch_template = ec2.LaunchTemplate(
@@ -70,6 +71,9 @@ class WebServerFleet(Construct):
             min_capacity=options.min_capacity,
             max_capacity=options.max_capacity,
             desired_capacity=options.desired_capacity,
+            # The group's own size as a metric (free, one-minute): what the "at maximum" alarm watches.
+            group_metrics=[autoscaling.GroupMetrics(autoscaling.GroupMetric.IN_SERVICE_INSTANCES)]
+            if group_metrics else None,
             health_checks=autoscaling.HealthChecks.with_additional_checks(
                 additional_types=[autoscaling.AdditionalHealthCheckType.ELB], grace_period=HEALTH_CHECK_GRACE),
             # Creation waits for min_capacity instances to report that Apache answers.

@@ -287,6 +287,93 @@ def check_single_server_props(**given: object) -> None:
             raise SettingError(prop, value, f"only applies to tier=single: {why}")
 
 
+# --- Day two: alarms, logs, backups, a schedule, a budget
+
+
+@dataclass(frozen=True, kw_only=True)
+class Backup:
+    """AWS Backup of the servers and their volumes: a plan, an encrypted vault, a selection by the stack's tag."""
+
+    #: daily (05:00 UTC), weekly (Saturdays 05:00 UTC), or an AWS cron expression such as cron(0 3 * * ? *).
+    schedule: str = "daily"
+    #: Days each recovery point is kept. Default: 7.
+    retention_days: int = 7
+
+
+@dataclass(frozen=True, kw_only=True)
+class Schedule:
+    """When the servers run: EventBridge Scheduler stops and starts hand-managed servers; the Auto Scaling
+    tier is scaled to zero and back by scheduled actions. Expressions: cron(...) with six fields, as
+    EventBridge Scheduler takes them, e.g. cron(0 20 ? * MON-FRI *)."""
+
+    stop: str
+    start: str
+    #: An IANA time zone for both expressions. Default: UTC.
+    timezone: str = "UTC"
+
+
+#: CloudWatch Logs' retention periods (PutRetentionPolicy, retentionInDays).
+LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+                      3288, 3653)
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,63}", re.ASCII)
+# EventBridge Scheduler / AWS Backup cron: minutes hours day-of-month month day-of-week year.
+_CRON = re.compile(r"cron\(([0-9*,/-]+) ([0-9*,/-]+) ([0-9*,/?LW-]+) ([0-9A-Z*,/-]+) ([0-9A-Z*,/?L#-]+) ([0-9*,/-]+)\)")
+_BACKUP_PRESETS = ("daily", "weekly")
+
+
+def check_alarm_email(email: str) -> None:
+    if len(email) > 254 or not _EMAIL.fullmatch(email):
+        raise SettingError("alarm_email", email, "must be an email address such as ops@example.com")
+
+
+def check_log_retention(days: int) -> None:
+    if days not in LOG_RETENTION_DAYS:
+        raise SettingError("log_retention_days", days,
+                           f"must be one of CloudWatch Logs' periods: {', '.join(map(str, LOG_RETENTION_DAYS))}")
+
+
+def check_cron(prop: str, expression: str) -> None:
+    match = _CRON.fullmatch(expression.strip())
+    if not match:
+        raise SettingError(prop, expression, "must be a cron expression with six fields, e.g. cron(0 20 ? * MON-FRI *) "
+                                             "(minutes hours day-of-month month day-of-week year)")
+    if "?" not in (match.group(3), match.group(5)):
+        raise SettingError(prop, expression, "needs ? in day-of-month or in day-of-week (AWS cron takes one of them)")
+
+
+def check_backup(backup: Backup, *, has_persistent_data: bool) -> None:
+    from .checks import check_fields
+
+    check_fields(backup, "backup")
+    if backup.schedule not in _BACKUP_PRESETS:
+        check_cron("backup.schedule", backup.schedule)
+    if not 1 <= backup.retention_days <= 36500:
+        raise SettingError("backup.retention_days", backup.retention_days, "must be from 1 to 36500 days")
+    if not has_persistent_data:
+        raise SettingError("backup", vars(backup), "has nothing to back up with tier=autoscaling: its instances and "
+                                                   "their volumes are replaceable; keep state in a database, EFS or S3")
+
+
+def check_schedule(schedule: Schedule) -> None:
+    import zoneinfo
+
+    from .checks import check_fields
+
+    check_fields(schedule, "schedule")
+    check_cron("schedule.stop", schedule.stop)
+    check_cron("schedule.start", schedule.start)
+    if schedule.timezone not in zoneinfo.available_timezones():
+        raise SettingError("schedule.timezone", schedule.timezone, "must be an IANA time zone such as Asia/Tokyo or UTC")
+
+
+def check_budget(amount: float, alarm_email: Optional[str]) -> None:
+    if isinstance(amount, bool) or not isinstance(amount, (int, float)) or not 1 <= amount <= 1_000_000:
+        raise SettingError("monthly_budget_usd", amount, "must be a number of US dollars from 1 to 1000000")
+    if alarm_email is None:
+        raise SettingError("monthly_budget_usd", amount, "needs alarm_email, where AWS Budgets sends its alerts (80% "
+                                                         "forecast, 100% actual)")
+
+
 def check_instance_type_usable(info: InstanceTypeInfo) -> None:
     """Types that exist but that this construct cannot launch as asked."""
     if any(arch.endswith("_mac") for arch in info.architectures):

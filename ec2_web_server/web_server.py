@@ -43,13 +43,19 @@ from .errors import SettingError
 from .fleet import WebServerFleet
 from .instance_types import instance_type_info
 from .load_balancer import WebLoadBalancer
+from .operations import Alarms, Backups, Budget, LogShipping, RunSchedule
 from .options import (
     DEFAULT_INGRESS,
     PLACEMENT_STRATEGIES,
     AutoScaling,
+    Backup,
     Ingress,
+    Schedule,
     ShutdownBehavior,
+    check_alarm_email,
     check_auto_scaling,
+    check_backup,
+    check_budget,
     check_domain,
     check_host_name,
     check_iam_policies,
@@ -57,9 +63,11 @@ from .options import (
     check_instance_count,
     check_instance_type_usable,
     check_load_balancer_props,
+    check_log_retention,
     check_placement_group,
     check_private_ip,
     check_private_ip_in_subnet,
+    check_schedule,
     check_single_server_props,
     check_site_dir,
     instance_store_devices,
@@ -146,6 +154,19 @@ class WebServer(Construct):
     :param access_log_days: days the load balancer's access logs are kept. Default: 90.
     :param keep_access_logs: keep the access logs bucket after ``cdk destroy``. Default: false.
 
+    Day two
+    :param alarm_email: an address for alarms (an encrypted, TLS-only SNS topic): hand-managed servers are
+        recovered or rebooted on failed status checks and report high CPU; the Auto Scaling tier reports
+        unhealthy targets, 5xx and a group at its maximum. Default: none (no topic, no alarms).
+    :param logs: ship Apache's access and error logs and the boot log to CloudWatch Logs, with memory and
+        disk metrics (the CloudWatch agent). Default: false.
+    :param log_retention_days: how long the log groups keep events (a CloudWatch Logs period). Default: 30.
+    :param backup: AWS Backup of the hand-managed servers and their volumes. Default: none.
+    :param schedule: stop and start times (hand-managed servers), or scale to zero and back (Auto Scaling
+        tier). Default: none (always on).
+    :param monthly_budget_usd: an AWS Budgets monthly cost budget for the stack, alerting ``alarm_email``.
+        Default: none.
+
     :param name: ``Name`` tag prefix; instances are ``<name>-1``, ``<name>-2``... Default: web-server.
     """
 
@@ -167,6 +188,9 @@ class WebServer(Construct):
                  domain_name: Optional[str] = None, hosted_zone: Optional[route53.IHostedZone] = None,
                  certificate: Optional[acm.ICertificate] = None, https: Optional[bool] = None,
                  health_check_path: str = "/", access_log_days: int = 90, keep_access_logs: bool = False,
+                 alarm_email: Optional[str] = None, logs: bool = False, log_retention_days: int = 30,
+                 backup: Optional[Backup] = None, schedule: Optional[Schedule] = None,
+                 monthly_budget_usd: Optional[Union[int, float]] = None,
                  name: str = "web-server") -> None:
         check_args(WebServer.__init__, locals())
         super().__init__(scope, id)
@@ -232,6 +256,15 @@ class WebServer(Construct):
         check_private_ip(private_ip, instance_count)
         check_iam_policies(iam_policies, allow_admin=allow_admin_policies)
         site = check_site_dir(site_dir) if site_dir is not None else None
+        if alarm_email is not None:
+            check_alarm_email(alarm_email)
+        check_log_retention(log_retention_days)
+        if backup is not None:
+            check_backup(backup, has_persistent_data=auto_scaling is None)
+        if schedule is not None:
+            check_schedule(schedule)
+        if monthly_budget_usd is not None:
+            check_budget(monthly_budget_usd, alarm_email)
         lookups = [prop for prop, value in (("vpc", vpc), ("machine_image", machine_image)) if value is None]
         stack = cdk.Stack.of(self)
         if lookups and (cdk.Token.is_unresolved(stack.account) or cdk.Token.is_unresolved(stack.region)):
@@ -298,6 +331,12 @@ class WebServer(Construct):
             self._grant_site(self.site_asset)
 
         site_check = self.domain.site_check if self.domain is not None else None
+        #: The log groups and the agent's configuration (None without ``logs``).
+        self.log_shipping: Optional[LogShipping] = None
+        if logs:
+            self.log_shipping = LogShipping(self, "Logs", retention_days=log_retention_days)
+            self.log_shipping.grant(self.role)
+        agent_config = self.log_shipping.agent_config() if self.log_shipping is not None else None
         #: The Auto Scaling tier's launch template and group (None for hand-managed servers).
         self.fleet: Optional[WebServerFleet] = None
         #: The hand-managed servers, ``Server1`` upwards (ids stay stable as instance_count grows); none
@@ -311,10 +350,10 @@ class WebServer(Construct):
                 machine_image=machine_image, instance_type=info, security_group=self.security_group, role=self.role,
                 key_pair=self.key_pair, block_devices=devices,
                 user_data=web_server_user_data(site=self.site_asset, commands=user_data_commands,
-                                               site_check=site_check),
+                                               site_check=site_check, cloudwatch_agent_config=agent_config),
                 target_group=self.load_balancer.target_group, options=auto_scaling,
                 placement_group=self.placement_group, shutdown_behavior=shutdown_behavior,
-                detailed_monitoring=detailed_monitoring, name=name)
+                detailed_monitoring=detailed_monitoring, group_metrics=alarm_email is not None, name=name)
         else:
             self.servers = tuple(
                 Server(self, f"Server{i}", vpc=self.vpc, subnet=self.subnets[(i - 1) % len(self.subnets)],
@@ -326,7 +365,7 @@ class WebServer(Construct):
                        shutdown_behavior=shutdown_behavior, termination_protection=termination_protection,
                        detailed_monitoring=detailed_monitoring, private_ip=private_ip,
                        user_data=web_server_user_data(site=self.site_asset, commands=user_data_commands,
-                                                      site_check=site_check),
+                                                      site_check=site_check, cloudwatch_agent_config=agent_config),
                        name=name if instance_count == 1 else f"{name}-{i}")
                 for i in range(1, instance_count + 1)
             )
@@ -357,6 +396,37 @@ class WebServer(Construct):
             else:
                 self.domain.point_at_addresses(self.public_ips)
                 self.domain.wait_after(*self.servers)
+        self._day_two(alarm_email, backup, schedule, monthly_budget_usd, auto_scaling, instance_store)
+
+    def _day_two(self, alarm_email: Optional[str], backup: Optional[Backup], schedule: Optional[Schedule],
+                 monthly_budget_usd: Optional[float], auto_scaling: Optional[AutoScaling], instance_store: bool) -> None:
+        #: The alarm topic and alarms (None without ``alarm_email``).
+        self.alarms: Optional[Alarms] = None
+        if alarm_email is not None:
+            self.alarms = Alarms(self, "Alarms", email=alarm_email)
+            if self.fleet is not None:
+                self.alarms.watch_group(self.fleet.auto_scaling_group, max_capacity=auto_scaling.max_capacity,
+                                        load_balancer=self.load_balancer.load_balancer,
+                                        target_group=self.load_balancer.target_group)
+            for number, instance in enumerate(self.instances, start=1):
+                # EC2 cannot recover an instance with instance store (its data would not move with it).
+                self.alarms.watch_instance(f"Server{number}", instance, recoverable=not instance_store)
+        #: AWS Backup's plan, vault and selection (None without ``backup``).
+        self.backups: Optional[Backups] = Backups(self, "Backup", options=backup) if backup is not None else None
+        #: The stop/start schedule (None without ``schedule``).
+        self.schedule: Optional[RunSchedule] = None
+        if schedule is not None:
+            self.schedule = RunSchedule(self, "Schedule", options=schedule)
+            if self.fleet is not None:
+                self.schedule.scale_to_zero_and_back(self.fleet.auto_scaling_group,
+                                                     min_capacity=auto_scaling.min_capacity,
+                                                     max_capacity=auto_scaling.max_capacity)
+            else:
+                self.schedule.stop_and_start(self.instances)
+        #: The AWS Budgets budget (None without ``monthly_budget_usd``).
+        self.budget: Optional[Budget] = None
+        if monthly_budget_usd is not None:
+            self.budget = Budget(self, "Budget", amount_usd=monthly_budget_usd, email=alarm_email)
 
     def _subnets(self, vpc_subnets: Optional[ec2.SubnetSelection], auto_scaling: Optional[AutoScaling],
                  placement_group: Optional[str]) -> tuple[ec2.ISubnet, ...]:

@@ -31,7 +31,7 @@ from types import MappingProxyType
 from typing import Any, Optional
 
 from constants import APP_TAG_KEY
-from ec2_web_server import AutoScaling, DataVolume, Ingress, RootVolume, SettingError
+from ec2_web_server import AutoScaling, Backup, DataVolume, Ingress, RootVolume, Schedule, SettingError
 from ec2_web_server.options import check_key_pair_name, check_tags
 
 AMAZON_LINUX_2 = "amazon-linux-2"
@@ -92,6 +92,15 @@ def _integer(value: Any, name: str) -> int:
     raise SettingError(name, value, "must be a whole number")
 
 
+def _number(value: Any, name: str) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"[0-9]+(\.[0-9]+)?", value.strip()):
+        number = float(value.strip())
+        return int(number) if number.is_integer() else number
+    raise SettingError(name, value, "must be a number, e.g. 50 or 49.5")
+
+
 def _struct(cls: type, value: Any, name: str, example: str) -> Any:
     """A JSON object read into the construct's option class; unknown keys are refused by name."""
     if not isinstance(value, dict):
@@ -100,6 +109,10 @@ def _struct(cls: type, value: Any, name: str, example: str) -> Any:
     for key in value:
         if key not in allowed:
             raise SettingError(f"{name}.{key}", value[key], f"unknown key; allowed keys: {', '.join(allowed)}")
+    for item in dataclasses.fields(cls):
+        required = item.default is dataclasses.MISSING and item.default_factory is dataclasses.MISSING
+        if required and item.name not in value and getattr(cls, item.name, dataclasses.MISSING) is dataclasses.MISSING:
+            raise SettingError(f"{name}.{item.name}", None, f"is required, e.g. {example}")
     return cls(**value)
 
 
@@ -117,6 +130,7 @@ class Kind:
 TEXT = Kind(_text)
 BOOL = Kind(_boolean)
 INT = Kind(_integer)
+NUMBER = Kind(_number)
 
 
 def _root_volume(value: Any, name: str) -> RootVolume:
@@ -150,7 +164,17 @@ def _tags(value: Any, name: str) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(value.items()))
 
 
+def _backup(value: Any, name: str) -> Backup:
+    return _struct(Backup, value, name, '{"schedule": "daily", "retention_days": 7}')
+
+
+def _schedule(value: Any, name: str) -> Schedule:
+    return _struct(Schedule, value, name, '{"stop": "cron(0 20 ? * MON-FRI *)", "start": "cron(0 8 ? * MON-FRI *)"}')
+
+
 ROOT_VOLUME = Kind(_root_volume, json=True)
+BACKUP = Kind(_backup, json=True)
+SCHEDULE = Kind(_schedule, json=True)
 VOLUMES = Kind(_volumes, json=True)
 INGRESS = Kind(_ingress, json=True)
 TEXT_LIST = Kind(_text_list, json=True)
@@ -430,6 +454,53 @@ SETTINGS: tuple[Setting, ...] = (
         default_doc="on with tier `autoscaling` and a `hosted_zone`, or with a `certificate_arn`",
         default_doc_ja="tier `autoscaling` で `hosted_zone` があるとき、または `certificate_arn` があるときに有効",
         prop=False),
+    Setting(
+        "alarm_email", TEXT, None,
+        "an address for alarms, through an encrypted, TLS-only SNS topic (confirm the subscription mail once): tier "
+        "`single` recovers the instance on a failed system check, reboots it on a failed instance check, and "
+        "reports CPU above 80% for 15 minutes; tier `autoscaling` reports unhealthy targets, load balancer 5xx and "
+        "the group at `max_capacity` for 30 minutes",
+        "アラームの宛先 (暗号化・TLS 必須の SNS トピック経由。購読確認メールに一度応えてください)。tier `single` では"
+        "システムステータスチェックの失敗でインスタンスを復旧、インスタンスステータスチェックの失敗で再起動し、CPU が "
+        "15 分間 80% を超えると知らせます。tier `autoscaling` では異常なターゲット、ロードバランサーの 5xx、"
+        "`max_capacity` に 30 分とどまるグループを知らせます",
+        "alarm_email=ops@example.com", default_doc="none (no alarms)", default_doc_ja="なし (アラームなし)"),
+    Setting(
+        "logs", BOOL, False,
+        "`true`: the CloudWatch agent ships Apache's access and error logs and the boot log to log groups, with "
+        "memory and disk metrics; the instance role may write to those groups only",
+        "`true` のとき、CloudWatch エージェントが Apache のアクセスログ・エラーログと起動ログをロググループへ送り、"
+        "メモリとディスクのメトリクスも送ります。インスタンスのロールが書けるのはそのロググループだけです",
+        "logs=true"),
+    Setting(
+        "log_retention_days", INT, 30,
+        "days the log groups keep events: one of CloudWatch Logs' periods (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, "
+        "365, ... 3653)",
+        "ロググループがイベントを保つ日数。CloudWatch Logs の期間のどれか (1、3、5、7、14、30、60、90、120、150、180、"
+        "365、… 3653)",
+        "logs=true -c log_retention_days=90"),
+    Setting(
+        "backup", BACKUP, None,
+        'JSON `{"schedule", "retention_days"}`: AWS Backup of the servers and their volumes (tier `single`); '
+        "schedule `daily`, `weekly` or `cron(...)`; the vault stays after `cdk destroy`",
+        'JSON `{"schedule", "retention_days"}`: サーバーとそのボリュームの AWS Backup (tier `single`)。schedule は '
+        "`daily`、`weekly`、`cron(...)`。ボールトは `cdk destroy` の後も残ります",
+        'backup=\'{"schedule":"daily","retention_days":7}\'', default_doc="none", default_doc_ja="なし"),
+    Setting(
+        "schedule", SCHEDULE, None,
+        'JSON `{"stop", "start", "timezone"}` (six-field `cron(...)`, an IANA time zone): tier `single` is stopped '
+        "and started by EventBridge Scheduler, tier `autoscaling` scaled to zero and back",
+        'JSON `{"stop", "start", "timezone"}` (6 フィールドの `cron(...)` と IANA のタイムゾーン)。tier `single` は '
+        "EventBridge Scheduler が停止・起動し、tier `autoscaling` は 0 台にしてまた戻します",
+        'schedule=\'{"stop":"cron(0 20 ? * MON-FRI *)","start":"cron(0 8 ? * MON-FRI *)","timezone":"Asia/Tokyo"}\'',
+        default_doc="none (always on)", default_doc_ja="なし (常時稼働)"),
+    Setting(
+        "monthly_budget_usd", NUMBER, None,
+        "US dollars a month: synth fails when `make cost`'s estimate of the stack is above it, and an AWS Budgets "
+        "budget for the stack's tag mails `alarm_email` at 80% forecast and 100% actual",
+        "1 か月の米ドル。`make cost` の見積もりがこれを超えると合成が失敗し、スタックのタグに対する AWS Budgets の予算が "
+        "予測 80% と実績 100% で `alarm_email` にメールします",
+        "monthly_budget_usd=50 -c alarm_email=ops@example.com", default_doc="none", default_doc_ja="なし"),
     Setting(
         "tags", TAGS, {},
         "JSON object; keys 1–128 characters, not `aws:...`, not `Name`/`app` (set by the stack); values up to 256; "

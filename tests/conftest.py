@@ -142,6 +142,23 @@ AUTOSCALING_LOADED: dict[str, Any] = {
 }
 
 
+# Day two, every option on: alarms, logs, backups, a schedule and a budget (a data volume to back up).
+SCHEDULE = {"stop": "cron(0 20 ? * MON-FRI *)", "start": "cron(0 8 ? * MON-FRI *)", "timezone": "Asia/Tokyo"}
+DAY_TWO: dict[str, Any] = {
+    "alarm_email": "ops@example.com",
+    "logs": "true",
+    "log_retention_days": "90",
+    "backup": json.dumps({"schedule": "daily", "retention_days": 7}),
+    "schedule": json.dumps(SCHEDULE),
+    "monthly_budget_usd": "100",
+    "volumes": json.dumps([{"size": 20}]),
+}
+DAY_TWO_AUTOSCALING: dict[str, Any] = {
+    "tier": "autoscaling", "alarm_email": "ops@example.com", "logs": "true", "schedule": json.dumps(SCHEDULE),
+    "monthly_budget_usd": "200",
+}
+
+
 def _run_root(tmp_path_factory) -> Path:
     """The run's temporary root: under pytest-xdist, workers' basetemps are <root>/popen-gwN."""
     base = tmp_path_factory.getbasetemp()
@@ -173,6 +190,16 @@ def fleet(tmp_synth_root) -> Synth:
 @pytest.fixture(scope="session")
 def fleet_loaded(tmp_synth_root) -> Synth:
     return synth(AUTOSCALING_LOADED, tmp_synth_root)
+
+
+@pytest.fixture(scope="session")
+def day_two(tmp_synth_root) -> Synth:
+    return synth(DAY_TWO, tmp_synth_root)
+
+
+@pytest.fixture(scope="session")
+def day_two_fleet(tmp_synth_root) -> Synth:
+    return synth(DAY_TWO_AUTOSCALING, tmp_synth_root)
 
 
 @pytest.fixture(scope="session")

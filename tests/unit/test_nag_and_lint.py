@@ -6,10 +6,10 @@ import sys
 
 import pytest
 
-from tests.conftest import AUTOSCALING, AUTOSCALING_LOADED, DEFAULT, FULLY_LOADED
+from tests.conftest import AUTOSCALING, AUTOSCALING_LOADED, DAY_TWO, DAY_TWO_AUTOSCALING, DEFAULT, FULLY_LOADED
 
 SHIPPED = {"default": DEFAULT, "fully-loaded": FULLY_LOADED, "autoscaling": AUTOSCALING,
-           "autoscaling-loaded": AUTOSCALING_LOADED}
+           "autoscaling-loaded": AUTOSCALING_LOADED, "day-two": DAY_TWO, "day-two-autoscaling": DAY_TWO_AUTOSCALING}
 
 
 @pytest.mark.parametrize("name", SHIPPED)

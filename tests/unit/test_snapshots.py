@@ -31,3 +31,7 @@ def test_fully_loaded_template(loaded, snapshot):
 
 def test_autoscaling_template(fleet, snapshot):
     assert normalise(fleet.template) == snapshot
+
+
+def test_day_two_template(day_two, snapshot):
+    assert normalise(day_two.template) == snapshot

@@ -1,0 +1,64 @@
+"""The budget guard: a CDK validation plugin, registered beside cdk-nag, that prices the synthesized stack with
+the project's own cost model (tools/cost.py and tools/prices.json, the same as `make cost`) and fails the
+synthesis when the monthly estimate is above ``monthly_budget_usd``, before anything is deployed.
+
+Because it is a validation plugin, every synthesis runs it: `cdk synth`, `cdk deploy` and the tests.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import aws_cdk as cdk
+import jsii
+
+from tools import cost
+
+RULE = "MonthlyBudget"
+
+
+@jsii.implements(cdk.IPolicyValidationPlugin)
+class BudgetGuard:
+    """Fail synthesis when ``stack_name``'s estimate for a month is above ``budget_usd``."""
+
+    def __init__(self, *, budget_usd: float, stack_name: str, region: str) -> None:
+        self._budget = budget_usd
+        self._stack = stack_name
+        self._region = region
+
+    @property
+    def name(self) -> str:
+        return "web-server-budget-guard"
+
+    @property
+    def rule_ids(self) -> list[str]:
+        return [RULE]
+
+    @property
+    def version(self) -> str:
+        return "1.0.0"
+
+    def validate(self, context: cdk.IPolicyValidationContext) -> cdk.PolicyValidationPluginReport:
+        violations = []
+        for path in context.template_paths:
+            if Path(path).name != f"{self._stack}.template.json":
+                continue
+            monthly = self.estimate(path)
+            if monthly > self._budget:
+                violations.append(cdk.PolicyViolation(
+                    rule_name=RULE, severity="error", description=self.message(monthly),
+                    fix="raise monthly_budget_usd, or choose smaller or fewer resources (make cost shows each)",
+                    violating_resources=[cdk.PolicyViolatingResource(
+                        resource_logical_id=self._stack, template_path=path, locations=["Resources"])]))
+        return cdk.PolicyValidationPluginReport(success=not violations, violations=violations)
+
+    def estimate(self, template_path: str) -> float:
+        """The monthly estimate while running, as `make cost` shows it."""
+        template = json.loads(Path(template_path).read_text())
+        return float(cost.estimate_template(template, region=self._region, prices=cost.Prices.load(),
+                                            stack=self._stack).monthly)
+
+    def message(self, monthly: float) -> str:
+        return (f"monthly_budget_usd: got {self._budget!r}; the stack is estimated at ${monthly:,.2f} a month in "
+                f"{self._region} (make cost shows each line), above the budget")
