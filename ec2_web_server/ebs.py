@@ -180,10 +180,12 @@ class DataVolume(_EbsSpec):
     next free device from /dev/sdf, and a snapshot on ``cdk destroy`` so no data is lost.
     """
 
-    size: Annotated[int, "GiB"]  # required: an empty volume needs a size
+    size: Annotated[int, "GiB"]  # required: at least the snapshot's size when restoring one
     name: Optional[str] = None
     device: Optional[str] = None
     on_destroy: OnDestroy = "snapshot"
+    #: Create the volume from this EBS snapshot (a backup's, or the one ``cdk destroy`` left).
+    snapshot_id: Optional[str] = None
 
     def validate(self, setting: str, instance: Optional[InstanceTypeInfo] = None) -> None:
         if self.size is None:
@@ -195,11 +197,15 @@ class DataVolume(_EbsSpec):
                 "must be a data device name /dev/sd[b-z] or /dev/xvd[b-z] (AWS recommends /dev/sdf to /dev/sdp); "
                 f"{AMAZON_LINUX_ROOT_DEVICE} is the root device",
             )
+        if self.snapshot_id is not None and not _SNAPSHOT_ID.fullmatch(self.snapshot_id):
+            raise SettingError(f"{setting}.snapshot_id", self.snapshot_id,
+                               "must be an EBS snapshot id such as snap-0123456789abcdef0")
         if self.name is not None and not _VOLUME_NAME.fullmatch(self.name):
             raise SettingError(f"{setting}.name", self.name,
                                "must be 1 to 32 letters and digits, starting with a letter (e.g. data, logs, f)")
 
 
+_SNAPSHOT_ID = re.compile(r"snap-([0-9a-f]{8}|[0-9a-f]{17})")
 # A volume's name becomes part of its logical ID, which takes letters and digits only.
 _VOLUME_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]{0,31}")
 
@@ -286,6 +292,7 @@ def data_block_device(spec: DataVolume, device: str):
     """A data volume as a launch template's block device: made with each instance, and deleted with it."""
     from aws_cdk import aws_ec2 as ec2
 
-    return ec2.BlockDevice(device_name=device, volume=ec2.BlockDeviceVolume.ebs(
-        spec.size, volume_type=ec2.EbsDeviceVolumeType[spec.type.upper()], iops=spec.iops,
-        throughput=spec.throughput, encrypted=spec.encrypted, delete_on_termination=True))
+    return ec2.BlockDevice(device_name=device, volume=ec2.BlockDeviceVolume(ebs_device=ec2.EbsDeviceProps(
+        volume_size=spec.size, volume_type=ec2.EbsDeviceVolumeType[spec.type.upper()], iops=spec.iops,
+        throughput=spec.throughput, encrypted=spec.encrypted, delete_on_termination=True,
+        snapshot_id=spec.snapshot_id)))

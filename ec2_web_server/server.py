@@ -132,6 +132,7 @@ class Server(Construct):
             iops=cdk_iops,
             throughput=spec.throughput,
             encrypted=spec.encrypted,
+            snapshot_id=spec.snapshot_id,
             removal_policy=_REMOVAL[spec.on_destroy],
         )
         if cdk_iops != spec.iops:

@@ -360,13 +360,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "volumes", VOLUMES, [],
         'JSON list of `{"size", "name", "type", "iops", "throughput", "device", "encrypted", "unencrypted_reason", '
-        '"on_destroy"}`; `name` (letters and digits) is each volume\'s identity, required once there is more than '
-        "one; type `gp3` (default), `gp2`, `io1`, `io2`, `standard`; device default next free from `/dev/sdf`; "
-        "`on_destroy` `snapshot` (default), `delete`, `retain`",
+        '"on_destroy", "snapshot_id"}`; `name` (letters and digits) is each volume\'s identity, required once there '
+        "is more than one; type `gp3` (default), `gp2`, `io1`, `io2`, `standard`; device default next free from "
+        "`/dev/sdf`; `on_destroy` `snapshot` (default), `delete`, `retain`; `snapshot_id` restores a snapshot",
         '`{"size", "name", "type", "iops", "throughput", "device", "encrypted", "unencrypted_reason", '
-        '"on_destroy"}` の JSON リスト。`name` (英数字) は各ボリュームの識別名で、2 つ以上あるときは必須です。'
+        '"on_destroy", "snapshot_id"}` の JSON リスト。`name` (英数字) は各ボリュームの識別名で、2 つ以上あるときは必須です。'
         "type は `gp3` (既定)、`gp2`、`io1`、`io2`、`standard`。device の既定は `/dev/sdf` から空いている順。"
-        "`on_destroy` は `snapshot` (既定)、`delete`、`retain`",
+        "`on_destroy` は `snapshot` (既定)、`delete`、`retain`。`snapshot_id` でスナップショットから復元します",
         'volumes=\'[{"name":"data","size":50,"type":"gp2"},{"name":"logs","size":100,"type":"io1","iops":3000}]\''),
     Setting(
         "instance_store", BOOL, False,

@@ -63,6 +63,17 @@ def commands(path):
             set(re.findall(r"-c ([a-z_]+)=", text)))
 
 
+def sections(path):
+    """The README's sections, as their anchors (<!-- section:name -->), in order."""
+    return re.findall(r"<!-- section:([a-z-]+) -->", path.read_text())
+
+
+def test_both_readmes_have_the_same_sections_in_the_same_order():
+    english, japanese = (sections(p) for p in READMES)
+    assert len(english) >= 15
+    assert japanese == english
+
+
 def test_both_readmes_give_the_same_commands_and_settings():
     english, japanese = (commands(p) for p in READMES)
     assert english == japanese

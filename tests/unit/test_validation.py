@@ -136,7 +136,7 @@ def test_setting_rule(context, match):
     ({"size": 10, "encrypted": False, "unencrypted_reason": 5}, r"^volumes\[0\].unencrypted_reason: got 5; must be text"),
     ({"size": 10, "type": ["gp2"]}, r"^volumes\[0\].type: got \['gp2'\]; must be one of"),
     ({"size": 10, "on_destroy": ["delete"]}, r"^volumes\[0\].on_destroy: got \['delete'\]; must be one of snapshot, delete, retain"),
-    ({"size": 10, "iopz": 3000}, r"^volumes\[0\].iopz: got 3000; unknown key; allowed keys: size, type, iops, throughput, encrypted, unencrypted_reason, name, device, on_destroy"),
+    ({"size": 10, "iopz": 3000}, r"^volumes\[0\].iopz: got 3000; unknown key; allowed keys: size, type, iops, throughput, encrypted, unencrypted_reason, name, device, on_destroy, snapshot_id"),
 ])
 def test_volume_rule(spec, match):
     with pytest.raises(SettingError, match=match):
@@ -282,3 +282,8 @@ def test_admin_policy_only_when_explicitly_allowed():
     admin = "arn:aws:iam::aws:policy/AdministratorAccess"
     stack = build(iam_policies=json.dumps([admin]), allow_admin_policies="true")
     assert admin in stack.resolve(stack.web_server.role.node.default_child.managed_policy_arns)
+
+
+def test_a_snapshot_id_must_look_like_one():
+    with pytest.raises(SettingError, match=r"^volumes\[0\].snapshot_id: got 'backup-1'; must be an EBS snapshot id"):
+        volumes({"size": 10, "snapshot_id": "backup-1"})

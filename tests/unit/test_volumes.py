@@ -151,3 +151,10 @@ def test_the_generation_changes_exactly_when_the_instance_would_be_replaced(synt
 
 def test_no_guard_without_volumes(default):
     assert list(default.template["Rules"]) == ["CheckBootstrapVersion"]  # the CDK's own rule only
+
+
+def test_a_volume_can_be_restored_from_a_snapshot(synth_with):
+    result = synth_with({"volumes": json.dumps([{"name": "data", "size": 20}, {
+        "name": "restored", "size": 20, "snapshot_id": "snap-0123456789abcdef0"}])})
+    assert volume_ids(result)["Restored"]["SnapshotId"] == "snap-0123456789abcdef0"
+    assert "SnapshotId" not in volume_ids(result)["Data"]
