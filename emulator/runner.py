@@ -21,6 +21,10 @@ REGION = EXAMPLE_REGION
 DEFAULT_PORT = 4599
 #: Seed for moto's random IDs, so the default VPC/subnets are the same every start.
 DEFAULT_SEED = 4599
+#: The public hosted zone the emulator hosts from the start (and after every reset), so a
+#: configuration with ``hosted_zone=example.com`` can look it up, validate a certificate in it and
+#: add records to it. Created right after the default VPC, so its ID is the same on every start.
+EXAMPLE_ZONE = "example.com"
 #: Fake credentials: the emulator accepts any, and they can never reach AWS.
 FAKE_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -88,17 +92,21 @@ class Emulator:
             response.read()
 
     def reseed(self, seed: int | None = None) -> None:
-        """Seed moto's IDs and create the default VPC right away.
+        """Seed moto's IDs, create the default VPC right away, then the example hosted zone.
 
         moto creates a region's default VPC and subnets on the first EC2 call
         there, drawing their IDs from its random source: seeding and then
         making that call at once gives the same IDs on every start or reset.
+        The example zone's ID is drawn next, so it is repeatable too (with
+        random IDs, the zone is still created, with a random ID).
         """
         seed = self.seed if seed is None else seed
-        if seed is None:
-            return
-        self._post(f"/moto-api/seed?a={int(seed)}")
-        self.client("ec2", REGION).describe_vpcs()
+        if seed is not None:
+            self._post(f"/moto-api/seed?a={int(seed)}")
+            self.client("ec2", REGION).describe_vpcs()
+        self.client("route53", REGION).create_hosted_zone(
+            Name=EXAMPLE_ZONE, CallerReference=f"emulator-{EXAMPLE_ZONE}",
+            HostedZoneConfig={"Comment": "the emulator's example zone", "PrivateZone": False})
 
     def reset(self) -> None:
         """Forget every resource (moto's reset API), then reseed."""

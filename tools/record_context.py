@@ -1,8 +1,9 @@
 """Re-record ``cdk.context.json`` for the example environment (account 123456789012, us-east-1).
 
 The CLI itself writes the file: this starts the seeded emulator, clears the old lookups, and runs
-``npx cdk synth`` once per image/architecture the project ships or tests, so every VPC and AMI lookup
-they need is cached and committed. Synth then works offline, and tests never reach AWS.
+``npx cdk synth`` once per image/architecture the project ships or tests, and once with the example
+domain, so every VPC, AMI and hosted-zone lookup they need is cached and committed (the emulator hosts
+the example zone, ``example.com``, with the same ID on every start). Synth then works offline, and tests never reach AWS.
 
 Run: ``make context`` (never edit cdk.context.json by hand).
 """
@@ -21,6 +22,9 @@ LOOKUP_CONFIGURATIONS: list[dict[str, str]] = [
     {"machine_image": image, "instance_type": itype}
     for image in ("amazon-linux-2", "amazon-linux-2023")
     for itype in ("t2.micro", "t4g.micro")
+] + [
+    # The example zone's lookup, for -c domain_name=www.example.com -c hosted_zone=example.com.
+    {"domain_name": f"www.{emulator.EXAMPLE_ZONE}", "hosted_zone": emulator.EXAMPLE_ZONE},
 ]
 
 

@@ -68,6 +68,21 @@ def test_same_ids_on_every_start_and_reset(patched_server: Emulator) -> None:
     assert len(first[1]) >= 3
 
 
+def _zones(emu: Emulator) -> list[tuple[str, str, bool]]:
+    zones = emu.client("route53").list_hosted_zones()["HostedZones"]
+    return [(z["Id"], z["Name"], z["Config"]["PrivateZone"]) for z in zones]
+
+
+def test_example_zone_is_hosted_with_the_same_id_on_every_start_and_reset(patched_server: Emulator) -> None:
+    patched_server.reset()
+    first = _zones(patched_server)
+    assert [(name, private) for _, name, private in first] == [(f"{emulator.EXAMPLE_ZONE}.", False)]
+    with emulator.start(port=0) as other:
+        assert _zones(other) == first
+    patched_server.reset()
+    assert _zones(patched_server) == first
+
+
 def test_ssm_latest_ami_parameters_resolve_to_existing_images(emu: Emulator) -> None:
     ssm, ec2 = emu.client("ssm"), emu.client("ec2")
     for name in AMI_PARAMETERS:
