@@ -172,34 +172,21 @@ def tmp_synth_root(tmp_path_factory) -> Path:
     return root
 
 
-@pytest.fixture(scope="session")
-def default(tmp_synth_root) -> Synth:
-    return synth(DEFAULT, tmp_synth_root)
+def _configuration(overrides: dict[str, Any], doc: str):
+    """A session fixture that synthesizes one shipped configuration (once per run, across workers)."""
+    def fixture(tmp_synth_root) -> Synth:
+        return synth(overrides, tmp_synth_root)
+
+    fixture.__doc__ = doc
+    return pytest.fixture(scope="session")(fixture)
 
 
-@pytest.fixture(scope="session")
-def loaded(tmp_synth_root) -> Synth:
-    return synth(FULLY_LOADED, tmp_synth_root)
-
-
-@pytest.fixture(scope="session")
-def fleet(tmp_synth_root) -> Synth:
-    return synth(AUTOSCALING, tmp_synth_root)
-
-
-@pytest.fixture(scope="session")
-def fleet_loaded(tmp_synth_root) -> Synth:
-    return synth(AUTOSCALING_LOADED, tmp_synth_root)
-
-
-@pytest.fixture(scope="session")
-def day_two(tmp_synth_root) -> Synth:
-    return synth(DAY_TWO, tmp_synth_root)
-
-
-@pytest.fixture(scope="session")
-def day_two_fleet(tmp_synth_root) -> Synth:
-    return synth(DAY_TWO_AUTOSCALING, tmp_synth_root)
+default = _configuration(DEFAULT, "The default settings.")
+loaded = _configuration(FULLY_LOADED, "The single tier with most options on.")
+fleet = _configuration(AUTOSCALING, "tier=autoscaling with its defaults.")
+fleet_loaded = _configuration(AUTOSCALING_LOADED, "tier=autoscaling with every option it takes.")
+day_two = _configuration(DAY_TWO, "Every day-two option on, single tier.")
+day_two_fleet = _configuration(DAY_TWO_AUTOSCALING, "Every day-two option on, tier=autoscaling.")
 
 
 @pytest.fixture(scope="session")
