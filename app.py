@@ -24,9 +24,9 @@ import cdk_nag
 
 from constants import EXAMPLE_ACCOUNT, EXAMPLE_REGION, STACK_NAME
 from ec2_web_server import SettingError
-from stacks.budget_guard import BudgetGuard
 from stacks.settings import Settings
 from stacks.web_server_stack import WebServerStack
+from tools.budget_guard import BudgetGuard
 
 # What the CDK returns while a lookup is not yet recorded: Vpc.fromLookup's documented dummy VPC,
 # a cached SSM lookup's "dummy-value-for-<parameter>".

@@ -2,7 +2,7 @@
 
 Filtered to the stack's own AWS-generated cost allocation tag, ``aws:cloudformation:stack-name``, which
 must be activated once in the Billing console (Cost allocation tags) before costs carry it. The synth-time
-guard that refuses a stack estimated above the budget is the app's (stacks/budget_guard.py).
+guard that refuses a stack estimated above the budget is the app's (tools/budget_guard.py).
 """
 
 from __future__ import annotations
