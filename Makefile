@@ -27,7 +27,7 @@ node_modules/.installed: package.json package-lock.json
 
 setup: $(VENV)/.installed node_modules/.installed ## Create .venv and install the pinned CDK CLI
 
-synth: setup ## Synthesize the default stack offline into cdk.out (add ARGS="-c key=value")
+synth: setup ## Synthesize the stack into cdk.out; without credentials, offline for the example environment (ARGS="-c key=value")
 	$(CDK) synth --quiet $(ARGS)
 
 lint: setup ## ruff on the Python code
@@ -45,12 +45,11 @@ snapshot-update: setup ## Re-record the template snapshots after an intended cha
 demo: setup ## Deploy, update, destroy and audit for real against the local emulator (no AWS account)
 	$(PY) -m tools.demo
 
-diagram: setup ## Regenerate the architecture picture in README.md and README.ja.md from the template
-	AWS_EC2_METADATA_DISABLED=true $(CDK) synth --quiet --no-lookups --output cdk.out.diagram
-	$(PY) -m tools.diagram cdk.out.diagram/WebServerStack.template.json --write
+diagram: setup ## The architecture picture, synthesized offline: into both READMEs, or printed for ARGS="-c tier=autoscaling"
+	@$(PY) -m tools.diagram$(if $(ARGS),, --write) $(ARGS)
 
-audit: setup ## List what still costs money for the stack's tag (REGION=..., ENDPOINT=... for the emulator)
-	$(PY) -m tools.audit $(if $(or $(REGION),$(AWS_REGION)),--region $(or $(REGION),$(AWS_REGION))) $(if $(ENDPOINT),--endpoint-url $(ENDPOINT))
+audit: setup ## List what still costs money for the stack's tag (REGION=..., ENDPOINT=http://localhost:PORT for the emulator)
+	$(PY) -m tools.audit$(if $(REGION), --region $(REGION))$(if $(ENDPOINT), --endpoint-url $(ENDPOINT))
 
 bench: setup ## Benchmark synth, tests and the deploy round trip against their floors (RUNS=5)
 	$(PY) -m bench.bench --runs $(or $(RUNS),5)
@@ -61,8 +60,8 @@ docs: diagram ## Regenerate what the code drives: the picture, both READMEs' set
 context: setup ## Re-record cdk.context.json's lookups for the example environment from the emulator
 	$(PY) -m tools.record_context
 
-cost: synth ## What the synthesized stack costs: per resource, per hour and month, while stopped, after destroy
-	@$(PY) -m tools.cost
+cost: synth ## What the synthesized stack costs, per resource, hour and month (REGION=... to price another region, LCU=...)
+	@$(PY) -m tools.cost$(if $(REGION), --region $(REGION))$(if $(LCU), --lcu $(LCU))
 
 diff: setup ## Review a change offline: plain-words summary, cost change, cdk diff against BASE (default: merge base with main)
 	@$(PY) -m tools.review_diff $(if $(BASE),--base $(BASE)) $(ARGS)

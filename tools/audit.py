@@ -6,14 +6,23 @@ A resource belongs to the deployment when it carries the tag ``KEY=VALUE``, or
 the ``aws:cloudformation:stack-name`` tag CloudFormation puts on what it creates
 for the stack. The defaults are this app's (constants.py): the tag
 ``app=ec2-web-server``, the stack ``WebServerStack``, and the region from
-``AWS_REGION``, else the example environment's ``us-east-1``; with
-``--stack-name ''`` only the tag counts.
+``AWS_REGION`` or the AWS config, else the example environment's ``us-east-1``
+(always that one against an emulator on localhost unless ``--region`` says
+otherwise); with ``--stack-name ''`` only the tag counts.
 
-Reported: instances not terminated, Elastic IPs (associated or not: every public
-IPv4 address is billed), EBS volumes, key pairs with their ``/ec2/keypair/<id>``
-SSM parameter, the stack itself if it still exists, and snapshots - listed with
-their size as *intended* leftovers (``DeletionPolicy: Snapshot`` keeps them on
-purpose).
+Reported: instances not terminated (an Auto Scaling group's included, with the
+group they belong to), Elastic IPs (associated or not: every public IPv4 address
+is billed), EBS volumes, key pairs with their ``/ec2/keypair/<id>`` SSM
+parameter, load balancers and target groups, launch templates, Auto Scaling
+groups, S3 buckets (the load balancer's access logs) with what they hold, the
+stack itself if it still exists, and snapshots - listed with their size as
+*intended* leftovers (``DeletionPolicy: Snapshot`` keeps them on purpose).
+
+Credentials: the usual AWS ones (profile, environment, SSO...). With an
+``--endpoint-url`` on this machine (``localhost``, ``127.0.0.1``: the local
+emulator) the audit signs with fake credentials instead, so it needs none and
+never sends real ones to an emulator; fake credentials are never used with any
+other endpoint.
 
 Exit status: 0 when nothing unintended is left, 1 otherwise (an error included).
 Only Describe/Get/List calls are made; it works against a real account too.
@@ -22,23 +31,33 @@ Only Describe/Get/List calls are made; it works against a real account too.
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import os
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Optional
+from urllib.parse import urlparse
 
 from constants import APP_TAG_KEY, APP_TAG_VALUE, EXAMPLE_REGION, STACK_NAME
 
 STACK_NAME_TAG = "aws:cloudformation:stack-name"
 _LIVE_INSTANCE_STATES = ["pending", "running", "stopping", "stopped", "shutting-down"]
+# What a local emulator accepts (moto takes any); sent only to endpoints on this machine.
+FAKE_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+# ELBv2 DescribeTags takes at most 20 resource ARNs a call.
+_ELB_TAG_BATCH = 20
+# Objects counted per bucket before the audit stops counting (a leftover is a leftover either way).
+_MAX_OBJECTS_COUNTED = 10_000
 
 
 @dataclass(frozen=True)
 class Finding:
     """One leftover resource."""
 
-    kind: str  # instance, elastic-ip, volume, snapshot, key-pair, ssm-parameter, stack
+    # instance, elastic-ip, volume, snapshot, key-pair, ssm-parameter, stack, load-balancer, target-group,
+    # launch-template, auto-scaling-group, bucket
+    kind: str
     resource_id: str
     detail: str
     intended: bool = False
@@ -82,6 +101,12 @@ def _name(tags: list[dict[str, str]] | None) -> str:
         if tag["Key"] == "Name":
             return f" ({tag['Value']})"
     return ""
+
+
+def _belongs(tags: Iterable[dict[str, Any]] | None, tag_key: str, tag_value: str, stack_name: str | None) -> bool:
+    """True when ``tags`` (``[{"Key", "Value"}]``) carry the app's tag or the stack's name tag."""
+    found = {tag.get("Key"): tag.get("Value") for tag in tags or []}
+    return found.get(tag_key) == tag_value or bool(stack_name and found.get(STACK_NAME_TAG) == stack_name)
 
 
 def _instances(ec2: Any, filter_sets: list[list[dict[str, Any]]]) -> list[Finding]:
@@ -155,6 +180,90 @@ def _key_pairs(ec2: Any, ssm: Any, filter_sets: list[list[dict[str, Any]]]) -> l
     return findings
 
 
+def _load_balancing(elbv2: Any, tag_key: str, tag_value: str, stack_name: str | None) -> list[Finding]:
+    """Load balancers and target groups with the app's tag or the stack's name tag."""
+    balancers = [b for page in elbv2.get_paginator("describe_load_balancers").paginate()
+                 for b in page["LoadBalancers"]]
+    groups = [g for page in elbv2.get_paginator("describe_target_groups").paginate() for g in page["TargetGroups"]]
+    arns = [b["LoadBalancerArn"] for b in balancers] + [g["TargetGroupArn"] for g in groups]
+    tags: dict[str, list[dict[str, str]]] = {}
+    for start in range(0, len(arns), _ELB_TAG_BATCH):
+        for description in elbv2.describe_tags(ResourceArns=arns[start:start + _ELB_TAG_BATCH])["TagDescriptions"]:
+            tags[description["ResourceArn"]] = description.get("Tags", [])
+    findings = []
+    for balancer in balancers:
+        if _belongs(tags.get(balancer["LoadBalancerArn"]), tag_key, tag_value, stack_name):
+            state = (balancer.get("State") or {}).get("Code", "?")
+            findings.append(Finding("load-balancer", balancer["LoadBalancerName"],
+                                    f"{state}, {balancer.get('Type', '?')}, {balancer.get('Scheme', '?')}, "
+                                    f"{balancer.get('DNSName', '')}"))
+    for group in groups:
+        if _belongs(tags.get(group["TargetGroupArn"]), tag_key, tag_value, stack_name):
+            attached = len(group.get("LoadBalancerArns") or [])
+            findings.append(Finding("target-group", group["TargetGroupName"],
+                                    f"{group.get('Protocol', '?')} {group.get('Port', '?')}, "
+                                    f"{attached} load balancer(s)"))
+    return findings
+
+
+def _launch_templates(ec2: Any, filter_sets: list[list[dict[str, Any]]]) -> list[Finding]:
+    paginator = ec2.get_paginator("describe_launch_templates")
+    found = [t for filters in filter_sets for page in paginator.paginate(Filters=filters)
+             for t in page["LaunchTemplates"]]
+    return [Finding("launch-template", t["LaunchTemplateId"],
+                    f"{t['LaunchTemplateName']}, version {t.get('LatestVersionNumber', '?')} (free, but left behind)")
+            for t in _unique(found, "LaunchTemplateId")]
+
+
+def _auto_scaling(autoscaling: Any, tag_key: str, tag_value: str, stack_name: str | None,
+                  known_instances: set[str]) -> list[Finding]:
+    """Auto Scaling groups with the tag, and their instances (those the instance search has not found already)."""
+    findings = []
+    for page in autoscaling.get_paginator("describe_auto_scaling_groups").paginate():
+        for group in page["AutoScalingGroups"]:
+            if not _belongs(group.get("Tags"), tag_key, tag_value, stack_name):
+                continue
+            name = group["AutoScalingGroupName"]
+            instances = group.get("Instances") or []
+            findings.append(Finding("auto-scaling-group", name,
+                                    f"{len(instances)} instance(s), {group.get('MinSize')} to {group.get('MaxSize')}"
+                                    + (", being deleted" if group.get("Status") else "")))
+            for instance in instances:
+                if instance["InstanceId"] not in known_instances:
+                    findings.append(Finding("instance", instance["InstanceId"],
+                                            f"{instance.get('LifecycleState', '?')}, {instance.get('InstanceType', '?')}"
+                                            f", in group {name}"))
+    return findings
+
+
+def _buckets(s3: Any, region: str, tag_key: str, tag_value: str, stack_name: str | None) -> list[Finding]:
+    """S3 buckets in ``region`` with the tag (the load balancer's access logs), with what they hold."""
+    findings = []
+    for bucket in s3.list_buckets().get("Buckets", []):
+        name = bucket["Name"]
+        try:
+            location = s3.get_bucket_location(Bucket=name).get("LocationConstraint") or "us-east-1"
+            if location != region:
+                continue
+            tags = s3.get_bucket_tagging(Bucket=name).get("TagSet", [])
+        except s3.exceptions.ClientError as error:
+            code = error.response.get("Error", {}).get("Code", "")
+            if code in ("NoSuchTagSet", "NoSuchBucket", "AccessDenied"):
+                continue  # untagged, gone meanwhile, or someone else's to read
+            raise
+        if not _belongs(tags, tag_key, tag_value, stack_name):
+            continue
+        count, size = 0, 0
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=name):
+            for item in page.get("Contents", []):
+                count, size = count + 1, size + item.get("Size", 0)
+            if count >= _MAX_OBJECTS_COUNTED:
+                break
+        more = "+" if count >= _MAX_OBJECTS_COUNTED else ""
+        findings.append(Finding("bucket", name, f"{count}{more} object(s), {size:,} bytes"))
+    return findings
+
+
 def _stacks(cloudformation: Any, tag_key: str, tag_value: str, stack_name: str | None) -> list[Finding]:
     stacks: list[dict[str, Any]] = []
     if stack_name:
@@ -185,9 +294,7 @@ def audit(
     session: Any = None,
 ) -> AuditReport:
     """Find what is left for the tag (and stack name) in ``region``."""
-    import boto3
-
-    session = session or boto3.session.Session()
+    session = session or session_for(endpoint_url, region)
 
     def client(service: str) -> Any:
         return session.client(service, region_name=region, endpoint_url=endpoint_url)
@@ -197,11 +304,47 @@ def audit(
     report = AuditReport(region)
     report.findings += _stacks(cloudformation, tag_key, tag_value, stack_name)
     report.findings += _instances(ec2, filter_sets)
+    known = {f.resource_id for f in report.findings if f.kind == "instance"}
+    report.findings += _auto_scaling(client("autoscaling"), tag_key, tag_value, stack_name, known)
+    report.findings += _load_balancing(client("elbv2"), tag_key, tag_value, stack_name)
+    report.findings += _launch_templates(ec2, filter_sets)
     report.findings += _addresses(ec2, filter_sets)
     report.findings += _volumes(ec2, filter_sets)
     report.findings += _key_pairs(ec2, ssm, filter_sets)
+    report.findings += _buckets(client("s3"), region, tag_key, tag_value, stack_name)
     report.findings += _snapshots(ec2, filter_sets)
     return report
+
+
+def is_local(endpoint_url: Optional[str]) -> bool:
+    """True for an endpoint on this machine: ``localhost`` (or a name under it) or a loopback address."""
+    host = urlparse(endpoint_url or "").hostname or ""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def session_for(endpoint_url: Optional[str], region: Optional[str] = None) -> Any:
+    """A boto3 session: fake credentials for an emulator on this machine, the usual credential chain otherwise."""
+    import boto3
+
+    if is_local(endpoint_url):
+        return boto3.session.Session(region_name=region, **FAKE_CREDENTIALS)
+    return boto3.session.Session(region_name=region)
+
+
+def default_region(endpoint_url: Optional[str]) -> str:
+    """The example environment's region against a local emulator; else the configured one (AWS_REGION, the AWS
+    config file), else the example environment's."""
+    if is_local(endpoint_url):
+        return EXAMPLE_REGION
+    import boto3
+
+    # botocore reads AWS_DEFAULT_REGION and the config file; AWS_REGION (what the CDK CLI and the README use) first.
+    return os.environ.get("AWS_REGION") or boto3.session.Session().region_name or EXAMPLE_REGION
 
 
 def format_report(report: AuditReport, what: str) -> str:
@@ -224,8 +367,9 @@ def format_report(report: AuditReport, what: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.audit", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--region", default=os.environ.get("AWS_REGION") or EXAMPLE_REGION,
-                        help=f"default: $AWS_REGION, else {EXAMPLE_REGION}")
+    parser.add_argument("--region", default=None,
+                        help=f"default: the configured region (AWS_REGION, AWS config), else {EXAMPLE_REGION}; "
+                             f"{EXAMPLE_REGION} against a local --endpoint-url")
     parser.add_argument("--tag-key", default=APP_TAG_KEY, help=f"default: {APP_TAG_KEY}")
     parser.add_argument("--tag-value", default=APP_TAG_VALUE, help=f"default: {APP_TAG_VALUE}")
     parser.add_argument("--stack-name", default=STACK_NAME,
@@ -235,8 +379,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     what = f"{args.tag_key}={args.tag_value}" + (f" or stack {args.stack_name}" if args.stack_name else "")
     try:
+        region = args.region or default_region(args.endpoint_url)
         report = audit(
-            args.region, args.tag_key, args.tag_value, stack_name=args.stack_name, endpoint_url=args.endpoint_url
+            region, args.tag_key, args.tag_value, stack_name=args.stack_name, endpoint_url=args.endpoint_url
         )
     except Exception as error:  # credentials, network, permissions: say so plainly
         print(f"audit failed: {error}", file=sys.stderr)

@@ -8,9 +8,14 @@ The emulator (``emu``, reset before each test) comes from tests/emulator/conftes
 """
 
 import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 
+from tests.conftest import ROOT
 from tests.emulator.conftest import emu, patched_server  # noqa: F401  (fixtures for test_audit.py)
 from tools import cost
 
@@ -58,3 +63,54 @@ def volumes_changed(synth_with):
 @pytest.fixture(scope="session")
 def volumes_new_ami(synth_with):
     return synth_with(VOLUMES_NEW_AMI)
+
+
+# --- the Makefile's targets, run as a user runs them ---------------------------------------------------------
+
+def git(repo, *args):
+    return subprocess.run(["git", "-c", "user.name=test", "-c", "user.email=test@example.com", *args], cwd=repo,
+                          capture_output=True, text=True, check=True).stdout.strip()
+
+
+def clone_of_the_working_tree(folder: Path) -> Path:
+    """A clone of this repository whose main is the working tree as it is now (tracked and untracked, not ignored),
+    borrowing .venv and node_modules as CI would have them installed."""
+    repo = folder / "repo"
+    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(repo)], check=True)
+    files = git(ROOT, "ls-files", "--cached", "--others", "--exclude-standard", "-z").split("\0")
+    for name in filter(None, files):
+        source = ROOT / name
+        if source.is_file():
+            (repo / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, repo / name)
+    git(repo, "add", "--all")
+    git(repo, "commit", "--quiet", "--allow-empty", "-m", "working tree")
+    git(repo, "checkout", "--quiet", "-B", "main")
+    for shared in (".venv", "node_modules"):
+        (repo / shared).symlink_to(ROOT / shared, target_is_directory=True)
+    return repo
+
+
+def configured_shell(home: Path) -> dict[str, str]:
+    """The shell of a user who has followed the README's deploy step 1 but has no credentials: AWS_REGION exported
+    and a config file naming a region, nothing else (no profile, no keys, nothing from this test run's own AWS_*)."""
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / ".aws" / "config"
+    config.parent.mkdir(exist_ok=True)
+    config.write_text("[default]\nregion = ap-northeast-1\n")
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("AWS_", "CDK_", "MAKE", "MFLAGS")) and k not in ("BASE", "ARGS", "REGION", "ENDPOINT")}
+    # Off an EC2 instance the SDK's probe of the instance metadata service finds nothing; where the address is
+    # silently dropped (this machine) each probe waits for its timeout, ~10 s per `cdk synth` without credentials.
+    # Disabling it changes no answer, only that wait; `make diff` and `make diagram` disable it themselves.
+    env.update(HOME=str(home), AWS_REGION="ap-northeast-1", AWS_CONFIG_FILE=str(config),
+               AWS_EC2_METADATA_DISABLED="true", NPM_CONFIG_UPDATE_NOTIFIER="false")
+    return env
+
+
+def make(repo: Path, env: dict[str, str], *targets: str, timeout: float = 900) -> subprocess.CompletedProcess:
+    """``make -s TARGET...`` in ``repo``; -o: the borrowed .venv and node_modules count as installed (never
+    pip/npm install from a test)."""
+    return subprocess.run(["make", "--no-print-directory", "-s", "-o", ".venv/.installed", "-o",
+                           "node_modules/.installed", *targets], cwd=repo, env=env, capture_output=True, text=True,
+                          timeout=timeout, check=False)

@@ -144,3 +144,117 @@ def test_default_stack_name_finds_the_stacks_untagged_resources(emu: Emulator) -
     command = ["--region", REGION, "--endpoint-url", emu.endpoint]
     assert audit.main(command) == 1  # the stack and its address, by the default stack name
     assert audit.main([*command, "--stack-name", ""]) == 0  # by the tag alone: nothing
+
+
+# --- the Auto Scaling tier's resources ---------------------------------------------------------------------
+
+def _fleet_leftovers(emu: Emulator, tags: list[dict[str, str]] = TAG) -> dict[str, str]:
+    """A load balancer, target group, launch template, Auto Scaling group (with its instance) and a log bucket
+    with one object, all with ``tags``; returns their names/ids by kind."""
+    ec2, elbv2, autoscaling, ssm = (emu.client(s) for s in ("ec2", "elbv2", "autoscaling", "ssm"))
+    vpc = cfn.default_vpc_id(emu)
+    subnets = [s["SubnetId"] for s in ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"]]
+    image = ssm.get_parameter(Name=cfn.AL2023_SSM)["Parameter"]["Value"]
+    balancer = elbv2.create_load_balancer(Name="web-lb", Subnets=subnets[:2], Tags=tags)["LoadBalancers"][0]
+    group = elbv2.create_target_group(Name="web-servers", Port=80, Protocol="HTTP", VpcId=vpc, Tags=tags)
+    template = ec2.create_launch_template(
+        LaunchTemplateName="web-template", LaunchTemplateData={"ImageId": image, "InstanceType": "t3.micro"},
+        TagSpecifications=_tagged("launch-template", tags))["LaunchTemplate"]
+    autoscaling.create_auto_scaling_group(
+        AutoScalingGroupName="web-group", MinSize=1, MaxSize=2, VPCZoneIdentifier=",".join(subnets[:2]),
+        LaunchTemplate={"LaunchTemplateId": template["LaunchTemplateId"]},
+        Tags=[{**tag, "PropagateAtLaunch": False, "ResourceId": "web-group", "ResourceType": "auto-scaling-group"}
+              for tag in tags])
+    (instance,) = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=["web-group"])[
+        "AutoScalingGroups"][0]["Instances"]
+    return {"load-balancer": balancer["LoadBalancerName"], "target-group": group["TargetGroups"][0]["TargetGroupName"],
+            "launch-template": template["LaunchTemplateId"], "auto-scaling-group": "web-group",
+            "instance": instance["InstanceId"]}
+
+
+def _log_bucket(emu: Emulator, name: str = "web-access-logs-123") -> str:
+    s3 = emu.client("s3")
+    s3.create_bucket(Bucket=name)
+    s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": TAG})
+    s3.put_object(Bucket=name, Key="load-balancer/AWSLogs/123456789012/elasticloadbalancing/log.gz", Body=b"x" * 100)
+    return name
+
+
+def test_finds_every_resource_of_the_auto_scaling_tier(emu: Emulator) -> None:
+    ids = _fleet_leftovers(emu)
+    bucket = _log_bucket(emu)
+    report = _report(emu)
+    found = {(f.kind, f.resource_id): f for f in report.findings}
+    assert set(ids.items()) <= set(found)
+    # The group's instance is not tagged (PropagateAtLaunch false): it is found through its group.
+    assert found[("instance", ids["instance"])].detail.endswith("in group web-group")
+    assert found[("bucket", bucket)].detail == "1 object(s), 100 bytes"
+    assert not report.clean
+
+
+def test_finds_the_auto_scaling_tier_by_the_stack_name_tag(emu: Emulator) -> None:
+    ids = _fleet_leftovers(emu, [{"Key": audit.STACK_NAME_TAG, "Value": STACK_NAME}])
+    assert _report(emu).clean  # the app's tag alone does not find them
+    found = {(f.kind, f.resource_id) for f in _report(emu, STACK_NAME).findings}
+    assert set(ids.items()) <= found
+
+
+def test_untagged_buckets_and_other_regions_buckets_are_not_ours(emu: Emulator) -> None:
+    s3 = emu.client("s3")
+    s3.create_bucket(Bucket="someone-elses-bucket")
+    s3.create_bucket(Bucket="ours-in-tokyo", CreateBucketConfiguration={"LocationConstraint": "ap-northeast-1"})
+    s3.put_bucket_tagging(Bucket="ours-in-tokyo", Tagging={"TagSet": TAG})
+    assert _report(emu).findings == []
+
+
+def test_stack_name_tag_alone_makes_a_bucket_ours() -> None:
+    # S3 refuses aws: tags from users (the emulator too), so CloudFormation's tag is checked on the matcher.
+    stack_tag = [{"Key": audit.STACK_NAME_TAG, "Value": STACK_NAME}]
+    assert audit._belongs(stack_tag, APP_TAG_KEY, APP_TAG_VALUE, STACK_NAME)
+    assert not audit._belongs(stack_tag, APP_TAG_KEY, APP_TAG_VALUE, None)
+    assert not audit._belongs([{"Key": APP_TAG_KEY, "Value": "other"}], APP_TAG_KEY, APP_TAG_VALUE, STACK_NAME)
+
+
+# --- credentials: fake ones for the local emulator only ------------------------------------------------------
+
+def _no_credentials_env(tmp_path) -> dict[str, str]:
+    """A shell with no AWS credentials anywhere (and no instance metadata to ask)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "MAKE", "MFLAGS"))}
+    env.update(HOME=str(tmp_path), AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+               AWS_EC2_METADATA_DISABLED="true")
+    return env
+
+
+def test_make_audit_with_a_local_endpoint_needs_no_credentials(emu: Emulator, tmp_path) -> None:
+    command = ["make", "--no-print-directory", "-s", "-o", ".venv/.installed", "-o", "node_modules/.installed",
+               "audit", f"ENDPOINT={emu.endpoint}"]
+    clean = subprocess.run(command, cwd=ROOT, env=_no_credentials_env(tmp_path), capture_output=True, text=True,
+                           timeout=120, check=False)
+    assert clean.returncode == 0, clean.stderr
+    assert clean.stdout.splitlines()[0] == f"Leftovers for {APP_TAG_KEY}={APP_TAG_VALUE} or stack {STACK_NAME} in " \
+                                           f"{REGION}:"
+    _log_bucket(emu)
+    dirty = subprocess.run(command, cwd=ROOT, env=_no_credentials_env(tmp_path), capture_output=True, text=True,
+                           timeout=120, check=False)
+    assert dirty.returncode == 2  # make's status when the audit (exit status 1) finds leftovers
+    assert "web-access-logs-123" in dirty.stdout
+    assert dirty.stdout.strip().endswith("NOT CLEAN: 1 resource(s) left behind.")
+
+
+def test_fake_credentials_only_for_an_endpoint_on_this_machine(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    for name in [n for n in os.environ if n.startswith("AWS_")]:
+        monkeypatch.delenv(name)
+    for name, value in _no_credentials_env(tmp_path).items():
+        if name.startswith("AWS_"):
+            monkeypatch.setenv(name, value)
+    for local in ("http://localhost:4599", "http://127.0.0.1:4599", "http://[::1]:4599", "http://moto.localhost:5000"):
+        assert audit.session_for(local).get_credentials().access_key == "testing", local
+    for remote in (None, "https://ec2.us-east-1.amazonaws.com", "http://localhost.example.com:4599",
+                   "http://10.0.0.5:4599"):
+        assert audit.session_for(remote).get_credentials() is None, remote  # the usual chain, which has none here
+
+
+def test_region_defaults_to_the_example_environment_against_a_local_emulator(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_REGION", "ap-northeast-1")
+    assert audit.default_region("http://localhost:4599") == REGION
+    assert audit.default_region(None) == "ap-northeast-1"

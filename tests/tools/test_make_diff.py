@@ -1,39 +1,19 @@
 """`make diff` end to end, the way a reviewer runs it: a temporary clone of this repository (with the working
 tree's files, so uncommitted work is what gets tested), a branch with one commit that changes settings, and
 the real path: git merge base, a temporary worktree, two offline `cdk synth` runs and the CLI's `cdk diff`.
+Run in a shell with a region configured and no credentials (issue: offline targets on a configured machine).
 The one slow test of the review tools (two CLI syntheses, about 20 s)."""
 
 import json
-import os
-import shutil
-import subprocess
 
 import pytest
 
-from tests.conftest import ROOT
-
-
-def git(repo, *args):
-    return subprocess.run(["git", "-c", "user.name=test", "-c", "user.email=test@example.com", *args], cwd=repo,
-                          capture_output=True, text=True, check=True).stdout.strip()
+from tests.tools.conftest import clone_of_the_working_tree, configured_shell, git, make
 
 
 @pytest.fixture(scope="module")
 def clone(tmp_path_factory):
-    repo = tmp_path_factory.mktemp("make-diff") / "repo"
-    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(repo)], check=True)
-    # The working tree as it is now (tracked and untracked, not ignored) becomes main's newest commit.
-    files = git(ROOT, "ls-files", "--cached", "--others", "--exclude-standard", "-z").split("\0")
-    for name in filter(None, files):
-        source = ROOT / name
-        if source.is_file():
-            (repo / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, repo / name)
-    git(repo, "add", "--all")
-    git(repo, "commit", "--quiet", "--allow-empty", "-m", "working tree")
-    git(repo, "checkout", "--quiet", "-B", "main")
-    for shared in (".venv", "node_modules"):  # borrowed, as CI would have them installed
-        (repo / shared).symlink_to(ROOT / shared, target_is_directory=True)
+    repo = clone_of_the_working_tree(tmp_path_factory.mktemp("make-diff"))
     # The change under review: Amazon Linux 2023 and a t3.micro, as a commit on a branch.
     git(repo, "checkout", "--quiet", "-b", "change")
     cdk_json = json.loads((repo / "cdk.json").read_text())
@@ -44,13 +24,8 @@ def clone(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def make_diff(clone):
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("MAKE", "MFLAGS")) and k not in ("BASE", "ARGS")}
-    # -o: the borrowed .venv and node_modules count as installed (never pip/npm install from a test).
-    return subprocess.run(["make", "--no-print-directory", "-s", "-o", ".venv/.installed", "-o",
-                           "node_modules/.installed", "diff"], cwd=clone, env=env, capture_output=True, text=True,
-                          timeout=900, check=False)
+def make_diff(clone, tmp_path_factory):
+    return make(clone, configured_shell(tmp_path_factory.mktemp("home")), "diff")
 
 
 def test_make_diff_succeeds(make_diff):
@@ -85,3 +60,10 @@ def test_the_cli_diff_follows(make_diff):
 
 def test_the_temporary_worktree_is_gone(make_diff, clone):
     assert git(clone, "worktree", "list", "--porcelain").count("worktree ") == 1
+
+
+def test_synth_warnings_are_listed_once_and_kept_out_of_the_cli_diff(make_diff):
+    summary, cli = make_diff.stdout.split("### `cdk diff WebServerStack` (the CDK CLI's view)")
+    assert "- No SSH rule: port 22 is closed" in summary  # the working tree's warning, in the summary
+    assert "No SSH rule" not in cli
+    assert "\nStack WebServerStack\n" in cli
