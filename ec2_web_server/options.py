@@ -195,10 +195,23 @@ MAX_GROUP_CAPACITY = 100
 _HEALTH_CHECK_PATH = re.compile(r"/[\x21-\x7e]{0,1023}")
 
 
-def check_auto_scaling(options: AutoScaling) -> None:
+def check_auto_scaling(options: AutoScaling, *, elastic_ip: Optional[bool], instance_count: Optional[int],
+                       private_ip: Optional[str], detach_volumes: bool, placement_group: Optional[str],
+                       volumes: Sequence) -> None:
+    """The group's own limits, and the props that mean one hand-managed server each (refused, saying why)."""
     from .checks import check_fields
 
     check_fields(options, "auto_scaling")
+    check_single_server_props(elastic_ip=elastic_ip, instance_count=instance_count, private_ip=private_ip,
+                              detach_volumes=detach_volumes or None)
+    if placement_group == "cluster":
+        raise SettingError("placement_group", placement_group, "a cluster placement group lives in one "
+                           "Availability Zone, and the Auto Scaling tier spans two at least")
+    for index, volume in enumerate(volumes):
+        if volume.on_destroy != "delete":
+            raise SettingError(f"volumes[{index}].on_destroy", volume.on_destroy,
+                               "must be delete with tier=autoscaling: each instance's volumes come and go "
+                               "with it; keep state in a database, EFS or S3")
     low, high = options.min_capacity, options.max_capacity
     if not 1 <= low <= MAX_GROUP_CAPACITY:
         raise SettingError("min_capacity", low, f"must be a whole number from 1 to {MAX_GROUP_CAPACITY}")
@@ -216,7 +229,20 @@ def check_auto_scaling(options: AutoScaling) -> None:
                            "must be a whole number of requests per instance per minute, at least 1")
 
 
-def check_load_balancer_props(health_check_path: str, access_log_days: int) -> None:
+def check_load_balancer_props(has_load_balancer: bool, *, ingress: Sequence[Ingress], health_check_path: str,
+                              access_log_days: int, keep_access_logs: bool) -> None:
+    """A load balancer's own props only apply with one; with one, ingress is who may reach it (80, 443)."""
+    if not has_load_balancer:
+        for prop, value, default in (("health_check_path", health_check_path, "/"),
+                                     ("access_log_days", access_log_days, 90),
+                                     ("keep_access_logs", keep_access_logs, False)):
+            if value != default:
+                raise SettingError(prop, value, "only applies with a load balancer: tier=autoscaling, or https")
+        return
+    for index, rule in enumerate(ingress):
+        if rule.port != 80 or rule.to_port not in (None, 80):
+            raise SettingError(f"ingress[{index}].port", rule.port, "with a load balancer, ingress says who "
+                               "may reach it, on port 80 (and 443 with HTTPS, from the same sources)")
     if not _HEALTH_CHECK_PATH.fullmatch(health_check_path):
         raise SettingError("health_check_path", health_check_path,
                            "must start with / and hold at most 1024 printable characters, no spaces (e.g. /health)")

@@ -68,7 +68,6 @@ from .options import (
     check_private_ip,
     check_private_ip_in_subnet,
     check_schedule,
-    check_single_server_props,
     check_site_dir,
     instance_store_devices,
     is_admin_policy,
@@ -209,17 +208,9 @@ class WebServer(Construct):
         ingress = tuple(DEFAULT_INGRESS if ingress is None else ingress)
         check_ingress(ingress)
         if auto_scaling is not None:
-            check_auto_scaling(auto_scaling)
-            check_single_server_props(elastic_ip=elastic_ip, instance_count=instance_count, private_ip=private_ip,
-                                      detach_volumes=detach_volumes or None)
-            if placement_group == "cluster":
-                raise SettingError("placement_group", placement_group, "a cluster placement group lives in one "
-                                   "Availability Zone, and the Auto Scaling tier spans two at least")
-            for index, volume in enumerate(volumes):
-                if volume.on_destroy != "delete":
-                    raise SettingError(f"volumes[{index}].on_destroy", volume.on_destroy,
-                                       "must be delete with tier=autoscaling: each instance's volumes come and go "
-                                       "with it; keep state in a database, EFS or S3")
+            check_auto_scaling(auto_scaling, elastic_ip=elastic_ip, instance_count=instance_count,
+                               private_ip=private_ip, detach_volumes=detach_volumes, placement_group=placement_group,
+                               volumes=volumes)
         elastic_ip = True if elastic_ip is None else elastic_ip
         if domain_name is not None:
             domain_name = check_host_name("domain_name", domain_name)
@@ -229,18 +220,9 @@ class WebServer(Construct):
         https = check_domain(domain_name, zone_name, certificate.certificate_arn if certificate else None, https,
                              region=cdk.Stack.of(self).region, has_load_balancer=auto_scaling is not None,
                              elastic_ip=elastic_ip)
-        if auto_scaling is not None or https:
-            check_load_balancer_props(health_check_path, access_log_days)
-            for index, rule in enumerate(ingress):
-                if rule.port != 80 or rule.to_port not in (None, 80):
-                    raise SettingError(f"ingress[{index}].port", rule.port, "with a load balancer, ingress says who "
-                                       "may reach it, on port 80 (and 443 with HTTPS, from the same sources)")
-        else:
-            for prop, value, default in (("health_check_path", health_check_path, "/"),
-                                         ("access_log_days", access_log_days, 90),
-                                         ("keep_access_logs", keep_access_logs, False)):
-                if value != default:
-                    raise SettingError(prop, value, "only applies with a load balancer: tier=autoscaling, or https")
+        check_load_balancer_props(auto_scaling is not None or https, ingress=ingress,
+                                  health_check_path=health_check_path, access_log_days=access_log_days,
+                                  keep_access_logs=keep_access_logs)
         instance_count = 1 if instance_count is None else instance_count
         check_instance_count(instance_count)
         if machine_image is None and ami_root_size is None:
