@@ -241,7 +241,7 @@ SETTINGS: tuple[Setting, ...] = (
         "tier", TEXT, "single",
         "`single`: hand-managed servers, each with its Elastic IP; `autoscaling`: an EC2 Auto Scaling group behind an "
         "Application Load Balancer, across Availability Zones",
-        "`single`: 手で管理するサーバー (それぞれに Elastic IP)。`autoscaling`: Application Load Balancer の後ろの "
+        "`single`: 個別に管理するサーバー (それぞれに Elastic IP)。`autoscaling`: Application Load Balancer の後ろの "
         "EC2 Auto Scaling グループ (複数のアベイラビリティーゾーンにまたがる)",
         "tier=autoscaling", prop=False, rule=_tier_rule),
     Setting(
@@ -266,22 +266,23 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "cpu_target", INT, None,
         "tier `autoscaling`: the average CPU percentage (1 to 100) that target tracking keeps the group at",
-        "tier `autoscaling`: ターゲット追跡で保つ平均 CPU 使用率 (1〜100%)",
+        "tier `autoscaling`: ターゲット追跡スケーリングで維持する平均 CPU 使用率 (1〜100%)",
         "tier=autoscaling -c cpu_target=60", default_doc="`50`", default_doc_ja="`50`", prop=False),
     Setting(
         "requests_per_target", INT, None,
         "tier `autoscaling`: requests per instance per minute that target tracking also keeps the group at",
-        "tier `autoscaling`: ターゲット追跡で併せて保つ、1 インスタンス 1 分あたりのリクエスト数",
+        "tier `autoscaling`: ターゲット追跡スケーリングで併せて維持する、1 インスタンス・1 分あたりのリクエスト数",
         "tier=autoscaling -c requests_per_target=1000", default_doc="none", default_doc_ja="なし", prop=False),
     Setting(
         "health_check_path", TEXT, None,
         "with a load balancer (tier `autoscaling`, or `https`): the path it asks every instance for; 200 means healthy",
-        "ロードバランサーがあるとき (tier `autoscaling` か `https`): 各インスタンスに問い合わせるパス。200 なら正常",
+        "ロードバランサーがあるとき (tier `autoscaling` または `https`): 各インスタンスのヘルスチェックで要求するパス。"
+        "200 なら正常",
         "tier=autoscaling -c health_check_path=/health", default_doc="`/`", default_doc_ja="`/`"),
     Setting(
         "access_log_days", INT, None,
         "with a load balancer: days its access logs are kept in their encrypted, TLS-only bucket",
-        "ロードバランサーがあるとき: アクセスログ (暗号化・TLS 必須のバケット) を保つ日数",
+        "ロードバランサーがあるとき: アクセスログ (暗号化され TLS 必須のバケット) を保持する日数",
         "tier=autoscaling -c access_log_days=30", default_doc="`90`", default_doc_ja="`90`"),
     Setting(
         "keep_access_logs", BOOL, None,
@@ -291,7 +292,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "instance_type", TEXT, "t2.micro",
         "any EC2 instance type the EC2 API knows (botocore's model); the AMI's architecture follows it (t4g → arm64)",
-        "EC2 API が知っているインスタンスタイプ。AMI のアーキテクチャはこれに合わせます (t4g なら arm64)",
+        "EC2 API が認識するインスタンスタイプ (botocore のモデル)。AMI のアーキテクチャはこれに合わせます (t4g なら arm64)",
         "instance_type=t3.small"),
     Setting(
         "machine_image", TEXT, AMAZON_LINUX_2,
@@ -299,7 +300,7 @@ SETTINGS: tuple[Setting, ...] = (
         "the aws-cfn-bootstrap package available, or the instance never signals and the deploy fails after 15 "
         "minutes). AL2's standard support ended on 2026-06-30: synth warns",
         "`amazon-linux-2`、`amazon-linux-2023`、または AMI ID `ami-...` (ルートデバイスが `/dev/xvda` で、yum か dnf と "
-        "aws-cfn-bootstrap パッケージが使えること。そうでないとインスタンスが成功を報告できず、"
+        "aws-cfn-bootstrap パッケージが使えること。そうでないとインスタンスが成功のシグナルを送れず、"
         "15 分後にデプロイが失敗します)。"
         "AL2 の標準サポートは 2026-06-30 に終了したため、合成時に警告します",
         "machine_image=amazon-linux-2023", prop=False, rule=_machine_image_rule),
@@ -308,8 +309,8 @@ SETTINGS: tuple[Setting, ...] = (
         "a VPC id with a public subnet; the first public subnet is used, and must auto-assign public IPv4 "
         "addresses (synth warns)",
         "パブリックサブネットのある VPC の ID。最初のパブリックサブネットを使い、そのサブネットはパブリック IPv4 アドレスを"
-        "自動で割り当てる設定であること (合成時に警告します)",
-        "vpc_id=vpc-0123456789abcdef0", default_doc="the default VPC", default_doc_ja="既定 VPC",
+        "自動で割り当てる設定であること (そうでなければ合成時に警告します)",
+        "vpc_id=vpc-0123456789abcdef0", default_doc="the default VPC", default_doc_ja="デフォルト VPC",
         prop=False, rule=_vpc_id_rule),
     Setting(
         "subnet_id", TEXT, None,
@@ -325,16 +326,16 @@ SETTINGS: tuple[Setting, ...] = (
         "who may reach which port (exactly one of `cidr`, `prefix_list` `pl-...`, `security_group` `sg-...`); "
         "port 22 is `ssh_cidr`'s",
         '`{"port", "to_port", "protocol", "cidr", "prefix_list", "security_group", "description"}` の JSON リスト。'
-        "どのポートに誰が入れるか (`cidr`、`prefix_list` `pl-...`、`security_group` `sg-...` のどれか 1 つ)。"
+        "どのポートへの接続を誰に許可するか (`cidr`、`prefix_list` `pl-...`、`security_group` `sg-...` のどれか 1 つ)。"
         "22 番は `ssh_cidr` で指定します",
         'ingress=\'[{"port":443,"cidr":"0.0.0.0/0"},{"port":80,"cidr":"0.0.0.0/0"}]\'',
-        default_doc="HTTP (80) from anywhere, IPv4 and IPv6", default_doc_ja="HTTP (80) を全世界から (IPv4 と IPv6)"),
+        default_doc="HTTP (80) from anywhere, IPv4 and IPv6", default_doc_ja="HTTP (80) をどこからでも (IPv4 と IPv6)"),
     Setting(
         "ssh_cidr", TEXT, None,
         "an IPv4/IPv6 CIDR, a bare address means /32 (/128); anything wider than /8 (IPv6: /16), `0.0.0.0/0` and "
         "`::/0` included, only with `allow_ssh_from_anywhere=true`",
         "IPv4/IPv6 の CIDR。アドレスだけなら /32 (/128)。/8 (IPv6 は /16) より広い範囲は、`0.0.0.0/0` と `::/0` も含めて "
-        "`allow_ssh_from_anywhere=true` のときだけ",
+        "`allow_ssh_from_anywhere=true` のときだけ許可",
         "ssh_cidr=203.0.113.7/32", default_doc="none (no SSH rule, synth warns)",
         default_doc_ja="なし (SSH ルールなし、合成時に警告)"),
     Setting(
@@ -342,20 +343,21 @@ SETTINGS: tuple[Setting, ...] = (
         "`true`/`false`", "`true`/`false`", "allow_ssh_from_anywhere=true"),
     Setting(
         "key_pair_name", TEXT, None,
-        "an existing key pair's name", "既存のキーペア名",
+        "an existing key pair's name", "既存のキーペアの名前",
         "key_pair_name=my-key", default_doc="none (a new key pair)", default_doc_ja="なし (新規作成)",
         prop=False, rule=check_key_pair_name),
     Setting(
         "elastic_ip", BOOL, None,
         "`true`/`false`; AWS's default quota is 5 per region (synth warns above it); tier `single` only",
-        "`true`/`false`。既定のクォータは 1 リージョン 5 個 (超えると合成時に警告)。tier `single` のときだけ",
+        "`true`/`false`。AWS の既定のクォータはリージョンあたり 5 個 (超えると合成時に警告)。tier `single` のときだけ",
         "elastic_ip=false", default_doc="`true` (tier `single`)", default_doc_ja="`true` (tier `single`)"),
     Setting(
         "root_volume", ROOT_VOLUME, {"type": "gp2", "encrypted": True, "delete_on_termination": True},
         "JSON: `size`, `type`, `iops`, `encrypted`, `unencrypted_reason`, `delete_on_termination`; no `throughput` "
         "(CloudFormation's instance mapping cannot set it); size at least the AMI's root (8 GiB for Amazon Linux)",
         "JSON: `size`、`type`、`iops`、`encrypted`、`unencrypted_reason`、`delete_on_termination`。`throughput` は不可 "
-        "(CloudFormation のインスタンスのマッピングでは設定できません)。サイズは AMI のルート以上 (Amazon Linux は 8 GiB)",
+        "(CloudFormation のインスタンスのブロックデバイスマッピングでは設定できません)。"
+        "サイズは AMI のルート以上 (Amazon Linux は 8 GiB)",
         'root_volume=\'{"type":"gp3","size":30,"iops":6000}\''),
     Setting(
         "volumes", VOLUMES, [],
@@ -364,20 +366,21 @@ SETTINGS: tuple[Setting, ...] = (
         "is more than one; type `gp3` (default), `gp2`, `io1`, `io2`, `standard`; device default next free from "
         "`/dev/sdf`; `on_destroy` `snapshot` (default), `delete`, `retain`; `snapshot_id` restores a snapshot",
         '`{"size", "name", "type", "iops", "throughput", "device", "encrypted", "unencrypted_reason", '
-        '"on_destroy", "snapshot_id"}` の JSON リスト。`name` (英数字) は各ボリュームの識別名で、2 つ以上あるときは必須です。'
+        '"on_destroy", "snapshot_id"}` の JSON リスト。'
+        "`name` (英数字) は各ボリュームの識別名で、2 つ以上あるときは必須です。"
         "type は `gp3` (既定)、`gp2`、`io1`、`io2`、`standard`。device の既定は `/dev/sdf` から空いている順。"
         "`on_destroy` は `snapshot` (既定)、`delete`、`retain`。`snapshot_id` でスナップショットから復元します",
         'volumes=\'[{"name":"data","size":50,"type":"gp2"},{"name":"logs","size":100,"type":"io1","iops":3000}]\''),
     Setting(
         "instance_store", BOOL, False,
         "`true` on types with NVMe instance store (e.g. m5d, c5d); wiped on stop and terminate",
-        "NVMe インスタンスストアのあるタイプ (m5d、c5d など) で `true`。停止と終了で消えます",
+        "NVMe インスタンスストアのあるタイプ (m5d、c5d など) で `true`。停止と終了で内容が消えます",
         "instance_type=m5d.large -c instance_store=true"),
     Setting(
         "instance_count", INT, None,
         "1 to 20 hand-managed servers, each with its own volumes, EIP and outputs; tier `single` only (beyond that, "
         "`tier=autoscaling`)",
-        "手で管理するサーバー 1〜20 台。サーバーごとにボリューム・EIP・出力があります。tier `single` のときだけ "
+        "個別に管理するサーバー 1〜20 台。サーバーごとにボリューム・Elastic IP・出力があります。tier `single` のときだけ "
         "(それ以上は `tier=autoscaling`)",
         "instance_count=2", default_doc="`1`", default_doc_ja="`1`"),
     Setting(
@@ -390,13 +393,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "detailed_monitoring", BOOL, False,
         "`true`/`false`; one-minute metrics cost about $2.10 per instance-month",
-        "`true`/`false`。1 分間隔のメトリクスは 1 インスタンス・月 約 2.10 ドル",
+        "`true`/`false`。1 分間隔のメトリクスは 1 インスタンス・月あたり約 2.10 ドル",
         "detailed_monitoring=true"),
     Setting(
         "placement_group", TEXT, None,
         "`cluster`, `spread`, `partition` (created), or an existing group's name; `cluster` is refused on types "
         "that cannot use it (t2); `spread` holds at most 7 instances",
-        "`cluster`、`spread`、`partition` (新規作成) か既存のグループ名。`cluster` を使えないタイプ (t2) では拒否します。"
+        "`cluster`、`spread`、`partition` (新規作成) か、既存のグループの名前。"
+        "`cluster` を使えないタイプ (t2) では拒否します。"
         "`spread` は最大 7 インスタンス",
         "placement_group=spread", default_doc="none", default_doc_ja="なし"),
     Setting(
@@ -418,7 +422,7 @@ SETTINGS: tuple[Setting, ...] = (
         "user_data_commands", TEXT_LIST, [],
         "JSON list of shell commands run at first boot after Apache and the site are in place, before success is "
         "reported; a failing command fails the deploy",
-        "初回起動時に Apache とサイトの準備の後、成功を報告する前に実行するシェルコマンドの JSON リスト。"
+        "初回起動時に Apache とサイトの準備の後、成功のシグナルを送る前に実行するシェルコマンドの JSON リスト。"
         "失敗するとデプロイも失敗します",
         'user_data_commands=\'["dnf -y install php"]\''),
     Setting(
@@ -434,14 +438,14 @@ SETTINGS: tuple[Setting, ...] = (
         "the Route 53 public hosted zone of `domain_name` (looked up once, recorded in cdk.context.json): its "
         "record (an alias to the load balancer, or the servers' Elastic IPs) goes there, and a new certificate is "
         "validated there",
-        "`domain_name` の Route 53 パブリックホストゾーン (一度だけ調べて cdk.context.json に記録)。レコード "
+        "`domain_name` の Route 53 パブリックホストゾーン (一度だけ検索して cdk.context.json に記録)。レコード "
         "(ロードバランサーへのエイリアス、またはサーバーの Elastic IP) をここに作り、新しい証明書もここで検証します",
         "domain_name=www.example.com -c hosted_zone=example.com", default_doc="none", default_doc_ja="なし",
         prop=False),
     Setting(
         "certificate_arn", TEXT, None,
         "an existing ACM certificate for `domain_name`, in the stack's region, instead of a new one",
-        "新しい証明書の代わりに使う既存の ACM 証明書 (スタックと同じリージョン)",
+        "新しい証明書の代わりに使う、`domain_name` の既存の ACM 証明書 (スタックと同じリージョン)",
         "certificate_arn=arn:aws:acm:us-east-1:123456789012:certificate/0123abcd-0123-4567-89ab-0123456789ab",
         default_doc="none (a new one, DNS-validated)", default_doc_ja="なし (新しく作り、DNS で検証)", prop=False),
     Setting(
@@ -460,31 +464,32 @@ SETTINGS: tuple[Setting, ...] = (
         "`single` recovers the instance on a failed system check, reboots it on a failed instance check, and "
         "reports CPU above 80% for 15 minutes; tier `autoscaling` reports unhealthy targets, load balancer 5xx and "
         "the group at `max_capacity` for 30 minutes",
-        "アラームの宛先 (暗号化・TLS 必須の SNS トピック経由。購読確認メールに一度応えてください)。tier `single` では"
+        "アラームの宛先 (暗号化され TLS 必須の SNS トピック経由。サブスクリプションの確認メールに一度応答してください)。"
+        "tier `single` では"
         "システムステータスチェックの失敗でインスタンスを復旧、インスタンスステータスチェックの失敗で再起動し、CPU が "
-        "15 分間 80% を超えると知らせます。tier `autoscaling` では異常なターゲット、ロードバランサーの 5xx、"
-        "`max_capacity` に 30 分とどまるグループを知らせます",
+        "15 分間 80% を超えると通知します。tier `autoscaling` では異常なターゲット、ロードバランサーの 5xx、"
+        "30 分間 `max_capacity` にとどまるグループを通知します",
         "alarm_email=ops@example.com", default_doc="none (no alarms)", default_doc_ja="なし (アラームなし)"),
     Setting(
         "logs", BOOL, False,
         "`true`: the CloudWatch agent ships Apache's access and error logs and the boot log to log groups, with "
         "memory and disk metrics; the instance role may write to those groups only",
         "`true` のとき、CloudWatch エージェントが Apache のアクセスログ・エラーログと起動ログをロググループへ送り、"
-        "メモリとディスクのメトリクスも送ります。インスタンスのロールが書けるのはそのロググループだけです",
+        "メモリとディスクのメトリクスも送ります。インスタンスのロールが書き込めるのはそのロググループだけです",
         "logs=true"),
     Setting(
         "log_retention_days", INT, 30,
         "days the log groups keep events: one of CloudWatch Logs' periods (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, "
         "365, ... 3653)",
-        "ロググループがイベントを保つ日数。CloudWatch Logs の期間のどれか (1、3、5、7、14、30、60、90、120、150、180、"
-        "365、… 3653)",
+        "ロググループがイベントを保持する日数。CloudWatch Logs の保持期間のどれか "
+        "(1、3、5、7、14、30、60、90、120、150、180、365、… 3653)",
         "logs=true -c log_retention_days=90"),
     Setting(
         "backup", BACKUP, None,
         'JSON `{"schedule", "retention_days"}`: AWS Backup of the servers and their volumes (tier `single`); '
         "schedule `daily`, `weekly` or `cron(...)`; the vault stays after `cdk destroy`",
         'JSON `{"schedule", "retention_days"}`: サーバーとそのボリュームの AWS Backup (tier `single`)。schedule は '
-        "`daily`、`weekly`、`cron(...)`。ボールトは `cdk destroy` の後も残ります",
+        "`daily`、`weekly`、`cron(...)`。バックアップボールトは `cdk destroy` の後も残ります",
         'backup=\'{"schedule":"daily","retention_days":7}\'', default_doc="none", default_doc_ja="なし"),
     Setting(
         "schedule", SCHEDULE, None,
@@ -498,8 +503,8 @@ SETTINGS: tuple[Setting, ...] = (
         "monthly_budget_usd", NUMBER, None,
         "US dollars a month: synth fails when `make cost`'s estimate of the stack is above it, and an AWS Budgets "
         "budget for the stack's tag mails `alarm_email` at 80% forecast and 100% actual",
-        "1 か月の米ドル。`make cost` の見積もりがこれを超えると合成が失敗し、スタックのタグに対する AWS Budgets の予算が "
-        "予測 80% と実績 100% で `alarm_email` にメールします",
+        "1 か月あたりの米ドル。`make cost` によるスタックの見積もりがこれを超えると合成が失敗し、スタックのタグに対する "
+        "AWS Budgets の予算が、予測が 80%、実績が 100% に達したときに `alarm_email` にメールします",
         "monthly_budget_usd=50 -c alarm_email=ops@example.com", default_doc="none", default_doc_ja="なし"),
     Setting(
         "tags", TAGS, {},
@@ -515,22 +520,22 @@ SETTINGS: tuple[Setting, ...] = (
         "detach_volumes", BOOL, False,
         "`true`/`false`: keep the data volumes but detach them; the first of the two deploys that replace an "
         "instance with volumes attached (see below)",
-        "`true`/`false`。データボリュームを残したまま切り離します。ボリュームを付けたままインスタンスを置き換える "
-        "2 回のデプロイの 1 回目に使います (下記参照)",
+        "`true`/`false`。データボリュームを残したままデタッチします。ボリュームをアタッチしたインスタンスを置き換える "
+        "2 回のデプロイの 1 回目に使います (「インスタンスの置き換え」の節を参照)",
         "detach_volumes=true"),
     Setting(
         "allow_all_outbound", BOOL, False,
         "`true`/`false`; by default the instances may open only HTTP and HTTPS connections (packages, AWS APIs); "
         "DNS, time and instance metadata go through the VPC and are never blocked",
         "`true`/`false`。既定ではインスタンスから外へは HTTP と HTTPS だけ (パッケージ、AWS API) を許します。"
-        "DNS・時刻・インスタンスメタデータは VPC 経由なので止まりません",
+        "DNS・時刻同期・インスタンスメタデータは VPC が提供するもので、遮断されません",
         "allow_all_outbound=true"),
     Setting(
         "iam_policies", TEXT_LIST, [],
         "JSON list of managed policy ARNs added to the instance role (each acknowledged to cdk-nag as your explicit "
         "choice)",
         "インスタンスロールに追加する管理ポリシー ARN の JSON リスト "
-        "(cdk-nag にはあなたが明示的に選んだものとして承認します)",
+        "(cdk-nag の指摘は、利用者が明示的に選んだものとして 1 つずつ抑制します)",
         'iam_policies=\'["arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy"]\''),
     Setting(
         "allow_admin_policies", BOOL, False,
