@@ -519,7 +519,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "detach_volumes", BOOL, False,
         "`true`/`false`: keep the data volumes but detach them; the first of the two deploys that replace an "
-        "instance with volumes attached (see below)",
+        "instance with volumes attached (see \"Replacing the instance, and keeping its data volumes\")",
         "`true`/`false`。データボリュームを残したままデタッチします。ボリュームをアタッチしたインスタンスを置き換える "
         "2 回のデプロイの 1 回目に使います (「インスタンスの置き換え」の節を参照)",
         "detach_volumes=true"),
