@@ -16,7 +16,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple, Optional
@@ -214,7 +214,7 @@ class StackTemplate:
     path: Path
     region: Optional[str]
     # Where the synthesis recorded the stack's metadata: a file of its own, or the manifest's entries (a dict).
-    metadata: tuple[Path | dict[str, Any], ...] = ()
+    metadata: tuple[Path | dict[str, Any], ...] = field(default=(), compare=False)
 
     def load(self) -> dict[str, Any]:
         return json.loads(self.path.read_text())

@@ -119,6 +119,20 @@ def test_assembly_stacks_name_each_stack_its_template_and_region(default):
     assert templates.template_stack(default.template_path).region == EXAMPLE_REGION
 
 
+def test_a_stack_lists_its_synthesis_warnings_once(default, tmp_path):
+    (stack,) = templates.assembly_stacks(default.template_path.parent)
+    warnings = stack.warnings()
+    # The default settings have no SSH rule, and the app warns about it (the in-process synthesis records the
+    # warnings the same way as the CLI's).
+    assert [w for w in default.warnings if w.startswith("No SSH rule")]
+    assert [w for w in warnings if w.startswith("No SSH rule: port 22 is closed")]
+    assert len(warnings) == len(set(warnings))
+    inline = templates.StackTemplate("Web", tmp_path / "t.json", None, metadata=({"/Web": [
+        {"type": "aws:cdk:warning", "data": "first line\nsecond line"},
+        {"type": "aws:cdk:info", "data": "not a warning"}]},))
+    assert inline.warnings() == ["first line"]
+
+
 def test_a_template_outside_an_assembly_has_no_region(tmp_path):
     template = tmp_path / "Web.template.json"
     template.write_text(json.dumps(TEMPLATE))
