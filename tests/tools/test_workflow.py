@@ -226,10 +226,11 @@ def test_a_successful_review_is_kept_as_it_is(tmp_path):
     assert summary.endswith("# Review of this change\n\n")
 
 
-def make_dry_run(*args):
+def make_dry_run(*args, env=None):
     # --no-print-directory: under `make test` this runs as a sub-make, which would announce itself.
     command = ["make", "--no-print-directory", "-n", "-o", ".venv/.installed", "-o", "node_modules/.installed", *args]
-    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True,
+                          env={**os.environ, **(env or {})}).stdout
 
 
 def test_make_cost_synthesizes_then_prices():
@@ -244,6 +245,9 @@ def test_make_cost_passes_region_and_lcu():
 
 
 def test_make_audit_passes_region_and_endpoint_only_when_given():
+    # AWS_REGION is the audit's own default for real AWS; against the local emulator the example region is.
+    assert make_dry_run("audit", "ENDPOINT=http://localhost:4599", env={"AWS_REGION": "ap-northeast-1"}).strip() == \
+        ".venv/bin/python -m tools.audit --endpoint-url http://localhost:4599"
     assert make_dry_run("audit").strip() == ".venv/bin/python -m tools.audit"
     assert make_dry_run("audit", "REGION=ap-northeast-1", "ENDPOINT=http://localhost:4599").strip() == \
         ".venv/bin/python -m tools.audit --region ap-northeast-1 --endpoint-url http://localhost:4599"
