@@ -850,7 +850,15 @@ def summarize(base: Optional[dict[str, Any]], head: Optional[dict[str, Any]], *,
         return (head_res.get(logical_id) or base_res.get(logical_id) or {}).get("Type", "IAM identity").split("::")[-1]
 
     iam += _iam_facts(engine, summarizer.name, kind, set(base_res) | set(head_res))
-    widen, narrow = _network(engine, summarizer.name, head_res)
+    known = set(base_res) | set(head_res)
+
+    def named(text: str) -> str:  # ${LogicalId.GroupId} (a peer group) as `cdk diff` names it: its construct path
+        return _TOKEN.sub(lambda m: "${" + (summarizer.name(m[1]) if m[1] in known else m[1]), text)
+
+    widen, narrow = ([named(line) for line in lines] for lines in _network(engine, summarizer.name, head_res))
+    for change in review.changes:
+        if change.type in ("AWS::EC2::SecurityGroupIngress", "AWS::EC2::SecurityGroupEgress"):
+            change.reasons = [named(reason) for reason in change.reasons]
     refused = _refusals(base, head)
     if not refused:  # a refused update changes nothing, so nothing of it can fail
         failing += _device_conflicts(summarizer, review.changes) + _volumes_in_use(summarizer, review.changes)

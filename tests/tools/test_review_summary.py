@@ -445,3 +445,9 @@ def test_added_and_removed_attachments_name_volume_instance_and_device(default, 
     removed = {c.name: c.reasons for c in review(with_volumes, default).changes}
     assert removed["WebServerServer1AttachG"] == [
         "detaches volume `WebServerServer1VolumeG` from instance `WebServerServer1Instance` (/dev/sdg)"]
+
+
+def test_a_peer_security_group_is_named_as_cdk_diff_names_it(default, fleet):
+    # The instances now take HTTP from the load balancer's group only: the peer by its name, not its logical id.
+    assert flags(review(default, fleet), "Widens network access: `WebServerSecurityGroup` gets a new ingress rule, "
+                                         "tcp 80 from ${WebServerLoadBalancerSecurityGroup.GroupId}.")
