@@ -555,7 +555,8 @@ class _Summarizer:
                 continue  # a new group starts new instances anyway
             what = []
             if own is not None:
-                what += [reason for reason in own.reasons if reason.split(":")[0].split(" ")[0] in GROUP_ROLLING_PROPERTIES]
+                what += [reason for reason in own.reasons
+                         if re.match(r"[A-Za-z]*", reason).group(0) in GROUP_ROLLING_PROPERTIES]
             template = properties(group).get("LaunchTemplate") or {}
             for target in sorted(references(template)):
                 change = changes.get(target)

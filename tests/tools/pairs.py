@@ -154,6 +154,10 @@ PAIRS = {
     "launch_template_without_rolling_policy": (
         resources(Template=launch_template(), Group=group(rolling=False)),
         resources(Template=launch_template(InstanceType="t3.small"), Group=group(rolling=False))),
+    "group_subnets": (resources(Template=launch_template(), Group=group()),
+                      resources(Template=launch_template(), Group=group(VPCZoneIdentifier=["subnet-1", "subnet-3"]))),
+    "group_size_only": (resources(Template=launch_template(), Group=group()),
+                        resources(Template=launch_template(), Group=group(MaxSize="6"))),
     "load_balancer_scheme": (resources(Lb=load_balancer()), resources(Lb=load_balancer("internal"))),
     "target_group_port": (resources(Servers=target_group()), resources(Servers=target_group(8080))),
     "inline_policy": (resources(Role=with_path(role(), "WebServer/InstanceRole")),

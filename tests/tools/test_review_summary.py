@@ -411,6 +411,15 @@ def test_launch_template_change_without_a_rolling_policy_says_running_instances_
                                "its running instances keep the old launch template") for note in result.notes)
 
 
+def test_new_subnets_roll_the_group_but_a_new_size_does_not():
+    assert pair("group_subnets").flags[0].startswith(
+        "ROLLS the instances of Auto Scaling group `Group` (VPCZoneIdentifier: [\"subnet-1\", \"subnet-2\"] to "
+        "[\"subnet-1\", \"subnet-3\"]")
+    resized = pair("group_size_only")
+    assert resized.flags == []
+    assert [(c.logical_id, c.rolling) for c in resized.changes] == [("Group", [])]
+
+
 def test_real_fleet_change_rolls_as_many_at_a_time_as_the_room_above_min_capacity(fleet, fleet_loaded):
     # fleet_loaded: min_capacity 3, max_capacity 6, so batches of 6 - 3 = 3 with 3 in service; a new AMI and type.
     (rolls,) = flags(review(fleet, fleet_loaded), "ROLLS the instances of Auto Scaling group `WebServerFleetGroupASG`")
