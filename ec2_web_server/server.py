@@ -12,9 +12,10 @@ from collections.abc import Sequence
 from typing import Any, Optional
 
 import aws_cdk as cdk
+import jsii
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
-from constructs import Construct
+from constructs import Construct, IConstruct
 
 from .ebs import CDK_IO2_IOPS_PER_GIB, DataVolume, RootVolume, block_devices, volume_id
 from .instance_types import InstanceTypeInfo
@@ -164,38 +165,16 @@ class Server(Construct):
         ``detach_volumes`` has neither, so the next deploy starts from the new generation.
         Changing this recipe changes every deployment's generation: it must stay as it is.
         """
-        stack = cdk.Stack.of(self)
-        instance: ec2.CfnInstance = self.instance.node.default_child
-
-        # Read from the instance's own L1 properties, now that the instance is built.
-        replacing: dict[str, Any] = {
-            "logical_id": stack.get_logical_id(instance),  # a new logical ID is a new instance
-            "image": instance.image_id,
-            "key_name": instance.key_name,
-            "subnet": instance.subnet_id,
-            "zone": instance.availability_zone,
-            "placement_group": instance.placement_group_name,
-            "private_ip": instance.private_ip_address,
-            "propagate_tags": instance.propagate_tags_to_volume_on_creation,
-            # BlockDeviceMappings replace the instance, except a change of DeleteOnTermination alone.
-            "root": [root_device, root_volume.size if root_volume.size is not None else root_size,
-                     root_volume.type, root_volume.iops, root_volume.encrypted],
-            "instance_store": list(instance_store_devices),
-        }
-        resolved = json.dumps(stack.resolve(replacing), sort_keys=True)
-        current = hashlib.sha256(resolved.encode()).hexdigest()[:16]
         deployed = cdk.CfnParameter(
-            self, "InstanceGeneration", type="String", default=current,
+            self, "InstanceGeneration", type="String",
             description=f"{self.node.path}'s instance generation while data volumes are attached: set by the "
                         "template, kept by the CDK CLI across updates. Do not pass a value.")
-        cdk.CfnRule(self, "KeepAttachedVolumes", assertions=[cdk.CfnRuleAssertion(
-            assert_=cdk.Fn.condition_equals(deployed.value_as_string, current),
-            assert_description=(
-                f"{self.node.path}: this update replaces the instance while data volumes are attached to it, and "
-                "AWS would refuse to attach them to the new instance (VolumeInUse). Deploy it once with "
-                "detach_volumes=true (-c detach_volumes=true), then again without it: the volumes keep their IDs "
-                "and data."),
-        )])
+        rule = cdk.CfnRule(self, "KeepAttachedVolumes")
+        # The fingerprint is taken when the app is prepared for synthesis, not here: the instance's
+        # final logical ID carries the hash of its user data (user_data_causes_replacement), which
+        # is only complete once every construct has added its commands.
+        cdk.Aspects.of(self).add(_InstanceGeneration(self, deployed, rule, root_volume, root_size, root_device,
+                                                     instance_store_devices))
 
     def _acknowledge_block_devices(self, instance_type: InstanceTypeInfo, instance_store_devices: Sequence[str],
                                    root_volume: RootVolume) -> None:
@@ -234,3 +213,43 @@ class Server(Construct):
             ))
         if acks:
             cdk.Validations.of(self.instance).acknowledge(*acks)
+
+
+@jsii.implements(cdk.IAspect)
+class _InstanceGeneration:
+    """Sets a :class:`Server`'s generation (see ``Server._refuse_replacement_while_attached``) at prepare time."""
+
+    def __init__(self, server: Server, deployed: cdk.CfnParameter, rule: cdk.CfnRule, root_volume: RootVolume,
+                 root_size: Optional[int], root_device: str, instance_store_devices: Sequence[str]) -> None:
+        self._server, self._deployed, self._rule = server, deployed, rule
+        self._root = [root_device, root_volume.size if root_volume.size is not None else root_size,
+                      root_volume.type, root_volume.iops, root_volume.encrypted]
+        self._instance_store = list(instance_store_devices)
+
+    def visit(self, node: IConstruct) -> None:
+        if node is not self._server or self._deployed.default is not None:
+            return  # visit the server once
+        stack = cdk.Stack.of(node)
+        instance: ec2.CfnInstance = self._server.instance.node.default_child
+        replacing: dict[str, Any] = {
+            "logical_id": instance.logical_id,  # a new logical ID is a new instance (incl. new user data)
+            "image": instance.image_id,
+            "key_name": instance.key_name,
+            "subnet": instance.subnet_id,
+            "zone": instance.availability_zone,
+            "placement_group": instance.placement_group_name,
+            "private_ip": instance.private_ip_address,
+            "propagate_tags": instance.propagate_tags_to_volume_on_creation,
+            # BlockDeviceMappings replace the instance, except a change of DeleteOnTermination alone.
+            "root": self._root,
+            "instance_store": self._instance_store,
+        }
+        resolved = json.dumps(stack.resolve(replacing), sort_keys=True)
+        current = hashlib.sha256(resolved.encode()).hexdigest()[:16]
+        self._deployed.default = current
+        self._rule.add_assertion(
+            cdk.Fn.condition_equals(self._deployed.value_as_string, current),
+            f"{self._server.node.path}: this update replaces the instance while data volumes are attached to it, "
+            "and AWS would refuse to attach them to the new instance (VolumeInUse). Deploy it once with "
+            "detach_volumes=true (-c detach_volumes=true), then again without it: the volumes keep their IDs "
+            "and data.")

@@ -142,9 +142,12 @@ def test_the_generation_changes_exactly_when_the_instance_would_be_replaced(synt
         "bigger root": {"root_volume": json.dumps({"type": "gp2", "size": 20})},
         "new instance type": {"instance_type": "t3.micro"},  # a stop and start, not a replacement
         "root kept on termination": {"root_volume": json.dumps({"type": "gp2", "delete_on_termination": False})},
+        # user_data_causes_replacement: a new script is a new instance (its logical ID carries the hash)
+        "new user data": {"user_data_commands": json.dumps(["echo hello"])},
     }.items()}
     assert generation["new ami"] != generation["base"]
     assert generation["bigger root"] != generation["base"]
+    assert generation["new user data"] != generation["base"]
     assert generation["new instance type"] == generation["base"]
     assert generation["root kept on termination"] == generation["base"]
 
