@@ -20,15 +20,21 @@ CloudFormation's behaviour our gap fills need:
 
 Resource classes take part through optional hooks (see :class:`Hooks`):
 ``emulator_update`` for in-place updates, ``emulator_snapshot`` for
-``DeletionPolicy: Snapshot``.
+``DeletionPolicy: Snapshot``. While a resource is created, updated or deleted,
+:func:`current` gives its :class:`Operation`: the stack, the logical ID, the
+resource's template entry (with its UpdatePolicy, CreationPolicy, ...), the
+tags CloudFormation gives what it creates, and a way to add a resource event
+with a reason, as CloudFormation reports the progress of a rolling update.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -65,6 +71,51 @@ class OperationFailed(Exception):
         self.logical_id = logical_id
         self.resource_type = resource_type
         self.reason = reason
+
+
+@dataclass
+class Operation:
+    """The resource an operation is working on now (see :func:`current`)."""
+
+    stack: Stack
+    logical_id: str
+    resource_type: str
+    action: str  # CREATE, UPDATE or DELETE
+    body: dict[str, Any]  # the resource's template entry (the new one on update)
+    old_body: dict[str, Any] | None = None
+
+    def report(self, reason: str, physical_id: str = "") -> None:
+        """A resource event ``<ACTION>_IN_PROGRESS`` with ``reason``, as CloudFormation reports progress."""
+        add_event(self.stack, self.logical_id, self.resource_type, f"{self.action}_IN_PROGRESS", physical_id, reason)
+
+    def stack_tags(self) -> dict[str, str]:
+        """The stack's tags and the aws:cloudformation:* tags CloudFormation gives what it creates."""
+        return {
+            **dict(self.stack.tags or {}),
+            "aws:cloudformation:stack-name": self.stack.name,
+            "aws:cloudformation:stack-id": self.stack.stack_id,
+            "aws:cloudformation:logical-id": self.logical_id,
+        }
+
+
+_current: ContextVar[Operation | None] = ContextVar("emulator_operation", default=None)
+
+
+def current() -> Operation | None:
+    """The resource operation under way in this thread (None outside a stack operation)."""
+    return _current.get()
+
+
+@contextlib.contextmanager
+def _operating(
+    stack: Stack, logical_id: str, body: dict[str, Any], action: str, old_body: dict[str, Any] | None = None
+) -> Iterator[Operation]:
+    operation = Operation(stack, logical_id, _resource_type(body), action, body, old_body)
+    token = _current.set(operation)
+    try:
+        yield operation
+    finally:
+        _current.reset(token)
 
 
 # --- dependency order -------------------------------------------------------
@@ -192,7 +243,13 @@ def add_event(
 
 
 def tag_new_resource(stack: Stack, logical_id: str, resource: Any) -> None:
-    """Stack tags plus aws:cloudformation:* tags, as CloudFormation adds them."""
+    """Stack tags plus aws:cloudformation:* tags, as CloudFormation adds them.
+
+    EC2 resources here; a resource of another service that CloudFormation tags
+    does it itself, in its ``create_from_cloudformation_json``, from
+    :meth:`Operation.stack_tags` (an Auto Scaling group must have them before
+    it launches its instances).
+    """
     if not isinstance(resource, TaggedEC2Resource):
         return
     tags = dict(stack.tags or {})
@@ -208,9 +265,13 @@ def tag_new_resource(stack: Stack, logical_id: str, resource: Any) -> None:
 
 
 def delete_resource(
-    resource_map: parsing.ResourceMap, resource: Any, body: dict[str, Any], policy_key: str
+    resource_map: parsing.ResourceMap, resource: Any, body: dict[str, Any], policy_key: str,
+    stack: Stack | None = None, logical_id: str = "",
 ) -> str:
     """Delete one resource as its policy says; return what was done."""
+    if stack is not None:
+        with _operating(stack, logical_id, body, "DELETE"):
+            return delete_resource(resource_map, resource, body, policy_key)
     policy = body.get(policy_key, "Delete")
     if policy == "Retain":
         release = getattr(resource, "emulator_retain", None)
@@ -294,7 +355,8 @@ def _apply(stack: Stack, new_template: dict[str, Any], journal: _Journal) -> lis
         try:
             if name not in live:
                 add_event(stack, name, resource_type, "CREATE_IN_PROGRESS")
-                created = resource_map[name]
+                with _operating(stack, name, body, "CREATE"):
+                    created = resource_map[name]
                 if created is None:  # type moto does not model: skipped, as moto does
                     continue
                 journal.created.append(name)
@@ -308,9 +370,10 @@ def _apply(stack: Stack, new_template: dict[str, Any], journal: _Journal) -> lis
                 continue
             old_resource = live[name]
             add_event(stack, name, resource_type, "UPDATE_IN_PROGRESS", _physical_id(old_resource))
-            updated = _update_one(
-                stack, name, old_resource, old_bodies[name], body, old_props[name], new_props
-            )
+            with _operating(stack, name, body, "UPDATE", old_bodies[name]):
+                updated = _update_one(
+                    stack, name, old_resource, old_bodies[name], body, old_props[name], new_props
+                )
             if updated is None:
                 continue
             updated.logical_resource_id = name
@@ -354,7 +417,7 @@ def _delete_quietly(
     resource_type = _resource_type(body)
     add_event(stack, name, resource_type, "DELETE_IN_PROGRESS", _physical_id(resource))
     try:
-        done = delete_resource(resource_map, resource, body, policy_key)
+        done = delete_resource(resource_map, resource, body, policy_key, stack, name)
     except Exception as error:
         # AWS also carries on when clean-up fails; it only reports it.
         add_event(stack, name, resource_type, "DELETE_FAILED", _physical_id(resource), _reason(error))
@@ -384,7 +447,8 @@ def _undo(stack: Stack, journal: _Journal, old_template: dict[str, Any], old_inp
         hook = getattr(type(resource), "emulator_update", None)
         if hook is not None:
             try:
-                hook(resource, new_props, old_props, stack.account_id, stack.region_name)
+                with _operating(stack, name, new_bodies.get(name, {}), "UPDATE"):
+                    hook(resource, new_props, old_props, stack.account_id, stack.region_name)
             except Exception:  # noqa: S110 - rollback is best effort, as in AWS
                 logger.exception("rollback of %s failed", name)
     resource_map._template = old_template
@@ -472,7 +536,7 @@ def delete_all(stack: Stack) -> bool:
         resource_type = _resource_type(body)
         add_event(stack, name, resource_type, "DELETE_IN_PROGRESS", _physical_id(live[name]))
         try:
-            done = delete_resource(resource_map, live[name], body, "DeletionPolicy")
+            done = delete_resource(resource_map, live[name], body, "DeletionPolicy", stack, name)
         except Exception as error:
             failed.append(name)
             add_event(stack, name, resource_type, "DELETE_FAILED", _physical_id(live[name]), _reason(error))

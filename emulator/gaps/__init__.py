@@ -17,15 +17,28 @@ from __future__ import annotations
 from typing import Protocol
 
 from emulator.gaps import (
+    autoscaling_group,
+    autoscaling_scaling_policy,
+    autoscaling_scheduled_action,
     change_set_lifecycle,
+    cloudtrail_lookup_events,
     ec2_eip,
     ec2_eip_association,
     ec2_instance,
     ec2_key_pair,
+    ec2_launch_template,
     ec2_placement_group,
     ec2_security_group,
+    ec2_security_group_egress,
     ec2_volume,
     ec2_volume_attachment,
+    elbv2_listener,
+    elbv2_load_balancer,
+    elbv2_target_group,
+    s3_auto_delete_objects,
+    s3_bucket,
+    s3_bucket_policy,
+    s3_policy_evaluation,
     ssm_parameter_reuse,
     stack_lifecycle,
     stack_operations,
@@ -47,7 +60,8 @@ class Fill(Protocol):
 #: wrap stack_operations' execute_change_set and delete_stack; stack_lifecycle
 #: wraps that delete_stack; template_rules wraps update_stack_parameters'
 #: update_stack and stack_lifecycle's create_change_set, so rules are checked
-#: before anything else happens).
+#: before anything else happens; ec2_launch_template wraps ec2_instance's
+#: run_instances).
 FILLS: tuple[Fill, ...] = (
     stack_operations,
     change_set_lifecycle,
@@ -64,6 +78,19 @@ FILLS: tuple[Fill, ...] = (
     ec2_eip,
     ec2_eip_association,
     ec2_key_pair,
+    ec2_security_group_egress,
+    ec2_launch_template,
+    s3_bucket,
+    s3_bucket_policy,
+    s3_policy_evaluation,
+    s3_auto_delete_objects,
+    elbv2_load_balancer,
+    elbv2_target_group,
+    elbv2_listener,
+    autoscaling_group,
+    autoscaling_scaling_policy,
+    autoscaling_scheduled_action,
+    cloudtrail_lookup_events,
 )
 
 _applied: set[Fill] = set()

@@ -23,7 +23,11 @@ _PROTOCOLS = {"6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6", "all": "-1"}
 #: What a group allows out when the template lists no egress rule.
 _DEFAULT_EGRESS = {"IpProtocol": "-1", "CidrIp": "0.0.0.0/0"}
 
+#: A rule as (protocol, from port, to port, peer kind, peer, description); shared with
+#: ec2_security_group_egress, which adds rules of its own.
 RuleKey = tuple[str, int | None, int | None, str, str, str]
+#: The rule a VPC security group gets when the template declares no egress rule.
+DEFAULT_EGRESS = _DEFAULT_EGRESS
 
 
 def _protocol(value: Any) -> str:
@@ -37,7 +41,7 @@ def _ports(protocol: str, spec_from: Any, spec_to: Any) -> tuple[int | None, int
     return int(spec_from), int(spec_to)
 
 
-def _spec_key(spec: dict[str, Any], egress: bool) -> RuleKey:
+def spec_key(spec: dict[str, Any], egress: bool) -> RuleKey:
     protocol = _protocol(spec["IpProtocol"])
     from_port, to_port = _ports(protocol, spec.get("FromPort"), spec.get("ToPort"))
     group = spec.get("DestinationSecurityGroupId" if egress else "SourceSecurityGroupId")
@@ -49,18 +53,19 @@ def _spec_key(spec: dict[str, Any], egress: bool) -> RuleKey:
     raise ValueError(f"security group rule has no source or destination: {spec}")
 
 
-def _rule_key(rule: SecurityGroupRule) -> RuleKey:
+def rule_key(rule: SecurityGroupRule) -> RuleKey:
     protocol = rule.ip_protocol or "-1"
     from_port, to_port = _ports(protocol, rule.from_port, rule.to_port)
     for kind in ("CidrIp", "CidrIpv6"):
         if kind in rule.ip_range:
             return (protocol, from_port, to_port, kind, rule.ip_range[kind], rule.ip_range.get("Description", ""))
     if rule.source_group:
-        return (protocol, from_port, to_port, "GroupId", rule.source_group.get("GroupId", ""), "")
+        group = rule.source_group
+        return (protocol, from_port, to_port, "GroupId", group.get("GroupId", ""), group.get("Description") or "")
     return (protocol, from_port, to_port, "PrefixListId", str(rule.prefix_list_id), "")
 
 
-def _authorize(group: SecurityGroup, key: RuleKey, egress: bool) -> None:
+def authorize(group: SecurityGroup, key: RuleKey, egress: bool) -> None:
     protocol, from_port, to_port, kind, value, description = key
     target: dict[str, str] = {kind: value}
     if description:
@@ -86,20 +91,26 @@ def _wanted(properties: dict[str, Any], egress: bool) -> list[RuleKey]:
     specs = properties.get("SecurityGroupEgress" if egress else "SecurityGroupIngress") or []
     if egress and not specs:
         specs = [_DEFAULT_EGRESS]
-    return [_spec_key(spec, egress) for spec in specs]
+    return [spec_key(spec, egress) for spec in specs]
 
 
-def _sync_rules(group: SecurityGroup, properties: dict[str, Any]) -> None:
-    """Make the group's rules exactly the template's (revoke, then authorize)."""
+def _sync_rules(group: SecurityGroup, properties: dict[str, Any], old: dict[str, Any] | None = None) -> None:
+    """Give the group the template's rules: revoke those the old template declared and the new one does
+    not, authorize the new ones. Rules added by AWS::EC2::SecurityGroupIngress/Egress resources are not
+    the group's to manage and stay (with no old template, on create, the group is new and has none)."""
     for egress in (False, True):
         wanted = _wanted(properties, egress)
+        declared = set(_wanted(old, egress)) if old is not None else None
         rules: list[SecurityGroupRule] = group.egress_rules if egress else group.ingress_rules
-        kept = [rule for rule in rules if _rule_key(rule) in wanted]
+        if declared is None:
+            kept = [rule for rule in rules if rule_key(rule) in wanted]
+        else:
+            kept = [rule for rule in rules if rule_key(rule) not in declared or rule_key(rule) in wanted]
         rules[:] = kept
-        present = {_rule_key(rule) for rule in kept}
+        present = {rule_key(rule) for rule in kept}
         for key in wanted:
             if key not in present:
-                _authorize(group, key, egress)
+                authorize(group, key, egress)
                 present.add(key)
 
 
@@ -133,7 +144,7 @@ class SecurityGroupFill:
             return cls.create_from_cloudformation_json(
                 f"{base_name}-{random_suffix()}", {"Properties": new}, account_id, region
             )
-        _sync_rules(group, new)
+        _sync_rules(group, new, old)
         if "Tags" in differences:
             retag(group, old.get("Tags"), new.get("Tags"))
         return group

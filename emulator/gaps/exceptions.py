@@ -8,7 +8,10 @@ so that a fill offered upstream can move its errors into moto's
 from __future__ import annotations
 
 from moto.cloudformation.exceptions import CloudFormationError
+from moto.core.exceptions import JsonRESTError
 from moto.ec2.exceptions import EC2ClientError
+from moto.elbv2.exceptions import ELBClientError
+from moto.s3.exceptions import S3ClientError
 
 # --- CloudFormation -----------------------------------------------------------
 
@@ -65,3 +68,41 @@ class InvalidPlacementGroupDuplicateError(EC2ClientError):
 class InvalidPlacementGroupInUseError(EC2ClientError):
     def __init__(self, name: str):
         super().__init__("InvalidPlacementGroup.InUse", f"Placement group '{name}' is in use.")
+
+
+# --- S3 -----------------------------------------------------------------------
+
+
+class S3AccessDeniedError(S3ClientError):
+    """S3's ``AccessDenied``, e.g. a public bucket policy on a bucket that blocks public policies."""
+
+    code = "AccessDenied"
+
+    def __init__(self, message: str = "Access Denied"):
+        super().__init__(message)
+
+
+# --- Elastic Load Balancing ---------------------------------------------------
+
+
+class ELBOperationNotPermittedError(ELBClientError):
+    code = "OperationNotPermitted"
+
+
+class ELBCertificateNotFoundError(ELBClientError):
+    code = "CertificateNotFound"
+
+
+class ELBSSLPolicyNotFoundError(ELBClientError):
+    code = "SSLPolicyNotFound"
+
+    def __init__(self, name: str):
+        super().__init__(f"SSL policy '{name}' not found")
+
+
+# --- CloudTrail ---------------------------------------------------------------
+
+
+class InvalidMaxResultsException(JsonRESTError):
+    def __init__(self) -> None:
+        super().__init__("InvalidMaxResultsException", "MaxResults must be between 1 and 50.")

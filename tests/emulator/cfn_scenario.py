@@ -168,3 +168,60 @@ def web_instance(subnet_id: str, **extra: Any) -> dict[str, Any]:
     }
     properties.update(extra)
     return {"Type": "AWS::EC2::Instance", "Properties": properties}
+
+
+def subnets(emu: Emulator, zones: tuple[str, ...] = ("us-east-1a", "us-east-1b", "us-east-1c")) -> list[str]:
+    """The default subnets of ``zones``, in that order."""
+    found = emu.client("ec2").describe_subnets(Filters=[{"Name": "availability-zone", "Values": list(zones)}])
+    by_zone = {s["AvailabilityZone"]: s["SubnetId"] for s in found["Subnets"]}
+    return [by_zone[z] for z in zones]
+
+
+def events(emu: Emulator, logical_id: str, stack: str = STACK) -> list[str]:
+    """A resource's event reasons, oldest first (the CLI's progress lines)."""
+    found = emu.client("cloudformation").describe_stack_events(StackName=stack)["StackEvents"]
+    return [e.get("ResourceStatusReason") or "" for e in reversed(found) if e["LogicalResourceId"] == logical_id]
+
+
+def launch_template(instance_type: str = "t3.micro", **data: Any) -> dict[str, Any]:
+    """The fleet's launch template: IMDSv2 required, an encrypted root, tags for instances and volumes."""
+    tags = [{"Key": "app", "Value": "ec2-web-server"}]
+    template_data: dict[str, Any] = {
+        "ImageId": {"Ref": "AmiId"},
+        "InstanceType": instance_type,
+        "MetadataOptions": {"HttpTokens": "required"},
+        "SecurityGroupIds": [{"Fn::GetAtt": ["WebSg", "GroupId"]}],
+        "BlockDeviceMappings": [{"DeviceName": "/dev/xvda", "Ebs": {"VolumeSize": 8, "Encrypted": True}}],
+        "TagSpecifications": [{"ResourceType": "instance", "Tags": tags}, {"ResourceType": "volume", "Tags": tags}],
+    }
+    template_data.update(data)
+    return {"Type": "AWS::EC2::LaunchTemplate", "Properties": {"LaunchTemplateData": template_data}}
+
+
+def group(subnet_ids: list[str], minimum: int = 2, maximum: int = 4, *, min_in_service: int | None = None,
+          batch: int | None = None, **extra: Any) -> dict[str, Any]:
+    """The fleet's Auto Scaling group on launch template ``Lt``, rolling updates as the construct writes them."""
+    properties: dict[str, Any] = {
+        "MinSize": str(minimum),
+        "MaxSize": str(maximum),
+        "VPCZoneIdentifier": subnet_ids,
+        "LaunchTemplate": {"LaunchTemplateId": {"Ref": "Lt"},
+                           "Version": {"Fn::GetAtt": ["Lt", "LatestVersionNumber"]}},
+        "Tags": [{"Key": "app", "Value": "ec2-web-server", "PropagateAtLaunch": True}],
+    }
+    properties.update(extra)
+    return {
+        "Type": "AWS::AutoScaling::AutoScalingGroup",
+        "Properties": properties,
+        "UpdatePolicy": {"AutoScalingRollingUpdate": {
+            "MinInstancesInService": minimum if min_in_service is None else min_in_service,
+            "MaxBatchSize": max(1, maximum - minimum) if batch is None else batch,
+            "WaitOnResourceSignals": True, "PauseTime": "PT15M"}},
+    }
+
+
+def group_instances(emu: Emulator, logical_id: str = "Asg") -> list[dict[str, Any]]:
+    name = physical_id(emu, logical_id)
+    (found,) = emu.client("autoscaling").describe_auto_scaling_groups(AutoScalingGroupNames=[name])[
+        "AutoScalingGroups"]
+    return found["Instances"]

@@ -1,0 +1,379 @@
+"""AWS::AutoScaling::AutoScalingGroup: instances across the zones, CloudFormation's tags, updates and rolling updates.
+
+moto 5.2.5, for a group created by CloudFormation:
+
+* launches every instance in the first subnet of ``VPCZoneIdentifier`` (one
+  Availability Zone), and from the launch template's *default* version whatever
+  version the group names (only the AMI and type follow the named one);
+* drops ``MetricsCollection``, and gives neither the group nor its instances the
+  aws:cloudformation:* tags;
+* shows every instance with the template's default version;
+* updates a group by deleting it and creating another (a new name; every
+  instance terminated and relaunched at once), whatever changed: a new
+  ``MaxSize`` replaces all instances, a new launch template version takes the
+  site down, and the UpdatePolicy is never read;
+* leaves terminated instances registered, and healthy, in the target groups.
+
+As AWS does it:
+
+* instances are spread evenly over the group's Availability Zones ("Amazon EC2
+  Auto Scaling attempts to distribute instances evenly between the Availability
+  Zones that are enabled", EC2 Auto Scaling user guide, "Instance distribution")
+  and launched from the launch template version the group names;
+* CloudFormation adds aws:cloudformation:stack-name, stack-id and logical-id to
+  "all Auto Scaling groups and associated instances" (AutoScalingGroup
+  TagProperty), with the stack's tags, propagated at launch;
+* every property but AutoScalingGroupName (and InstanceId) updates in place
+  (aws-properties-as-group.md); with ``AutoScalingScheduledAction``
+  ``IgnoreUnmodifiedGroupSizeProperties``, MinSize/MaxSize/DesiredCapacity are
+  applied only when the template changed them (aws-attribute-updatepolicy.md);
+* a new LaunchTemplate (or VPCZoneIdentifier), with ``AutoScalingRollingUpdate``,
+  replaces the instances batch by batch: at most MaxBatchSize at a time, never
+  fewer than MinInstancesInService in service, the group raised temporarily
+  (up to MaxSize) to launch new instances first when needed, and the same
+  progress events CloudFormation writes ("Rolling update initiated. Terminating
+  N obsolete instance(s) in batches of B, while keeping at least M instance(s)
+  in service.", "Temporarily setting autoscaling group MinSize and
+  DesiredCapacity to N.", "Terminating instance(s) [...]; replacing with N new
+  instance(s).": as seen in guardian/testing-asg-rolling-update's recorded
+  runs). MinInstancesInService must be less than MaxSize (the policy's
+  reference; a ``ValidationError`` as Eucalyptus's CloudFormation gives it).
+  Without a rolling (or replacing) policy the group takes the new template and
+  its instances stay as they are. A batch that fails puts the old template
+  back, replaces what the update launched, and fails the update;
+* a terminated instance is deregistered from the group's target groups.
+
+Not emulated: the emulator runs no user data, so no instance ever signals.
+A CreationPolicy's or WaitOnResourceSignals' signals are taken as received at
+once, and an event says so; PauseTime is never waited for.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from moto.autoscaling.exceptions import ValidationError
+from moto.autoscaling.models import (
+    ASG_NAME_TAG,
+    AutoScalingBackend,
+    FakeAutoScalingGroup,
+    InstanceState,
+    autoscaling_backends,
+)
+from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
+
+from emulator import cfn_engine
+from emulator.gaps._install import install
+from emulator.gaps._props import as_bool, as_int, changed
+
+_SIZES = ("MinSize", "MaxSize", "DesiredCapacity")
+_ROLLING_TRIGGERS = {"LaunchTemplate", "LaunchConfigurationName", "VPCZoneIdentifier", "MixedInstancesPolicy"}
+
+
+def _report(reason: str, physical_id: str = "") -> None:
+    operation = cfn_engine.current()
+    if operation is not None:
+        operation.report(reason, physical_id)
+
+
+def _tags(properties: dict[str, Any], stack_tags: dict[str, str]) -> list[dict[str, Any]]:
+    tags = [{"Key": k, "Value": v, "PropagateAtLaunch": True} for k, v in stack_tags.items()]
+    for tag in properties.get("Tags") or []:
+        tags = [t for t in tags if t["Key"] != tag["Key"]]
+        tags.append({"Key": tag["Key"], "Value": tag["Value"],
+                     "PropagateAtLaunch": as_bool(tag.get("PropagateAtLaunch"))})
+    return tags
+
+
+def _version_number(group: FakeAutoScalingGroup) -> int | None:
+    if group.ec2_launch_template is None:
+        return None
+    return group.ec2_launch_template.get_version(group.launch_template_version).number
+
+
+def _is_current(group: FakeAutoScalingGroup, state: InstanceState) -> bool:
+    """The instance runs the launch template (id and version) the group names now."""
+    if group.ec2_launch_template is None:
+        return True
+    tags = state.instance.get_tags() if hasattr(state.instance, "get_tags") else []
+    found = {t["key"]: t["value"] for t in tags}
+    return (found.get("aws:ec2launchtemplate:id") == group.ec2_launch_template.id
+            and found.get("aws:ec2launchtemplate:version") == str(_version_number(group)))
+
+
+def _check_sizes(minimum: int, maximum: int, desired: int | None) -> None:
+    if minimum > maximum:
+        raise ValidationError(f"Max bound, {maximum}, must be greater than or equal to min bound, {minimum}")
+    if desired is not None and not minimum <= desired <= maximum:
+        raise ValidationError(
+            f"Desired capacity:{desired} must be between the specified min size:{minimum} and max size:{maximum}")
+
+
+class FakeAutoScalingGroupFill:
+    """What moto's FakeAutoScalingGroup gains (installed by :func:`apply`)."""
+
+    # --- launching and terminating -------------------------------------------
+
+    def replace_autoscaling_group_instances(self, count_needed: int, propagated_tags: dict[str, str]) -> None:
+        """Launch ``count_needed`` instances, each in the Availability Zone that has the fewest."""
+        propagated_tags = {**propagated_tags, ASG_NAME_TAG: self.name, **self.instance_tags}
+        ec2 = self.autoscaling_backend.ec2_backend
+        subnet_ids = self.vpc_zone_identifier.split(",") if self.vpc_zone_identifier else []
+        subnets = [ec2.get_subnet(s) for s in subnet_ids]
+        launch_template = None
+        if self.ec2_launch_template is not None:
+            launch_template = {"LaunchTemplateId": self.ec2_launch_template.id,
+                               "Version": str(_version_number(self))}
+        for _ in range(count_needed):
+            per_zone = Counter(s.instance.placement.zone for s in self.instance_states)
+            if subnets:
+                subnet = min(subnets, key=lambda s: (per_zone[s.availability_zone], subnet_ids.index(s.id)))
+                zone, subnet_id = subnet.availability_zone, subnet.id
+            else:
+                zone = min(self.availability_zones, key=lambda z: (per_zone[z], self.availability_zones.index(z)))
+                subnet_id = None
+            reservation = ec2.run_instances(
+                self.image_id, 1, self.user_data, self.security_groups,
+                instance_type=self.instance_type, tags={"instance": dict(propagated_tags)}, placement=zone,
+                launch_config=self.launch_config, launch_template=launch_template, is_instance_type_default=False,
+                associate_public_ip=self.launch_config.associate_public_ip_address if self.launch_config else None,
+                subnet_id=subnet_id,
+            )
+            for instance in reservation.instances:
+                instance.autoscaling_group = self
+                self.instance_states.append(
+                    InstanceState(instance, protected_from_scale_in=self.new_instances_protected_from_scale_in))
+        if self.name in self.autoscaling_backend.autoscaling_groups:
+            self.autoscaling_backend.update_attached_target_groups(self.name)
+
+    def emulator_terminate(self, states: list[InstanceState]) -> None:
+        """Terminate these instances: out of the group and, as in AWS, out of its target groups."""
+        ids = [s.instance.id for s in states]
+        if not ids:
+            return
+        self.instance_states = [s for s in self.instance_states if s.instance.id not in ids]
+        self.autoscaling_backend.ec2_backend.terminate_instances(ids)
+        self.autoscaling_backend.elbv2_backend.notify_terminate_instances(ids)
+
+    # --- CloudFormation --------------------------------------------------------
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+    ) -> FakeAutoScalingGroup:
+        properties = cloudformation_json["Properties"]
+        operation = cfn_engine.current()
+        minimum, maximum = as_int(properties.get("MinSize")) or 0, as_int(properties.get("MaxSize")) or 0
+        desired = as_int(properties.get("DesiredCapacity"))
+        _check_sizes(minimum, maximum, desired)
+        backend: AutoScalingBackend = autoscaling_backends[account_id][region_name]
+        group = backend.create_auto_scaling_group(
+            name=properties.get("AutoScalingGroupName") or resource_name,
+            availability_zones=properties.get("AvailabilityZones", []),
+            desired_capacity=desired, max_size=maximum, min_size=minimum,
+            launch_config_name=properties.get("LaunchConfigurationName"),
+            launch_template=properties.get("LaunchTemplate", {}),
+            vpc_zone_identifier=",".join(properties.get("VPCZoneIdentifier", [])) or None,
+            default_cooldown=properties.get("Cooldown"),
+            health_check_period=properties.get("HealthCheckGracePeriod"),
+            health_check_type=properties.get("HealthCheckType"),
+            load_balancers=list(properties.get("LoadBalancerNames", [])),
+            target_group_arns=list(properties.get("TargetGroupARNs", [])),
+            placement_group=properties.get("PlacementGroup"),
+            termination_policies=properties.get("TerminationPolicies", []),
+            tags=_tags(properties, operation.stack_tags() if operation else {}),
+            capacity_rebalance=as_bool(properties.get("CapacityRebalance")),
+            new_instances_protected_from_scale_in=as_bool(properties.get("NewInstancesProtectedFromScaleIn")),
+            mixed_instances_policy=properties.get("MixedInstancesPolicy"),
+        )
+        cls._collect_metrics(group, properties)
+        signals = (operation.body.get("CreationPolicy") or {}).get("ResourceSignal") if operation else None
+        if signals:
+            _report(f"Emulator: instances run no user data; the {signals.get('Count', 1)} SUCCESS signal(s) this "
+                    "CreationPolicy waits for are taken as received", group.name)
+        return group
+
+    @staticmethod
+    def _collect_metrics(group: FakeAutoScalingGroup, properties: dict[str, Any]) -> None:
+        metrics: list[str] = []
+        for collection in properties.get("MetricsCollection") or []:
+            if collection.get("Granularity") != "1Minute":
+                raise ValidationError(f"Granularity {collection.get('Granularity')} is not supported: use 1Minute")
+            metrics += collection.get("Metrics") or []
+        group.enable_metrics_collection(metrics)
+
+    @classmethod
+    def emulator_update(
+        cls, group: FakeAutoScalingGroup, old: dict[str, Any], new: dict[str, Any], account_id: str, region: str
+    ) -> FakeAutoScalingGroup:
+        differences = changed(old, new)
+        operation = cfn_engine.current()
+        body = operation.body if operation else {}
+        if new.get("AutoScalingGroupName") and new["AutoScalingGroupName"] != group.name:
+            return cls.create_from_cloudformation_json(new["AutoScalingGroupName"], {"Properties": new},
+                                                       account_id, region)
+        policy = (body.get("UpdatePolicy") or {})
+        rolling = policy.get("AutoScalingRollingUpdate")
+        sizes = {k: as_int(new.get(k)) for k in _SIZES}
+        if as_bool((policy.get("AutoScalingScheduledAction") or {}).get("IgnoreUnmodifiedGroupSizeProperties")):
+            sizes = {k: v if k in differences else None for k, v in sizes.items()}
+        minimum = sizes["MinSize"] if sizes["MinSize"] is not None else group.min_size
+        maximum = sizes["MaxSize"] if sizes["MaxSize"] is not None else group.max_size
+        _check_sizes(minimum, maximum, sizes["DesiredCapacity"])
+        if rolling is not None and as_int(rolling.get("MinInstancesInService")) is not None \
+                and as_int(rolling["MinInstancesInService"]) >= maximum:
+            raise ValidationError("MinInstancesInService must be less than the autoscaling group's MaxSize")
+        saved = (group.launch_template_version, group.ec2_launch_template, group.vpc_zone_identifier,
+                 group.availability_zones, group.provided_launch_template_version)
+
+        # In place: everything but the instances themselves.
+        if differences & {"LaunchTemplate", "LaunchConfigurationName", "MixedInstancesPolicy"}:
+            group._set_launch_configuration(new.get("LaunchConfigurationName"), new.get("LaunchTemplate", {}),
+                                            new.get("MixedInstancesPolicy"))
+        if "VPCZoneIdentifier" in differences or "AvailabilityZones" in differences:
+            group._set_azs_and_vpcs(new.get("AvailabilityZones", []),
+                                    ",".join(new.get("VPCZoneIdentifier", [])) or None, update=True)
+        for key, attribute in (("HealthCheckGracePeriod", "health_check_grace_period"),
+                               ("Cooldown", "default_cooldown")):
+            if key in differences and as_int(new.get(key)) is not None:
+                setattr(group, attribute, as_int(new[key]))
+        if "HealthCheckType" in differences:
+            group.health_check_type = new.get("HealthCheckType") or "EC2"
+        if "TerminationPolicies" in differences:
+            group.termination_policies = new.get("TerminationPolicies") or ["Default"]
+        if "NewInstancesProtectedFromScaleIn" in differences:
+            group.new_instances_protected_from_scale_in = as_bool(new.get("NewInstancesProtectedFromScaleIn"))
+        if "MetricsCollection" in differences:
+            cls._collect_metrics(group, new)
+        if "Tags" in differences:
+            stack_tags = {t["Key"]: t["Value"] for t in group.tags if t["Key"].startswith("aws:cloudformation:")}
+            group.tags = _tags(new, stack_tags)
+        if "TargetGroupARNs" in differences:
+            backend = group.autoscaling_backend
+            wanted = list(new.get("TargetGroupARNs") or [])
+            gone = [arn for arn in group.target_group_arns if arn not in wanted]
+            if gone:
+                backend.detach_load_balancer_target_groups(group.name, gone)
+            backend.attach_load_balancer_target_groups(group.name, wanted)
+        group.min_size, group.max_size = minimum, maximum
+
+        desired = sizes["DesiredCapacity"]
+        if desired is None:
+            desired = min(max(group.desired_capacity or 0, minimum), maximum)
+        needs_rolling = bool(differences & _ROLLING_TRIGGERS) or any(
+            not _is_current(group, s) for s in group.instance_states)
+        if needs_rolling and rolling is not None:
+            try:
+                cls._roll(group, rolling, desired)
+            except Exception:
+                (group.launch_template_version, group.ec2_launch_template, group.vpc_zone_identifier,
+                 group.availability_zones, group.provided_launch_template_version) = saved
+                group.min_size = minimum
+                cls._put_back(group, desired)
+                raise
+            group.min_size = minimum  # back from the rolling update's temporary size
+        cls._resize(group, desired)
+        return group
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        """DeleteAutoScalingGroup (as CloudFormation forces it): instances terminated and out of the target
+        groups; the group's scaling policies and scheduled actions go with it."""
+        backend = self.autoscaling_backend
+        self.emulator_terminate(list(self.instance_states))
+        self.desired_capacity = 0
+        backend.delete_auto_scaling_group(self.name)
+        for name, policy in list(backend.policies.items()):
+            if policy.auto_scaling_group_name == self.name:
+                backend.delete_policy(name)  # with its alarms (autoscaling_scaling_policy)
+        for name, action in list(backend.scheduled_actions.items()):
+            if action.auto_scaling_group_name == self.name:
+                backend.scheduled_actions.pop(name, None)
+
+    @staticmethod
+    def _resize(group: FakeAutoScalingGroup, desired: int) -> None:
+        group.desired_capacity = desired
+        surplus = len(group.instance_states) - desired
+        if surplus > 0:
+            group.emulator_terminate([s for s in group.instance_states if not s.protected_from_scale_in][:surplus])
+        elif surplus < 0:
+            group.replace_autoscaling_group_instances(-surplus, group.get_propagated_tags())
+
+    @staticmethod
+    def _signals(count: int, rolling: dict[str, Any]) -> None:
+        if count and as_bool(rolling.get("WaitOnResourceSignals")):
+            pause = rolling.get("PauseTime", "PT5M")
+            _report(f"New instance(s) added to autoscaling group - Waiting on {count} resource signal(s) with a "
+                    f"timeout of {pause}.")
+            _report(f"Emulator: instances run no user data; {count} SUCCESS signal(s) taken as received.")
+
+    @classmethod
+    def _roll(cls, group: FakeAutoScalingGroup, rolling: dict[str, Any], desired: int) -> None:
+        obsolete = [s for s in group.instance_states if not _is_current(group, s)]
+        if not obsolete:
+            return
+        keep = as_int(rolling.get("MinInstancesInService")) or 0
+        batch = min(max(1, as_int(rolling.get("MaxBatchSize")) or 1), len(obsolete))
+        waits = as_bool(rolling.get("WaitOnResourceSignals"))
+        pause = rolling.get("PauseTime", "PT5M" if waits else "PT0S")
+        _report(f"Rolling update initiated. Terminating {len(obsolete)} obsolete instance(s) in batches of {batch}, "
+                f"while keeping at least {keep} instance(s) in service."
+                + (f" Waiting on resource signals with a timeout of {pause} when new instances are added to the "
+                   "autoscaling group." if waits else ""), group.name)
+        if desired - batch < keep:
+            capacity = min(group.max_size, keep + batch)
+            _report(f"Temporarily setting autoscaling group MinSize and DesiredCapacity to {capacity}.", group.name)
+            group.min_size = group.desired_capacity = capacity
+            added = capacity - len(group.instance_states)
+            if added > 0:
+                group.replace_autoscaling_group_instances(added, group.get_propagated_tags())
+                cls._signals(added, rolling)
+        while obsolete:
+            in_service = len(group.instance_states)
+            take = obsolete[:min(batch, in_service - keep)]
+            if not take:
+                raise ValidationError(
+                    f"Cannot terminate obsolete instances while keeping at least {keep} instance(s) in service "
+                    f"with a MaxSize of {group.max_size}")
+            current = in_service - len(obsolete)
+            replace = min(len(take), max(0, desired - current))
+            _report(f"Terminating instance(s) [{','.join(s.instance.id for s in take)}]; "
+                    f"replacing with {replace} new instance(s).", group.name)
+            group.emulator_terminate(take)
+            if replace:
+                group.replace_autoscaling_group_instances(replace, group.get_propagated_tags())
+                cls._signals(replace, rolling)
+            obsolete = obsolete[len(take):]
+
+    @classmethod
+    def _put_back(cls, group: FakeAutoScalingGroup, desired: int) -> None:
+        """After a failed batch: what the update launched goes, the old template's instances come back."""
+        group.emulator_terminate([s for s in group.instance_states if not _is_current(group, s)])
+        cls._resize(group, max(desired, group.min_size))
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return False
+
+    def get_cfn_attribute(self, attribute_name: str) -> Any:
+        raise UnformattedGetAttTemplateException()
+
+
+class InstanceStateFill:
+    """What moto's InstanceState gains: the launch template version the instance was launched from."""
+
+    @property
+    def launch_template(self) -> dict[str, Any] | None:
+        group = self.auto_scaling_group
+        if group is None or group.ec2_launch_template is None:
+            return None
+        tags = {t["key"]: t["value"] for t in self.instance.get_tags()}
+        return {"LaunchTemplateId": group.ec2_launch_template.id,
+                "LaunchTemplateName": group.ec2_launch_template.name,
+                "Version": tags.get("aws:ec2launchtemplate:version",
+                                    str(group.ec2_launch_template.default_version_number))}
+
+
+def apply() -> None:
+    install(FakeAutoScalingGroup, FakeAutoScalingGroupFill)
+    install(InstanceState, InstanceStateFill)

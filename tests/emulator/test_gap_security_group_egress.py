@@ -1,0 +1,39 @@
+"""AWS::EC2::SecurityGroupEgress: the load balancer's rule to the instances' group."""
+
+from __future__ import annotations
+
+import cfn_scenario as cfn
+
+from emulator import Emulator
+
+
+def _groups(emu: Emulator, with_rule: bool = True) -> dict:
+    vpc = cfn.default_vpc_id(emu)
+    resources = {
+        "LbSg": {"Type": "AWS::EC2::SecurityGroup", "Properties": {"GroupDescription": "lb", "VpcId": vpc}},
+        "WebSg": cfn.web_sg(vpc),
+    }
+    if with_rule:
+        resources["LbToWeb"] = {"Type": "AWS::EC2::SecurityGroupEgress", "Properties": {
+            "GroupId": {"Fn::GetAtt": ["LbSg", "GroupId"]}, "IpProtocol": "tcp", "FromPort": 80, "ToPort": 80,
+            "DestinationSecurityGroupId": {"Fn::GetAtt": ["WebSg", "GroupId"]}, "Description": "to the servers"}}
+    return cfn.template(resources)
+
+
+def _egress(emu: Emulator) -> list[tuple]:
+    (group,) = emu.client("ec2").describe_security_groups(GroupIds=[cfn.physical_id(emu, "LbSg")])["SecurityGroups"]
+    rules = []
+    for permission in group["IpPermissionsEgress"]:
+        peers = [r["CidrIp"] for r in permission.get("IpRanges", [])]
+        peers += [p["GroupId"] for p in permission.get("UserIdGroupPairs", [])]
+        rules += [(permission["IpProtocol"], permission.get("FromPort"), peer) for peer in peers]
+    return rules
+
+
+def test_egress_rule_replaces_the_default_and_goes_with_its_resource(target: Emulator) -> None:
+    assert cfn.deploy(target, _groups(target)) == "CREATE_COMPLETE", cfn.failures(target)
+    web = cfn.physical_id(target, "WebSg")
+    assert _egress(target) == [("tcp", 80, web)]
+    assert cfn.physical_id(target, "LbToWeb").startswith("sgr-")
+    assert cfn.deploy(target, _groups(target, with_rule=False)) == "UPDATE_COMPLETE", cfn.failures(target)
+    assert _egress(target) == []
