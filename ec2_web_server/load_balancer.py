@@ -32,9 +32,11 @@ TLS_POLICY = elbv2.SslPolicy.TLS13_12_RES_PQ
 
 
 class WebLoadBalancer(Construct):
-    """An internet-facing Application Load Balancer over the VPC's public subnets.
+    """An internet-facing Application Load Balancer in public subnets.
 
-    :param vpc: the VPC; its public subnets must span two Availability Zones at least.
+    :param vpc: the VPC.
+    :param subnets: public subnets, one per Availability Zone, two at least; it routes only to targets in
+        those zones.
     :param ingress: who may reach the load balancer (ports 80, and 443 with HTTPS).
     :param health_check_path: what the target group asks every instance for (200 means healthy).
     :param access_log_days: days the access logs are kept.
@@ -45,7 +47,8 @@ class WebLoadBalancer(Construct):
     :param name: prefix of the descriptions.
     """
 
-    def __init__(self, scope: Construct, id: str, *, vpc: ec2.IVpc, ingress: Sequence[Ingress],
+    def __init__(self, scope: Construct, id: str, *, vpc: ec2.IVpc, subnets: Sequence[ec2.ISubnet],
+                 ingress: Sequence[Ingress],
                  health_check_path: str, access_log_days: int, keep_access_logs: bool,
                  deletion_protection: bool, certificate: Optional[acm.ICertificate], name: str) -> None:
         super().__init__(scope, id)
@@ -82,7 +85,7 @@ class WebLoadBalancer(Construct):
         #: The load balancer.
         self.load_balancer = elbv2.ApplicationLoadBalancer(
             self, "LoadBalancer", vpc=vpc, internet_facing=True,
-            vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PUBLIC),
+            vpc_subnets=ec2.SubnetSelection(subnets=list(subnets)),
             security_group=self.security_group,
             drop_invalid_header_fields=True,
             deletion_protection=deletion_protection,

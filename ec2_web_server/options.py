@@ -230,12 +230,13 @@ def check_auto_scaling(options: AutoScaling, *, elastic_ip: Optional[bool], inst
 
 
 def check_load_balancer_props(has_load_balancer: bool, *, ingress: Sequence[Ingress], health_check_path: str,
-                              access_log_days: int, keep_access_logs: bool) -> None:
+                              access_log_days: int, keep_access_logs: bool, zones: int) -> None:
     """A load balancer's own props only apply with one; with one, ingress is who may reach it (80, 443)."""
     if not has_load_balancer:
         for prop, value, default in (("health_check_path", health_check_path, "/"),
                                      ("access_log_days", access_log_days, 90),
-                                     ("keep_access_logs", keep_access_logs, False)):
+                                     ("keep_access_logs", keep_access_logs, False),
+                                     ("zones", zones, 2)):
             if value != default:
                 raise SettingError(prop, value, "only applies with a load balancer: tier=autoscaling, or https")
         return
@@ -248,6 +249,10 @@ def check_load_balancer_props(has_load_balancer: bool, *, ingress: Sequence[Ingr
                            "must start with / and hold at most 1024 printable characters, no spaces (e.g. /health)")
     if access_log_days < 1:
         raise SettingError("access_log_days", access_log_days, "must be at least 1 day")
+    if zones < 2:
+        # "You must select at least two Availability Zone subnets" (ELB user guide, Application Load Balancers).
+        raise SettingError("zones", zones, "must be at least 2: an Application Load Balancer spans two "
+                                           "Availability Zones at least")
 
 
 # A host name: dot-separated labels of letters, digits and inner hyphens, a top-level label of letters.

@@ -152,6 +152,10 @@ class WebServer(Construct):
     :param health_check_path: what the load balancer asks every instance for; 200 means healthy. Default: /.
     :param access_log_days: days the load balancer's access logs are kept. Default: 90.
     :param keep_access_logs: keep the access logs bucket after ``cdk destroy``. Default: false.
+    :param zones: how many Availability Zones the load balancer spans, the VPC's first ones, and the Auto
+        Scaling group with it (a load balancer routes only to targets in its own zones). Two keep the site up
+        when one zone fails; each more costs the load balancer a public IPv4 address. Hand-managed servers
+        behind it (``https``) bring their own zones in. Default: 2.
 
     Day two
     :param alarm_email: an address for alarms (an encrypted, TLS-only SNS topic): hand-managed servers are
@@ -187,6 +191,7 @@ class WebServer(Construct):
                  domain_name: Optional[str] = None, hosted_zone: Optional[route53.IHostedZone] = None,
                  certificate: Optional[acm.ICertificate] = None, https: Optional[bool] = None,
                  health_check_path: str = "/", access_log_days: int = 90, keep_access_logs: bool = False,
+                 zones: int = 2,
                  alarm_email: Optional[str] = None, logs: bool = False, log_retention_days: int = 30,
                  backup: Optional[Backup] = None, schedule: Optional[Schedule] = None,
                  monthly_budget_usd: Optional[Union[int, float]] = None,
@@ -222,7 +227,7 @@ class WebServer(Construct):
                              elastic_ip=elastic_ip)
         check_load_balancer_props(auto_scaling is not None or https, ingress=ingress,
                                   health_check_path=health_check_path, access_log_days=access_log_days,
-                                  keep_access_logs=keep_access_logs)
+                                  keep_access_logs=keep_access_logs, zones=zones)
         instance_count = 1 if instance_count is None else instance_count
         check_instance_count(instance_count)
         if machine_image is None and ami_root_size is None:
@@ -260,7 +265,7 @@ class WebServer(Construct):
         if not self.vpc.public_subnets and not vpc_subnets:
             raise SettingError("vpc_id", self.vpc.vpc_id, "needs a public subnet (one routed to an Internet gateway)")
         #: The subnets the servers are spread over (Server1 in the first), or the Auto Scaling group's.
-        self.subnets: tuple[ec2.ISubnet, ...] = self._subnets(vpc_subnets, auto_scaling, placement_group)
+        self.subnets: tuple[ec2.ISubnet, ...] = self._subnets(vpc_subnets, auto_scaling, placement_group, zones)
         if private_ip is not None:
             check_private_ip_in_subnet(private_ip, self.subnets[0])
         machine_image = machine_image or ec2.MachineImage.latest_amazon_linux2023(
@@ -281,7 +286,9 @@ class WebServer(Construct):
                 ingress = ingress + tuple(dataclasses.replace(rule, port=443, to_port=None, description=(
                     rule.description.replace("HTTP", "HTTPS") if rule.description else None)) for rule in ingress)
             self.load_balancer = WebLoadBalancer(
-                self, "LoadBalancer", vpc=self.vpc, ingress=ingress, health_check_path=health_check_path,
+                self, "LoadBalancer", vpc=self.vpc, subnets=self._load_balancer_subnets(
+                    self.subnets if auto_scaling is not None else self.subnets[:instance_count], zones),
+                ingress=ingress, health_check_path=health_check_path,
                 access_log_days=access_log_days, keep_access_logs=keep_access_logs,
                 deletion_protection=termination_protection,
                 certificate=self.domain.certificate if self.domain is not None and https else None, name=name)
@@ -411,7 +418,7 @@ class WebServer(Construct):
             self.budget = Budget(self, "Budget", amount_usd=monthly_budget_usd, email=alarm_email)
 
     def _subnets(self, vpc_subnets: Optional[ec2.SubnetSelection], auto_scaling: Optional[AutoScaling],
-                 placement_group: Optional[str]) -> tuple[ec2.ISubnet, ...]:
+                 placement_group: Optional[str], zones: int) -> tuple[ec2.ISubnet, ...]:
         if vpc_subnets is not None:
             subnets = self.vpc.select_subnets(**_selection_props(vpc_subnets)).subnets
         elif auto_scaling is not None and _zones(self.vpc.private_subnets) >= 2:
@@ -427,12 +434,30 @@ class WebServer(Construct):
             if _zones(self.vpc.public_subnets) < 2:
                 raise SettingError("vpc_id", self.vpc.vpc_id, "needs public subnets in two Availability Zones at "
                                                               "least for the load balancer of tier=autoscaling")
-            if _zones(subnets) < 2:
-                raise SettingError("vpc_subnets", self.vpc.vpc_id, "must span two Availability Zones at least for "
-                                                                   "tier=autoscaling")
+            if _zones(subnets) < zones:
+                raise SettingError("zones", zones, f"is more than the {_zones(subnets)} Availability Zone(s) of the "
+                                                   "group's subnets (vpc_subnets, or the VPC's) for tier=autoscaling")
+            subnets = _first_zones(subnets, zones)
         if placement_group == "cluster":
             subnets = subnets[:1]  # a cluster placement group lives in one Availability Zone
         return tuple(subnets)
+
+    def _load_balancer_subnets(self, servers: Sequence[ec2.ISubnet], zones: int) -> list[ec2.ISubnet]:
+        """One public subnet in each zone of ``servers`` (the group's subnets, or the hand-managed servers'),
+        then in the VPC's next zones, in order, up to ``zones``."""
+        wanted = list(dict.fromkeys(subnet.availability_zone for subnet in servers))
+        public = {}
+        for subnet in self.vpc.public_subnets:
+            public.setdefault(subnet.availability_zone, subnet)
+        missing = [zone for zone in wanted if zone not in public]
+        if missing:
+            raise SettingError("vpc_subnets", missing[0], "has servers but no public subnet of the VPC, where the "
+                                                          "load balancer would reach them")
+        wanted += [zone for zone in public if zone not in wanted][:max(0, zones - len(wanted))]
+        if len(wanted) < zones:
+            raise SettingError("zones", zones, f"is more than the {len(public)} Availability Zone(s) with a public "
+                                               "subnet in the VPC")
+        return [public[zone] for zone in wanted]
 
     @property
     def instance(self) -> ec2.Instance:
@@ -533,6 +558,15 @@ def _selection_props(selection: ec2.SubnetSelection) -> dict:
     """A SubnetSelection as the keyword props that ``IVpc.select_subnets`` takes in Python."""
     names = ("availability_zones", "one_per_az", "subnet_filters", "subnet_group_name", "subnet_type", "subnets")
     return {name: getattr(selection, name) for name in names if getattr(selection, name) is not None}
+
+
+def _first_zones(subnets: Sequence[ec2.ISubnet], zones: int) -> list[ec2.ISubnet]:
+    """One subnet in each of the first ``zones`` Availability Zones, in the given (the VPC's) order."""
+    first: dict[str, ec2.ISubnet] = {}
+    for subnet in subnets:
+        if len(first) < zones:
+            first.setdefault(subnet.availability_zone, subnet)
+    return list(first.values())
 
 
 def _zones(subnets: Sequence[ec2.ISubnet]) -> int:

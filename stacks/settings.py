@@ -290,6 +290,14 @@ SETTINGS: tuple[Setting, ...] = (
         "ロードバランサーがあるとき: `cdk destroy` の後もアクセスログのバケットを残す (既定では空にして削除します)",
         "tier=autoscaling -c keep_access_logs=true", default_doc="`false`", default_doc_ja="`false`"),
     Setting(
+        "zones", INT, None,
+        "with a load balancer: how many Availability Zones it spans (the VPC's first ones), and the Auto Scaling "
+        "group with it; each more costs the load balancer a public IPv4 address",
+        "ロードバランサーがあるとき: ロードバランサーがまたがるアベイラビリティーゾーンの数 (VPC の先頭から)。"
+        "Auto Scaling グループも同じゾーンに置きます。"
+        "1 つ増やすごとにロードバランサーのパブリック IPv4 アドレスの料金が増えます",
+        "tier=autoscaling -c zones=3", default_doc="`2`", default_doc_ja="`2`"),
+    Setting(
         "instance_type", TEXT, "t2.micro",
         "any EC2 instance type the EC2 API knows (botocore's model); the AMI's architecture follows it (t4g → arm64)",
         "EC2 API が認識するインスタンスタイプ (botocore のモデル)。AMI のアーキテクチャはこれに合わせます (t4g なら arm64)",

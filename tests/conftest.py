@@ -139,6 +139,7 @@ AUTOSCALING_LOADED: dict[str, Any] = {
     "ssh_cidr": "203.0.113.7",
     "volumes": json.dumps([{"name": "scratch", "size": 20, "on_destroy": "delete"}]),
     "termination_protection": "true",
+    "zones": "3",
 }
 
 

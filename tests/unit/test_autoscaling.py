@@ -1,6 +1,7 @@
 """tier=autoscaling: a launch template and an Auto Scaling group behind an Application Load Balancer."""
 
 import json
+from pathlib import Path
 
 import pytest
 from aws_cdk.assertions import Match
@@ -55,6 +56,40 @@ def test_group_spans_two_zones_at_least_with_defaults_2_to_4_and_no_desired(flee
     assert props["HealthCheckType"] == "ELB"
     assert props["HealthCheckGracePeriod"] == 900
     assert props["TargetGroupARNs"] == [{"Ref": next(iter(fleet.resources("AWS::ElasticLoadBalancingV2::TargetGroup")))}]
+
+
+def first_public_subnets(count: int) -> list[str]:
+    """The first ``count`` public subnets of the example default VPC, one per zone, as cdk.context.json records them."""
+    context = json.loads((Path(__file__).parents[2] / "cdk.context.json").read_text())
+    (vpc,) = [value for key, value in context.items() if key.startswith("vpc-provider:")]
+    (public,) = [group for group in vpc["subnetGroups"] if group["type"] == "Public"]
+    first: dict[str, str] = {}
+    for subnet in public["subnets"]:
+        first.setdefault(subnet["availabilityZone"], subnet["subnetId"])
+    return list(first.values())[:count]
+
+
+def test_group_and_load_balancer_share_the_vpcs_first_two_zones_by_default(fleet):
+    # Each zone costs the load balancer a public IPv4 address; it routes only to targets in its own zones.
+    _, group = only(fleet, ASG)
+    _, balancer = only(fleet, ALB)
+    assert group["Properties"]["VPCZoneIdentifier"] == first_public_subnets(2)
+    assert balancer["Properties"]["Subnets"] == group["Properties"]["VPCZoneIdentifier"]
+
+
+def test_zones_widens_the_group_and_the_load_balancer_together(fleet_loaded):
+    _, group = only(fleet_loaded, ASG)
+    _, balancer = only(fleet_loaded, ALB)
+    assert group["Properties"]["VPCZoneIdentifier"] == first_public_subnets(3)
+    assert balancer["Properties"]["Subnets"] == group["Properties"]["VPCZoneIdentifier"]
+
+
+def test_a_load_balancer_in_front_of_servers_covers_every_servers_zone():
+    stack = build(https="true", domain_name="www.example.com", hosted_zone="example.com", instance_count="3")
+    web = stack.node.find_child("WebServer")
+    balancer = web.load_balancer.load_balancer.node.default_child
+    assert stack.resolve(balancer.subnets) == [server.instance.instance.subnet_id for server in web.servers]
+    assert len(set(stack.resolve(balancer.subnets))) == 3
 
 
 def test_creation_waits_for_min_capacity_signals(fleet):
@@ -195,6 +230,8 @@ def test_data_volumes_become_block_devices_deleted_with_each_instance(fleet_load
     ({"ingress": '[{"port": 8080, "cidr": "0.0.0.0/0"}]'}, r"^ingress\[0\].port: got 8080; with a load balancer, "
                                                            r"ingress says who may reach it"),
     ({"tier": "cluster"}, r"^tier: got 'cluster'; must be single or autoscaling"),
+    ({"zones": "1"}, r"^zones: got 1; must be at least 2: an Application Load Balancer spans two Availability Zones"),
+    ({"zones": "7"}, r"^zones: got 7; is more than the 6 Availability Zone\(s\) of the group's subnets"),
 ])
 def test_autoscaling_rule(context, match):
     with pytest.raises(SettingError, match=match):
@@ -205,6 +242,12 @@ def test_autoscaling_settings_are_refused_with_the_single_tier():
     with pytest.raises(SettingError, match=r"^min_capacity: got 3; only applies to tier=autoscaling \(add -c "
                                            r"tier=autoscaling\)"):
         build(min_capacity="3")
+
+
+def test_zones_is_refused_without_a_load_balancer():
+    with pytest.raises(SettingError, match=r"^zones: got 3; only applies with a load balancer: tier=autoscaling, or "
+                                           r"https$"):
+        build(zones="3")
 
 
 def test_a_vpc_with_public_subnets_in_one_zone_is_refused():
