@@ -8,7 +8,7 @@ so that a fill offered upstream can move its errors into moto's
 from __future__ import annotations
 
 from moto.cloudformation.exceptions import CloudFormationError
-from moto.core.exceptions import JsonRESTError
+from moto.core.exceptions import AWSError, JsonRESTError
 from moto.ec2.exceptions import EC2ClientError
 from moto.elbv2.exceptions import ELBClientError
 from moto.s3.exceptions import S3ClientError
@@ -106,3 +106,27 @@ class ELBSSLPolicyNotFoundError(ELBClientError):
 class InvalidMaxResultsException(JsonRESTError):
     def __init__(self) -> None:
         super().__init__("InvalidMaxResultsException", "MaxResults must be between 1 and 50.")
+
+
+class CertificateNotValidatedError(CloudFormationError):
+    """A certificate the emulator cannot see validated (in AWS the stack would wait, up to 72 hours)."""
+
+    code = "NotStabilized"
+
+    def __init__(self, message: str):
+        super().__init__(message)
+
+
+# --- ACM ----------------------------------------------------------------------
+
+
+class ACMResourceInUseError(AWSError):
+    TYPE = "ResourceInUseException"
+
+
+# --- AWS Budgets --------------------------------------------------------------
+
+
+class BudgetsInvalidParameterException(JsonRESTError):
+    def __init__(self, message: str):
+        super().__init__("InvalidParameterException", message)

@@ -1,0 +1,92 @@
+"""AWS::CloudFormation::WaitCondition: a stack resource, created once its signals count as received.
+
+moto 5.2.5 ignores the type (``NULL_MODELS``): a wait condition is not in the
+stack's resources at all, its ``Data`` cannot be read, and nothing says that a
+signal was expected.
+
+In AWS a wait condition with a CreationPolicy (or a Handle and a Timeout) is
+created only when it has received Count success signals (cfn-signal or
+SignalResource), and fails after the Timeout; its Data attribute is a JSON
+object of the signals' UniqueId to Data; its properties cannot be updated
+("Update requires: Updates are not supported", aws-resource-cloudformation-
+waitcondition.md). A wait condition needs either a CreationPolicy or a Handle.
+
+Not emulated, as for an instance's or a group's CreationPolicy: the emulator
+runs no user data, so nothing ever signals. The Count signals are taken as
+received when the wait condition is created, and a stack event says so; Data is
+``{}``. The physical ID has AWS's shape (the stack's ARN and the logical ID).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from moto.cloudformation import parsing
+from moto.cloudformation.exceptions import UnformattedGetAttTemplateException, ValidationError
+from moto.core.common_models import CloudFormationModel
+
+from emulator import cfn_engine
+from emulator.gaps._install import register_cloudformation_model
+from emulator.gaps.exceptions import NotUpdatableError
+
+WAIT_CONDITION = "AWS::CloudFormation::WaitCondition"
+
+
+class WaitCondition(CloudFormationModel):
+    def __init__(self, physical_id: str, count: int):
+        self.physical_id = physical_id
+        self.count = count
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self.physical_id
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return ""
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return WAIT_CONDITION
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return attr == "Data"
+
+    def get_cfn_attribute(self, attribute_name: str) -> str:
+        if attribute_name == "Data":
+            return json.dumps({})
+        raise UnformattedGetAttTemplateException()
+
+    @classmethod
+    def create_from_cloudformation_json(  # type: ignore[misc]
+        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+    ) -> WaitCondition:
+        operation = cfn_engine.current()
+        policy = (operation.body.get("CreationPolicy") or {}).get("ResourceSignal") if operation else None
+        properties = cloudformation_json.get("Properties") or {}
+        if policy is None and not properties.get("Handle"):
+            raise ValidationError(message="A WaitCondition needs a CreationPolicy or a Handle and a Timeout")
+        count = int((policy or properties).get("Count", 1))
+        stack_arn = operation.stack.stack_id if operation else f"arn:aws:cloudformation:{region_name}:{account_id}:stack"
+        logical_id = operation.logical_id if operation else kwargs.get("LogicalId", resource_name)
+        if operation is not None:
+            operation.report(f"Emulator: instances run no user data; the {count} SUCCESS signal(s) this wait "
+                             "condition waits for are taken as received")
+        return cls(f"{stack_arn}/{logical_id}", count)
+
+    @classmethod
+    def emulator_update(
+        cls, resource: WaitCondition, old: dict[str, Any], new: dict[str, Any], account_id: str, region: str
+    ) -> WaitCondition:
+        raise NotUpdatableError("Update of resource type AWS::CloudFormation::WaitCondition is not supported")
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        pass  # nothing outside the stack
+
+
+def apply() -> None:
+    if WAIT_CONDITION in parsing.NULL_MODELS:
+        parsing.NULL_MODELS.remove(WAIT_CONDITION)
+    register_cloudformation_model(WaitCondition)
