@@ -61,7 +61,7 @@ context: setup ## Re-record cdk.context.json's lookups for the example environme
 	$(PY) -m tools.record_context
 
 cost: synth ## What the synthesized stack costs, per resource, hour and month (REGION=... to price another region, LCU=...)
-	@$(PY) -m tools.cost$(if $(REGION), --region $(REGION))$(if $(LCU), --lcu $(LCU))
+	@$(PY) -m tools.cost$(if $(REGION), --region $(REGION))$(if $(LCU), --lcu $(LCU))$(if $(LOG_GB), --log-gb $(LOG_GB))
 
 diff: setup ## Review a change offline: plain-words summary, cost change, cdk diff against BASE (default: merge base with main)
 	@$(PY) -m tools.review_diff $(if $(BASE),--base $(BASE)) $(ARGS)

@@ -27,19 +27,33 @@ What is counted, per stack:
   at least); the access logs bucket's storage (an assumed volume of logs a month, kept as long as its
   lifecycle rule says); the CloudWatch alarms target tracking creates (two per policy); the Lambda function
   of CDK's bucket auto-delete custom resource, free at this use (it runs on deploy and destroy only);
+- day two: CloudWatch alarms; a KMS customer managed key (after destroy: pending deletion for its
+  PendingWindowInDays, not billed); an SNS topic mailing its subscribers (an assumed number of alarm emails a
+  month, within SNS's free 1,000); the CloudWatch agent's custom metrics (counted from the agent configuration
+  that the user data writes) and the logs it ships (an assumed volume per instance a month, ``--log-gb``,
+  ingested, then stored as long as the log groups' RetentionInDays keeps them); AWS Backup's EBS snapshot
+  storage for what its selection covers (each backup after the first stores an assumed share of changed
+  data; kept as its plan's lifecycle says, and still there after destroy while the vault is retained);
+  EventBridge Scheduler (its invocations within the free 14 million a month); an AWS Budgets budget;
 - while stopped: EBS volumes and Elastic IPs keep costing; instance hours, the auto-assigned address
   (released on stop) and metrics (none are sent) do not; a load balancer and its addresses keep costing;
+- with the schedule: when EventBridge Scheduler stops and starts instances (ec2:stopInstances /
+  startInstances) or scheduled actions scale a group to zero and back, the share of the time they run
+  (tools/cron.py) scales what follows their running time (instance hours, auto-assigned addresses, metrics,
+  logs; a group's instances and their volumes, which scaling in terminates); the rest stays as it is;
 - after destroy: snapshots that ``DeletionPolicy: Snapshot`` volumes (``on_destroy: snapshot``) leave
   behind (at most the volume's size: a snapshot stores only the blocks written), and anything retained.
 
-Not counted: data transfer, I/O requests of magnetic volumes, S3 requests (log deliveries), snapshots you
-take yourself, the free tier, Savings Plans and taxes.
+Not counted: data transfer, I/O requests of magnetic volumes, S3 requests (log deliveries), KMS and SNS
+requests (within their free tiers at alarm volumes), snapshots you take yourself, the free tier (except
+where a line says so), Savings Plans and taxes.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -47,6 +61,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any, Optional
 
+from tools import cron
 from tools.templates import (
     DEFAULT_VOLUME_TYPE,
     RETAINED_POLICIES,
@@ -56,6 +71,7 @@ from tools.templates import (
     display_name,
     properties,
     references,
+    render_value,
     resources,
     template_stack,
 )
@@ -83,6 +99,9 @@ FREE_TYPES = frozenset({
     "AWS::EC2::SecurityGroupEgress",
     "AWS::EC2::SecurityGroupIngress",
     "AWS::EC2::VolumeAttachment",
+    "AWS::AutoScaling::ScheduledAction",  # Auto Scaling itself is free; what it changes is counted on the group
+    "AWS::Backup::BackupPlan",  # what a plan stores is counted on its vault
+    "AWS::Backup::BackupSelection",
     "AWS::ElasticLoadBalancingV2::Listener",  # a load balancer's listeners are in its hourly price
     "AWS::ElasticLoadBalancingV2::TargetGroup",
     "AWS::IAM::InstanceProfile",
@@ -90,11 +109,20 @@ FREE_TYPES = frozenset({
     "AWS::IAM::Policy",
     "AWS::IAM::Role",
     "AWS::S3::BucketPolicy",
+    "AWS::SNS::Subscription",  # the emails it receives are counted on its topic
+    "AWS::SNS::TopicPolicy",
     "AWS::SSM::Parameter",
     "Custom::S3AutoDeleteObjects",  # an invocation of the Lambda function counted on its own
 })
 # Auto Scaling's target tracking creates and manages two CloudWatch alarms per policy (scale out, scale in).
 TARGET_TRACKING_ALARMS = 2
+# A KMS key's waiting period before deletion when the template does not say (ScheduleKeyDeletion's default).
+KMS_DEFAULT_PENDING_DAYS = 30
+# How long storage is priced for when nothing expires it (log groups without RetentionInDays, backups without
+# DeleteAfterDays): a year's worth, as for a log bucket without an expiry rule.
+UNEXPIRED_DAYS = 365
+# The CloudWatch agent's plugins whose metrics are one per entry of "resources" (a disk, a device, an interface).
+AGENT_PER_RESOURCE = ("disk", "diskio", "net", "nvidia_gpu")
 # Root device names of Linux AMIs (Amazon Linux: /dev/xvda; many others: /dev/sda1).
 ROOT_DEVICES = ("/dev/xvda", "/dev/sda1", "/dev/sda")
 
@@ -145,6 +173,13 @@ class RegionPrices:
     def usd(self, key: str) -> Decimal:
         return self._figure(key)["usd"]
 
+    def free_per_month(self, key: str) -> Decimal:
+        """The monthly free allowance a figure's source states (e.g. SNS's 1,000 emails)."""
+        return Decimal(self._figure(key)["free_per_month"])
+
+    def figure(self, key: str, field: str) -> Decimal:
+        return Decimal(self._figure(key)[field])
+
     def io2_tiers(self) -> list[tuple[Optional[int], Decimal]]:
         return [(tier["up_to"], tier["usd"]) for tier in self._figure("io2_iops_month")["tiers"]]
 
@@ -159,6 +194,9 @@ class Assumptions:
 
     lcu: Decimal  # a load balancer's average LCUs an hour
     access_logs_gb_month: Decimal  # access logs written a month
+    log_gb_month: Decimal = Decimal(1)  # logs the CloudWatch agent ships from each instance a month
+    backup_changed_share: Decimal = Decimal("0.05")  # share of a volume each backup after the first stores
+    alarm_emails_month: Decimal = Decimal(100)  # emails an alarm topic sends a month
 
 
 @dataclass(frozen=True)
@@ -195,10 +233,14 @@ class Prices:
     def checked_dates(self) -> list[str]:
         return sorted({source["checked"] for source in self.raw["sources"].values()})
 
-    def assumptions(self, *, lcu: Optional[Decimal] = None) -> Assumptions:
+    def assumptions(self, *, lcu: Optional[Decimal] = None, log_gb: Optional[Decimal] = None) -> Assumptions:
         raw = self.raw["assumptions"]
-        return Assumptions(lcu=Decimal(lcu) if lcu is not None else Decimal(raw["alb_lcu_average"]["value"]),
-                           access_logs_gb_month=Decimal(raw["access_logs_gb_per_month"]["value"]))
+        return Assumptions(
+            lcu=Decimal(lcu) if lcu is not None else Decimal(raw["alb_lcu_average"]["value"]),
+            access_logs_gb_month=Decimal(raw["access_logs_gb_per_month"]["value"]),
+            log_gb_month=Decimal(log_gb) if log_gb is not None else Decimal(raw["log_gb_per_instance_month"]["value"]),
+            backup_changed_share=Decimal(raw["backup_changed_share"]["value"]),
+            alarm_emails_month=Decimal(raw["alarm_emails_per_month"]["value"]))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -219,6 +261,9 @@ class Line:
     running: bool = True
     stopped: bool = False
     after_destroy: bool = False
+    # The instance or group (by display name) whose running time this line's cost follows: a schedule that stops it
+    # a share of the time scales this line by that share.
+    follows: Optional[str] = None
 
     @property
     def monthly(self) -> Decimal:
@@ -241,6 +286,9 @@ class Estimate:
     lines: list[Line] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     stack_region: Optional[str] = None  # the stack's own region, when priced in another one
+    # display name of a scheduled instance or group -> the share of the time it runs
+    running_shares: dict[str, Decimal] = field(default_factory=dict)
+    schedules: list[str] = field(default_factory=list)  # each schedule in words
 
     def _sum(self, attribute: str, selected: Iterable[Line]) -> Decimal:
         return sum((getattr(line, attribute) for line in selected), Decimal(0))
@@ -262,6 +310,16 @@ class Estimate:
     def after_destroy_monthly(self) -> Decimal:
         return self.total("after_destroy")[1]
 
+    def with_schedule(self, line: Line) -> Decimal:
+        """A running line's monthly cost with the schedule applied."""
+        share = self.running_shares.get(line.follows or "")
+        return line.monthly if share is None else line.monthly * share
+
+    @property
+    def scheduled_monthly(self) -> Decimal:
+        """The month with the schedule applied (the running month when there is none)."""
+        return sum((self.with_schedule(line) for line in self.lines if line.running), Decimal(0))
+
 
 def _literal_number(value: Any, where: str) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, (int, Decimal, float, str)):
@@ -282,21 +340,31 @@ class _Builder:
     """Turns one template into line items."""
 
     def __init__(self, template: dict[str, Any], region: RegionPrices, hours: Decimal,
-                 assumptions: Assumptions) -> None:
+                 assumptions: Assumptions, stack: str = "") -> None:
         self.resources = resources(template)
+        self.names = {logical_id: display_name(logical_id, resource) for logical_id, resource in self.resources.items()}
         self.region = region
         self.hours = hours
         self.assumptions = assumptions
+        self.stack = stack
         self.lines: list[Line] = []
         self.notes: list[str] = []
+        self.running_shares: dict[str, Decimal] = {}
+        self.schedules: list[str] = []
+        self._invocations: dict[str, Decimal] = {}  # an EventBridge Scheduler schedule's invocations a month
 
     def line(self, resource: str, item: str, quantity: Any, unit: str, price: Decimal, per: str, *,
-             stopped: bool = False, running: bool = True, after_destroy: bool = False) -> None:
+             stopped: bool = False, running: bool = True, after_destroy: bool = False,
+             follows: Optional[str] = None) -> None:
         self.lines.append(Line(resource=resource, item=item, quantity=Decimal(quantity), unit=unit, price=price,
                                per=per, hours_per_month=self.hours, running=running, stopped=stopped,
-                               after_destroy=after_destroy))
+                               after_destroy=after_destroy, follows=follows))
+
+    def of_type(self, kind: str) -> dict[str, dict[str, Any]]:
+        return {k: r for k, r in self.resources.items() if r.get("Type") == kind}
 
     def build(self) -> None:
+        self.run_schedules()  # first: the schedules' own lines say how often they fire
         eip_instances = self._eip_instances()
         instances_with_eip = {instance for instance in eip_instances.values() if instance}
         for logical_id in sorted(self.resources, key=lambda k: display_name(k, self.resources[k])):
@@ -329,8 +397,23 @@ class _Builder:
             elif kind == "AWS::CloudWatch::Alarm":
                 self.line(name, "CloudWatch alarm (standard resolution)", 1, "alarm",
                           self.region.usd("cloudwatch_alarm_month"), "month", stopped=True, after_destroy=retained)
+            elif kind == "AWS::KMS::Key":
+                self.key(name, resource, retained=retained)
+            elif kind == "AWS::SNS::Topic":
+                self.topic(name)
+            elif kind == "AWS::Backup::BackupVault":
+                self.vault(logical_id, name, retained=retained)
+            elif kind == "AWS::Scheduler::Schedule":
+                self.scheduler(logical_id, name)
+            elif kind == "AWS::Budgets::Budget":
+                self.budget(name)
+            elif kind == "AWS::Logs::LogGroup":
+                continue  # priced with the instances that ship logs to it (agents)
             elif kind not in FREE_TYPES:
                 self.notes.append(f"not priced: {name} ({kind})")
+        self.agents()
+        # One resource's lines together, resources in name order (each resource's own order kept).
+        self.lines.sort(key=lambda line: line.resource)
 
     # The Auto Scaling tier
 
@@ -347,7 +430,7 @@ class _Builder:
         first = len(self.lines)
         instance_type = _literal_string(data.get("InstanceType", "m1.small"), f"{name}.InstanceType")
         self.line(name, f"{instance_type} instances (group of {low} to {high}, priced at its minimum)", low,
-                  "instance", self.region.instance_hour(instance_type), "hour")
+                  "instance", self.region.instance_hour(instance_type), "hour", follows=name)
         for index, mapping in enumerate(data.get("BlockDeviceMappings") or []):
             ebs = mapping.get("Ebs")
             if ebs is None:
@@ -358,14 +441,14 @@ class _Builder:
                 continue
             label = f"root volume {device}" if device in ROOT_DEVICES else f"volume {device}"
             self.ebs(name, f"{label} of each instance", ebs, size_key="VolumeSize", type_key="VolumeType",
-                     after_destroy=False, count=low, stopped=False)
+                     after_destroy=False, count=low, stopped=False, follows=name)  # scaling in terminates them
         if self._gets_public_address(data):
             self.line(name, "public IPv4 address of each instance (auto-assigned)", low, "address",
-                      self.region.usd("public_ipv4_hour"), "hour")
+                      self.region.usd("public_ipv4_hour"), "hour", follows=name)
         if (data.get("Monitoring") or {}).get("Enabled") is True:
             metrics = self.region.detailed_monitoring_metrics
             self.line(name, "detailed monitoring of each instance (one-minute metrics)", metrics * low, "metric",
-                      self.region.usd("cloudwatch_metric_month"), "month")
+                      self.region.usd("cloudwatch_metric_month"), "month", follows=name)
         per_instance = sum((line.monthly for line in self.lines[first:]), Decimal(0)) / low if low else Decimal(0)
         if high > low:
             self.notes.append(
@@ -445,7 +528,7 @@ class _Builder:
         props = properties(resource)
         instance_type = _literal_string(props.get("InstanceType", "m1.small"), f"{name}.InstanceType")
         self.line(name, f"{instance_type} instance", 1, "instance", self.region.instance_hour(instance_type), "hour",
-                  after_destroy=retained)
+                  after_destroy=retained, follows=name)
         for index, mapping in enumerate(props.get("BlockDeviceMappings") or []):
             ebs = mapping.get("Ebs")
             if ebs is None:
@@ -462,11 +545,11 @@ class _Builder:
         if not has_eip and self._gets_public_address(props):
             # Auto-assigned by the public subnet; released when the instance stops.
             self.line(name, "public IPv4 address (auto-assigned)", 1, "address",
-                      self.region.usd("public_ipv4_hour"), "hour", after_destroy=retained)
+                      self.region.usd("public_ipv4_hour"), "hour", after_destroy=retained, follows=name)
         if props.get("Monitoring") is True:
             metrics = self.region.detailed_monitoring_metrics
             self.line(name, "detailed monitoring (one-minute metrics)", metrics, "metric",
-                      self.region.usd("cloudwatch_metric_month"), "month", after_destroy=retained)
+                      self.region.usd("cloudwatch_metric_month"), "month", after_destroy=retained, follows=name)
 
     @staticmethod
     def _gets_public_address(props: dict[str, Any]) -> bool:
@@ -484,13 +567,13 @@ class _Builder:
                       self.region.usd("snapshot_gb_month"), "month", running=False, after_destroy=True)
 
     def ebs(self, name: str, label: str, props: dict[str, Any], *, size_key: str, type_key: str,
-            after_destroy: bool, count: int = 1, stopped: bool = True) -> None:
+            after_destroy: bool, count: int = 1, stopped: bool = True, follows: Optional[str] = None) -> None:
         """Storage, IOPS and throughput of one EBS volume (``count`` alike); they keep costing while the instance
         is stopped."""
         size = _literal_number(props.get(size_key), f"{name}.{size_key}")
         volume_type = _literal_string(props.get(type_key, DEFAULT_VOLUME_TYPE), f"{name}.{type_key}")
         where = f"{label}: {volume_type}"
-        flags = {"stopped": stopped, "after_destroy": after_destroy}
+        flags: dict[str, Any] = {"stopped": stopped, "after_destroy": after_destroy, "follows": follows}
         self.line(name, f"{where} storage", size * count, "GB", self.region.ebs_gb_month(volume_type), "month",
                   **flags)
         iops = props.get("Iops")
@@ -522,20 +605,334 @@ class _Builder:
                 remaining -= in_tier
                 lower = up_to if up_to is not None else lower
 
+    # Day two: alarms' key and topic, the CloudWatch agent, backups, schedules, a budget
+
+    def key(self, name: str, resource: dict[str, Any], *, retained: bool) -> None:
+        """A KMS customer managed key: a month's fee while it exists; not billed while pending deletion."""
+        props = properties(resource)
+        item = "KMS customer managed key"
+        if props.get("EnableKeyRotation") is True:
+            item += (" (rotated yearly: each of its first two rotations adds the same fee again, from its second "
+                     "year; priced at its first year)")
+        price = self.region.usd("kms_key_month")
+        self.line(name, item, 1, "key", price, "month", stopped=True, after_destroy=retained)
+        if not retained:
+            days = int(_literal_number(props.get("PendingWindowInDays", KMS_DEFAULT_PENDING_DAYS),
+                                       f"{name}.PendingWindowInDays"))
+            self.line(name, f"pending deletion for {days} days after cdk destroy (PendingWindowInDays), then deleted "
+                            "by AWS KMS; not billed meanwhile (AWS KMS pricing: no charge for keys scheduled for "
+                            "deletion)", 1, "key", Decimal(0), "month", running=False, after_destroy=True)
+
+    def topic(self, name: str) -> None:
+        """An SNS topic: the alarm emails it sends, an assumed number, within SNS's free allowance."""
+        emails = self.assumptions.alarm_emails_month
+        free = self.region.free_per_month("sns_email_notification")
+        price = self.region.usd("sns_email_notification")
+        self.line(name, f"SNS email notifications: {_plain(emails)} a month, assumed, within the first {free:,} a "
+                        f"month that are free (then {unit_price(price * 100_000)} per 100,000); its publishes are "
+                        "within the first million requests a month that are free",
+                  max(Decimal(0), emails - free), "notification", price, "month", stopped=True)
+
+    def budget(self, name: str) -> None:
+        """An AWS Budgets budget without actions: free in AWS's price list."""
+        legacy = self.region.figure("budget_day", "legacy_usd_beyond_two")
+        day = self.region.usd("budget_day")
+        self.line(name, f"AWS Budgets budget without actions: {unit_price(day)} a budget-day in AWS's price list, "
+                        f"assumed to hold (older AWS guides charge {unit_price(legacy)} a day for each budget beyond an "
+                        f"account's first two: {money(legacy * self.hours / 24)} a month)",
+                  1, "budget", day * self.hours / 24, "month", stopped=True)
+
+    def scheduler(self, logical_id: str, name: str) -> None:
+        """An EventBridge Scheduler schedule: its invocations, within the free allowance."""
+        free = self.region.free_per_month("scheduler_invocation")
+        invocations = self._invocations.get(logical_id)
+        said = f"{invocations.quantize(Decimal('0.1'))} invocations a month" if invocations is not None else \
+            "its invocations"
+        billed = max(Decimal(0), invocations - free) if invocations is not None else Decimal(0)
+        self.line(name, f"EventBridge Scheduler: {said}, within the first {free:,} a month that are free",
+                  billed, "invocation", self.region.usd("scheduler_invocation"), "month", stopped=True)
+
+    # The CloudWatch agent: custom metrics and logs, per instance (or per instance of a group)
+
+    def agents(self) -> None:
+        shipped_to: set[str] = set()
+        for logical_id, resource in sorted(self.of_type("AWS::EC2::Instance").items(),
+                                           key=lambda item: self.names[item[0]]):
+            config = _agent_config(properties(resource).get("UserData"))
+            if config is not None:
+                shipped_to |= self.agent(self.names[logical_id], config, count=1, each="")
+        for logical_id, resource in sorted(self.of_type("AWS::AutoScaling::AutoScalingGroup").items(),
+                                           key=lambda item: self.names[item[0]]):
+            props = properties(resource)
+            template_ids = references((props.get("LaunchTemplate") or {}).get("LaunchTemplateId")) & set(self.resources)
+            if not template_ids:
+                continue
+            data = properties(self.resources[next(iter(template_ids))]).get("LaunchTemplateData") or {}
+            config = _agent_config(data.get("UserData"))
+            if config is not None:
+                low = int(_literal_number(props.get("MinSize"), f"{self.names[logical_id]}.MinSize"))
+                shipped_to |= self.agent(self.names[logical_id], config, count=low, each=" of each instance")
+        for logical_id in sorted(set(self.of_type("AWS::Logs::LogGroup")) - shipped_to, key=self.names.get):
+            self.notes.append(f"not priced: {self.names[logical_id]} (AWS::Logs::LogGroup: nothing in this template "
+                              "ships logs to it; its cost depends on what does)")
+
+    def agent(self, source: str, config: dict[str, Any], *, count: int, each: str) -> set[str]:
+        """The agent on ``count`` instances of ``source``: its custom metrics, and the logs it ships (an assumed
+        volume each, ingested, then stored as long as the log groups keep them). Returns the log groups."""
+        metrics = config.get("metrics") if isinstance(config.get("metrics"), dict) else {}
+        names = _agent_metrics(metrics, self.notes, source)
+        if names:
+            namespace = metrics.get("namespace", "CWAgent")
+            self.line(source, f"CloudWatch agent's custom metrics{each} ({namespace}: {', '.join(names)})",
+                      len(names) * count, "metric", self.region.usd("cloudwatch_metric_month"), "month",
+                      follows=source)
+        groups = self._shipped_log_groups(config)
+        if not groups:
+            return set()
+        retentions = [properties(self.resources[g]).get("RetentionInDays") for g in sorted(groups)]
+        if any(days is None for days in retentions):
+            days = UNEXPIRED_DAYS
+            kept = f"a year (a log group without RetentionInDays never expires; assumed {UNEXPIRED_DAYS} days)"
+        else:
+            days = max(int(_literal_number(d, "RetentionInDays")) for d in retentions)
+            kept = f"{days} days (RetentionInDays{', the longest of its log groups' if len(set(retentions)) > 1 else ''})"
+        retained = any(self.resources[g].get("DeletionPolicy") in RETAINED_POLICIES for g in groups)
+        label = _common_path([self.names[g] for g in groups])
+        gb = self.assumptions.log_gb_month
+        listed = ", ".join(sorted(render_value(properties(self.resources[g]).get("LogGroupName", self.names[g]))
+                                  for g in groups))
+        per = " from each instance" if each else ""
+        self.line(label, f"logs ingested from {source}: {_plain(gb)} GB a month{per}, assumed "
+                         f"({len(groups)} log groups: {listed})", gb * count, "GB ingested",
+                  self.region.usd("logs_ingestion_gb"), "month", follows=source)
+        stored = (gb * count * days / 30).quantize(Decimal("0.01"))
+        self.line(label, f"logs stored from {source}: kept {kept}; at most (CloudWatch Logs stores them compressed)",
+                  stored, "GB", self.region.usd("logs_storage_gb_month"), "month", stopped=True,
+                  after_destroy=retained, follows=source)
+        return groups
+
+    def _shipped_log_groups(self, config: dict[str, Any]) -> set[str]:
+        """The log groups of this template the agent configuration ships files to (by reference or by name)."""
+        by_name = {render_value(properties(r).get("LogGroupName")): k
+                   for k, r in self.of_type("AWS::Logs::LogGroup").items() if properties(r).get("LogGroupName")}
+        files = (((config.get("logs") or {}).get("logs_collected") or {}).get("files") or {}).get("collect_list") or []
+        found = set()
+        for entry in files:
+            target = str(entry.get("log_group_name", ""))
+            logical_id = target[2:-1] if target.startswith("${") and target.endswith("}") else by_name.get(target)
+            if logical_id in self.resources and self.resources[logical_id].get("Type") == "AWS::Logs::LogGroup":
+                found.add(logical_id)
+        return found
+
+    # AWS Backup: what a vault stores for the plans that target it
+
+    def vault(self, logical_id: str, name: str, *, retained: bool) -> None:
+        rules = [(plan_id, rule) for plan_id, plan in sorted(self.of_type("AWS::Backup::BackupPlan").items())
+                 for rule in (properties(plan).get("BackupPlan") or {}).get("BackupPlanRule") or []
+                 if logical_id in references(rule.get("TargetBackupVault"))]
+        if not rules:
+            self.notes.append(f"{name}: no backup plan here stores in it; an empty vault costs nothing")
+            return
+        share = self.assumptions.backup_changed_share
+        for plan_id, rule in rules:
+            expression = rule.get("ScheduleExpression") or "cron(0 5 ? * * *)"  # AWS Backup's default: daily 05:00
+            try:
+                per_day = cron.fires_per_day(cron.parse_aws(expression), rule.get("ScheduleExpressionTimezone", "UTC"))
+            except cron.CronError as error:
+                self.notes.append(f"not priced: {name}: backup rule {rule.get('RuleName', '?')} ({error})")
+                continue
+            delete_after = (rule.get("Lifecycle") or {}).get("DeleteAfterDays")
+            days = int(_literal_number(delete_after, f"{name}.DeleteAfterDays")) if delete_after is not None \
+                else UNEXPIRED_DAYS
+            if (rule.get("Lifecycle") or {}).get("MoveToColdStorageAfterDays") is not None:
+                self.notes.append(f"{name}: cold storage is priced as warm storage here (an upper bound)")
+            points = max(1, math.ceil((per_day * days).quantize(Decimal('0.000001'))))  # not 2.0000...1 -> 3
+            kept = f"deleted after {days} days" if delete_after is not None else \
+                f"never deleted (no DeleteAfterDays; priced at {UNEXPIRED_DAYS} days' worth)"
+            after = ("; the vault is retained: after cdk destroy they stay until each is deleted"
+                     f"{f', at most {days} days later' if delete_after is not None else ''}") if retained else ""
+            for source, gb in self._backed_up(plan_id, name):
+                stored = (gb * (1 + (points - 1) * share)).quantize(Decimal("0.01"))
+                self.line(name, f"EBS snapshot backups of {source}: {points} recovery points kept ({expression}, "
+                                f"{kept}); the first stores the whole {_plain(gb)} GB at most, each next one "
+                                f"{_plain(share * 100)}% of it (changed data, assumed){after}",
+                          stored, "GB", self.region.usd("backup_ebs_gb_month"), "month", stopped=True,
+                          after_destroy=retained)
+
+    def _backed_up(self, plan_id: str, vault_name: str) -> list[tuple[str, Decimal]]:
+        """What a plan's selections cover: each instance (an AMI with all its EBS volumes) and each data volume."""
+        instances, volumes = self.of_type("AWS::EC2::Instance"), self.of_type("AWS::EC2::Volume")
+        covered: set[str] = set()
+        for selection in self.of_type("AWS::Backup::BackupSelection").values():
+            props = properties(selection)
+            if plan_id not in references(props.get("BackupPlanId")):
+                continue
+            chosen = props.get("BackupSelection") or {}
+            for condition in chosen.get("ListOfTags") or []:
+                key, value = condition.get("ConditionKey"), condition.get("ConditionValue")
+                if key == "aws:cloudformation:stack-name" and (not self.stack or value == self.stack):
+                    covered |= set(instances) | set(volumes)
+                else:
+                    covered |= {k for k, r in {**instances, **volumes}.items()
+                                if {"Key": key, "Value": value} in (properties(r).get("Tags") or [])}
+            listed = chosen.get("Resources") or []
+            if "*" in listed:
+                covered |= set(instances) | set(volumes)
+            covered |= references(listed) & (set(instances) | set(volumes))
+            if chosen.get("NotResources") or chosen.get("Conditions"):
+                self.notes.append(f"{vault_name}: the selection's NotResources/Conditions are not applied here "
+                                  "(priced as if they excluded nothing)")
+        attached: dict[str, list[str]] = {}
+        for attachment in self.of_type("AWS::EC2::VolumeAttachment").values():
+            props = properties(attachment)
+            for instance in references(props.get("InstanceId")):
+                attached.setdefault(instance, []).extend(sorted(references(props.get("VolumeId")) & set(volumes)))
+        found = []
+        for logical_id in sorted(covered & set(instances), key=self.names.get):
+            props = properties(instances[logical_id])
+            sizes = [_literal_number(m["Ebs"]["VolumeSize"], f"{self.names[logical_id]}.VolumeSize")
+                     for m in props.get("BlockDeviceMappings") or [] if "VolumeSize" in (m.get("Ebs") or {})]
+            sizes += [_literal_number(properties(volumes[v]).get("Size"), f"{self.names[v]}.Size")
+                      for v in attached.get(logical_id, [])]
+            with_data = f" and {len(attached[logical_id])} attached data volume(s)" if attached.get(logical_id) else ""
+            found.append((f"{self.names[logical_id]} (an AMI: its root volume{with_data})", sum(sizes, Decimal(0))))
+        for logical_id in sorted(covered & set(volumes), key=self.names.get):
+            found.append((self.names[logical_id],
+                          _literal_number(properties(volumes[logical_id]).get("Size"), f"{self.names[logical_id]}.Size")))
+        if any(attached.get(i) for i in covered & set(instances)) and covered & set(volumes):
+            self.notes.append(f"{vault_name}: data volumes are backed up twice, in their instance's AMI and on their "
+                              "own: counted twice (an upper bound, if EBS stores one set incrementally to the other)")
+        return found
+
+    # Schedules: when the instances and groups run
+
+    def run_schedules(self) -> None:
+        """The share of the time each scheduled instance or group runs (EventBridge Scheduler's stopInstances /
+        startInstances, Auto Scaling's scheduled actions to zero and back), and each schedule's invocations."""
+        instances, groups = set(self.of_type("AWS::EC2::Instance")), set(self.of_type("AWS::AutoScaling::AutoScalingGroup"))
+        plans: dict[frozenset[str], tuple[list[tuple[cron.Cron, str]], list[tuple[cron.Cron, str]]]] = {}
+        for logical_id, resource in sorted(self.resources.items(), key=lambda item: self.names[item[0]]):
+            kind, props, name = resource.get("Type"), properties(resource), self.names[logical_id]
+            if kind == "AWS::Scheduler::Schedule":
+                expression, tz = props.get("ScheduleExpression"), props.get("ScheduleExpressionTimezone") or "UTC"
+                action = render_value((props.get("Target") or {}).get("Arn"))
+                direction = "stop" if action.endswith("ec2:stopInstances") else \
+                    "start" if action.endswith("ec2:startInstances") else None
+                targets = frozenset(references((props.get("Target") or {}).get("Input")) & instances)
+                if not (isinstance(expression, str) and expression.startswith("cron(")):
+                    if direction:
+                        self.notes.append(f"{name}: only cron(...) schedules are simulated, not {expression!r}")
+                    continue
+                try:
+                    parsed = cron.parse_aws(expression)
+                    self._invocations[logical_id] = cron.fires_per_day(parsed, tz) * self.hours / 24
+                except cron.CronError as error:
+                    self.notes.append(f"{name}: schedule not simulated ({error})")
+                    continue
+                if props.get("State") == "DISABLED":
+                    self.notes.append(f"{name} is disabled: not applied")
+                    continue
+            elif kind == "AWS::AutoScaling::ScheduledAction":
+                expression, tz = props.get("Recurrence"), props.get("TimeZone") or "UTC"
+                targets = frozenset(references(props.get("AutoScalingGroupName")) & groups)
+                if not isinstance(expression, str):
+                    self.notes.append(f"{name}: a scheduled action without Recurrence (one-off) is not applied")
+                    continue
+                try:
+                    parsed = cron.parse_unix(expression)
+                except cron.CronError as error:
+                    self.notes.append(f"{name}: schedule not simulated ({error})")
+                    continue
+                desired, low, high = (props.get(key) for key in ("DesiredCapacity", "MinSize", "MaxSize"))
+                direction = "stop" if desired == 0 or high == 0 else \
+                    "start" if (desired or 0) > 0 or (low or 0) > 0 else None
+            else:
+                continue
+            if direction and targets:
+                stops, starts = plans.setdefault(targets, ([], []))
+                (stops if direction == "stop" else starts).append((parsed, tz))
+        for targets, (stops, starts) in sorted(plans.items(), key=lambda item: sorted(item[0])):
+            try:
+                share = cron.running_share(stops=stops, starts=starts)
+            except cron.CronError as error:
+                self.notes.append(f"schedule not simulated ({error})")
+                continue
+            names = sorted(self.names[t] for t in targets)
+            for target in names:
+                self.running_shares[target] = share.fraction
+            zones = sorted({tz for _, tz in (*stops, *starts)})
+            self.schedules.append(
+                f"{', '.join(names)} {'run' if len(names) > 1 else 'runs'} {share.describe()}: stopped at "
+                f"{' / '.join(c.text for c, _ in stops) or 'never'}, started at "
+                f"{' / '.join(c.text for c, _ in starts) or 'never'} ({', '.join(zones)})")
+
 
 def _plain(number: Decimal) -> str:
     """``1``, ``0.5``: a number as a person writes it."""
     return format(Decimal(number).normalize(), "f")
 
 
+def _common_path(names: Sequence[str]) -> str:
+    """``WebServer/Logs`` for ``WebServer/Logs/Boot`` and ``WebServer/Logs/HttpdError``."""
+    parts = [name.split("/") for name in names]
+    common = []
+    for pieces in zip(*parts, strict=False):  # as far as the shortest goes
+        if len(set(pieces)) != 1:
+            break
+        common.append(pieces[0])
+    return "/".join(common) or names[0]
+
+
+def _agent_config(user_data: Any) -> Optional[dict[str, Any]]:
+    """The CloudWatch agent's configuration that the user data writes (the first JSON object in it with a
+    ``metrics`` or ``logs`` section), or None. References in it read ``${LogicalId}``."""
+    if isinstance(user_data, dict) and "Fn::Base64" in user_data:
+        user_data = user_data["Fn::Base64"]
+    if user_data is None:
+        return None
+    text = render_value(user_data)
+    decoder = json.JSONDecoder()
+    index = text.find("{")
+    while index != -1:
+        try:
+            found, _ = decoder.raw_decode(text, index)
+        except ValueError:
+            found = None
+        if isinstance(found, dict) and any(isinstance(found.get(key), dict) for key in ("metrics", "logs")):
+            return found
+        index = text.find("{", index + 1)
+    return None
+
+
+def _agent_metrics(metrics: dict[str, Any], notes: list[str], source: str) -> list[str]:
+    """The custom metrics an agent configuration's ``metrics_collected`` makes per instance, as the agent names
+    them (``mem_used_percent``, ``disk_used_percent`` of ``/``): one per measurement, and per resource for the
+    plugins that take resources (a disk, a device)."""
+    found = []
+    for plugin, settings in sorted((metrics.get("metrics_collected") or {}).items()):
+        settings = settings if isinstance(settings, dict) else {}
+        resources_ = settings.get("resources") if plugin in AGENT_PER_RESOURCE else None
+        if resources_ and "*" in resources_:
+            notes.append(f"{source}: the agent's {plugin} metrics are per {plugin} resource (\"*\"): counted once")
+            resources_ = None
+        for measurement in settings.get("measurement") or []:
+            metric = measurement if isinstance(measurement, str) else str(measurement.get("name", "?"))
+            metric = metric if metric.startswith(f"{plugin}_") else f"{plugin}_{metric}"
+            found += [f"{metric} of {where}" for where in resources_] if resources_ else [metric]
+    if metrics.get("aggregation_dimensions"):
+        notes.append(f"{source}: the agent's aggregation_dimensions add metrics not counted here")
+    return found
+
+
 def estimate_template(template: dict[str, Any], *, region: str, prices: Prices, stack: str = "",
                       assumptions: Optional[Assumptions] = None, stack_region: Optional[str] = None) -> Estimate:
     """Price one synthesized template in ``region``. Raises CostError for anything it cannot price."""
     region_prices = prices.region(region)
-    builder = _Builder(template, region_prices, prices.hours_per_month, assumptions or prices.assumptions())
+    builder = _Builder(template, region_prices, prices.hours_per_month, assumptions or prices.assumptions(), stack)
     builder.build()
     return Estimate(stack=stack, region=region, region_name=region_prices.name, lines=builder.lines,
-                    notes=builder.notes, stack_region=stack_region if stack_region != region else None)
+                    notes=builder.notes, stack_region=stack_region if stack_region != region else None,
+                    running_shares=builder.running_shares, schedules=builder.schedules)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -565,13 +962,38 @@ def quantity(line: Line) -> str:
 
 
 # Units counted in whole things (pluralized); the others (GB, IOPS, MiB/s, LCU) are measures.
-COUNTED_UNITS = ("instance", "address", "metric", "alarm", "load balancer", "request")
+COUNTED_UNITS = ("instance", "address", "metric", "alarm", "load balancer", "request", "key", "notification",
+                 "invocation", "budget")
+# Units billed each time they happen (or per GB as it comes in), not per unit kept for an hour or a month.
+EVENT_UNITS = ("request", "notification", "invocation", "GB ingested")
 
 
 def _per(line: Line) -> str:
-    if line.unit == "request":  # billed per request, whenever it happens
-        return f"{unit_price(line.price)} per request"
+    if line.unit in EVENT_UNITS:
+        return f"{unit_price(line.price)} per {line.unit}"
     return f"{unit_price(line.price)} per {line.unit}-{line.per}"
+
+
+def _percent(share: Decimal) -> str:
+    return f"{(share * 100).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}%"
+
+
+def render_schedule(estimate: Estimate) -> list[str]:
+    """The month with the schedule applied: what it scales, line by line, and the total."""
+    scaled = [line for line in estimate.lines if line.running and line.follows in estimate.running_shares]
+    out = ["", f"#### The month with the schedule: {money(estimate.scheduled_monthly)}", ""]
+    out += [f"- {schedule}." for schedule in estimate.schedules]
+    out += ["- Scaled by the share of the time they run: instance hours, auto-assigned public IPv4 addresses, "
+            "metrics and logs (and a group's instances with their volumes, which scaling in terminates); EBS "
+            "volumes of stopped instances, Elastic IPs, load balancers, alarms, keys, backups and the rest stay as "
+            "they are.", "",
+            "| resource | item | runs | per month | with the schedule |", "|---|---|---:|---:|---:|"]
+    for line in scaled:
+        out.append(f"| {line.resource} | {line.item} | {_percent(estimate.running_shares[line.follows or ''])} | "
+                   f"{money(line.monthly)} | {money(estimate.with_schedule(line))} |")
+    out.append(f"| **total with the schedule** | | | **{money(estimate.monthly)}** | "
+               f"**{money(estimate.scheduled_monthly)}** |")
+    return out
 
 
 def render_estimate(estimate: Estimate) -> str:
@@ -590,11 +1012,19 @@ def render_estimate(estimate: Estimate) -> str:
     out.append("")
     stopped_hourly, stopped_monthly = estimate.total("stopped")
     out.append(f"- **While stopped: {money(stopped_monthly)} a month** ({money(stopped_hourly, 4)} an hour): EBS "
-               "volumes, Elastic IPs, load balancers and stored logs keep costing; instance hours, auto-assigned "
-               "addresses and detailed monitoring stop (an Auto Scaling group's instances are not stopped but "
-               "scaled in: counted as stopping).")
+               "volumes, Elastic IPs, load balancers, stored logs and backups, keys and alarms keep costing; instance "
+               "hours, auto-assigned addresses, metrics and log ingestion stop (an Auto Scaling group's instances are "
+               "not stopped but scaled in: counted as stopping).")
+    if estimate.running_shares:
+        out.append(f"- **With the schedule: {money(estimate.scheduled_monthly)} a month** "
+                   f"({money(estimate.monthly - estimate.scheduled_monthly)} less than running all month): "
+                   + "; ".join(estimate.schedules) + " (details below).")
     left = [line for line in estimate.lines if line.after_destroy]
-    if left:
+    if left and estimate.after_destroy_monthly == 0:
+        out.append("- After `cdk destroy`: nothing left that costs money; left for a while:")
+        for line in left:
+            out.append(f"  - {line.resource}: {line.item}")
+    elif left:
         out.append(f"- **After `cdk destroy`: {money(estimate.after_destroy_monthly)} a month** until you delete "
                    "what is left:")
         for line in left:
@@ -603,6 +1033,8 @@ def render_estimate(estimate: Estimate) -> str:
         out.append("- After `cdk destroy`: nothing left that costs money.")
     for note in estimate.notes:
         out.append(f"- Note: {note}.")
+    if estimate.running_shares:
+        out += render_schedule(estimate)
     return "\n".join(out)
 
 
@@ -635,18 +1067,22 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--region", help="price in this region instead of the stack's own (make cost REGION=...)")
     parser.add_argument("--lcu", type=Decimal, default=None,
                         help="a load balancer's average LCUs an hour (default: prices.json's assumption)")
+    parser.add_argument("--log-gb", type=Decimal, default=None,
+                        help="GB of logs the CloudWatch agent ships from each instance a month (default: prices.json's "
+                             "assumption)")
     parser.add_argument("--prices", type=Path, default=PRICES_FILE, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     try:
         prices = Prices.load(args.prices)
-        if args.lcu is not None and args.lcu < 0:
-            raise CostError(f"--lcu must be 0 or more (got {args.lcu})")
+        for option, value in (("--lcu", args.lcu), ("--log-gb", args.log_gb)):
+            if value is not None and value < 0:
+                raise CostError(f"{option} must be 0 or more (got {value})")
         stacks = [template_stack(path) for path in args.template] if args.template else assembly_stacks(args.cdk_out)
         missing = [stack.name for stack in stacks if not (args.region or stack.region)]
         if missing:
             raise CostError(f"no region known for {', '.join(missing)} (no cdk.out manifest next to it); pass --region")
         estimates = estimate_stacks(stacks, prices=prices, region=args.region,
-                                    assumptions=prices.assumptions(lcu=args.lcu))
+                                    assumptions=prices.assumptions(lcu=args.lcu, log_gb=args.log_gb))
     except (CostError, AssemblyError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -8,6 +8,8 @@ Hand computations use the figures in tools/prices.json and a 730-hour month:
   io2 IOPS 0.074 / 0.0518 / 0.03626; gp3 throughput 0.048; snapshots 0.05; IPv4 0.005/h; metrics 0.30.
 """
 
+import dataclasses
+import datetime
 import json
 import subprocess
 import sys
@@ -16,7 +18,7 @@ from decimal import Decimal
 import pytest
 
 from tests.conftest import ROOT
-from tools import cost
+from tools import cost, cron
 
 D = Decimal
 
@@ -331,3 +333,335 @@ def test_region_option_says_which_region_the_stack_is_for(default):
 def test_negative_lcu_is_refused(default):
     run = run_cost("--cdk-out", default.template_path.parent, "--lcu", "-1")
     assert (run.returncode, run.stderr.strip()) == (2, "error: --lcu must be 0 or more (got -1)")
+
+
+# --- day two: every option on (tests/conftest.py's DAY_TWO: alarms, logs kept 90 days, a daily backup kept 7 days,
+# --- a 20 GB data volume, a stop/start schedule on weekdays 08:00-20:00 Asia/Tokyo, a budget) --------------------
+
+def usd(prices, region, key):
+    return prices.raw["regions"][region][key]["usd"]
+
+
+def assumed(prices, name):
+    return D(prices.raw["assumptions"][name]["value"])
+
+
+def only(result, text):
+    (line,) = lines(result, text)
+    return line
+
+
+def of_type(template, kind):
+    return [r for r in template["Resources"].values() if r["Type"] == kind]
+
+
+def test_every_day_two_resource_is_priced_or_free(day_two, day_two_fleet, prices):
+    for synthesized in (day_two, day_two_fleet):
+        notes = estimate(synthesized.template, "us-east-1", prices).notes
+        assert not [note for note in notes if note.startswith("not priced")], notes
+
+
+def test_kms_key_costs_a_month_and_nothing_while_pending_deletion(day_two, prices):
+    result = estimate(day_two.template, "ap-northeast-1", prices)
+    (key,) = of_type(day_two.template, "AWS::KMS::Key")
+    fee = only(result, "KMS customer managed key")
+    assert (fee.monthly, fee.stopped, fee.after_destroy) == (usd(prices, "ap-northeast-1", "kms_key_month"), True, False)
+    pending = only(result, "pending deletion")
+    assert (pending.running, pending.after_destroy, pending.monthly) == (False, True, 0)
+    assert f"pending deletion for {key['Properties']['PendingWindowInDays']} days" in pending.item
+    assert "not billed meanwhile" in pending.item
+
+
+def test_retained_kms_key_keeps_costing_after_destroy(prices):
+    template = {"Resources": {"Key": {"Type": "AWS::KMS::Key", "DeletionPolicy": "Retain", "Properties": {}}}}
+    result = estimate(template, "us-east-1", prices)
+    assert result.after_destroy_monthly == usd(prices, "us-east-1", "kms_key_month")
+    assert not lines(result, "pending deletion")
+
+
+def test_alarm_emails_are_free_up_to_snss_allowance(day_two, prices):
+    topic = only(estimate(day_two.template, "us-east-1", prices), "SNS email notifications")
+    emails = assumed(prices, "alarm_emails_per_month")
+    assert f"{emails} a month, assumed" in topic.item
+    assert topic.monthly == 0
+    # Beyond the free allowance, each email is billed.
+    free = prices.raw["regions"]["us-east-1"]["sns_email_notification"]["free_per_month"]
+    noisy = dataclasses.replace(prices.assumptions(), alarm_emails_month=D(free + 500))
+    result = cost.estimate_template({"Resources": {"Topic": {"Type": "AWS::SNS::Topic", "Properties": {}}}},
+                                    region="us-east-1", prices=prices, assumptions=noisy)
+    assert result.monthly == 500 * usd(prices, "us-east-1", "sns_email_notification")
+
+
+def test_agent_metrics_are_counted_from_the_agent_configuration(day_two, day_two_fleet, prices):
+    metrics = only(estimate(day_two.template, "us-east-1", prices), "CloudWatch agent's custom metrics")
+    assert "mem_used_percent" in metrics.item
+    assert "disk_used_percent of /" in metrics.item
+    assert (metrics.quantity, metrics.monthly) == (2, 2 * usd(prices, "us-east-1", "cloudwatch_metric_month"))
+    assert metrics.stopped is False  # a stopped instance sends none
+    (group,) = of_type(day_two_fleet.template, "AWS::AutoScaling::AutoScalingGroup")
+    fleet_metrics = only(estimate(day_two_fleet.template, "us-east-1", prices), "custom metrics of each instance")
+    assert fleet_metrics.quantity == 2 * int(group["Properties"]["MinSize"])
+
+
+def agent_instance(config):
+    script = {"Fn::Join": ["", ["#!/bin/bash\ncat > /opt/agent.json <<'EOF'\n", json.dumps(config), "\nEOF\n"]]}
+    return instance(UserData={"Fn::Base64": script})
+
+
+def test_agent_metrics_per_measurement_and_per_disk(prices):
+    config = {"metrics": {"metrics_collected": {
+        "mem": {"measurement": ["mem_used_percent", "mem_available"]},
+        "disk": {"measurement": ["used_percent"], "resources": ["/", "/data"]}}}}
+    metrics = only(estimate({"Resources": {"Web": agent_instance(config)}}, "us-east-1", prices), "custom metrics")
+    assert metrics.quantity == 4  # 2 mem + 1 disk measurement x 2 disks
+
+
+def log_group(retention=None, policy="Delete", name="/Stack/app"):
+    props = {"LogGroupName": name, **({"RetentionInDays": retention} if retention else {})}
+    return {"Type": "AWS::Logs::LogGroup", "DeletionPolicy": policy, "Properties": props}
+
+
+def shipping(*groups):
+    return {"logs": {"logs_collected": {"files": {"collect_list": [
+        {"file_path": f"/var/log/{g}", "log_group_name": f"${{{g}}}"} for g in groups]}}}}
+
+
+def test_logs_are_ingested_and_stored_as_long_as_the_log_groups_keep_them(day_two, prices):
+    retention = {g["Properties"]["RetentionInDays"] for g in of_type(day_two.template, "AWS::Logs::LogGroup")}
+    (days,) = retention
+    gb = assumed(prices, "log_gb_per_instance_month")
+    for region in ("us-east-1", "ap-northeast-1"):
+        result = estimate(day_two.template, region, prices)
+        ingested, stored = only(result, "logs ingested"), only(result, "logs stored")
+        assert ingested.monthly == gb * usd(prices, region, "logs_ingestion_gb")
+        assert stored.quantity == gb * days / 30
+        assert stored.monthly == gb * days / 30 * usd(prices, region, "logs_storage_gb_month")
+        assert (ingested.stopped, stored.stopped, stored.after_destroy) == (False, True, False)
+
+
+def test_log_volume_is_an_assumption_that_can_be_changed(prices):
+    template = {"Resources": {"Web": agent_instance(shipping("App")), "App": log_group(retention=30)}}
+    half = cost.estimate_template(template, region="us-east-1", prices=prices,
+                                  assumptions=prices.assumptions(log_gb=D("0.5")))
+    assert only(half, "logs ingested").monthly == D("0.5") * usd(prices, "us-east-1", "logs_ingestion_gb")
+    assert "0.5 GB a month" in only(half, "logs ingested").item
+
+
+def test_logs_without_retention_are_priced_at_a_years_worth_and_retained_ones_after_destroy(prices):
+    template = {"Resources": {"Web": agent_instance(shipping("App")), "App": log_group(policy="Retain")}}
+    stored = only(estimate(template, "us-east-1", prices), "logs stored")
+    assert stored.quantity == (assumed(prices, "log_gb_per_instance_month") * 365 / 30).quantize(D("0.01"))
+    assert stored.after_destroy is True
+
+
+def test_a_log_group_nothing_ships_to_is_named(prices):
+    result = estimate({"Resources": {"Orphan": log_group(retention=7)}}, "us-east-1", prices)
+    assert result.notes == ["not priced: Orphan (AWS::Logs::LogGroup: nothing in this template ships logs to it; its "
+                            "cost depends on what does)"]
+
+
+def test_backups_store_each_covered_volume_for_the_plans_retention(day_two, prices):
+    (instance_,) = of_type(day_two.template, "AWS::EC2::Instance")
+    (data,) = of_type(day_two.template, "AWS::EC2::Volume")
+    (plan,) = of_type(day_two.template, "AWS::Backup::BackupPlan")
+    (rule,) = plan["Properties"]["BackupPlan"]["BackupPlanRule"]
+    root = instance_["Properties"]["BlockDeviceMappings"][0]["Ebs"]["VolumeSize"]
+    size = data["Properties"]["Size"]
+    points = rule["Lifecycle"]["DeleteAfterDays"]  # daily: one recovery point a day
+    grow = 1 + (points - 1) * assumed(prices, "backup_changed_share")
+    result = estimate(day_two.template, "us-east-1", prices)
+    backups = lines(result, "EBS snapshot backups")
+    # The instance's AMI holds its root and its attached data volume; the data volume is also selected on its own.
+    assert [line.quantity for line in backups] == [(root + size) * grow, size * grow]
+    assert all(line.price == usd(prices, "us-east-1", "backup_ebs_gb_month") for line in backups)
+    assert all(f"{points} recovery points kept" in line.item for line in backups)
+    assert all((line.stopped, line.after_destroy) == (True, True) for line in backups)  # the vault is retained
+    assert any("backed up twice" in note for note in result.notes)
+
+
+def backup_template(schedule, delete_after):
+    rule = {"RuleName": "R", "ScheduleExpression": schedule, "TargetBackupVault": {"Ref": "Vault"},
+            "Lifecycle": {"DeleteAfterDays": delete_after}}
+    selection = {"BackupPlanId": {"Ref": "Plan"}, "BackupSelection": {"SelectionName": "S", "IamRoleArn": "r",
+                 "ListOfTags": [{"ConditionKey": "aws:cloudformation:stack-name", "ConditionType": "STRINGEQUALS",
+                                 "ConditionValue": "WebServerStack"}]}}
+    return {"Resources": {
+        "Web": instance(), "Vault": {"Type": "AWS::Backup::BackupVault", "Properties": {}},
+        "Plan": {"Type": "AWS::Backup::BackupPlan", "Properties": {"BackupPlan": {"BackupPlanRule": [rule]}}},
+        "Selection": {"Type": "AWS::Backup::BackupSelection", "Properties": selection}}}
+
+
+def test_weekly_backups_kept_two_weeks_are_two_recovery_points(prices):
+    (backup,) = lines(estimate(backup_template("cron(0 5 ? * SAT *)", 14), "us-east-1", prices), "EBS snapshot")
+    assert backup.quantity == 8 * (1 + assumed(prices, "backup_changed_share"))  # 8 GB root, 2 points
+    assert backup.after_destroy is False  # a vault that is not retained goes with the stack
+
+
+def test_a_selection_of_another_stack_covers_nothing_here(prices):
+    result = cost.estimate_template(backup_template("cron(0 5 * * ? *)", 7), region="us-east-1", prices=prices,
+                                    stack="OtherStack")
+    assert not lines(result, "EBS snapshot backups")
+
+
+def test_schedules_and_the_budget_are_free_and_say_why(day_two, prices):
+    result = estimate(day_two.template, "us-east-1", prices)
+    schedules = lines(result, "EventBridge Scheduler")
+    invocations = D(5) * 730 / (7 * 24)  # once every weekday
+    assert [line.monthly for line in schedules] == [0, 0]
+    assert all(f"{invocations.quantize(D('0.1'))} invocations a month" in line.item for line in schedules)
+    budget = only(result, "AWS Budgets budget")
+    legacy = prices.raw["regions"]["us-east-1"]["budget_day"]["legacy_usd_beyond_two"]
+    assert budget.monthly == 0
+    assert cost.money(legacy * D(730) / 24) in budget.item
+
+
+# --- the month with the schedule ------------------------------------------------------------------------------
+
+WEEKDAYS_8_TO_20 = D(5 * 12) / D(7 * 24)
+
+
+def close(got, expected):
+    """Equal but for the last of Decimal's 28 digits (a sum of shares is not the share of a sum there)."""
+    return abs(got - expected) < D("1e-20")
+
+
+def scheduled(target, stop, start, tz="UTC"):
+    def one(action, expression):
+        return {"Type": "AWS::Scheduler::Schedule", "Properties": {
+            "ScheduleExpression": expression, "ScheduleExpressionTimezone": tz, "FlexibleTimeWindow": {"Mode": "OFF"},
+            "Target": {"Arn": {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, f":scheduler:::aws-sdk:ec2:{action}"]]},
+                       "RoleArn": "r", "Input": {"Fn::Join": ["", ['{"InstanceIds":["', {"Ref": target}, '"]}']]}}}}
+    return {"Stop": one("stopInstances", stop), "Start": one("startInstances", start)}
+
+
+def test_schedule_scales_instance_hours_and_the_auto_assigned_address_not_the_volume(prices):
+    template = {"Resources": {"Web": instance(), **scheduled("Web", "cron(0 20 ? * MON-FRI *)",
+                                                             "cron(0 8 ? * MON-FRI *)", "Asia/Tokyo")}}
+    result = estimate(template, "us-east-1", prices)
+    assert result.running_shares == {"Web": WEEKDAYS_8_TO_20}
+    hours, address, volume = D("0.0116") * 730, D("0.005") * 730, D("0.80")
+    assert result.monthly == hours + address + volume
+    assert close(result.scheduled_monthly, (hours + address) * WEEKDAYS_8_TO_20 + volume)
+
+
+def test_schedule_month_of_the_day_two_stack(day_two, prices):
+    region = "ap-northeast-1"
+    result = estimate(day_two.template, region, prices)
+    (days,) = {g["Properties"]["RetentionInDays"] for g in of_type(day_two.template, "AWS::Logs::LogGroup")}
+    gb = assumed(prices, "log_gb_per_instance_month")
+    # What follows the instance's running time: its hours, the agent's 2 metrics, the logs it ingests and stores.
+    follows = prices.raw["regions"][region]["instance_hour"]["prices"]["t2.micro"] * 730 \
+        + 2 * usd(prices, region, "cloudwatch_metric_month") \
+        + gb * usd(prices, region, "logs_ingestion_gb") + gb * days / 30 * usd(prices, region, "logs_storage_gb_month")
+    assert close(result.scheduled_monthly, result.monthly - follows * (1 - WEEKDAYS_8_TO_20))
+    assert [line.follows for line in result.lines if line.item == "Elastic IP (public IPv4)"] == [None]
+
+
+def test_fleet_is_scaled_to_zero_and_back_with_its_volumes(day_two_fleet, prices):
+    result = estimate(day_two_fleet.template, "us-east-1", prices)
+    (group,) = [line.resource for line in lines(result, "instances (group of")]
+    assert result.running_shares == {group: WEEKDAYS_8_TO_20}
+    group_lines = [line for line in result.lines if line.resource == group]
+    assert {line.follows for line in group_lines} == {group}  # instances, their root volumes, addresses, metrics
+    assert not [line for line in result.lines if "Load Balancer" in line.item and line.follows]
+    scaled = sum(line.monthly for line in result.lines if line.follows == group)
+    assert close(result.scheduled_monthly, result.monthly - scaled * (1 - WEEKDAYS_8_TO_20))
+
+
+def test_no_schedule_no_schedule_month(default, prices):
+    result = estimate(default.template, "us-east-1", prices)
+    assert (result.running_shares, result.scheduled_monthly) == ({}, result.monthly)
+
+
+def test_rendered_estimate_shows_the_month_with_the_schedule(day_two, prices):
+    result = estimate(day_two.template, "us-east-1", prices)
+    run = run_cost("--template", day_two.template_path, "--region", "us-east-1")
+    assert run.returncode == 0, run.stderr
+    assert f"**With the schedule: {cost.money(result.scheduled_monthly)} a month**" in run.stdout
+    assert "runs 60 of 168 hours a week (35.71%)" in run.stdout
+    assert f"| **total with the schedule** | | | **{cost.money(result.monthly)}** | " \
+           f"**{cost.money(result.scheduled_monthly)}** |" in run.stdout
+    assert "pending deletion for 7 days after cdk destroy" in run.stdout
+
+
+def test_log_gb_option_prices_another_log_volume(day_two):
+    run = run_cost("--template", day_two.template_path, "--region", "us-east-1", "--log-gb", "2.5")
+    assert run.returncode == 0, run.stderr
+    assert "2.5 GB a month, assumed" in run.stdout
+    refused = run_cost("--template", day_two.template_path, "--region", "us-east-1", "--log-gb", "-1")
+    assert (refused.returncode, refused.stderr.strip()) == (2, "error: --log-gb must be 0 or more (got -1)")
+
+
+def test_make_cost_passes_log_gb_and_lcu():
+    dry = subprocess.run(["make", "--no-print-directory", "-n", "-o", "synth", "cost", "LOG_GB=2", "LCU=3"], cwd=ROOT,
+                         capture_output=True, text=True, check=False)
+    assert dry.returncode == 0, dry.stderr
+    assert "-m tools.cost --lcu 3 --log-gb 2" in dry.stdout
+
+
+def test_budget_guard_prices_the_day_two_lines(day_two, prices):
+    from tools.budget_guard import BudgetGuard
+
+    guard = BudgetGuard(budget_usd=1000, stack_name="WebServerStack", region="us-east-1")
+    result = estimate(day_two.template, "us-east-1", prices)
+    day_two_lines = sum(line.monthly for line in result.lines
+                        if any(text in line.item for text in ("KMS", "logs ingested", "custom metrics", "backups")))
+    assert day_two_lines > 0
+    assert guard.estimate(str(day_two.template_path)) == float(result.monthly)
+
+
+# --- tools/cron.py: the schedules' time ------------------------------------------------------------------------
+
+def share(stop, start, tz="UTC", parse=cron.parse_aws):
+    return cron.running_share(stops=[(parse(stop), tz)], starts=[(parse(start), tz)])
+
+
+def test_aws_cron_counts_days_of_the_week_from_sunday():
+    by_name = share("cron(0 20 ? * MON-FRI *)", "cron(0 8 ? * MON-FRI *)")
+    assert share("cron(0 20 ? * 2-6 *)", "cron(0 8 ? * 2-6 *)").fraction == by_name.fraction == WEEKDAYS_8_TO_20
+
+
+def test_unix_cron_counts_days_of_the_week_from_zero_and_seven_is_sunday():
+    parse = cron.parse_unix
+    assert share("0 20 * * 1-5", "0 8 * * 1-5", parse=parse).fraction == WEEKDAYS_8_TO_20
+    assert share("0 20 * * MON-FRI", "0 8 * * MON-FRI", parse=parse).fraction == WEEKDAYS_8_TO_20
+    sunday = share("0 20 * * 0", "0 8 * * 0", parse=parse).fraction
+    assert sunday == share("0 20 * * 7", "0 8 * * 7", parse=parse).fraction == D(12) / D(7 * 24)
+
+
+def test_unix_cron_with_both_day_fields_fires_on_either():
+    firing = cron.parse_unix("0 8 1 * MON")
+    assert firing.day(datetime.date(2027, 1, 1))  # the 1st, a Friday
+    assert firing.day(datetime.date(2027, 1, 4))  # a Monday
+    assert not firing.day(datetime.date(2027, 1, 5))
+
+
+def test_last_nearest_weekday_and_nth_day():
+    assert cron.parse_aws("cron(0 8 L * ? *)").day(datetime.date(2027, 2, 28))
+    assert cron.parse_aws("cron(0 8 15W * ? *)").day(datetime.date(2027, 5, 14))  # the 15th is a Saturday
+    assert cron.parse_aws("cron(0 8 ? * 6L *)").day(datetime.date(2027, 1, 29))  # the month's last Friday
+    assert cron.parse_aws("cron(0 8 ? * 3#2 *)").day(datetime.date(2027, 1, 12))  # its second Tuesday
+    assert not cron.parse_aws("cron(0 8 ? * 3#2 *)").day(datetime.date(2027, 1, 5))
+
+
+def test_a_month_dependent_schedule_is_measured_over_a_year():
+    # Started on the 1st at 08:00, stopped on the same day at 20:00: 12 hours a month.
+    result = share("cron(0 20 1 * ? *)", "cron(0 8 1 * ? *)")
+    assert (result.period.weekly, result.fraction) == (False, D(12 * 12) / D(365 * 24))
+
+
+def test_daylight_saving_time_is_measured_in_real_hours():
+    # New York's clocks go forward on 14 March 2027 and back on 7 November: a week-day schedule still runs 12 real
+    # hours a day, and the year has 8,760 real hours.
+    result = share("cron(0 20 1/1 * ? *)", "cron(0 8 1/1 * ? *)", tz="America/New_York")
+    assert result.period_seconds == 365 * 24 * 3600
+    assert result.fraction == D(365 * 12) / D(365 * 24)
+
+
+def test_unknown_time_zone_and_bad_expressions_are_errors_naming_them():
+    with pytest.raises(cron.CronError, match="'Tokyo' is not an IANA time zone"):
+        share("cron(0 20 ? * MON-FRI *)", "cron(0 8 ? * MON-FRI *)", tz="Tokyo")
+    with pytest.raises(cron.CronError, match="needs \\? in day-of-month or in day-of-week"):
+        cron.parse_aws("cron(0 20 * * MON-FRI *)")
+    with pytest.raises(cron.CronError, match="hours: 24 is outside 0-23"):
+        cron.parse_aws("cron(0 24 ? * MON-FRI *)")

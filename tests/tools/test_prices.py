@@ -7,7 +7,11 @@ import pytest
 
 REQUIRED = ("instance_hour", "ebs_gb_month", "gp3_iops_month", "gp3_throughput_mibps_month", "io1_iops_month",
             "io2_iops_month", "snapshot_gb_month", "public_ipv4_hour", "cloudwatch_metric_month",
-            "cloudwatch_alarm_month", "alb_hour", "alb_lcu_hour", "s3_standard_gb_month", "lambda_request")
+            "cloudwatch_alarm_month", "alb_hour", "alb_lcu_hour", "s3_standard_gb_month", "lambda_request",
+            "kms_key_month", "sns_email_notification", "logs_ingestion_gb", "logs_storage_gb_month",
+            "backup_ebs_gb_month", "scheduler_invocation", "budget_day")
+# Figures priced within a free allowance, which each must state.
+FREE_ALLOWANCE = ("sns_email_notification", "scheduler_invocation")
 
 
 @pytest.fixture(scope="module")
@@ -51,3 +55,10 @@ def test_every_assumption_says_why(raw, prices):
         assert assumption["value"] > 0, name
         assert len(assumption["why"]) > 40, name
     assert prices.assumptions().lcu == raw["assumptions"]["alb_lcu_average"]["value"]
+    assert prices.assumptions().log_gb_month == raw["assumptions"]["log_gb_per_instance_month"]["value"]
+
+
+def test_free_allowances_are_stated(raw):
+    for region in raw["regions"].values():
+        for key in FREE_ALLOWANCE:
+            assert region[key]["free_per_month"] > 0, key
