@@ -18,6 +18,18 @@ groups, S3 buckets (the load balancer's access logs) with what they hold, the
 stack itself if it still exists, and snapshots - listed with their size as
 *intended* leftovers (``DeletionPolicy: Snapshot`` keeps them on purpose).
 
+Day two: AWS Backup vaults (found by tag, or by a name starting with the stack's)
+and their recovery points are *intended* leftovers (the vault is retained on
+purpose), each with its size, its monthly cost and the command that deletes it;
+KMS keys pending deletion are fine (``cdk destroy`` schedules that; AWS KMS does
+not bill them meanwhile), a key still enabled is left behind. ``cdk destroy``
+removes the rest, so any still there is flagged, with its removal command: log
+groups named ``/<stack>/...``, EventBridge Scheduler schedules named
+``<stack>-...`` (schedules cannot carry tags: CloudFormation names them after the
+stack and the logical id), AWS Budgets budgets named after the stack or
+filtering on its tag, and SNS topics with the tag. Monthly costs come from
+tools/prices.json for the region (left out where it has none).
+
 Credentials: the usual AWS ones (profile, environment, SSO...). With an
 ``--endpoint-url`` on this machine (``localhost``, ``127.0.0.1``: the local
 emulator) the audit signs with fake credentials instead, so it needs none and
@@ -25,7 +37,8 @@ never sends real ones to an emulator; fake credentials are never used with any
 other endpoint.
 
 Exit status: 0 when nothing unintended is left, 1 otherwise (an error included).
-Only Describe/Get/List calls are made; it works against a real account too.
+Only Describe/Get/List calls are made (and STS GetCallerIdentity, for the account
+AWS Budgets needs); it works against a real account too.
 """
 
 from __future__ import annotations
@@ -36,10 +49,12 @@ import os
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Optional
 from urllib.parse import urlparse
 
 from constants import APP_TAG_KEY, APP_TAG_VALUE, EXAMPLE_REGION, STACK_NAME
+from tools import cost
 
 STACK_NAME_TAG = "aws:cloudformation:stack-name"
 _LIVE_INSTANCE_STATES = ["pending", "running", "stopping", "stopped", "shutting-down"]
@@ -49,6 +64,12 @@ FAKE_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "te
 _ELB_TAG_BATCH = 20
 # Objects counted per bucket before the audit stops counting (a leftover is a leftover either way).
 _MAX_OBJECTS_COUNTED = 10_000
+# AWS Backup tags the snapshots it makes with keys under aws:backup: they are listed as recovery points of their
+# vault (and only AWS Backup may delete them).
+_BACKUP_TAG_PREFIX = "aws:backup:"
+_GIB = Decimal(2**30)
+# Errors that mean "not ours to read" (another service's key, a topic in someone else's policy), not a failure.
+_NOT_OURS = ("AccessDeniedException", "AccessDenied", "AuthorizationError", "NotFoundException", "NotFound")
 
 
 @dataclass(frozen=True)
@@ -56,11 +77,14 @@ class Finding:
     """One leftover resource."""
 
     # instance, elastic-ip, volume, snapshot, key-pair, ssm-parameter, stack, load-balancer, target-group,
-    # launch-template, auto-scaling-group, bucket
+    # launch-template, auto-scaling-group, bucket, backup-vault, recovery-point, log-group, schedule, budget, kms-key,
+    # sns-topic
     kind: str
     resource_id: str
     detail: str
     intended: bool = False
+    monthly: Optional[Decimal] = None  # USD a month, where the price file knows it
+    remove: tuple[str, ...] = ()  # the commands that delete it
 
 
 @dataclass
@@ -76,8 +100,15 @@ class AuditReport:
 
     @property
     def clean(self) -> bool:
-        """True when nothing but intended leftovers (snapshots) remains."""
+        """True when nothing but intended leftovers (snapshots, backup vaults and their recovery points, keys pending
+        deletion) remains."""
         return not self.unintended
+
+    @property
+    def intended_monthly(self) -> Decimal:
+        """What the intended leftovers cost a month (recovery points are in their vault's figure)."""
+        return sum((f.monthly or Decimal(0) for f in self.findings if f.intended and f.kind != "recovery-point"),
+                   Decimal(0))
 
 
 def _tag_filters(tag_key: str, tag_value: str, stack_name: str | None) -> list[list[dict[str, Any]]]:
@@ -147,23 +178,193 @@ def _volumes(ec2: Any, filter_sets: list[list[dict[str, Any]]]) -> list[Finding]
     ]
 
 
-def _snapshots(ec2: Any, filter_sets: list[list[dict[str, Any]]]) -> list[Finding]:
+def _snapshots(ec2: Any, filter_sets: list[list[dict[str, Any]]], region: str,
+               prices: Optional[cost.RegionPrices]) -> list[Finding]:
     paginator = ec2.get_paginator("describe_snapshots")
     found = [
         s
         for filters in filter_sets
         for page in paginator.paginate(OwnerIds=["self"], Filters=filters)
         for s in page["Snapshots"]
+        if not any(tag["Key"].startswith(_BACKUP_TAG_PREFIX) for tag in s.get("Tags") or [])
     ]
     return [
         Finding(
             "snapshot",
             s["SnapshotId"],
-            f"{s['VolumeSize']} GiB from {s.get('VolumeId', '?')} (kept on purpose)",
+            f"{s['VolumeSize']} GiB from {s.get('VolumeId', '?')} (kept on purpose; billed for at most its size)",
             intended=True,
+            monthly=_price(prices, "snapshot_gb_month", Decimal(s["VolumeSize"])),
+            remove=(f"aws ec2 delete-snapshot --snapshot-id {s['SnapshotId']} --region {region}",),
         )
         for s in _unique(found, "SnapshotId")
     ]
+
+
+def _price(prices: Optional[cost.RegionPrices], key: str, quantity: Decimal) -> Optional[Decimal]:
+    """``quantity`` units at the region's ``key`` figure a month; None where the price file has no such region."""
+    return None if prices is None else quantity * prices.usd(key)
+
+
+def _error_code(error: Exception) -> str:
+    return str(getattr(error, "response", {}).get("Error", {}).get("Code", ""))
+
+
+# --- day two ---------------------------------------------------------------------------------------------------
+
+
+def _backup_vaults(backup: Any, region: str, prices: Optional[cost.RegionPrices], tag_key: str, tag_value: str,
+                   stack_name: str | None) -> list[Finding]:
+    """Vaults with the tag (or named after the stack: CDK names a vault after its stack and path), each followed by
+    its recovery points: intended leftovers (the vault is retained on purpose), with sizes, costs and commands."""
+    findings = []
+    for page in backup.get_paginator("list_backup_vaults").paginate():
+        for vault in page["BackupVaultList"]:
+            name = vault["BackupVaultName"]
+            tags = [{"Key": k, "Value": v}
+                    for k, v in backup.list_tags(ResourceArn=vault["BackupVaultArn"]).get("Tags", {}).items()]
+            if not (_belongs(tags, tag_key, tag_value, stack_name) or (stack_name and name.startswith(stack_name))):
+                continue
+            # A vault AWS counts as empty is not listed (one call less; AWS refuses to delete a vault that still
+            # holds recovery points, so trusting the count loses nothing).
+            points = [] if vault.get("NumberOfRecoveryPoints") == 0 else [
+                point for points_page in backup.get_paginator("list_recovery_points_by_backup_vault").paginate(
+                    BackupVaultName=name) for point in points_page["RecoveryPoints"]]
+            size = sum((Decimal(p.get("BackupSizeInBytes", 0)) for p in points), Decimal(0)) / _GIB
+            prefix = f"aws backup delete-recovery-point --backup-vault-name {name} --recovery-point-arn"
+            commands = tuple(f"{prefix} {p['RecoveryPointArn']} --region {region}" for p in points)
+            findings.append(Finding(
+                "backup-vault", name,
+                f"{len(points)} recovery point(s), {_gib(size)} GiB (kept on purpose: retained by cdk destroy)"
+                + (", locked" if vault.get("Locked") else ""),
+                intended=True, monthly=_price(prices, "backup_ebs_gb_month", size),
+                remove=(*commands, f"aws backup delete-backup-vault --backup-vault-name {name} --region {region}")))
+            for point, command in zip(points, commands, strict=True):
+                gib = Decimal(point.get("BackupSizeInBytes", 0)) / _GIB
+                lifecycle = point.get("CalculatedLifecycle") or {}
+                until = f", deleted by its lifecycle on {lifecycle['DeleteAt']:%Y-%m-%d}" if lifecycle.get("DeleteAt") \
+                    else ", kept until you delete it"
+                made = f", made {point['CreationDate']:%Y-%m-%d}" if point.get("CreationDate") else ""
+                source = str(point.get("ResourceArn", "?")).rsplit("/", 1)[-1]
+                findings.append(Finding(
+                    "recovery-point", point["RecoveryPointArn"],
+                    f"{point.get('ResourceType', '?')} {source}, {_gib(gib)} GiB at most, {point.get('Status', '?')}"
+                    f"{made}{until} (in vault {name})",
+                    intended=True, monthly=_price(prices, "backup_ebs_gb_month", gib), remove=(command,)))
+    return findings
+
+
+def _gib(size: Decimal) -> str:
+    return format(size.quantize(Decimal("0.01")).normalize(), "f")
+
+
+def _log_groups(logs: Any, region: str, prices: Optional[cost.RegionPrices], stack_name: str | None) -> list[Finding]:
+    """Log groups named /<stack>/...: cdk destroy deletes them, so any still there is left behind."""
+    if not stack_name:
+        return []
+    findings = []
+    for page in logs.get_paginator("describe_log_groups").paginate(logGroupNamePrefix=f"/{stack_name}/"):
+        for group in page["logGroups"]:
+            name, stored = group["logGroupName"], int(group.get("storedBytes", 0))
+            kept = f"kept {group['retentionInDays']} days" if group.get("retentionInDays") else "never expires"
+            findings.append(Finding(
+                "log-group", name, f"{stored:,} bytes stored, {kept} (cdk destroy deletes it)",
+                monthly=_price(prices, "logs_storage_gb_month", Decimal(stored) / _GIB),
+                remove=(f"aws logs delete-log-group --log-group-name {name} --region {region}",)))
+    return findings
+
+
+def _schedules(scheduler: Any, region: str, stack_name: str | None) -> list[Finding]:
+    """EventBridge Scheduler schedules named <stack>-...: cdk destroy deletes them; one left behind costs nothing
+    but keeps acting (stopping and starting whatever instances it names)."""
+    if not stack_name:
+        return []
+    findings = []
+    for page in scheduler.get_paginator("list_schedules").paginate(NamePrefix=f"{stack_name}-"):
+        for schedule in page["Schedules"]:
+            name, group = schedule["Name"], schedule.get("GroupName", "default")
+            action = str((schedule.get("Target") or {}).get("Arn", "?")).rsplit(":", 1)[-1]
+            findings.append(Finding(
+                "schedule", name, f"{schedule.get('State', '?')}, calls {action}, group {group} (cdk destroy deletes "
+                                  "it; free, but it keeps acting)", monthly=Decimal(0),
+                remove=(f"aws scheduler delete-schedule --name {name} --group-name {group} --region {region}",)))
+    return findings
+
+
+def _budgets(budgets: Any, sts: Any, tag_key: str, tag_value: str, stack_name: str | None) -> list[Finding]:
+    """AWS Budgets budgets named after the stack, or filtering costs on its tag or the app's: cdk destroy deletes
+    them. Budgets are account-wide, not regional."""
+    account = sts.get_caller_identity()["Account"]
+    ours = {f"user:{tag_key}${tag_value}", f"{tag_key}${tag_value}"}
+    if stack_name:
+        ours.add(f"{STACK_NAME_TAG}${stack_name}")
+    findings = []
+    for page in budgets.get_paginator("describe_budgets").paginate(AccountId=account):
+        for budget in page.get("Budgets", []):
+            name = budget["BudgetName"]
+            filters = set((budget.get("CostFilters") or {}).get("TagKeyValue") or [])
+            if not (filters & ours or (stack_name and name.startswith(stack_name))):
+                continue
+            limit = budget.get("BudgetLimit") or {}
+            findings.append(Finding(
+                "budget", name, f"{limit.get('Amount', '?')} {limit.get('Unit', '')} "
+                                f"{str(budget.get('TimeUnit', '')).lower()} (cdk destroy deletes it; free without "
+                                "actions)", monthly=Decimal(0),
+                remove=(f"aws budgets delete-budget --account-id {account} --budget-name {name}",)))
+    return findings
+
+
+def _kms_keys(kms: Any, region: str, prices: Optional[cost.RegionPrices], tag_key: str, tag_value: str,
+              stack_name: str | None) -> list[Finding]:
+    """Keys with the tag: pending deletion is what cdk destroy leaves (fine, and not billed); enabled or disabled,
+    a key was left behind and costs its monthly fee."""
+    findings = []
+    for page in kms.get_paginator("list_keys").paginate():
+        for key in page["Keys"]:
+            try:
+                tags = kms.list_resource_tags(KeyId=key["KeyId"]).get("Tags", [])
+            except kms.exceptions.ClientError as error:
+                if _error_code(error) in _NOT_OURS:
+                    continue  # another service's or account's key we may not read
+                raise
+            pairs = [{"Key": tag["TagKey"], "Value": tag["TagValue"]} for tag in tags]
+            if not _belongs(pairs, tag_key, tag_value, stack_name):
+                continue
+            meta = kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]
+            state = meta.get("KeyState", "?")
+            if state in ("PendingDeletion", "PendingReplicaDeletion"):
+                when = f" until {meta['DeletionDate']:%Y-%m-%d}" if meta.get("DeletionDate") else ""
+                findings.append(Finding(
+                    "kms-key", key["KeyId"], f"pending deletion{when}: fine, cdk destroy schedules it and AWS KMS "
+                                             "deletes it then (not billed meanwhile)", intended=True, monthly=Decimal(0)))
+            else:
+                findings.append(Finding(
+                    "kms-key", key["KeyId"], f"{state} (cdk destroy schedules its deletion)",
+                    monthly=_price(prices, "kms_key_month", Decimal(1)),
+                    remove=(f"aws kms schedule-key-deletion --key-id {key['KeyId']} --pending-window-in-days 7 "
+                            f"--region {region}",)))
+    return findings
+
+
+def _topics(sns: Any, region: str, tag_key: str, tag_value: str, stack_name: str | None) -> list[Finding]:
+    """SNS topics with the tag: cdk destroy deletes them (and their subscriptions)."""
+    findings = []
+    for page in sns.get_paginator("list_topics").paginate():
+        for topic in page["Topics"]:
+            arn = topic["TopicArn"]
+            try:
+                tags = sns.list_tags_for_resource(ResourceArn=arn).get("Tags", [])
+            except sns.exceptions.ClientError as error:
+                if _error_code(error) in _NOT_OURS:
+                    continue
+                raise
+            if not _belongs(tags, tag_key, tag_value, stack_name):
+                continue
+            subscriptions = sns.list_subscriptions_by_topic(TopicArn=arn).get("Subscriptions", [])
+            findings.append(Finding(
+                "sns-topic", arn, f"{len(subscriptions)} subscription(s) (cdk destroy deletes it)", monthly=Decimal(0),
+                remove=(f"aws sns delete-topic --topic-arn {arn} --region {region}",)))
+    return findings
 
 
 def _key_pairs(ec2: Any, ssm: Any, filter_sets: list[list[dict[str, Any]]]) -> list[Finding]:
@@ -301,6 +502,10 @@ def audit(
 
     ec2, ssm, cloudformation = client("ec2"), client("ssm"), client("cloudformation")
     filter_sets = _tag_filters(tag_key, tag_value, stack_name)
+    try:
+        prices: Optional[cost.RegionPrices] = cost.Prices.load().region(region)
+    except cost.CostError:
+        prices = None  # a region the price file does not know: leftovers listed without their cost
     report = AuditReport(region)
     report.findings += _stacks(cloudformation, tag_key, tag_value, stack_name)
     report.findings += _instances(ec2, filter_sets)
@@ -312,7 +517,13 @@ def audit(
     report.findings += _volumes(ec2, filter_sets)
     report.findings += _key_pairs(ec2, ssm, filter_sets)
     report.findings += _buckets(client("s3"), region, tag_key, tag_value, stack_name)
-    report.findings += _snapshots(ec2, filter_sets)
+    report.findings += _snapshots(ec2, filter_sets, region, prices)
+    report.findings += _backup_vaults(client("backup"), region, prices, tag_key, tag_value, stack_name)
+    report.findings += _kms_keys(client("kms"), region, prices, tag_key, tag_value, stack_name)
+    report.findings += _log_groups(client("logs"), region, prices, stack_name)
+    report.findings += _schedules(client("scheduler"), region, stack_name)
+    report.findings += _budgets(client("budgets"), client("sts"), tag_key, tag_value, stack_name)
+    report.findings += _topics(client("sns"), region, tag_key, tag_value, stack_name)
     return report
 
 
@@ -348,18 +559,28 @@ def default_region(endpoint_url: Optional[str]) -> str:
 
 
 def format_report(report: AuditReport, what: str) -> str:
-    """A plain table, then a one-line verdict."""
+    """A plain table, the commands that remove what it lists, then a one-line verdict."""
     lines = [f"Leftovers for {what} in {report.region}:"]
     if not report.findings:
         lines.append("  nothing found")
     else:
-        rows = [("KIND", "ID", "DETAIL", "")] + [
-            (f.kind, f.resource_id, f.detail, "intended" if f.intended else "LEFT BEHIND")
+        rows = [("KIND", "ID", "DETAIL", "MONTHLY", "")] + [
+            (f.kind, f.resource_id, f.detail, cost.money(f.monthly) if f.monthly is not None else "",
+             "intended" if f.intended else "LEFT BEHIND")
             for f in report.findings
         ]
-        widths = [max(len(row[i]) for row in rows) for i in range(3)]
+        widths = [max(len(row[i]) for row in rows) for i in range(4)]
         for row in rows:
-            lines.append("  " + "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:3])) + "  " + row[3])
+            lines.append("  " + "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4])
+    kept = [f for f in report.findings if f.intended and f.remove and f.kind != "recovery-point"]
+    if kept:
+        lines.append(f"Intended leftovers cost {cost.money(report.intended_monthly)} a month (where priced); once you "
+                     "no longer need them, remove them with:")
+        lines += [f"  {command}" for f in kept for command in f.remove]
+    left = [f for f in report.unintended if f.remove]
+    if left:
+        lines.append("cdk destroy removes these; remove what it left with:")
+        lines += [f"  {command}" for f in left for command in f.remove]
     count = len(report.unintended)
     lines.append("OK: nothing unintended is left." if report.clean else f"NOT CLEAN: {count} resource(s) left behind.")
     return "\n".join(lines)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 import subprocess
 import sys
+from decimal import Decimal
 
 import pytest
 
@@ -12,7 +14,7 @@ from constants import APP_TAG_KEY, APP_TAG_VALUE, STACK_NAME
 from emulator import REGION, Emulator
 from tests.conftest import ROOT
 from tests.emulator import cfn_scenario as cfn
-from tools import audit
+from tools import audit, cost
 
 TAG = [{"Key": APP_TAG_KEY, "Value": APP_TAG_VALUE}]
 
@@ -258,3 +260,175 @@ def test_region_defaults_to_the_example_environment_against_a_local_emulator(mon
     monkeypatch.setenv("AWS_REGION", "ap-northeast-1")
     assert audit.default_region("http://localhost:4599") == REGION
     assert audit.default_region(None) == "ap-northeast-1"
+
+
+# --- day two: what destroy leaves on purpose (backup vaults, keys pending deletion) and what it removes ------------
+
+def _region_price(key: str) -> Decimal:
+    return cost.Prices.load().region(REGION).usd(key)
+
+
+def _commands(output: str) -> list[str]:
+    return [line.strip() for line in output.splitlines() if line.strip().startswith("aws ")]
+
+
+def test_snapshots_say_their_cost_and_the_command_that_deletes_them(emu: Emulator,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    ec2 = emu.client("ec2")
+    volume = ec2.create_volume(AvailabilityZone="us-east-1a", Size=30)["VolumeId"]
+    snapshot = ec2.create_snapshot(VolumeId=volume, TagSpecifications=_tagged("snapshot"))["SnapshotId"]
+    (finding,) = _report(emu).findings
+    assert finding.monthly == 30 * _region_price("snapshot_gb_month")
+    assert _run(emu) == 0
+    output = capsys.readouterr().out
+    assert f"aws ec2 delete-snapshot --snapshot-id {snapshot} --region {REGION}" in _commands(output)
+    assert f"Intended leftovers cost {cost.money(finding.monthly)} a month" in output
+
+
+def test_snapshots_aws_backup_made_are_not_listed_as_snapshots(emu: Emulator) -> None:
+    # AWS Backup tags its snapshots aws:backup:source-resource (and only it may delete them): they are recovery points.
+    ec2 = emu.client("ec2")
+    volume = ec2.create_volume(AvailabilityZone="us-east-1a", Size=30)["VolumeId"]
+    ec2.create_snapshot(VolumeId=volume, TagSpecifications=_tagged("snapshot", [
+        *TAG, {"Key": "aws:backup:source-resource", "Value": volume}]))
+    assert _report(emu).findings == []
+
+
+def test_a_backup_vault_is_an_intended_leftover_with_the_command_that_deletes_it(
+        emu: Emulator, capsys: pytest.CaptureFixture[str]) -> None:
+    backup = emu.client("backup")
+    backup.create_backup_vault(BackupVaultName="tagged-vault", BackupVaultTags={APP_TAG_KEY: APP_TAG_VALUE})
+    backup.create_backup_vault(BackupVaultName=f"{STACK_NAME}WebServerBackupVault4991C6CD")  # CDK's name, no tag
+    backup.create_backup_vault(BackupVaultName="someone-elses-vault")
+    assert {(f.kind, f.resource_id, f.intended) for f in _report(emu).findings} == {("backup-vault", "tagged-vault", True)}
+    found = {f.resource_id: f for f in _report(emu, STACK_NAME).findings}
+    assert set(found) == {"tagged-vault", f"{STACK_NAME}WebServerBackupVault4991C6CD"}
+    assert found["tagged-vault"].detail.startswith("0 recovery point(s), 0 GiB (kept on purpose")
+    assert found["tagged-vault"].monthly == 0
+    assert _run(emu) == 0  # intended: the audit is clean
+    assert f"aws backup delete-backup-vault --backup-vault-name tagged-vault --region {REGION}" in \
+        _commands(capsys.readouterr().out)
+
+
+def test_recovery_points_are_listed_with_size_cost_and_the_commands_that_delete_them() -> None:
+    # moto 5.2.5 has no ListRecoveryPointsByBackupVault (nor backup jobs): botocore's Stubber answers instead, with
+    # responses checked against AWS Backup's service model.
+    import boto3
+    from botocore.stub import Stubber
+
+    client = boto3.client("backup", region_name=REGION, **audit.FAKE_CREDENTIALS)
+    vault, arn = "WebServerStackWebServerBackupVault4991C6CD", f"arn:aws:backup:{REGION}:123456789012:backup-vault:v"
+    points = [{"RecoveryPointArn": f"arn:aws:ec2:{REGION}::image/ami-0{n}", "BackupVaultName": vault,
+               "ResourceArn": f"arn:aws:ec2:{REGION}:123456789012:instance/i-0{n}", "ResourceType": "EC2",
+               "Status": "COMPLETED", "BackupSizeInBytes": gib * 2**30,
+               "CreationDate": datetime.datetime(2026, 11, 28, 5, tzinfo=datetime.UTC),
+               "CalculatedLifecycle": {"DeleteAt": datetime.datetime(2026, 12, 5, 5, tzinfo=datetime.UTC)}}
+              for n, gib in ((1, 8), (2, 2))]
+    with Stubber(client) as stub:
+        stub.add_response("list_backup_vaults", {"BackupVaultList": [
+            {"BackupVaultName": vault, "BackupVaultArn": arn, "NumberOfRecoveryPoints": 2, "Locked": False}]})
+        stub.add_response("list_tags", {"Tags": {APP_TAG_KEY: APP_TAG_VALUE}}, {"ResourceArn": arn})
+        stub.add_response("list_recovery_points_by_backup_vault", {"RecoveryPoints": points},
+                          {"BackupVaultName": vault})
+        findings = audit._backup_vaults(client, REGION, cost.Prices.load().region(REGION), APP_TAG_KEY, APP_TAG_VALUE,
+                                        STACK_NAME)
+    price = _region_price("backup_ebs_gb_month")
+    assert [(f.kind, f.intended, f.monthly) for f in findings] == [
+        ("backup-vault", True, 10 * price), ("recovery-point", True, 8 * price), ("recovery-point", True, 2 * price)]
+    assert "EC2 i-01, 8 GiB at most, COMPLETED, made 2026-11-28, deleted by its lifecycle on 2026-12-05" in \
+        findings[1].detail
+    delete = f"aws backup delete-recovery-point --backup-vault-name {vault} --recovery-point-arn"
+    assert findings[0].remove == (f"{delete} arn:aws:ec2:{REGION}::image/ami-01 --region {REGION}",
+                                  f"{delete} arn:aws:ec2:{REGION}::image/ami-02 --region {REGION}",
+                                  f"aws backup delete-backup-vault --backup-vault-name {vault} --region {REGION}")
+    report = audit.AuditReport(REGION, findings)
+    assert report.clean
+    assert report.intended_monthly == 10 * price  # the vault's total, its points not counted again
+    output = audit.format_report(report, "x")
+    assert _commands(output) == list(findings[0].remove)  # each command once, the vault's last
+
+
+def test_a_kms_key_pending_deletion_is_fine_an_enabled_one_is_left_behind(emu: Emulator,
+                                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    kms = emu.client("kms")
+    tags = [{"TagKey": APP_TAG_KEY, "TagValue": APP_TAG_VALUE}]
+    pending = kms.create_key(Tags=tags)["KeyMetadata"]["KeyId"]
+    kms.schedule_key_deletion(KeyId=pending, PendingWindowInDays=7)
+    assert [(f.kind, f.intended, f.monthly) for f in _report(emu).findings] == [("kms-key", True, 0)]
+    assert "pending deletion until" in _report(emu).findings[0].detail
+    assert _run(emu) == 0
+    enabled = kms.create_key(Tags=tags)["KeyMetadata"]["KeyId"]
+    kms.create_key()  # not ours
+    found = {f.resource_id: f for f in _report(emu).findings}
+    assert set(found) == {pending, enabled}
+    assert (found[enabled].intended, found[enabled].monthly) == (False, _region_price("kms_key_month"))
+    assert _run(emu) == 1
+    assert f"aws kms schedule-key-deletion --key-id {enabled} --pending-window-in-days 7 --region {REGION}" in \
+        _commands(capsys.readouterr().out)
+
+
+def test_log_groups_named_after_the_stack_are_left_behind(emu: Emulator, capsys: pytest.CaptureFixture[str]) -> None:
+    logs = emu.client("logs")
+    logs.create_log_group(logGroupName=f"/{STACK_NAME}/httpd/access")
+    logs.put_retention_policy(logGroupName=f"/{STACK_NAME}/httpd/access", retentionInDays=30)
+    logs.create_log_group(logGroupName="/OtherStack/httpd/access")
+    (finding,) = _report(emu, STACK_NAME).findings
+    assert (finding.kind, finding.resource_id, finding.intended) == ("log-group", f"/{STACK_NAME}/httpd/access", False)
+    assert "kept 30 days (cdk destroy deletes it)" in finding.detail
+    assert _report(emu).findings == []  # found by the stack's name only
+    assert _run(emu, "--stack-name", STACK_NAME) == 1
+    assert f"aws logs delete-log-group --log-group-name /{STACK_NAME}/httpd/access --region {REGION}" in \
+        _commands(capsys.readouterr().out)
+
+
+def test_schedules_named_after_the_stack_are_left_behind(emu: Emulator) -> None:
+    scheduler = emu.client("scheduler")
+    for name in (f"{STACK_NAME}-WebServerScheduleStop4F1CB8E9-AbCdEf", "OtherStack-Stop-AbCdEf"):
+        scheduler.create_schedule(
+            Name=name, ScheduleExpression="cron(0 20 ? * MON-FRI *)", ScheduleExpressionTimezone="Asia/Tokyo",
+            FlexibleTimeWindow={"Mode": "OFF"},
+            Target={"Arn": "arn:aws:scheduler:::aws-sdk:ec2:stopInstances", "Input": "{}",
+                    "RoleArn": "arn:aws:iam::123456789012:role/scheduler"})
+    (finding,) = _report(emu, STACK_NAME).findings
+    assert (finding.kind, finding.intended) == ("schedule", False)
+    assert finding.resource_id.startswith(f"{STACK_NAME}-WebServerScheduleStop")
+    assert "calls stopInstances" in finding.detail
+    assert finding.remove == (f"aws scheduler delete-schedule --name {finding.resource_id} --group-name default "
+                              f"--region {REGION}",)
+
+
+def test_budgets_filtering_on_the_stack_or_named_after_it_are_left_behind(emu: Emulator) -> None:
+    budgets, account = emu.client("budgets"), emu.client("sts").get_caller_identity()["Account"]
+
+    def budget(name: str, **filters: list[str]) -> None:
+        budgets.create_budget(AccountId=account, Budget={
+            "BudgetName": name, "BudgetLimit": {"Amount": "50", "Unit": "USD"}, "TimeUnit": "MONTHLY",
+            "BudgetType": "COST", **({"CostFilters": filters} if filters else {})})
+
+    budget("WebServerBudget59E5119B-AbCdEf", TagKeyValue=[f"{audit.STACK_NAME_TAG}${STACK_NAME}"])
+    budget(f"{STACK_NAME}-monthly")
+    budget("team-budget", TagKeyValue=["user:team$web"])
+    found = {f.resource_id: f for f in _report(emu, STACK_NAME).findings}
+    assert set(found) == {"WebServerBudget59E5119B-AbCdEf", f"{STACK_NAME}-monthly"}
+    assert all(not f.intended for f in found.values())
+    assert found[f"{STACK_NAME}-monthly"].remove == (
+        f"aws budgets delete-budget --account-id {account} --budget-name {STACK_NAME}-monthly",)
+
+
+def test_sns_topics_with_the_tag_are_left_behind(emu: Emulator) -> None:
+    sns = emu.client("sns")
+    ours = sns.create_topic(Name="WebServerStack-AlarmsTopic-AbCdEf", Tags=TAG)["TopicArn"]
+    sns.subscribe(TopicArn=ours, Protocol="email", Endpoint="ops@example.com")
+    sns.create_topic(Name="someone-elses-topic")
+    (finding,) = _report(emu).findings
+    assert (finding.kind, finding.resource_id, finding.intended) == ("sns-topic", ours, False)
+    assert finding.detail.startswith("1 subscription(s)")
+    assert finding.remove == (f"aws sns delete-topic --topic-arn {ours} --region {REGION}",)
+
+
+def test_a_region_without_prices_lists_leftovers_without_their_cost(emu: Emulator) -> None:
+    ec2 = emu.client("ec2", "eu-west-3")  # tools/prices.json prices us-east-1 and ap-northeast-1 only
+    volume = ec2.create_volume(AvailabilityZone="eu-west-3a", Size=30)["VolumeId"]
+    ec2.create_snapshot(VolumeId=volume, TagSpecifications=_tagged("snapshot"))
+    (finding,) = audit.audit("eu-west-3", APP_TAG_KEY, APP_TAG_VALUE, endpoint_url=emu.endpoint).findings
+    assert (finding.kind, finding.monthly) == ("snapshot", None)
