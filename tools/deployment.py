@@ -6,6 +6,8 @@ the same commands a user types, and read back what was built with plain boto3 ca
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 import tempfile
 from collections.abc import Mapping
@@ -48,8 +50,10 @@ class Deployment:
         return result
 
     def bootstrap(self) -> None:
+        """``cdk bootstrap`` of the example environment. Run in the project, the CLI would first synthesize the app
+        (most of the command's 12 s here); given a placeholder assembly for that environment, it does not."""
         self._run("cdk bootstrap", ["bootstrap", f"aws://{EXAMPLE_ACCOUNT}/{EXAMPLE_REGION}",
-                                    "--output", str(self.workdir / "cdk.out")])
+                                    "--app", str(placeholder_assembly(self.workdir / "bootstrap.out"))])
 
     def deploy(self, context: Optional[Mapping[str, str]] = None, *, app: Optional[Path] = None,
                check: bool = True) -> subprocess.CompletedProcess:
@@ -73,13 +77,25 @@ class Deployment:
         return describe_stack(self.emulator)
 
 
+def placeholder_assembly(directory: Path) -> Path:
+    """A cloud assembly of one empty stack in the example environment: what ``cdk bootstrap`` needs to read
+    instead of synthesizing the app (its manifest schema is the pinned aws-cdk-lib's, 55.0.0)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "Placeholder.template.json").write_text(json.dumps(
+        {"Resources": {"Nothing": {"Type": "AWS::CloudFormation::WaitConditionHandle"}}}))
+    (directory / "manifest.json").write_text(json.dumps({"version": "55.0.0", "artifacts": {"Placeholder": {
+        "type": "aws:cloudformation:stack", "environment": f"aws://{EXAMPLE_ACCOUNT}/{EXAMPLE_REGION}",
+        "properties": {"templateFile": "Placeholder.template.json"}}}}))
+    return directory
+
+
 def describe_stack(emulator: Any, stack_name: str = STACK_NAME) -> dict[str, Any]:
     """What the stack built, read back from the emulator's own APIs (not from our template)."""
     cfn, ec2, ssm = (emulator.client(s) for s in ("cloudformation", "ec2", "ssm"))
     stack = cfn.describe_stacks(StackName=stack_name)["Stacks"][0]
     physical: dict[str, list[str]] = {}
     for resource in cfn.describe_stack_resources(StackName=stack_name)["StackResources"]:
-        physical.setdefault(resource["ResourceType"], []).append(resource["PhysicalResourceId"])
+        physical.setdefault(resource["ResourceType"], []).append(resource.get("PhysicalResourceId", ""))
 
     instances = []
     ids = physical.get("AWS::EC2::Instance", [])
@@ -120,3 +136,80 @@ def deployed_ingress(group: dict) -> set[SecurityGroupRule]:
         rules |= {SecurityGroupRule(*key, r["CidrIp"]) for r in permission.get("IpRanges", [])}
         rules |= {SecurityGroupRule(*key, r["CidrIpv6"]) for r in permission.get("Ipv6Ranges", [])}
     return rules
+
+
+def describe_fleet(emulator: Any, stack_name: str = STACK_NAME) -> dict[str, Any]:
+    """The Auto Scaling tier as AWS's APIs show it: the group and its instances, the load balancer (attributes,
+    listeners), the target group (attributes, registered targets) and the scaling policies."""
+    cfn, ec2, autoscaling, elbv2 = (emulator.client(s) for s in ("cloudformation", "ec2", "autoscaling", "elbv2"))
+    physical = _physical(cfn, stack_name)
+    facts: dict[str, Any] = {"groups": [], "instances": [], "load_balancers": [], "target_groups": [], "policies": []}
+    names = physical.get("AWS::AutoScaling::AutoScalingGroup", [])
+    if names:
+        facts["groups"] = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=names)["AutoScalingGroups"]
+        ids = [i["InstanceId"] for g in facts["groups"] for i in g["Instances"]]
+        if ids:
+            facts["instances"] = [i for r in ec2.describe_instances(InstanceIds=ids)["Reservations"]
+                                  for i in r["Instances"]]
+        facts["policies"] = [p for n in names for p in autoscaling.describe_policies(AutoScalingGroupName=n)[
+            "ScalingPolicies"]]
+    for arn in physical.get("AWS::ElasticLoadBalancingV2::LoadBalancer", []):
+        (balancer,) = elbv2.describe_load_balancers(LoadBalancerArns=[arn])["LoadBalancers"]
+        balancer["Attributes"] = {a["Key"]: a["Value"] for a in
+                                  elbv2.describe_load_balancer_attributes(LoadBalancerArn=arn)["Attributes"]}
+        balancer["Listeners"] = elbv2.describe_listeners(LoadBalancerArn=arn)["Listeners"]
+        facts["load_balancers"].append(balancer)
+    for arn in physical.get("AWS::ElasticLoadBalancingV2::TargetGroup", []):
+        (group,) = elbv2.describe_target_groups(TargetGroupArns=[arn])["TargetGroups"]
+        group["Attributes"] = {a["Key"]: a["Value"] for a in
+                               elbv2.describe_target_group_attributes(TargetGroupArn=arn)["Attributes"]}
+        group["Targets"] = {t["Target"]["Id"]: t["TargetHealth"]["State"] for t in
+                            elbv2.describe_target_health(TargetGroupArn=arn)["TargetHealthDescriptions"]}
+        facts["target_groups"].append(group)
+    return facts
+
+
+def describe_domain(emulator: Any, zone_name: str, stack_name: str = STACK_NAME) -> dict[str, Any]:
+    """The site's name as Route 53 and ACM show it: the zone's records and the stack's certificates."""
+    cfn, route53, acm = (emulator.client(s) for s in ("cloudformation", "route53", "acm"))
+    physical = _physical(cfn, stack_name)
+    (zone,) = [z for z in route53.list_hosted_zones()["HostedZones"] if z["Name"] == zone_name.rstrip(".") + "."]
+    records = route53.list_resource_record_sets(HostedZoneId=zone["Id"])["ResourceRecordSets"]
+    certificates = [acm.describe_certificate(CertificateArn=arn)["Certificate"]
+                    for arn in physical.get("AWS::CertificateManager::Certificate", [])]
+    return {"zone": zone, "records": {(r["Name"], r["Type"]): r for r in records}, "certificates": certificates}
+
+
+def rolling_update_sizes(emulator: Any, start: int, stack_name: str = STACK_NAME) -> list[int]:
+    """How many instances the group had at each step of its last rolling update, from ``start`` (its size
+    before), read from CloudFormation's own progress events ("Temporarily setting ... to N", "Terminating
+    instance(s) [...]; replacing with N new instance(s).")."""
+    cfn = emulator.client("cloudformation")
+    events = cfn.describe_stack_events(StackName=stack_name)["StackEvents"]
+    reasons = [e.get("ResourceStatusReason") or "" for e in reversed(events)
+               if e["ResourceType"] == "AWS::AutoScaling::AutoScalingGroup"]
+    begun = [i for i, r in enumerate(reasons) if r.startswith("Rolling update initiated")]
+    if not begun:
+        return []
+    reasons = reasons[begun[-1]:]
+    size = start
+    sizes = [size]
+    for reason in reasons:
+        raised = re.match(r"Temporarily setting autoscaling group MinSize and DesiredCapacity to (\d+)\.", reason)
+        replaced = re.match(r"Terminating instance\(s\) \[([^\]]*)\]; replacing with (\d+) new", reason)
+        if raised:
+            size = int(raised.group(1))
+            sizes.append(size)
+        elif replaced:
+            size -= len(replaced.group(1).split(","))
+            sizes.append(size)
+            size += int(replaced.group(2))
+            sizes.append(size)
+    return sizes
+
+
+def _physical(cfn: Any, stack_name: str) -> dict[str, list[str]]:
+    physical: dict[str, list[str]] = {}
+    for resource in cfn.describe_stack_resources(StackName=stack_name)["StackResources"]:
+        physical.setdefault(resource["ResourceType"], []).append(resource.get("PhysicalResourceId", ""))
+    return physical

@@ -42,6 +42,13 @@ def audit(emu) -> subprocess.CompletedProcess:
         cwd=ROOT, env=Deployment(emu).env, capture_output=True, text=True, check=False)
 
 
+def leftovers(emu) -> list:
+    """The audit's findings (tools.audit's own API, so no table is parsed): what the deployments left."""
+    from tools.audit import audit as find
+
+    return find("us-east-1", "app", "ec2-web-server", stack_name="WebServerStack", endpoint_url=emu.endpoint).findings
+
+
 def assembly(result) -> str:
     """The cloud assembly directory of a configuration synthesized by the unit-test fixtures."""
     return str(result.template_path.parent)
