@@ -54,7 +54,9 @@ class BudgetGuard:
         return cdk.PolicyValidationPluginReport(success=not violations, violations=violations)
 
     def estimate(self, template_path: str) -> float:
-        """The monthly estimate while running, as `make cost` shows it."""
+        """The monthly estimate while running, as `make cost` shows it: day two's lines included (key, metrics, logs
+        and backups at prices.json's assumptions), and the whole month even with a schedule, which stops the servers
+        only while it stays enabled (`make cost` shows the month with the schedule beside it)."""
         template = json.loads(Path(template_path).read_text())
         return float(cost.estimate_template(template, region=self._region, prices=cost.Prices.load(),
                                             stack=self._stack).monthly)
