@@ -20,16 +20,22 @@ everything that
 - will be REFUSED before anything changes (a template Rule that fails: the KeepAttachedVolumes rule when an
   instance with data volumes attached would be replaced) or will FAIL (an EBS volume update CloudFormation
   does not support, a shrink, a device still in use);
-- REPLACES an instance, a volume, a load balancer, a target group or an Auto Scaling group (the engine's
-  verdict, and where the resource specification can only say "may be replaced", what AWS's
-  AWS::EC2::Instance reference says for an EBS-backed instance in a VPC: a stop and start, an update in
-  place, or a replacement), or ROLLS an Auto Scaling group's instances (its UpdatePolicy, batch by batch);
+- REPLACES an instance, a volume, a load balancer, a target group, an Auto Scaling group, a certificate, a
+  listener or a DNS record (the engine's verdict, and where the resource specification can only say "may be
+  replaced", what AWS's AWS::EC2::Instance reference says for an EBS-backed instance in a VPC: a stop and
+  start, an update in place, or a replacement), or ROLLS an Auto Scaling group's instances (its UpdatePolicy,
+  batch by batch);
+- cuts off clients (a listener's port or protocol changes, a listener closes its port, a DNS record is
+  deleted and takes its name off the Internet) or may (a new TLS security policy);
 - widens network access (a new ingress or egress rule, a wider CIDR or port range);
 - changes IAM (policy statements, managed policies, roles and instance profiles);
 - loses data on removal or replacement (a volume deleted with DeletionPolicy Delete, an instance whose
   root volume goes with it);
 
-then in plain words the stops and starts, public address changes, and the change in cost (``tools/cost.py``).
+then in plain words the stops and starts, public address changes, the site's name and HTTPS (a certificate
+requested and validated, in which order CloudFormation switches listeners to it; what ports 80 and 443 answer;
+where a name points and how long resolvers keep the old answer; whether the deploy waits for the site on its
+name), and the change in cost (``tools/cost.py``).
 """
 
 from __future__ import annotations
@@ -77,22 +83,42 @@ VOLUME = "AWS::EC2::Volume"
 ATTACHMENT = "AWS::EC2::VolumeAttachment"
 GROUP = "AWS::AutoScaling::AutoScalingGroup"
 LAUNCH_TEMPLATE = "AWS::EC2::LaunchTemplate"
+LOAD_BALANCER = "AWS::ElasticLoadBalancingV2::LoadBalancer"
+TARGET_GROUP = "AWS::ElasticLoadBalancingV2::TargetGroup"
+LISTENER = "AWS::ElasticLoadBalancingV2::Listener"
+CERTIFICATE = "AWS::CertificateManager::Certificate"
+RECORD = "AWS::Route53::RecordSet"
+WAIT_CONDITION = "AWS::CloudFormation::WaitCondition"
+# The stack's output with the site's address (stacks/web_server_stack.py).
+SITE_URL_OUTPUT = "SiteUrl"
 # Resources whose replacement or removal a reviewer must see in bold, and what a replacement means beyond that.
 WORDS = {
     INSTANCE: "instance",
     VOLUME: "volume",
-    "AWS::ElasticLoadBalancingV2::LoadBalancer": "load balancer",
-    "AWS::ElasticLoadBalancingV2::TargetGroup": "target group",
+    LOAD_BALANCER: "load balancer",
+    TARGET_GROUP: "target group",
     GROUP: "Auto Scaling group",
+    CERTIFICATE: "certificate",
+    LISTENER: "listener",
+    RECORD: "DNS record",
 }
+# A replacement's order is CloudFormation's ("Understand update behaviors of stack resources", Replacement): it
+# creates the new resource first, points the resources that refer to it at the new one, and deletes the old one
+# last, in the update's cleanup.
 REPLACEMENT_MEANS = {
-    "AWS::ElasticLoadBalancingV2::LoadBalancer":
+    LOAD_BALANCER:
         "The new load balancer has a new DNS name, so the site's address (the SiteUrl output) changes; anything "
         "that points at the old name (a DNS record) must follow.",
-    "AWS::ElasticLoadBalancingV2::TargetGroup":
+    TARGET_GROUP:
         "The instances are registered with the new target group and serve only once its health checks pass; the "
         "listener forwards to it from then on.",
     GROUP: "All its instances are replaced at once by the new group's, not batch by batch.",
+    CERTIFICATE:
+        "CloudFormation requests the new certificate first and waits until ACM issues it, then switches what "
+        "presents the old one to it (no interruption), and deletes the old certificate last, in the update's "
+        "cleanup.",
+    LISTENER: "CloudFormation creates the new listener first and deletes the old one last, in the update's cleanup.",
+    RECORD: "CloudFormation creates the new record first and deletes the old one last, in the update's cleanup.",
 }
 ENGINE_MAYBE = "`cdk diff`: may be replaced"
 _TOKEN = re.compile(r"\$\{([^.}]+)")  # the start of ${LogicalId} or ${LogicalId.Attribute}
@@ -442,6 +468,15 @@ class _Summarizer:
             fields = _describe_fields(old, new)
             if fields:
                 return f"{prop}: {', '.join(fields)}"
+        if prop == "DefaultActions" and isinstance(old, list) and isinstance(new, list):  # a listener's
+            return f"{prop}: {self.site().actions(old)} to {self.site().actions(new)}"
+        if prop == "Certificates" and isinstance(old or [], list) and isinstance(new or [], list):  # a listener's
+            site = self.site()
+            return (f"{prop}: {', '.join(site.ref(c) for c in site.presented({prop: old})) or '(none)'} to "
+                    f"{', '.join(site.ref(c) for c in site.presented({prop: new})) or '(none)'}")
+        if prop == "ResourceRecords" and isinstance(old or [], list) and isinstance(new or [], list):  # a record's
+            site = self.site()
+            return f"{prop}: {site.target({prop: old}, self.base)} to {site.target({prop: new}, self.head)}"
         short_before = _short(old) if old is not None else "(none)"
         short_after = _short(new) if new is not None else "(none)"
         if short_before is not None and short_after is not None:
@@ -485,6 +520,9 @@ class _Summarizer:
                     or "a launch template"]
         if kind == GROUP:
             return [f"{props.get('MinSize', '?')} to {props.get('MaxSize', '?')} instances"]
+        site = self.site().details(resource, self.head)
+        if site is not None:
+            return [site]
         pointed = sorted(references(props) & (set(self.head) | set(self.base)))
         short_kind = str(kind).split("::")[-1]
         return [f"new {short_kind}" + (f", uses {', '.join(f'`{self.name(p)}`' for p in pointed[:3])}" if pointed else "")]
@@ -498,7 +536,12 @@ class _Summarizer:
         if resource.get("Type") == "AWS::EC2::EIPAssociation":
             return [f"disassociates Elastic IP {self.ref_name(props.get('AllocationId') or props.get('EIP'))} from "
                     f"instance {self.ref_name(props.get('InstanceId'))}"]
-        return [f"DeletionPolicy {resource.get('DeletionPolicy', 'Delete')}"]
+        site = self.site().details(resource, self.base)
+        return ([site] if site is not None else []) + [f"DeletionPolicy {resource.get('DeletionPolicy', 'Delete')}"]
+
+    def site(self) -> _Site:
+        """The words for certificates, listeners, records and the last wait, for this pair of templates."""
+        return _Site(self, [], ({}, {}))
 
     # Changes the engine sees as two, or does not see.
 
@@ -785,6 +828,461 @@ def _network(engine: cfn_diff.TemplateDiff, name: Any, head: dict[str, dict[str,
 
 
 
+# --------------------------------------------------------------------------------------------------
+# What the engine cannot know about the site's name and HTTPS: certificates, listeners, records, the last wait
+
+# An alias record has no TTL of its own: Route 53 answers with the TTL of the AWS resource it routes traffic to
+# (Route 53 Developer Guide, "Choosing between alias and non-alias records"), a fixed 60 seconds for a load balancer
+# (Route 53 FAQ on DNS failover: alias records to ELB endpoints have a fixed TTL of 60 seconds).
+ALIAS_TTL = "an alias record's TTL is its target's"
+LOAD_BALANCER_TTL = "60 s for a load balancer"
+# A 301 is "heuristically cacheable" (RFC 9110, section 15.4.2): a browser may keep following it from its cache.
+CACHED_301 = "a 301 is cacheable by default, RFC 9110"
+# What neither the engine nor this summary can know about a new TLS policy: which clients the site has.
+TLS_UNKNOWN = ("neither `cdk diff` nor this summary knows which clients the site has: compare the two policies in "
+               "Elastic Load Balancing's \"Security policies for your Application Load Balancer\", and see the "
+               "ssl_protocol and ssl_cipher fields of the load balancer's access logs")
+# Route 53 refuses to create a record whose name and type already exist ("Tried to create resource record set ...
+# but it already exists"), and CloudFormation creates new resources before it deletes the ones that go: a record
+# that moves to another logical id fails (aws/aws-cdk issue 12564).
+RECORD_EXISTS = ("CloudFormation creates new resources before it deletes the ones that go, and Route 53 refuses a "
+                 "record whose name and type already exist (\"Tried to create resource record set ... but it already "
+                 "exists\"; aws/aws-cdk issue 12564), so this update will fail and roll back; remove the old record in "
+                 "one deploy and add the new one in the next (the name does not resolve in between)")
+_STATUS = {"HTTP_301": "a permanent redirect (HTTP 301)", "HTTP_302": "a temporary redirect (HTTP 302)"}
+
+
+def _dns_name(value: Any) -> str:
+    """A DNS name as a reviewer reads it and as it compares: lower case, without the final dot."""
+    return value.rstrip(".").lower() if isinstance(value, str) else render_value(value)
+
+
+def _depends_on(resource: dict[str, Any]) -> set[str]:
+    depends = resource.get("DependsOn") or []
+    return {depends} if isinstance(depends, str) else set(depends)
+
+
+class _Site:
+    """Plain words for the site's name and HTTPS: what AWS does when a certificate, a listener, a DNS record or the
+    wait for the site changes, beyond the engine's verdict (which stays the engine's: these words never change an
+    action). Where neither can know (which clients a TLS policy keeps, which names an imported certificate covers),
+    the words say so."""
+
+    def __init__(self, summarizer: _Summarizer, changes: list[Change],
+                 outputs: tuple[dict[str, Any], dict[str, Any]]) -> None:
+        self.summarizer = summarizer
+        self.base, self.head = summarizer.base, summarizer.head
+        self.changes = {change.logical_id: change for change in changes}
+        self.outputs = outputs
+        # Records removed while another is added for the same zone, name and type: Route 53 refuses the new one.
+        self.moves: dict[str, str] = {}
+        added = {self.record_key(properties(self.head[c.logical_id])): c.logical_id for c in changes
+                 if c.type == RECORD and c.action == "add"}
+        for change in changes:
+            if change.type != RECORD:
+                continue
+            new_id = change.new_logical_id if change.action == "replace" else None
+            key = self.record_key(properties(self.base.get(change.logical_id)))
+            if change.action == "remove" and key in added:
+                self.moves[change.logical_id] = added[key]
+            elif new_id and key == self.record_key(properties(self.head.get(new_id))):
+                self.moves[change.logical_id] = new_id
+
+    # Names of things.
+
+    def name(self, logical_id: str) -> str:
+        return f"`{self.summarizer.name(logical_id)}`"
+
+    def ref(self, value: Any) -> str:
+        """A resource of either template by its name; anything else (an ARN) as it is."""
+        target = reference(value)
+        if target is not None and (target in self.head or target in self.base):
+            return self.name(target)
+        return f"`{render_value(value)}`"
+
+    def owned(self, value: Any) -> bool:
+        """Whether ``value`` names a resource of either template (not an ARN from outside the stack)."""
+        target = reference(value)
+        return target is not None and (target in self.head or target in self.base)
+
+    @staticmethod
+    def record_key(props: dict[str, Any]) -> Optional[tuple[str, str, str, str]]:
+        if not props:
+            return None
+        zone = props.get("HostedZoneId") or props.get("HostedZoneName")
+        return (render_value(zone), _dns_name(props.get("Name")), str(props.get("Type")),
+                render_value(props.get("SetIdentifier", "")))
+
+    @staticmethod
+    def record(props: dict[str, Any]) -> str:
+        return f"`{_dns_name(props.get('Name'))}` ({props.get('Type', '?')})"
+
+    def target(self, props: dict[str, Any], template: dict[str, dict[str, Any]]) -> str:
+        """What a record answers: a load balancer (alias), another alias target, or its values."""
+        alias = props.get("AliasTarget")
+        if isinstance(alias, dict):
+            balancers = sorted(r for r in references(alias) if (template.get(r) or {}).get("Type") == LOAD_BALANCER)
+            if balancers:
+                return f"load balancer {self.name(balancers[0])} (alias)"
+            return f"`{render_value(alias.get('DNSName'))}` (alias)"
+        values = props.get("ResourceRecords")
+        if isinstance(values, list) and values:
+            return ", ".join(self.ref(value) for value in values)
+        return "nothing"
+
+    @staticmethod
+    def ttl(props: dict[str, Any], template: dict[str, dict[str, Any]]) -> str:
+        alias = props.get("AliasTarget")
+        if isinstance(alias, dict):
+            balancer = any((template.get(r) or {}).get("Type") == LOAD_BALANCER for r in references(alias))
+            return f"{ALIAS_TTL}: {LOAD_BALANCER_TTL}" if balancer else ALIAS_TTL
+        return f"its TTL, {props['TTL']} s" if props.get("TTL") is not None else "its TTL"
+
+    @staticmethod
+    def certificate_names(props: dict[str, Any]) -> list[str]:
+        names = [props.get("DomainName")] + list(props.get("SubjectAlternativeNames") or [])
+        return [_dns_name(name) for name in names if isinstance(name, str)]
+
+    @staticmethod
+    def validation(props: dict[str, Any]) -> tuple[str, str]:
+        """How ACM validates a new certificate, and what the deploy waits for. The AWS::CertificateManager::Certificate
+        reference: validation is automatic with DNS validation in a Route 53 zone of the account; otherwise "the stack
+        will remain in the CREATE_IN_PROGRESS state" until someone validates the request."""
+        if props.get("ValidationMethod") == "DNS":
+            zones = sorted({render_value(option["HostedZoneId"]) for option in props.get("DomainValidationOptions") or []
+                            if isinstance(option, dict) and option.get("HostedZoneId")})
+            if zones:
+                return ("validated through DNS in hosted zone " + ", ".join(f"`{zone}`" for zone in zones),
+                        "CloudFormation writes the validation record itself and waits until ACM issues it")
+            return ("validated through DNS", "the deploy stays in progress until someone adds ACM's validation record to "
+                    "the name's DNS and ACM issues it")
+        return "validated by email", "the deploy stays in progress until someone approves ACM's email and ACM issues it"
+
+    @staticmethod
+    def presented(props: dict[str, Any]) -> list[Any]:
+        """The certificates a listener presents (its CertificateArn values)."""
+        return [c.get("CertificateArn") for c in props.get("Certificates") or [] if isinstance(c, dict)]
+
+    def presenting(self, certificate_id: str, template: dict[str, dict[str, Any]]) -> list[str]:
+        """The listeners of ``template`` that present the certificate ``certificate_id``."""
+        return sorted(i for i, r in template.items() if r.get("Type") == LISTENER
+                      and certificate_id in references(properties(r).get("Certificates")))
+
+    def action(self, action: Any) -> str:
+        """A listener action in words: ``forwards to target group `Servers```."""
+        if not isinstance(action, dict):
+            return render_value(action)
+        kind = action.get("Type")
+        if kind == "forward":
+            config = action.get("ForwardConfig") or {}
+            groups = [action["TargetGroupArn"]] if action.get("TargetGroupArn") else \
+                [g.get("TargetGroupArn") for g in config.get("TargetGroups") or [] if isinstance(g, dict)]
+            return "forwards to target group " + ", ".join(self.ref(group) for group in groups)
+        if kind == "redirect":
+            config = action.get("RedirectConfig") or {}
+            how = _STATUS.get(config.get("StatusCode"), "a redirect")
+            protocol = config.get("Protocol", "#{protocol}")
+            port = config.get("Port", "#{port}")
+            where = f"to {'the same protocol' if protocol == '#{protocol}' else protocol} on " \
+                    f"{'the same port' if port == '#{port}' else f'port {port}'}"
+            for key, default in (("Host", "#{host}"), ("Path", "/#{path}"), ("Query", "#{query}")):
+                if config.get(key, default) != default:
+                    where += f", {key.lower()} {config[key]}"
+            return f"answers every request with {how} {where}"
+        return f"does `{kind}`"  # fixed-response, authenticate-*: not what this app's listeners do
+
+    def actions(self, actions: Any) -> str:
+        if not isinstance(actions, list) or not actions:
+            return "does nothing"
+        ordered = sorted(actions, key=lambda a: a.get("Order", 0) if isinstance(a, dict) else 0)
+        return ", then ".join(self.action(action) for action in ordered)
+
+    def listener(self, props: dict[str, Any]) -> str:
+        return f"port {props.get('Port', '?')} ({props.get('Protocol', '?')})"
+
+    # What a table row says about an added or removed resource of these types.
+
+    def details(self, resource: dict[str, Any], template: dict[str, dict[str, Any]]) -> Optional[str]:
+        props = properties(resource)
+        kind = resource.get("Type")
+        if kind == CERTIFICATE:
+            return f"{', '.join(self.certificate_names(props))}, {self.validation(props)[0]}"
+        if kind == LISTENER:
+            tls = [f"certificate {', '.join(self.ref(c) for c in self.presented(props))}"] if props.get("Certificates") \
+                else []
+            tls += [f"TLS policy {props['SslPolicy']}"] if props.get("SslPolicy") else []
+            return ", ".join([self.listener(props), *tls, self.actions(props.get("DefaultActions"))])
+        if kind == RECORD:
+            return f"{self.record(props)} to {self.target(props, template)}"
+        if kind == WAIT_CONDITION:
+            signal = (resource.get("CreationPolicy") or {}).get("ResourceSignal") or {}
+            if signal:
+                return (f"waits for {signal.get('Count', 1)} signal(s) within {signal.get('Timeout', 'PT5M')} "
+                        "(CreationPolicy)")
+            return "a wait condition"
+        return None
+
+    # The words.
+
+    def failures(self) -> list[str]:
+        return [f"FAILS: DNS record {self.name(new)} is created for {self.record(properties(self.head[new]))} while DNS "
+                f"record {self.name(old)} still holds that name and type: {RECORD_EXISTS}."
+                for old, new in sorted(self.moves.items())]
+
+    def replaced(self, change: Change) -> str:
+        """What a replacement means here, beyond REPLACEMENT_MEANS: which listeners switch, which names stop
+        resolving or lose their certificate."""
+        old = properties(self.base.get(change.logical_id))
+        new_id = change.new_logical_id or change.logical_id
+        new = properties(self.head.get(new_id))
+        if change.type == CERTIFICATE:
+            how, wait = self.validation(new)
+            listeners = self.presenting(new_id, self.head)
+            text = f"It is {how}: {wait}" + (f"; listener {', '.join(self.name(i) for i in listeners)} then presents "
+                                              "it." if listeners else ".")
+            lost = [name for name in self.certificate_names(old) if name not in self.certificate_names(new)]
+            if lost and listeners:
+                text += (f" From the switch on, clients that still ask for {', '.join(lost)} get a certificate error: "
+                         "the new certificate does not cover that name.")
+            return text
+        if change.type == LOAD_BALANCER:
+            records = sorted(i for i, r in self.head.items() if r.get("Type") == RECORD
+                             and new_id in references(properties(r).get("AliasTarget")))
+            if records:
+                return (f"DNS record {', '.join(self.name(i) for i in records)} follows it (its alias target is updated "
+                        "in place), but clients whose resolvers still hold the old load balancer's addresses "
+                        f"({ALIAS_TTL}: {LOAD_BALANCER_TTL}) may fail once the old one is deleted in the update's "
+                        "cleanup.")
+            return ""
+        if change.type == RECORD and change.logical_id not in self.moves:
+            before, after = _dns_name(old.get("Name")), _dns_name(new.get("Name"))
+            if before != after:
+                return (f"{self.record(new)} resolves from then on; `{before}` stops resolving once the old record is "
+                        f"deleted and resolvers' cached answers expire ({self.ttl(old, self.base)}): the site can no "
+                        "longer be reached by that name.")
+            if (self.record_key(old) or ("",))[0] != (self.record_key(new) or ("",))[0]:
+                return (f"{self.record(new)} moves to another hosted zone: whether it still resolves depends on which "
+                        "zone the domain is delegated to, which the template does not say.")
+        return ""
+
+    def lines(self, change: Change) -> tuple[list[str], list[str]]:
+        """(bold, plain) lines for one change of a certificate, a listener, a record or a wait condition."""
+        handler = {CERTIFICATE: self.certificate_lines, LISTENER: self.listener_lines, RECORD: self.record_lines,
+                   WAIT_CONDITION: self.wait_lines}.get(change.type)
+        return handler(change) if handler is not None else ([], [])
+
+    def certificate_lines(self, change: Change) -> tuple[list[str], list[str]]:
+        name = self.name(change.logical_id)
+        if change.action == "add":
+            props = properties(self.head[change.logical_id])
+            listeners = self.presenting(change.logical_id, self.head)
+            then = f", before listener {', '.join(self.name(i) for i in listeners)} can present it" if listeners else ""
+            how, wait = self.validation(props)
+            return [], [f"Requests certificate {name} for {', '.join(self.certificate_names(props))} from ACM, {how}: "
+                        f"{wait}{then}."]
+        if change.action == "remove":
+            props = properties(self.base[change.logical_id])
+            return [], [f"Deletes certificate {name} ({', '.join(self.certificate_names(props))}) from ACM, last, in "
+                        "the update's cleanup: after the listeners that presented it have changed or gone."]
+        return [], []
+
+    def listener_lines(self, change: Change) -> tuple[list[str], list[str]]:
+        name = self.name(change.logical_id)
+        if change.action in ("add", "remove"):
+            template = self.head if change.action == "add" else self.base
+            props = properties(template[change.logical_id])
+            balancer = reference(props.get("LoadBalancerArn"))
+            if balancer is None or balancer not in self.base or balancer not in self.head or \
+                    (self.changes.get(balancer) and self.changes[balancer].action == "replace"):
+                return [], []  # a new, replaced or removed load balancer: its own row says it
+            if change.action == "add":
+                tls = ""
+                if props.get("Certificates"):
+                    tls = (f" presents certificate {', '.join(self.ref(c) for c in self.presented(props))} with TLS "
+                           f"security policy {props.get('SslPolicy', '(the default)')} and")
+                return [], [f"Opens {self.listener(props)} on load balancer {self.name(balancer)}: listener {name}"
+                            f"{tls} {self.actions(props.get('DefaultActions'))}."]
+            scheme = str(props.get("Protocol", "")).lower() or "its"
+            return [f"Cuts off clients: {self.listener(props)} of load balancer {self.name(balancer)} closes: listener "
+                    f"{name} is deleted in the update's cleanup, so {scheme}:// addresses of the site on that port stop "
+                    "answering."], []
+        if change.action != "update":
+            return [], []
+        old, new = properties(self.base[change.logical_id]), properties(self.head[change.logical_id])
+        engine = self.summarizer.engine.resources.get(change.logical_id)
+        changed = sorted(p for p, impact in (engine.properties.items() if engine else ()) if impact != "none")
+        bold, plain = [], []
+        label = f"listener {name} on {self.listener(old)}"
+        tls = str(new.get("Protocol", "")).upper() in ("HTTPS", "TLS")  # else certificates and policies serve nothing
+        for prop in changed:
+            if prop == "Port":
+                bold.append(f"Cuts off clients: listener {name} moves from port {old.get('Port')} to {new.get('Port')} "
+                            f"(updated in place): clients of port {old.get('Port')} can no longer connect there, and "
+                            f"the load balancer's security group must let port {new.get('Port')} in.")
+            elif prop == "Protocol":
+                was = str(old.get("Protocol", "")).lower()
+                bold.append(f"Cuts off clients: {label} speaks {new.get('Protocol')} instead of {old.get('Protocol')} "
+                            f"(updated in place): clients that use {was}:// on port {old.get('Port')} can no longer "
+                            "connect there.")
+            elif prop == "SslPolicy" and tls:
+                bold.append(f"May cut off clients: {label} changes its TLS security policy from "
+                            f"{old.get('SslPolicy', '(the default)')} to {new.get('SslPolicy', '(the default)')} "
+                            "(updated in place, no interruption): which TLS versions and ciphers clients can use "
+                            "changes, and a client that supports none of the new policy's can no longer connect; "
+                            f"{TLS_UNKNOWN}.")
+            elif prop == "Certificates" and tls:
+                plain.append(self.certificate_switch(f"L{label[1:]}", old, new))
+            elif prop == "DefaultActions":
+                plain.append(self.actions_switch(change.logical_id, f"L{label[1:]}", old, new))
+        return bold, plain
+
+    def certificate_switch(self, label: str, old: dict[str, Any], new: dict[str, Any]) -> str:
+        before, after = self.presented(old), self.presented(new)
+        text = (f"{label} presents certificate {', '.join(self.ref(c) for c in after) or '(none)'} instead of "
+                f"{', '.join(self.ref(c) for c in before) or '(none)'} (updated in place, no interruption)")
+        text += ", once ACM has issued it." if any(reference(c) in self.head and reference(c) not in self.base
+                                                     for c in after) else "."
+        old_names = [n for c in before if self.owned(c) for n in self.certificate_names(
+            properties(self.base.get(reference(c)) or self.head.get(reference(c))))]
+        new_names = [n for c in after if self.owned(c) for n in self.certificate_names(
+            properties(self.head.get(reference(c)) or self.base.get(reference(c))))]
+        imported = [c for c in after if not self.owned(c)]
+        if imported:
+            names = old_names or sorted({_dns_name(properties(r).get("Name")) for r in self.head.values()
+                                         if r.get("Type") == RECORD})
+            covers = ", ".join(names) or "the site's name"
+            text += (f" The template cannot say which names {', '.join(self.ref(c) for c in imported)} covers: check "
+                     f"that it covers {covers} before deploying (`aws acm describe-certificate`).")
+        elif old_names:
+            lost = [name for name in old_names if name not in new_names]
+            if lost:
+                text += (f" Clients that still ask for {', '.join(lost)} get a certificate error from then on: the new "
+                         "certificate does not cover that name.")
+        for certificate in before:
+            if not self.owned(certificate) and certificate not in after:
+                text += f" {self.ref(certificate)} is not the stack's: it stays in ACM, untouched."
+        return text
+
+    def actions_switch(self, logical_id: str, label: str, old: dict[str, Any], new: dict[str, Any]) -> str:
+        before, after = old.get("DefaultActions"), new.get("DefaultActions")
+        text = f"{label} now {self.actions(after)} (until this deploy it {self.actions(before)})."
+
+        def redirects(actions: Any) -> list[dict[str, Any]]:
+            return [a.get("RedirectConfig") or {} for a in actions or [] if isinstance(a, dict)
+                    and a.get("Type") == "redirect" and (a.get("RedirectConfig") or {}).get("StatusCode") == "HTTP_301"]
+
+        balancer = reference(new.get("LoadBalancerArn"))
+
+        def listeners_on(port: Any, template: dict[str, dict[str, Any]]) -> list[str]:
+            return sorted(i for i, r in template.items() if r.get("Type") == LISTENER
+                          and str(properties(r).get("Port")) == str(port)
+                          and reference(properties(r).get("LoadBalancerArn")) == balancer)
+
+        for config in redirects(after):
+            if redirects(before):
+                continue
+            text += (" Browsers follow it; clients that do not follow redirects get the 301 instead of the page, and "
+                     f"browsers may remember it ({CACHED_301}).")
+            port = config.get("Port")
+            created = [i for i in listeners_on(port, self.head) if i not in self.base]
+            if created and created[0] not in _depends_on(self.head[logical_id]):
+                certificates = [reference(c) for c in self.presented(properties(self.head[created[0]]))
+                                if reference(c) in self.head and reference(c) not in self.base]
+                wait = f", which CloudFormation creates only once ACM has issued certificate " \
+                    f"{self.name(certificates[0])}" if certificates else ", which this update creates"
+                text += (f" Nothing in the template makes this update wait for listener {self.name(created[0])} on "
+                         f"port {port}{wait}: meanwhile port {new.get('Port')} may already redirect visitors to a port "
+                         "that does not answer yet.")
+        for config in redirects(before):
+            if redirects(after):
+                continue
+            text += (" Browsers that saw the permanent redirect may keep following it from their cache "
+                     f"({CACHED_301})")
+            port = config.get("Port")
+            closed = [i for i in listeners_on(port, self.base) if i not in self.head]
+            text += (f", to port {port}, which this change closes: for them the site does not answer until that "
+                     "cached redirect expires." if closed else ".")
+        return text
+
+    def record_lines(self, change: Change) -> tuple[list[str], list[str]]:
+        name = self.name(change.logical_id)
+        if change.logical_id in self.moves or change.logical_id in self.moves.values():
+            return [], []  # failures() says it
+        if change.action == "add":
+            props = properties(self.head[change.logical_id])
+            return [], [f"DNS record {name} makes {self.record(props)} resolve to {self.target(props, self.head)}."]
+        if change.action == "remove":
+            props = properties(self.base[change.logical_id])
+            return [f"Cuts off clients: DNS record {name} is deleted, so {self.record(props)} stops resolving once "
+                    f"resolvers' cached answers expire ({self.ttl(props, self.base)}): the site can no longer be "
+                    "reached by that name."], []
+        if change.action != "update":
+            return [], []
+        old, new = properties(self.base[change.logical_id]), properties(self.head[change.logical_id])
+        engine = self.summarizer.engine.resources.get(change.logical_id)
+        changed = {p for p, impact in (engine.properties.items() if engine else ()) if impact != "none"}
+        plain = []
+        if changed & {"AliasTarget", "ResourceRecords"}:
+            before, after = self.target(old, self.base), self.target(new, self.head)
+            if before == after:
+                after = f"the new {after} (it is replaced)"
+            plain.append(f"{self.record(new)} now points at {after} instead of {before} (updated in place): resolvers "
+                         f"follow within {self.ttl(old, self.base)}; until then some clients still reach {before}.")
+        if "TTL" in changed:
+            plain.append(f"{self.record(new)}: resolvers now keep its answer for {new.get('TTL', '(none)')} s instead "
+                         f"of {old.get('TTL', '(none)')} s.")
+        if "Type" in changed:
+            return [f"Cuts off clients: `{_dns_name(new.get('Name'))}` now answers {new.get('Type')} queries instead of "
+                    f"{old.get('Type')} (updated in place, as `cdk diff` says): clients that look up its "
+                    f"{old.get('Type')} record no longer find one."], plain
+        return [], plain
+
+    def wait_lines(self, change: Change) -> tuple[list[str], list[str]]:
+        """The last wait: CloudFormation waits for a wait condition's signals "only when [it] creates the associated
+        resource" (CreationPolicy attribute reference)."""
+        name = self.name(change.logical_id)
+        if change.action == "add":
+            resource = self.head[change.logical_id]
+            signal = (resource.get("CreationPolicy") or {}).get("ResourceSignal")
+            if not signal:
+                return [], []
+            url = self.site_url(self.outputs[1])
+            after = sorted(i for i in _depends_on(resource) if (self.head.get(i) or {}).get("Type") in (RECORD, LISTENER))
+            text = (f"The deploy now ends only once an instance signals wait condition {name}"
+                    + (f" that the site answers on {url}" if url else "")
+                    + f" ({signal.get('Count', 1)} signal within {signal.get('Timeout', 'PT5M')}, its CreationPolicy)")
+            if after:
+                text += f", which CloudFormation creates after {', '.join(self.name(i) for i in after)}"
+            return [], [text + "; without a signal in time the deploy fails and rolls back."]
+        if change.action == "remove":
+            return [], [f"Deletes wait condition {name}: deploys no longer wait for the site to answer on its name."]
+        if change.action == "replace":
+            return [], [f"Wait condition {name} is created anew: this deploy waits again for an instance's signal."]
+        return [], []
+
+    def site_url(self, outputs: dict[str, Any]) -> Optional[str]:
+        value = (outputs.get(SITE_URL_OUTPUT) or {}).get("Value")
+        if value is None:
+            return None
+        known = set(self.head) | set(self.base)
+        return _TOKEN.sub(lambda m: "${" + (self.summarizer.name(m[1]) if m[1] in known else m[1]),
+                          render_value(value))
+
+    def notes(self) -> list[str]:
+        """The site's address when it changes, and whether this deploy waits for the site on it."""
+        before, after = (self.site_url(outputs) for outputs in self.outputs)
+        if before is None or after is None or before == after:
+            return []
+        lines = [f"The site's address changes: {before} to {after} (the {SITE_URL_OUTPUT} output)."]
+        for logical_id, resource in sorted(self.head.items()):
+            if resource.get("Type") == WAIT_CONDITION and resource.get("CreationPolicy") and \
+                    logical_id in self.base and logical_id not in self.changes:
+                lines.append(f"Wait condition {self.name(logical_id)} is not created again, and CloudFormation waits "
+                             "for a wait condition's signals only when it creates it (its CreationPolicy): this deploy "
+                             f"does not wait for the site to answer on {after}; open it once the deploy ends.")
+        return lines
+
+
 def summarize(base: Optional[dict[str, Any]], head: Optional[dict[str, Any]], *, stack: str, region: str,
               prices: Optional[cost.Prices] = None, engine: Optional[cfn_diff.TemplateDiff] = None,
               warnings: Sequence[str] = ()) -> StackReview:
@@ -799,10 +1297,12 @@ def summarize(base: Optional[dict[str, Any]], head: Optional[dict[str, Any]], *,
     rolling: list[str] = []
     losing: list[str] = []
     iam: list[str] = []
+    cutting: list[str] = []
     summarizer = _Summarizer(base, head, engine)
     review.changes = summarizer.run()
     base_res, head_res = summarizer.base, summarizer.head
     elastic_ips = _addresses(head_res, summarizer.name)
+    site = _Site(summarizer, review.changes, ((base or {}).get("Outputs") or {}, (head or {}).get("Outputs") or {}))
 
     for change in review.changes:
         word = WORDS.get(change.type)
@@ -823,8 +1323,8 @@ def summarize(base: Optional[dict[str, Any]], head: Optional[dict[str, Any]], *,
             replacing.append(f"{verb} volume `{change.name}`{renamed} (new, empty; the old one {fate}): {why}.")
         elif change.action == "replace" and word:
             verb = "MAY REPLACE" if change.maybe else "REPLACES"
-            extra = REPLACEMENT_MEANS.get(change.type, "")
-            replacing.append(f"{verb} {word} `{change.name}`: {why}." + (f" {extra}" if extra else ""))
+            extra = [REPLACEMENT_MEANS.get(change.type, ""), site.replaced(change)]
+            replacing.append(f"{verb} {word} `{change.name}`: {why}." + "".join(f" {e}" for e in extra if e))
         elif change.action == "replace":
             extra = " It gets a new public IPv4 address." if change.type == "AWS::EC2::EIP" else ""
             review.notes.append(f"{'May replace' if change.maybe else 'Replaces'} {change.type} `{change.name}`: "
@@ -845,6 +1345,9 @@ def summarize(base: Optional[dict[str, Any]], head: Optional[dict[str, Any]], *,
                                 f"{why}.{address}")
         if change.type == "AWS::EC2::EIP" and change.action == "remove":
             review.notes.append(f"Elastic IP `{change.name}` is released: its address is gone for good.")
+        bold, plain = site.lines(change)
+        cutting += bold
+        review.notes += plain
         iam += _iam(change, base_res, head_res)
 
     def kind(logical_id: str) -> str:
@@ -863,8 +1366,9 @@ def summarize(base: Optional[dict[str, Any]], head: Optional[dict[str, Any]], *,
     refused = _refusals(base, head)
     if not refused:  # a refused update changes nothing, so nothing of it can fail
         failing += _device_conflicts(summarizer, review.changes) + _volumes_in_use(summarizer, review.changes)
-    review.flags = refused + failing + replacing + rolling + losing + widen + iam
-    review.notes += narrow
+        failing += site.failures()
+    review.flags = refused + failing + replacing + rolling + cutting + losing + widen + iam
+    review.notes += narrow + site.notes()
     review.cost = cost_change(base, head, region=region, prices=prices)
     return review
 

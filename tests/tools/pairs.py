@@ -164,3 +164,99 @@ PAIRS = {
                       resources(Role=with_path(role(READ_BUCKET), "WebServer/InstanceRole"))),
     "new_role": (resources(), resources(Role=role())),
 }
+
+
+# --- the site's name and HTTPS (issue 14): the shapes ec2_web_server/domain.py and load_balancer.py emit ----------
+
+# Synthesized configurations: the Auto Scaling tier on a real name (HTTPS, a new certificate, an alias record, the
+# last wait), and the same under another name.
+NAMED_FLEET = {"tier": "autoscaling", "domain_name": "www.example.com", "hosted_zone": "example.com"}
+NAMED_FLEET_NEW_NAME = {**NAMED_FLEET, "domain_name": "shop.example.com"}
+IMPORTED_CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/0123abcd-0123-4567-89ab-0123456789ab"
+TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"
+ZONE = "Z0123456789ABCDEFGHIJ"
+
+
+def with_imported_certificate(template):
+    """A synthesized template as `-c certificate_arn=...` makes it: no certificate of its own, the listener presenting
+    the imported one (the edit a second synthesis would make)."""
+    template = copy.deepcopy(template)
+    found = template["Resources"]
+    (issued,) = [i for i, r in found.items() if r["Type"] == "AWS::CertificateManager::Certificate"]
+    del found[issued]
+    for resource in found.values():
+        if resource["Type"] == "AWS::ElasticLoadBalancingV2::Listener" and "Certificates" in resource["Properties"]:
+            resource["Properties"]["Certificates"] = [{"CertificateArn": IMPORTED_CERTIFICATE}]
+    template.get("Outputs", {}).get("CertificateArn", {})["Value"] = IMPORTED_CERTIFICATE
+    return template
+
+
+def certificate(name="www.example.com", *alternatives):
+    props = {"DomainName": name, "ValidationMethod": "DNS",
+             "DomainValidationOptions": [{"DomainName": name, "HostedZoneId": ZONE}]}
+    if alternatives:
+        props["SubjectAlternativeNames"] = list(alternatives)
+    return {"Type": "AWS::CertificateManager::Certificate", "Properties": props}
+
+
+def listener(port=443, protocol="HTTPS", certificate_arn=IMPORTED_CERTIFICATE, **props):
+    base = {"LoadBalancerArn": {"Ref": "Lb"}, "Port": port, "Protocol": protocol,
+            "DefaultActions": [{"Type": "forward", "TargetGroupArn": {"Ref": "Servers"}}]}
+    if protocol == "HTTPS":
+        base.update(Certificates=[{"CertificateArn": certificate_arn}], SslPolicy=TLS_POLICY)
+    return {"Type": "AWS::ElasticLoadBalancingV2::Listener", "Properties": {**base, **props}}
+
+
+def alias_record(name="www.example.com.", record_type="A"):
+    return {"Type": "AWS::Route53::RecordSet", "Properties": {
+        "Name": name, "Type": record_type, "HostedZoneId": ZONE, "AliasTarget": {
+            "DNSName": {"Fn::Join": ["", ["dualstack.", {"Fn::GetAtt": ["Lb", "DNSName"]}]]},
+            "HostedZoneId": {"Fn::GetAtt": ["Lb", "CanonicalHostedZoneID"]}}}}
+
+
+def address_record(*addresses, name="www.example.com.", ttl="300"):
+    return {"Type": "AWS::Route53::RecordSet", "Properties": {
+        "Name": name, "Type": "A", "HostedZoneId": ZONE, "TTL": ttl,
+        "ResourceRecords": [{"Ref": address} for address in addresses]}}
+
+
+BALANCED = {"Lb": load_balancer(), "Servers": target_group()}
+PAIRS.update({
+    "listener_tls_policy": (resources(**BALANCED, Https=listener()),
+                            resources(**BALANCED, Https=listener(SslPolicy="ELBSecurityPolicy-TLS13-1-3-2021-06"))),
+    "listener_port": (resources(**BALANCED, Https=listener()), resources(**BALANCED, Https=listener(8443))),
+    "listener_protocol": (resources(**BALANCED, Web=listener(8080, "HTTPS")),
+                          resources(**BALANCED, Web=listener(8080, "HTTP"))),
+    # A listener switched between two certificates of the stack, the new one for another name only.
+    "listener_switches_certificate": (
+        resources(**BALANCED, Www=certificate(), Shop=certificate("shop.example.com"),
+                  Https=listener(certificate_arn={"Ref": "Www"})),
+        resources(**BALANCED, Www=certificate(), Shop=certificate("shop.example.com"),
+                  Https=listener(certificate_arn={"Ref": "Shop"}))),
+    # A name added to the certificate: replaced, and every name it covered is still covered.
+    "certificate_alternative_name": (
+        resources(**BALANCED, Cert=certificate(), Https=listener(certificate_arn={"Ref": "Cert"})),
+        resources(**BALANCED, Cert=certificate("www.example.com", "example.com"),
+                  Https=listener(certificate_arn={"Ref": "Cert"}))),
+    # tier=single with a name, then with https=true: the A record to the Elastic IP becomes an alias to a new load
+    # balancer under another construct id (domain.py's Address and Alias), same name and type.
+    "record_moves": (resources(Address=address_record("Eip1"), Eip1=ADDRESS),
+                     resources(**BALANCED, Alias=alias_record(), Eip1=ADDRESS)),
+    "record_type": (resources(**BALANCED, Alias=alias_record()),
+                    resources(**BALANCED, Alias=alias_record(record_type="AAAA"))),
+    "record_addresses_and_ttl": (resources(Address=address_record("Eip1"), Eip1=ADDRESS, Eip2=ADDRESS),
+                                 resources(Address=address_record("Eip1", "Eip2", ttl="60"), Eip1=ADDRESS, Eip2=ADDRESS)),
+    "record_renamed": (resources(**BALANCED, Alias=alias_record()),
+                       resources(**BALANCED, Alias=alias_record("shop.example.com."))),
+    # A certificate whose name is not in a Route 53 zone CloudFormation knows: someone must add ACM's record.
+    "certificate_without_zone": (resources(), resources(Cert={**certificate(), "Properties": {
+        "DomainName": "www.example.com", "ValidationMethod": "DNS"}})),
+    # The last wait under another logical id, same construct: created anew.
+    "wait_condition_renamed": (
+        resources(SiteAnswersAAAA1111=with_path({"Type": "AWS::CloudFormation::WaitCondition", "CreationPolicy": {
+            "ResourceSignal": {"Count": 1, "Timeout": "PT20M"}}}, "WebServer/Domain/SiteAnswers")),
+        resources(SiteAnswersBBBB2222=with_path({"Type": "AWS::CloudFormation::WaitCondition", "CreationPolicy": {
+            "ResourceSignal": {"Count": 1, "Timeout": "PT20M"}}}, "WebServer/Domain/SiteAnswers"))),
+    "record_follows_replaced_load_balancer": (
+        resources(Lb=load_balancer(), Alias=alias_record()), resources(Lb=load_balancer("internal"), Alias=alias_record())),
+})

@@ -4,9 +4,22 @@ hand-written templates (tests/tools/pairs.py) for the cases a pair would cost an
 import functools
 import json
 
+import pytest
+
 from constants import EXAMPLE_REGION, STACK_NAME
+from ec2_web_server.domain import SITE_ANSWERS_TIMEOUT
 from tests.tools.conftest import CW_AGENT
-from tests.tools.pairs import PAIRS, attachment, instance, resources, volume
+from tests.tools.pairs import (
+    IMPORTED_CERTIFICATE,
+    NAMED_FLEET,
+    NAMED_FLEET_NEW_NAME,
+    PAIRS,
+    attachment,
+    instance,
+    resources,
+    volume,
+    with_imported_certificate,
+)
 from tools import cfn_diff
 from tools.review_diff import render_review, summarize
 
@@ -460,3 +473,238 @@ def test_a_peer_security_group_is_named_as_cdk_diff_names_it(default, fleet):
     # The instances now take HTTP from the load balancer's group only: the peer by its name, not its logical id.
     assert flags(review(default, fleet), "Widens network access: `WebServerSecurityGroup` gets a new ingress rule, "
                                          "tcp 80 from ${WebServerLoadBalancerSecurityGroup.GroupId}.")
+
+
+# --- the site's name and HTTPS (issue 14) --------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def named_fleet(synth_with):
+    return synth_with(NAMED_FLEET)
+
+
+@pytest.fixture(scope="session")
+def named_fleet_new_name(synth_with):
+    return synth_with(NAMED_FLEET_NEW_NAME)
+
+
+@pytest.fixture(scope="module")
+def site(fleet, named_fleet, named_fleet_new_name):
+    """The summaries of the real pairs on a name: HTTPS on and off, a new name, a certificate of one's own
+    (certificate_arn, a template edit) and back; one engine run for all."""
+    named = named_fleet.template
+    imported = with_imported_certificate(named)
+    pairs = {"https_on": (fleet.template, named), "https_off": (named, fleet.template),
+             "new_name": (named, named_fleet_new_name.template), "imported": (named, imported),
+             "issued": (imported, named)}
+    engines = cfn_diff.diff_templates(list(pairs.values()))
+    return {name: summarize(*pair, stack=STACK_NAME, region=EXAMPLE_REGION, engine=engine)
+            for (name, pair), engine in zip(pairs.items(), engines, strict=True)}
+
+
+def starting(lines, start):
+    (line,) = [line for line in lines if line.startswith(start)]
+    return line
+
+
+def test_a_new_name_replaces_the_certificate_new_one_first_then_the_listener_then_the_old_one_deleted(site):
+    replaced = starting(site["new_name"].flags, "REPLACES certificate `WebServerDomainCertificate`: DomainName: "
+                                                "www.example.com to shop.example.com (requires replacement)")
+    assert "CloudFormation requests the new certificate first and waits until ACM issues it, then switches what " \
+           "presents the old one to it (no interruption), and deletes the old certificate last, in the update's " \
+           "cleanup." in replaced
+    assert "It is validated through DNS in hosted zone `" in replaced
+    assert "CloudFormation writes the validation record itself and waits until ACM issues it; listener " \
+           "`WebServerLoadBalancerHttps` then presents it. From the switch on, clients that still ask for " \
+           "www.example.com get a certificate error: the new certificate does not cover that name." in replaced
+    assert f"- **{replaced}**" in render_review(site["new_name"])
+
+
+def test_a_new_name_replaces_the_record_and_the_old_name_stops_resolving(site):
+    replaced = starting(site["new_name"].flags, "REPLACES DNS record `WebServerDomainAlias`: Name: www.example.com. to "
+                                                "shop.example.com. (requires replacement).")
+    assert replaced.endswith(
+        "CloudFormation creates the new record first and deletes the old one last, in the update's cleanup. "
+        "`shop.example.com` (A) resolves from then on; `www.example.com` stops resolving once the old record is "
+        "deleted and resolvers' cached answers expire (an alias record's TTL is its target's: 60 s for a load "
+        "balancer): the site can no longer be reached by that name.")
+
+
+def test_a_new_name_is_not_waited_for_by_the_wait_condition_made_for_the_old_one(site):
+    notes = site["new_name"].notes
+    assert "The site's address changes: https://www.example.com/ to https://shop.example.com/ (the SiteUrl output)." \
+        in notes
+    assert "Wait condition `WebServerDomainSiteAnswers` is not created again, and CloudFormation waits for a wait " \
+           "condition's signals only when it creates it (its CreationPolicy): this deploy does not wait for the site " \
+           "to answer on https://shop.example.com/; open it once the deploy ends." in notes
+
+
+def test_https_on_requests_a_dns_validated_certificate_before_the_listener_presents_it(site):
+    requested = starting(site["https_on"].notes, "Requests certificate `WebServerDomainCertificate` for "
+                                                 "www.example.com from ACM, validated through DNS in hosted zone `")
+    assert requested.endswith(": CloudFormation writes the validation record itself and waits until ACM issues it, "
+                              "before listener `WebServerLoadBalancerHttps` can present it.")
+
+
+def test_https_on_opens_443_and_port_80_redirects_permanently(site, named_fleet):
+    (policy,) = [r["Properties"]["SslPolicy"] for r in named_fleet.resources("AWS::ElasticLoadBalancingV2::Listener")
+                 .values() if "SslPolicy" in r["Properties"]]
+    notes = site["https_on"].notes
+    assert "Opens port 443 (HTTPS) on load balancer `WebServerLoadBalancer`: listener `WebServerLoadBalancerHttps` " \
+           f"presents certificate `WebServerDomainCertificate` with TLS security policy {policy} and forwards to " \
+           "target group `WebServerLoadBalancerServers`." in notes
+    redirect = starting(notes, "Listener `WebServerLoadBalancerHttp` on port 80 (HTTP) now answers every request with "
+                               "a permanent redirect (HTTP 301) to HTTPS on port 443 (until this deploy it forwards to "
+                               "target group `WebServerLoadBalancerServers`).")
+    assert "clients that do not follow redirects get the 301 instead of the page" in redirect
+    # The template orders nothing between the two listeners: port 80 may redirect before 443 answers.
+    assert redirect.endswith("Nothing in the template makes this update wait for listener `WebServerLoadBalancerHttps` "
+                             "on port 443, which CloudFormation creates only once ACM has issued certificate "
+                             "`WebServerDomainCertificate`: meanwhile port 80 may already redirect visitors to a port "
+                             "that does not answer yet.")
+    assert "| update | WebServerLoadBalancerHttp | AWS::ElasticLoadBalancingV2::Listener | DefaultActions: forwards to " \
+           "target group `WebServerLoadBalancerServers` to answers every request with a permanent redirect (HTTP " \
+           "301) to HTTPS on port 443 |" in render_review(site["https_on"])
+
+
+def test_https_on_makes_the_name_resolve_to_the_load_balancer(site):
+    assert "DNS record `WebServerDomainAlias` makes `www.example.com` (A) resolve to load balancer " \
+           "`WebServerLoadBalancer` (alias)." in site["https_on"].notes
+
+
+def test_https_on_waits_for_the_site_on_its_name(site):
+    waits = starting(site["https_on"].notes, "The deploy now ends only once an instance signals wait condition "
+                                             "`WebServerDomainSiteAnswers` that the site answers on "
+                                             f"https://www.example.com/ (1 signal within {SITE_ANSWERS_TIMEOUT}, its "
+                                             "CreationPolicy), which CloudFormation creates after ")
+    assert "`WebServerDomainAlias`" in waits
+    assert "`WebServerLoadBalancerHttps`" in waits
+    assert waits.endswith("; without a signal in time the deploy fails and rolls back.")
+
+
+def test_https_off_closes_443_and_takes_the_name_off_the_internet_in_bold(site):
+    result = site["https_off"]
+    closes = starting(result.flags, "Cuts off clients: port 443 (HTTPS) of load balancer `WebServerLoadBalancer` "
+                                    "closes: listener `WebServerLoadBalancerHttps` is deleted in the update's cleanup")
+    gone = starting(result.flags, "Cuts off clients: DNS record `WebServerDomainAlias` is deleted, so "
+                                  "`www.example.com` (A) stops resolving once resolvers' cached answers expire")
+    text = render_review(result)
+    assert f"- **{closes}**" in text
+    assert f"- **{gone}**" in text
+
+
+def test_https_off_deletes_the_certificate_and_the_wait_and_cached_redirects_lead_to_the_closed_port(site):
+    notes = site["https_off"].notes
+    assert "Deletes certificate `WebServerDomainCertificate` (www.example.com) from ACM, last, in the update's " \
+           "cleanup: after the listeners that presented it have changed or gone." in notes
+    assert "Deletes wait condition `WebServerDomainSiteAnswers`: deploys no longer wait for the site to answer on its " \
+           "name." in notes
+    back = starting(notes, "Listener `WebServerLoadBalancerHttp` on port 80 (HTTP) now forwards to target group "
+                           "`WebServerLoadBalancerServers`")
+    assert back.endswith("Browsers that saw the permanent redirect may keep following it from their cache (a 301 is "
+                         "cacheable by default, RFC 9110), to port 443, which this change closes: for them the site "
+                         "does not answer until that cached redirect expires.")
+
+
+def test_an_imported_certificate_replaces_the_issued_one_in_place_and_its_names_are_unknown(site):
+    result = site["imported"]
+    assert result.flags == []
+    assert "Listener `WebServerLoadBalancerHttps` on port 443 (HTTPS) presents certificate " \
+           f"`{IMPORTED_CERTIFICATE}` instead of `WebServerDomainCertificate` (updated in place, no interruption). The " \
+           f"template cannot say which names `{IMPORTED_CERTIFICATE}` covers: check that it covers www.example.com " \
+           "before deploying (`aws acm describe-certificate`)." in result.notes
+    assert "Deletes certificate `WebServerDomainCertificate` (www.example.com) from ACM, last, in the update's " \
+           "cleanup: after the listeners that presented it have changed or gone." in result.notes
+
+
+def test_a_certificate_issued_again_by_the_stack_leaves_the_imported_one_in_acm(site):
+    notes = site["issued"].notes
+    assert "Listener `WebServerLoadBalancerHttps` on port 443 (HTTPS) presents certificate `WebServerDomainCertificate` " \
+           f"instead of `{IMPORTED_CERTIFICATE}` (updated in place, no interruption), once ACM has issued it. " \
+           f"`{IMPORTED_CERTIFICATE}` is not the stack's: it stays in ACM, untouched." in notes
+    assert any(note.startswith("Requests certificate `WebServerDomainCertificate` for www.example.com") for note in notes)
+
+
+def test_every_row_on_a_name_says_what_changes(site):
+    for name, result in site.items():
+        assert [c.name for c in result.changes if not "; ".join(c.reasons).strip()] == [], name
+    rows = {c.name: c.reasons for c in site["https_on"].changes}
+    assert rows["WebServerDomainAlias"] == ["`www.example.com` (A) to load balancer `WebServerLoadBalancer` (alias)"]
+    assert rows["WebServerDomainSiteAnswers"] == [f"waits for 1 signal(s) within {SITE_ANSWERS_TIMEOUT} (CreationPolicy)"]
+
+
+def test_a_new_tls_policy_may_cut_off_clients_and_the_summary_says_it_cannot_know_which():
+    (flag,) = pair("listener_tls_policy").flags
+    assert flag.startswith("May cut off clients: listener `Https` on port 443 (HTTPS) changes its TLS security policy "
+                           "from ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09 to ELBSecurityPolicy-TLS13-1-3-2021-06 "
+                           "(updated in place, no interruption): which TLS versions and ciphers clients can use changes, "
+                           "and a client that supports none of the new policy's can no longer connect")
+    assert "neither `cdk diff` nor this summary knows which clients the site has" in flag
+
+
+def test_a_listener_on_another_port_or_protocol_cuts_off_its_clients():
+    assert pair("listener_port").flags == [
+        "Cuts off clients: listener `Https` moves from port 443 to 8443 (updated in place): clients of port 443 can no "
+        "longer connect there, and the load balancer's security group must let port 8443 in."]
+    # HTTPS to HTTP: the certificate and TLS policy it drops serve nothing any more, so no TLS words.
+    assert pair("listener_protocol").flags == [
+        "Cuts off clients: listener `Web` on port 8080 (HTTPS) speaks HTTP instead of HTTPS (updated in place): clients "
+        "that use https:// on port 8080 can no longer connect there."]
+
+
+def test_a_listener_switched_to_a_certificate_for_other_names_gives_certificate_errors():
+    assert "Listener `Https` on port 443 (HTTPS) presents certificate `Shop` instead of `Www` (updated in place, no " \
+           "interruption). Clients that still ask for www.example.com get a certificate error from then on: the new " \
+           "certificate does not cover that name." in pair("listener_switches_certificate").notes
+
+
+def test_a_certificate_that_keeps_its_names_is_replaced_without_certificate_errors():
+    (flag,) = pair("certificate_alternative_name").flags
+    assert flag.startswith("REPLACES certificate `Cert`: SubjectAlternativeNames: (none) to [\"example.com\"] (requires "
+                           "replacement).")
+    assert "listener `Https` then presents it." in flag
+    assert "certificate error" not in flag
+
+
+def test_a_record_moved_to_another_logical_id_fails_on_route_53():
+    result = pair("record_moves")
+    assert result.flags[0].startswith(
+        "FAILS: DNS record `Alias` is created for `www.example.com` (A) while DNS record `Address` still holds that name "
+        "and type: CloudFormation creates new resources before it deletes the ones that go, and Route 53 refuses a "
+        "record whose name and type already exist")
+    assert not any(flag.startswith("Cuts off clients") for flag in result.flags)  # it fails first: nothing is cut off
+
+
+def test_a_record_of_another_type_cuts_off_clients_of_the_old_one():
+    assert pair("record_type").flags == [
+        "Cuts off clients: `www.example.com` now answers AAAA queries instead of A (updated in place, as `cdk diff` "
+        "says): clients that look up its A record no longer find one."]
+
+
+def test_a_record_pointing_elsewhere_is_followed_within_its_ttl():
+    notes = pair("record_addresses_and_ttl").notes
+    assert "`www.example.com` (A) now points at `Eip1`, `Eip2` instead of `Eip1` (updated in place): resolvers follow " \
+           "within its TTL, 300 s; until then some clients still reach `Eip1`." in notes
+    assert "`www.example.com` (A): resolvers now keep its answer for 60 s instead of 300 s." in notes
+    assert "ResourceRecords: `Eip1` to `Eip1`, `Eip2`; TTL: 300 to 60 |" in render_review(pair("record_addresses_and_ttl"))
+
+
+def test_a_renamed_record_takes_the_old_name_off_the_internet():
+    assert "`www.example.com` stops resolving once the old record is deleted" in pair("record_renamed").flags[0]
+
+
+def test_a_replaced_load_balancer_takes_its_alias_record_along():
+    (flag,) = pair("record_follows_replaced_load_balancer").flags
+    assert flag.endswith("DNS record `Alias` follows it (its alias target is updated in place), but clients whose "
+                         "resolvers still hold the old load balancer's addresses (an alias record's TTL is its target's: "
+                         "60 s for a load balancer) may fail once the old one is deleted in the update's cleanup.")
+
+
+def test_a_certificate_outside_a_known_zone_waits_for_someone_to_validate_it():
+    assert pair("certificate_without_zone").notes == [
+        "Requests certificate `Cert` for www.example.com from ACM, validated through DNS: the deploy stays in progress "
+        "until someone adds ACM's validation record to the name's DNS and ACM issues it."]
+
+
+def test_a_wait_condition_created_anew_waits_again():
+    assert "Wait condition `WebServer/Domain/SiteAnswers` is created anew: this deploy waits again for an instance's " \
+           "signal." in pair("wait_condition_renamed").notes
