@@ -10,7 +10,7 @@ import pytest
 
 from constants import EXAMPLE_ACCOUNT, EXAMPLE_REGION, STACK_NAME
 from tests.conftest import ROOT
-from tests.tools.pairs import PAIRS
+from tests.tools.pairs import NAMED_FLEET, NAMED_FLEET_NEW_NAME, PAIRS
 from tools import cfn_diff, templates
 from tools.review_diff import ENGINE_MAYBE, cli_diff, summarize
 
@@ -18,17 +18,30 @@ ENGINE_PACKAGE = "@aws-cdk/cloudformation-diff"
 # Before/after pairs of synthesized configurations (fixtures of tests/conftest.py and tests/tools/conftest.py).
 REAL_PAIRS = [("default", "changed"), ("changed", "default"), ("with_volumes", "default"),
               ("default", "with_volumes"), ("default", "loaded"), ("loaded", "default"), ("fleet", "fleet_loaded"),
-              ("with_volumes", "volumes_changed")]
+              ("with_volumes", "volumes_changed"), ("fleet", "named_fleet"), ("named_fleet", "named_fleet_new_name")]
 # Hand-written pairs the CLI also checks: those where something is or may be replaced, or that the summary reads
 # beyond the engine (rolling groups, renamed volumes, updates that fail). `make test` runs them all in one CLI run
 # (~2 s); `make test-slow` also one CLI run per pair.
 CLI_HAND_WRITTEN = ["root_volume_size", "delete_on_termination_only", "tenancy", "instance_type", "user_data",
                     "new_ami_without_elastic_ip", "group_replaced_under_the_instance", "attachment_device",
                     "user_data_new_logical_id", "volume_renamed", "volume_encryption", "launch_template_image",
-                    "load_balancer_scheme", "target_group_port"]
+                    "load_balancer_scheme", "target_group_port", "listener_tls_policy", "listener_port",
+                    "listener_protocol", "listener_switches_certificate", "certificate_alternative_name",
+                    "record_moves", "record_type", "record_addresses_and_ttl", "record_renamed",
+                    "record_follows_replaced_load_balancer", "wait_condition_renamed"]
 _CLI_LINE = re.compile(r"^\[([-+~])\] (AWS::\S+) (.*)$")
 _CLI_IMPACTS = (("may be replaced", "may-replace"), ("replace", "replace"), ("destroy", "destroy"),
                 ("orphan", "orphan"))
+
+
+@pytest.fixture(scope="session")
+def named_fleet(synth_with):
+    return synth_with(NAMED_FLEET)
+
+
+@pytest.fixture(scope="session")
+def named_fleet_new_name(synth_with):
+    return synth_with(NAMED_FLEET_NEW_NAME)
 
 
 def node(*args):
@@ -173,8 +186,9 @@ def spec_answers(spec_file, types):
     return json.loads(run.stdout)
 
 
-def test_engine_and_cli_read_the_same_replacement_rules_for_every_type_of_the_app(default, loaded, fleet_loaded):
-    types = sorted({resource["Type"] for synthesized in (default, loaded, fleet_loaded)
+def test_engine_and_cli_read_the_same_replacement_rules_for_every_type_of_the_app(default, loaded, fleet_loaded,
+                                                                                  named_fleet):
+    types = sorted({resource["Type"] for synthesized in (default, loaded, fleet_loaded, named_fleet)
                     for resource in templates.resources(synthesized.template).values()
                     if resource["Type"].startswith("AWS::")})  # not Custom::, which no specification knows
     engine = spec_answers(ROOT / "node_modules/@aws-cdk/aws-service-spec/db.json.gz", types)
@@ -183,6 +197,8 @@ def test_engine_and_cli_read_the_same_replacement_rules_for_every_type_of_the_ap
     assert engine == cli
     assert engine["AWS::EC2::Instance.ImageId"] == "yes"
     assert engine["AWS::EC2::Instance.InstanceType"] == "maybe"
+    assert engine["AWS::CertificateManager::Certificate.DomainName"] == "yes"
+    assert engine["AWS::Route53::RecordSet.Name"] == "yes"
 
 
 def cli_impacts(text):
