@@ -42,8 +42,8 @@ test-slow: setup ## The long end-to-end runs (ten deploy/destroy cycles); CI run
 snapshot-update: setup ## Re-record the template snapshots after an intended change
 	$(PY) -m pytest tests/unit/test_snapshots.py --snapshot-update
 
-demo: setup ## Deploy, update, destroy and audit for real against the local emulator (no AWS account)
-	$(PY) -m tools.demo
+demo: setup ## Deploy, update, destroy and audit for real against the local emulator (no AWS account; ARGS="-c tier=autoscaling")
+	$(PY) -m tools.demo $(ARGS)
 
 diagram: setup ## The architecture picture, synthesized offline: into both READMEs, or printed for ARGS="-c tier=autoscaling"
 	@$(PY) -m tools.diagram$(if $(ARGS),, --write) $(ARGS)

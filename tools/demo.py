@@ -1,13 +1,18 @@
 """``make demo``: the whole life of the web server, for real, against the local emulator.
 
-Start the emulator, bootstrap, deploy the default stack with the real CDK CLI, show what was built,
-redeploy with a data volume added, destroy, audit that nothing billable is left, stop the emulator.
-Any failure (or Ctrl-C) tears everything down and names the step; the last line says whether the
-whole run succeeded.
+    make demo                                   # hand-managed server: deploy, add a data volume, destroy
+    make demo ARGS="-c tier=autoscaling"        # Auto Scaling tier: deploy, a rolling update, destroy
+    make demo ARGS="-c tier=autoscaling -c domain_name=www.example.com -c hosted_zone=example.com"
+                                                # HTTPS on a real name in the emulator's example zone
+
+Start the emulator, bootstrap, deploy with the real CDK CLI (the ``-c`` settings given), show what was built as
+AWS's APIs show it, update, destroy, audit that nothing billable is left, stop the emulator. Any failure (or
+Ctrl-C) tears everything down and names the step; the last line says whether the whole run succeeded.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -17,9 +22,23 @@ from typing import Any
 
 import emulator
 from constants import EXAMPLE_REGION
-from tools.deployment import Deployment, deployed_ingress, describe_stack
+from tools.deployment import (
+    Deployment,
+    deployed_ingress,
+    describe_domain,
+    describe_fleet,
+    describe_stack,
+    rolling_update_sizes,
+)
 
 DATA_VOLUME = {"volumes": json.dumps([{"size": 20, "type": "gp3"}])}
+#: A rolling update: another instance type of the same architecture (so the same AMI), and one more instance of room.
+OTHER_TYPE = {"t2.micro": "t3.micro", "t3.micro": "t3.small", "t4g.micro": "t4g.small"}
+DEFAULT_MAX_CAPACITY = 4
+LIMITS = ("What the emulator cannot show: instances run no user data, so Apache never starts, no instance sends "
+          "cfn-signal (CloudFormation's CreationPolicy and rolling-update waits are taken as satisfied, and the "
+          "stack events say so), the load balancer runs no health check (targets show healthy) and nothing answers "
+          "on the site's address or name.")
 
 
 def show(facts: dict[str, Any]) -> None:
@@ -39,12 +58,86 @@ def show(facts: dict[str, Any]) -> None:
               f"encrypted={volume['Encrypted']}  {volume['AvailabilityZone']}  {attached or 'detached'}")
     for key in facts["key_pairs"]:
         print(f"    key pair   {key['KeyName']} ({key['KeyPairId']}), private key in SSM {key['PrivateKeyParameter']}")
-    for name in ("Server1WebUrl", "SavePrivateKeyCommand", "Server1SshCommand"):
+    for name in ("Server1WebUrl", "SiteUrl", "SavePrivateKeyCommand", "Server1SshCommand", "AutoScalingGroupName",
+                 "CertificateArn"):
         if name in outputs:
             print(f"    {name:<22} {outputs[name]}")
 
 
-def main() -> int:
+def show_fleet(fleet: dict[str, Any]) -> None:
+    """The group, its instances, the load balancer and the target group."""
+    for group in fleet["groups"]:
+        print(f"    group      {group['AutoScalingGroupName']}  min {group['MinSize']} max {group['MaxSize']} "
+              f"desired {group['DesiredCapacity']}  launch template {group['LaunchTemplate']['LaunchTemplateId']}")
+    instances = {i["InstanceId"]: i for i in fleet["instances"]}
+    for group in fleet["groups"]:
+        for member in sorted(group["Instances"], key=lambda m: m["InstanceId"]):
+            found = instances.get(member["InstanceId"], {})
+            print(f"    instance   {member['InstanceId']}  {member['InstanceType']}  {member['AvailabilityZone']}  "
+                  f"template v{member['LaunchTemplate']['Version']}  "
+                  f"IMDSv2 {found.get('MetadataOptions', {}).get('HttpTokens')}  {member['LifecycleState']}")
+    for balancer in fleet["load_balancers"]:
+        attributes = balancer["Attributes"]
+        print(f"    load bal.  {balancer['DNSName']}  (zone {balancer['CanonicalHostedZoneId']})  invalid headers "
+              f"dropped={attributes.get('routing.http.drop_invalid_header_fields.enabled')}  access logs to "
+              f"s3://{attributes.get('access_logs.s3.bucket')}/{attributes.get('access_logs.s3.prefix')}")
+        for listener in sorted(balancer["Listeners"], key=lambda item: item["Port"]):
+            (action,) = listener["DefaultActions"]
+            what = (f"redirect to {action['RedirectConfig']['Protocol']} ({action['RedirectConfig']['StatusCode']})"
+                    if action["Type"] == "redirect" else "forward to the target group")
+            policy = f"  {listener['SslPolicy']}" if listener.get("SslPolicy") else ""
+            print(f"    listener   {listener['Protocol']}/{listener['Port']}{policy}: {what}")
+    for group in fleet["target_groups"]:
+        targets = ", ".join(f"{target} {state}" for target, state in sorted(group["Targets"].items()))
+        print(f"    targets    {targets}  (deregistration delay "
+              f"{group['Attributes'].get('deregistration_delay.timeout_seconds')} s)")
+    for policy in fleet["policies"]:
+        configuration = policy.get("TargetTrackingConfiguration", {})
+        metric = configuration.get("PredefinedMetricSpecification", {}).get("PredefinedMetricType")
+        print(f"    scaling    {policy['PolicyType']} on {metric}, target {configuration.get('TargetValue')}")
+
+
+def show_domain(domain: dict[str, Any], name: str, fleet: dict[str, Any] | None = None) -> None:
+    """The certificate and the name's record, as ACM and Route 53 answer (and whether it names the load balancer)."""
+    for certificate in domain["certificates"]:
+        (option,) = certificate["DomainValidationOptions"][:1]
+        print(f"    certificate {certificate['DomainName']}  {certificate['Status']}  validated by "
+              f"{option['ValidationMethod']} ({option['ResourceRecord']['Name']} CNAME in the zone)")
+    record = domain["records"].get((f"{name.rstrip('.')}.", "A"))
+    if record is None:
+        print(f"    record     {name}: none")
+    elif "AliasTarget" in record:
+        alias = record["AliasTarget"]
+        print(f"    record     {record['Name']} A  ALIAS {alias['DNSName']}  (zone {alias['HostedZoneId']})")
+        for balancer in (fleet or {}).get("load_balancers", []):
+            same = alias["DNSName"].lower().rstrip(".") == f"dualstack.{balancer['DNSName']}".lower() and \
+                alias["HostedZoneId"] == balancer["CanonicalHostedZoneId"]
+            print(f"    resolves   {name} -> load balancer {balancer['LoadBalancerName']}: {'yes' if same else 'NO'}")
+            if not same:
+                raise RuntimeError(f"{name} does not resolve to the load balancer")
+    else:
+        values = ", ".join(v["Value"] for v in record["ResourceRecords"])
+        print(f"    record     {record['Name']} A  {values}")
+
+
+def parse_context(argv: list[str]) -> dict[str, str]:
+    parser = argparse.ArgumentParser(prog="python -m tools.demo", description=__doc__.split("\n\n")[0])
+    parser.add_argument("-c", "--context", action="append", default=[], metavar="KEY=VALUE",
+                        help="a setting, as for cdk deploy (repeatable)")
+    args = parser.parse_args(argv)
+    context = {}
+    for item in args.context:
+        key, sep, value = item.partition("=")
+        if not sep:
+            parser.error(f"-c {item}: expected KEY=VALUE")
+        context[key] = value
+    return context
+
+
+def main(argv: list[str] | None = None) -> int:
+    context = parse_context(sys.argv[1:] if argv is None else argv)
+    tier = context.get("tier", "single")
+    domain = context.get("domain_name")
     started = time.monotonic()
     steps: list[tuple[str, Callable[[], Any]]] = []
     state: dict[str, Any] = {}
@@ -59,33 +152,68 @@ def main() -> int:
     def _start():
         state["emu"] = emulator.start()
         state["deploy"] = Deployment(state["emu"], capture=False)
-        print(f"    endpoint {state['emu'].endpoint}")
+        print(f"    endpoint {state['emu'].endpoint}; hosted zone {emulator.EXAMPLE_ZONE}")
+        print(f"    {LIMITS}")
 
     @step("cdk bootstrap")
     def _bootstrap():
         state["deploy"].bootstrap()
 
-    @step("cdk deploy (default settings)")
+    settings = " ".join(f"-c {k}={v}" for k, v in context.items()) or "default settings"
+
+    @step(f"cdk deploy ({settings})")
     def _deploy():
-        state["deployed"] = {}  # before deploying: a half-created stack is torn down too
-        state["deploy"].deploy()
+        state["deployed"] = context  # before deploying: a half-created stack is torn down too
+        state["deploy"].deploy(context)
 
     @step("show what was built")
     def _show():
         show(describe_stack(state["emu"]))
+        if tier == "autoscaling":
+            state["fleet"] = describe_fleet(state["emu"])
+            show_fleet(state["fleet"])
+        if domain:
+            show_domain(describe_domain(state["emu"], context.get("hosted_zone", emulator.EXAMPLE_ZONE)), domain,
+                        state.get("fleet"))
 
-    @step("cdk deploy again, adding a 20 GiB gp3 data volume (an update)")
-    def _update():
-        state["deployed"] = DATA_VOLUME
-        state["deploy"].deploy(DATA_VOLUME)
-        show(describe_stack(state["emu"]))
+    if tier == "autoscaling" and not domain:
+        maximum = int(context.get("max_capacity", DEFAULT_MAX_CAPACITY)) + 1
+        instance_type = OTHER_TYPE.get(context.get("instance_type", "t2.micro"), "t3.small")
+        rolled = {**context, "max_capacity": str(maximum), "instance_type": instance_type}
+
+        @step(f"cdk deploy again: max_capacity {maximum}, instance type {instance_type} (a rolling update)")
+        def _roll():
+            before = state["fleet"]
+            state["deployed"] = rolled
+            state["deploy"].deploy(rolled)
+            after = describe_fleet(state["emu"])
+            show_fleet(after)
+            old = {i["InstanceId"] for i in before["instances"]}
+            new = {i["InstanceId"] for i in after["instances"]}
+            sizes = rolling_update_sizes(state["emu"], start=len(old))
+            print(f"    instances before: {', '.join(sorted(old))}")
+            print(f"    instances after:  {', '.join(sorted(new))}  ({len(old & new)} kept, {len(new - old)} new)")
+            print(f"    group size at each step of the rolling update: {' -> '.join(map(str, sizes))} "
+                  f"(never below min_capacity {after['groups'][0]['MinSize']})")
+    elif tier != "autoscaling":
+        @step("cdk deploy again, adding a 20 GiB gp3 data volume (an update)")
+        def _update():
+            state["deployed"] = {**context, **DATA_VOLUME}
+            state["deploy"].deploy(state["deployed"])
+            show(describe_stack(state["emu"]))
 
     @step("cdk destroy")
     def _destroy():
         state["deploy"].destroy(state["deployed"])
         state.pop("deployed")
+        if domain:
+            zone = context.get("hosted_zone", emulator.EXAMPLE_ZONE)
+            records = describe_domain(state["emu"], zone, stack_name=None)["records"]
+            for (name, kind) in sorted(k for k in records if k[1] not in ("NS", "SOA")):
+                print(f"    left in {zone} on purpose, as in AWS: {name} {kind} (the certificate's DNS validation "
+                      "record: free, and ACM gives it to the next certificate for that name)")
 
-    @step("audit: nothing billable left (the data volume's snapshot is intended)")
+    @step("audit: nothing billable left (intended leftovers, such as a data volume's snapshot, are listed)")
     def _audit():
         env = state["deploy"].env
         subprocess.run([sys.executable, "-m", "tools.audit", "--region", EXAMPLE_REGION,
@@ -117,7 +245,8 @@ def main() -> int:
         number, name, error = failed
         print(f"\nDEMO FAILED at step {number} ({name}) after {total:.0f} s: {error}", file=sys.stderr)
         return 130 if isinstance(error, KeyboardInterrupt) else 1
-    print(f"\nDEMO SUCCEEDED in {total:.0f} s: deployed, updated, destroyed, nothing billable left.")
+    done = "deployed, destroyed" if domain else "deployed, updated, destroyed"
+    print(f"\nDEMO SUCCEEDED in {total:.0f} s: {done}, nothing billable left.")
     return 0
 
 

@@ -169,10 +169,11 @@ def describe_fleet(emulator: Any, stack_name: str = STACK_NAME) -> dict[str, Any
     return facts
 
 
-def describe_domain(emulator: Any, zone_name: str, stack_name: str = STACK_NAME) -> dict[str, Any]:
-    """The site's name as Route 53 and ACM show it: the zone's records and the stack's certificates."""
+def describe_domain(emulator: Any, zone_name: str, stack_name: Optional[str] = STACK_NAME) -> dict[str, Any]:
+    """The site's name as Route 53 and ACM show it: the zone's records and the stack's certificates (none without
+    a stack, e.g. after destroy)."""
     cfn, route53, acm = (emulator.client(s) for s in ("cloudformation", "route53", "acm"))
-    physical = _physical(cfn, stack_name)
+    physical = _physical(cfn, stack_name) if stack_name else {}
     (zone,) = [z for z in route53.list_hosted_zones()["HostedZones"] if z["Name"] == zone_name.rstrip(".") + "."]
     records = route53.list_resource_record_sets(HostedZoneId=zone["Id"])["ResourceRecordSets"]
     certificates = [acm.describe_certificate(CertificateArn=arn)["Certificate"]
@@ -205,7 +206,7 @@ def rolling_update_sizes(emulator: Any, start: int, stack_name: str = STACK_NAME
             sizes.append(size)
             size += int(replaced.group(2))
             sizes.append(size)
-    return sizes
+    return [s for i, s in enumerate(sizes) if i == 0 or s != sizes[i - 1]]
 
 
 def _physical(cfn: Any, stack_name: str) -> dict[str, list[str]]:

@@ -148,7 +148,7 @@ class Certificate(CloudFormationModel):
                      for o in properties.get("DomainValidationOptions") or []}
             route53 = route53_backends[account_id][get_partition(region_name)]
             for option, record in zip(bundle.describe()["Certificate"]["DomainValidationOptions"],
-                                      validation_records(bundle)):
+                                      validation_records(bundle), strict=True):
                 zone_id = zones.get(_name(option["DomainName"]))
                 if zone_id and zone_id.replace("/hostedzone/", "") in route53.zones:
                     route53.change_resource_record_sets(zone_id, [{"Action": "UPSERT", "ResourceRecordSet": {

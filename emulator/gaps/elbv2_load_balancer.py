@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import fnmatch
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
@@ -128,7 +128,7 @@ def check_access_logs(balancer: FakeLoadBalancer, attributes: dict[str, str], ac
     policy = json.loads(bucket.policy) if bucket.policy else {}
     if not _allows_log_delivery(policy, region, f"arn:aws:s3:::{bucket_name}/{folder}{ACCESS_LOG_TEST_FILE}"):
         raise denied
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
     backend.put_object(bucket_name, folder + ACCESS_LOG_TEST_FILE,
                        f"Enable AccessLog for ELB: {balancer.name} at {stamp}".encode())
 

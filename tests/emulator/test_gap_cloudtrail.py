@@ -11,7 +11,7 @@ from emulator import Emulator
 
 def test_lookup_events_answers_the_empty_history(target: Emulator) -> None:
     cloudtrail = target.client("cloudtrail")
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     found = cloudtrail.lookup_events(StartTime=now - datetime.timedelta(minutes=5), EndTime=now, MaxResults=50)
     assert found["Events"] == []
     with pytest.raises(cloudtrail.exceptions.ClientError, match="InvalidMaxResults"):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import cfn_scenario as cfn
 import pytest
 
