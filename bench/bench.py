@@ -6,7 +6,8 @@ Prints a table of medians and the ratios that matter (absolute seconds vary betw
 2. Growth: synth with instance_count 1, 5 and 20 (3 data volumes each): seconds per extra server.
 3. Where one synth's time goes: imports, construct building, cdk-nag, the rest of synthesis.
 4. The test suite's wall time and how many syntheses it performs.
-5. One deploy + destroy cycle of this stack vs an almost empty stack on the emulator.
+5. One deploy + destroy cycle of this stack vs an almost empty stack on the emulator, and of the Auto Scaling tier
+   (``-c tier=autoscaling``) vs the single tier (issue 13: at most 2x).
 
 Runs are interleaved (A, B, A, B...) so that load on the machine hits both sides alike.
 Run on a quiet machine: ``make bench`` (``RUNS=5`` by default). Results go to stdout; copy the table
@@ -65,11 +66,17 @@ def timed(command: list[str], *, cwd: Path, env: dict) -> float:
 
 def median_pair(a, b, runs: int) -> tuple[float, float]:
     """Interleaved medians of two measurements."""
-    first, second = [], []
+    first, second = median_all((a, b), runs)
+    return first, second
+
+
+def median_all(measurements, runs: int) -> list[float]:
+    """Interleaved medians of several measurements (A, B, C, A, B, C...)."""
+    samples: list[list[float]] = [[] for _ in measurements]
     for _ in range(runs):
-        first.append(a())
-        second.append(b())
-    return statistics.median(first), statistics.median(second)
+        for sample, measure in zip(samples, measurements, strict=True):
+            sample.append(measure())
+    return [statistics.median(sample) for sample in samples]
 
 
 def python_env(context: dict | None = None) -> dict:
@@ -161,16 +168,19 @@ def bench_tests() -> dict:
 
 def bench_cycle(workdir: Path, empty: Path, runs: int) -> dict:
     import emulator
+    from tools.deployment import placeholder_assembly
 
-    env_synth = python_env({})
-    ours_out, empty_out = workdir / "cycle-ours", workdir / "cycle-empty"
-    subprocess.run([PY, "app.py"], cwd=ROOT, env={**env_synth, "CDK_OUTDIR": str(ours_out)}, check=True,
+    ours_out, empty_out, fleet_out = workdir / "cycle-ours", workdir / "cycle-empty", workdir / "cycle-fleet"
+    subprocess.run([PY, "app.py"], cwd=ROOT, env={**python_env({}), "CDK_OUTDIR": str(ours_out)}, check=True,
                    capture_output=True)
+    subprocess.run([PY, "app.py"], cwd=ROOT, env={**python_env({"tier": "autoscaling"}), "CDK_OUTDIR": str(fleet_out)},
+                   check=True, capture_output=True)
     subprocess.run([PY, "app.py"], cwd=empty, env={**python_env(None), "CDK_OUTDIR": str(empty_out)}, check=True,
                    capture_output=True)
     with emulator.start(port=0) as emu:
         env = cli_env(emulator_env=emu.env())
-        cdk(["bootstrap", "aws://123456789012/us-east-1", "-o", str(workdir / "bootstrap")], env=env, capture=True)
+        cdk(["bootstrap", "aws://123456789012/us-east-1", "--app", str(placeholder_assembly(workdir / "bootstrap"))],
+            env=env, capture=True)
 
         def cycle(assembly: Path, stack: str, cwd: Path) -> float:
             start = time.perf_counter()
@@ -178,9 +188,10 @@ def bench_cycle(workdir: Path, empty: Path, runs: int) -> dict:
             cdk(["destroy", stack, "--app", str(assembly), "--force"], env=env, capture=True, cwd=cwd)
             return time.perf_counter() - start
 
-        ours, floor = median_pair(partial(cycle, ours_out, "WebServerStack", ROOT),
-                                  partial(cycle, empty_out, "EmptyStack", empty), runs)
-        return {"ours": ours, "empty": floor}
+        ours, floor, fleet = median_all((partial(cycle, ours_out, "WebServerStack", ROOT),
+                                         partial(cycle, empty_out, "EmptyStack", empty),
+                                         partial(cycle, fleet_out, "WebServerStack", ROOT)), runs)
+        return {"ours": ours, "empty": floor, "fleet": fleet}
 
 
 def main() -> int:
@@ -218,6 +229,8 @@ def main() -> int:
             c = bench_cycle(workdir, empty, max(1, args.runs // 2))
             rows.append(("deploy + destroy on the emulator: this stack / empty stack",
                          f"{c['ours']:.1f} s / {c['empty']:.1f} s", c["ours"] / c["empty"], "≤ 1.3"))
+            rows.append(("deploy + destroy on the emulator: Auto Scaling tier / single tier",
+                         f"{c['fleet']:.1f} s / {c['ours']:.1f} s", c["fleet"] / c["ours"], "≤ 2"))
         print(f"\nBenchmark, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, medians of {args.runs} runs\n")
         print("| measurement | medians | ratio | target |\n|---|---|---|---|")
         for name, value, ratio, target in rows:
