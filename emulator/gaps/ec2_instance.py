@@ -25,7 +25,9 @@ aws/amazon-cloudwatch-agent-test#207). The AMI's architecture is moto's
 which one AWS names is not documented. Not checked for a launch with a launch
 template (moto resolves its AMI and type later).
 
-Not filled: CreationPolicy / cfn-signal (the stack does not wait for a signal).
+Not emulated: CreationPolicy / cfn-signal. The emulator runs no user data, so no
+instance signals; the stack does not wait, and a stack event says the signals
+are taken as received.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from moto.ec2.models import ec2_backends
 from moto.ec2.models.instance_types import INSTANCE_TYPES
 from moto.ec2.models.instances import Instance, InstanceBackend, MetadataOptions, Reservation
 
+from emulator import cfn_engine
 from emulator.gaps._install import install
 from emulator.gaps._props import as_bool, as_int, changed, retag, tag_dict
 
@@ -176,6 +179,11 @@ class InstanceFill:
             backend.associate_iam_instance_profile(
                 instance_id=instance.id, iam_instance_profile_name=properties["IamInstanceProfile"]
             )
+        operation = cfn_engine.current()
+        signals = (operation.body.get("CreationPolicy") or {}).get("ResourceSignal") if operation else None
+        if operation is not None and signals:
+            operation.report(f"Emulator: instances run no user data; the {signals.get('Count', 1)} SUCCESS signal(s) "
+                             "this CreationPolicy waits for are taken as received", instance.id)
         return instance
 
     @classmethod
