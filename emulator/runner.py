@@ -71,16 +71,23 @@ class Emulator:
         }
 
     def client(self, service: str, region: str = REGION):  # type: ignore[no-untyped-def]
-        """A boto3 client bound to the emulator with fake credentials."""
-        import boto3
+        """A boto3 client bound to the emulator with fake credentials.
 
-        return boto3.client(
-            service,
-            region_name=region,
-            endpoint_url=self.endpoint,
-            aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-            aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-        )
+        Clients are made once per service and region and then reused (making one costs 10-20 ms, and the
+        tests ask for hundreds); a boto3 client is safe to share between threads.
+        """
+        cache = self.__dict__.setdefault("_clients", {})
+        if (service, region) not in cache:
+            import boto3
+
+            cache[(service, region)] = boto3.client(
+                service,
+                region_name=region,
+                endpoint_url=self.endpoint,
+                aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+                aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+            )
+        return cache[(service, region)]
 
     def is_running(self) -> bool:
         return self._process.poll() is None
