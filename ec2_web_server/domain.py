@@ -10,6 +10,7 @@ the background, which waits for ``https://<name>/`` (or ``http://``) to answer a
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from typing import Optional
 
@@ -54,28 +55,38 @@ class SiteDomain(Construct):
 
         stack = cdk.Stack.of(self)
         #: Ends the deploy only once the site answers on its name (one signal, from any instance).
+        # CloudFormation waits for a wait condition's signals only when it creates it, so the address is
+        # part of its logical id (as ec2.Instance's user_data_causes_replacement does with the script): a new
+        # name or scheme makes a new wait, which the instances that the changed user data brings (replaced,
+        # or rolled batch by batch) signal once the site answers there. Its construct path stays the same.
         self.site_answers = cdk.CfnWaitCondition(self, "SiteAnswers")
+        site_answers_id = stack.get_logical_id(self.site_answers) + hashlib.sha256(self.url.encode()).hexdigest()[:16]
+        self.site_answers.override_logical_id(site_answers_id)
         self.site_answers.cfn_options.creation_policy = cdk.CfnCreationPolicy(
             resource_signal=cdk.CfnResourceSignal(count=1, timeout=SITE_ANSWERS_TIMEOUT))
         #: What each instance needs to check the site and signal the wait.
         self.site_check = SiteCheck(
             url=self.url,
-            signal_arguments=f"--stack {stack.stack_name} --resource {stack.get_logical_id(self.site_answers)} "
+            signal_arguments=f"--stack {stack.stack_name} --resource {site_answers_id} "
                              f"--region {stack.region}")
+
+    # Both kinds of record share one id, so that turning HTTPS on or off for hand-managed servers updates
+    # the record in place (CloudFormation's update is Route 53's UPSERT); two ids would create the new one
+    # while the old still holds the name and type, which Route 53 refuses (aws/aws-cdk#12564).
 
     def point_at_load_balancer(self, load_balancer: elbv2.IApplicationLoadBalancer) -> None:
         """An alias A record to the load balancer (an AAAA would need a dual-stack load balancer, which needs
         a VPC with IPv6; the default VPC has none)."""
         if self.hosted_zone is not None:
             self.records.append(route53.ARecord(
-                self, "Alias", zone=self.hosted_zone, record_name=self.domain_name,
+                self, "Record", zone=self.hosted_zone, record_name=self.domain_name,
                 target=route53.RecordTarget.from_alias(targets.LoadBalancerTarget(load_balancer))))
 
     def point_at_addresses(self, addresses: Sequence[str]) -> None:
         """An A record with the servers' Elastic IPs (several: DNS round robin)."""
         if self.hosted_zone is not None:
             self.records.append(route53.ARecord(
-                self, "Address", zone=self.hosted_zone, record_name=self.domain_name,
+                self, "Record", zone=self.hosted_zone, record_name=self.domain_name,
                 target=route53.RecordTarget.from_ip_addresses(*addresses), ttl=cdk.Duration.minutes(5)))
 
     def wait_after(self, *constructs: IConstruct) -> None:

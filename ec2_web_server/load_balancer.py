@@ -113,6 +113,11 @@ class WebLoadBalancer(Construct):
             "Http", port=80, protocol=elbv2.ApplicationProtocol.HTTP, open=False,
             default_action=elbv2.ListenerAction.redirect(protocol="HTTPS", port="443", permanent=True)
             if certificate is not None else elbv2.ListenerAction.forward([self.target_group]))
+        if self.https_listener is not None:
+            # Redirect to 443 only once something answers there: the HTTPS listener waits for ACM to issue
+            # the certificate, and a port-80 listener turned into a redirect earlier would send visitors
+            # to a closed port meanwhile.
+            self.http_listener.node.add_dependency(self.https_listener)
         #: The listeners the site needs before it can answer.
         self.listeners = tuple(listener for listener in (self.https_listener, self.http_listener) if listener)
         #: The site's address on the load balancer's own name.

@@ -1,6 +1,7 @@
 """`make diff`'s summary (tools/review_diff.py) on real before/after pairs synthesized in-process, and on small
 hand-written templates (tests/tools/pairs.py) for the cases a pair would cost another synthesis for."""
 
+import copy
 import functools
 import json
 
@@ -494,11 +495,21 @@ def site(fleet, named_fleet, named_fleet_new_name):
     named = named_fleet.template
     imported = with_imported_certificate(named)
     pairs = {"https_on": (fleet.template, named), "https_off": (named, fleet.template),
+             "https_on_unordered": (fleet.template, without_listener_order(named)),
              "new_name": (named, named_fleet_new_name.template), "imported": (named, imported),
              "issued": (imported, named)}
     engines = cfn_diff.diff_templates(list(pairs.values()))
     return {name: summarize(*pair, stack=STACK_NAME, region=EXAMPLE_REGION, engine=engine)
             for (name, pair), engine in zip(pairs.items(), engines, strict=True)}
+
+
+def without_listener_order(template: dict) -> dict:
+    """The template as it would be if port 80's listener did not wait for the HTTPS one."""
+    edited = copy.deepcopy(template)
+    for resource in edited["Resources"].values():
+        if resource["Type"] == "AWS::ElasticLoadBalancingV2::Listener":
+            resource.pop("DependsOn", None)
+    return edited
 
 
 def starting(lines, start):
@@ -520,7 +531,7 @@ def test_a_new_name_replaces_the_certificate_new_one_first_then_the_listener_the
 
 
 def test_a_new_name_replaces_the_record_and_the_old_name_stops_resolving(site):
-    replaced = starting(site["new_name"].flags, "REPLACES DNS record `WebServerDomainAlias`: Name: www.example.com. to "
+    replaced = starting(site["new_name"].flags, "REPLACES DNS record `WebServerDomainRecord`: Name: www.example.com. to "
                                                 "shop.example.com. (requires replacement).")
     assert replaced.endswith(
         "CloudFormation creates the new record first and deletes the old one last, in the update's cleanup. "
@@ -529,13 +540,14 @@ def test_a_new_name_replaces_the_record_and_the_old_name_stops_resolving(site):
         "balancer): the site can no longer be reached by that name.")
 
 
-def test_a_new_name_is_not_waited_for_by_the_wait_condition_made_for_the_old_one(site):
+def test_a_new_name_is_waited_for_by_a_new_wait_condition(site):
     notes = site["new_name"].notes
     assert "The site's address changes: https://www.example.com/ to https://shop.example.com/ (the SiteUrl output)." \
         in notes
-    assert "Wait condition `WebServerDomainSiteAnswers` is not created again, and CloudFormation waits for a wait " \
-           "condition's signals only when it creates it (its CreationPolicy): this deploy does not wait for the site " \
-           "to answer on https://shop.example.com/; open it once the deploy ends." in notes
+    # The wait condition's logical id carries the address: a new name is waited for again.
+    assert "Wait condition `WebServerDomainSiteAnswers` is created anew: this deploy waits again for an instance's " \
+           "signal." in notes
+    assert not [note for note in notes if "is not created again" in note]
 
 
 def test_https_on_requests_a_dns_validated_certificate_before_the_listener_presents_it(site):
@@ -556,8 +568,12 @@ def test_https_on_opens_443_and_port_80_redirects_permanently(site, named_fleet)
                                "a permanent redirect (HTTP 301) to HTTPS on port 443 (until this deploy it forwards to "
                                "target group `WebServerLoadBalancerServers`).")
     assert "clients that do not follow redirects get the 301 instead of the page" in redirect
-    # The template orders nothing between the two listeners: port 80 may redirect before 443 answers.
-    assert redirect.endswith("Nothing in the template makes this update wait for listener `WebServerLoadBalancerHttps` "
+    # Port 80's listener waits for the HTTPS one (DependsOn), so nothing redirects to a closed port ...
+    assert "Nothing in the template makes this update wait" not in redirect
+    # ... and without that order the summary says port 80 may redirect before 443 answers.
+    unordered = starting(site["https_on_unordered"].notes, "Listener `WebServerLoadBalancerHttp` on port 80 (HTTP) now "
+                                                           "answers every request with a permanent redirect")
+    assert unordered.endswith("Nothing in the template makes this update wait for listener `WebServerLoadBalancerHttps` "
                              "on port 443, which CloudFormation creates only once ACM has issued certificate "
                              "`WebServerDomainCertificate`: meanwhile port 80 may already redirect visitors to a port "
                              "that does not answer yet.")
@@ -567,7 +583,7 @@ def test_https_on_opens_443_and_port_80_redirects_permanently(site, named_fleet)
 
 
 def test_https_on_makes_the_name_resolve_to_the_load_balancer(site):
-    assert "DNS record `WebServerDomainAlias` makes `www.example.com` (A) resolve to load balancer " \
+    assert "DNS record `WebServerDomainRecord` makes `www.example.com` (A) resolve to load balancer " \
            "`WebServerLoadBalancer` (alias)." in site["https_on"].notes
 
 
@@ -576,7 +592,7 @@ def test_https_on_waits_for_the_site_on_its_name(site):
                                              "`WebServerDomainSiteAnswers` that the site answers on "
                                              f"https://www.example.com/ (1 signal within {SITE_ANSWERS_TIMEOUT}, its "
                                              "CreationPolicy), which CloudFormation creates after ")
-    assert "`WebServerDomainAlias`" in waits
+    assert "`WebServerDomainRecord`" in waits
     assert "`WebServerLoadBalancerHttps`" in waits
     assert waits.endswith("; without a signal in time the deploy fails and rolls back.")
 
@@ -585,7 +601,7 @@ def test_https_off_closes_443_and_takes_the_name_off_the_internet_in_bold(site):
     result = site["https_off"]
     closes = starting(result.flags, "Cuts off clients: port 443 (HTTPS) of load balancer `WebServerLoadBalancer` "
                                     "closes: listener `WebServerLoadBalancerHttps` is deleted in the update's cleanup")
-    gone = starting(result.flags, "Cuts off clients: DNS record `WebServerDomainAlias` is deleted, so "
+    gone = starting(result.flags, "Cuts off clients: DNS record `WebServerDomainRecord` is deleted, so "
                                   "`www.example.com` (A) stops resolving once resolvers' cached answers expire")
     text = render_review(result)
     assert f"- **{closes}**" in text
@@ -628,7 +644,7 @@ def test_every_row_on_a_name_says_what_changes(site):
     for name, result in site.items():
         assert [c.name for c in result.changes if not "; ".join(c.reasons).strip()] == [], name
     rows = {c.name: c.reasons for c in site["https_on"].changes}
-    assert rows["WebServerDomainAlias"] == ["`www.example.com` (A) to load balancer `WebServerLoadBalancer` (alias)"]
+    assert rows["WebServerDomainRecord"] == ["`www.example.com` (A) to load balancer `WebServerLoadBalancer` (alias)"]
     assert rows["WebServerDomainSiteAnswers"] == [f"waits for 1 signal(s) within {SITE_ANSWERS_TIMEOUT} (CreationPolicy)"]
 
 

@@ -125,6 +125,41 @@ def test_the_deploy_ends_only_once_the_site_answers_on_its_name(props):
     assert f"--resource {wait_id}" in script
 
 
+def test_https_on_a_single_server_updates_its_record_in_place():
+    # One logical id for the plain A record and the alias: a second id would be created while the first still
+    # holds the name and type, and Route 53 refuses that.
+    _, plain = web()
+    _, alias = web(https=True)
+    (plain_id, plain_record), = plain.find_resources("AWS::Route53::RecordSet").items()
+    (alias_id, alias_record), = alias.find_resources("AWS::Route53::RecordSet").items()
+    assert plain_id == alias_id
+    assert "ResourceRecords" in plain_record["Properties"] and "AliasTarget" in alias_record["Properties"]
+
+
+def test_a_new_address_makes_a_new_wait_for_the_site():
+    # CloudFormation waits for a wait condition's signals only when it creates it.
+    def wait_id(template):
+        (found,) = template.find_resources("AWS::CloudFormation::WaitCondition")
+        return found
+
+    assert wait_id(web()[1]) == wait_id(web()[1])  # deterministic
+    assert wait_id(web()[1]) != wait_id(web(https=True)[1])  # http:// to https://
+    stack = cdk.Stack(cdk.App(context=base_context()), "Other",
+                      env=cdk.Environment(account=EXAMPLE_ACCOUNT, region=EXAMPLE_REGION))
+    zone = route53.HostedZone.from_hosted_zone_attributes(stack, "Zone", hosted_zone_id="Z0123456789ABCDEFGHIJ",
+                                                          zone_name="example.com")
+    WebServer(stack, "Web", machine_image=IMAGE, domain_name="shop.example.com", hosted_zone=zone)
+    assert wait_id(Template.from_stack(stack)) != wait_id(web()[1])  # another name
+
+
+def test_port_80_redirects_only_once_the_https_listener_exists():
+    _, template = web(auto_scaling=AutoScaling())
+    found = template.find_resources("AWS::ElasticLoadBalancingV2::Listener")
+    (https_id,) = [k for k, v in found.items() if v["Properties"]["Port"] == 443]
+    (http,) = [v for v in found.values() if v["Properties"]["Port"] == 80]
+    assert https_id in http.get("DependsOn", [])
+
+
 @pytest.mark.parametrize(("context", "match"), [
     ({"domain_name": "www.example.org", "hosted_zone": "example.com"},
      r"^domain_name: got 'www.example.org'; must lie inside hosted_zone \(example.com\)"),
