@@ -221,8 +221,9 @@ class FakeAutoScalingGroupFill:
         minimum = sizes["MinSize"] if sizes["MinSize"] is not None else group.min_size
         maximum = sizes["MaxSize"] if sizes["MaxSize"] is not None else group.max_size
         _check_sizes(minimum, maximum, sizes["DesiredCapacity"])
+        template_maximum = as_int(new.get("MaxSize"))  # the template's, as Eucalyptus checks it
         if rolling is not None and as_int(rolling.get("MinInstancesInService")) is not None \
-                and as_int(rolling["MinInstancesInService"]) >= maximum:
+                and template_maximum is not None and as_int(rolling["MinInstancesInService"]) >= template_maximum:
             raise ValidationError("MinInstancesInService must be less than the autoscaling group's MaxSize")
         saved = (group.launch_template_version, group.ec2_launch_template, group.vpc_zone_identifier,
                  group.availability_zones, group.provided_launch_template_version)
