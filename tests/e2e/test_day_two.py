@@ -52,7 +52,8 @@ def operations(emu) -> dict:
         backup = emu.client("backup")
         (plan_id,) = physical["AWS::Backup::BackupPlan"]
         facts["plan"] = backup.get_backup_plan(BackupPlanId=plan_id)
-        facts["selections"] = backup.list_backup_selections(BackupPlanId=plan_id)["BackupSelectionsList"]
+        facts["selections"] = [backup.get_backup_selection(BackupPlanId=plan_id, SelectionId=s["SelectionId"])
+                               for s in backup.list_backup_selections(BackupPlanId=plan_id)["BackupSelectionsList"]]
     return facts
 
 
@@ -102,9 +103,18 @@ def test_logs_retention_updated_in_place(single):
     assert single["after"]["log_groups"] == dict.fromkeys(names, 30)
 
 
-def test_backups_by_the_stack_tag_with_retention_updated(single):
+def _covers(selection: dict, instance_id: str) -> bool:
+    """The selection takes the instance: by its ARN, or by the stack's tag (which the instance carries)."""
+    body = selection["BackupSelection"]
+    by_tag = any(t["ConditionKey"] == "aws:cloudformation:stack-name" and t["ConditionValue"] == "WebServerStack"
+                 for t in body.get("ListOfTags", []))
+    return by_tag or any(arn.endswith(f":instance/{instance_id}") for arn in body.get("Resources", []))
+
+
+def test_backups_cover_the_server_with_retention_updated(single):
+    (instance,) = single["before"]["stack"]["instances"]
     (selection,) = single["before"]["selections"]
-    assert selection["SelectionName"] == "StackResources"
+    assert _covers(selection, instance["InstanceId"])
     rules = [p["plan"]["BackupPlan"]["Rules"][0] for p in (single["before"], single["after"])]
     assert [r["Lifecycle"]["DeleteAfterDays"] for r in rules] == [7, 14]
     assert single["after"]["plan"]["BackupPlanId"] == single["before"]["plan"]["BackupPlanId"]
