@@ -348,7 +348,16 @@ LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 
                       3288, 3653)
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,63}", re.ASCII)
 # EventBridge Scheduler / AWS Backup cron: minutes hours day-of-month month day-of-week year.
-_CRON = re.compile(r"cron\(([0-9*,/-]+) ([0-9*,/-]+) ([0-9*,/?LW-]+) ([0-9A-Z*,/-]+) ([0-9A-Z*,/?L#-]+) ([0-9*,/-]+)\)")
+_CRON = re.compile(r"cron\(([0-9*,/-]+) ([0-9*,/-]+) ([0-9*,/?LW-]+) ([0-9A-Z*,/-]+) ([0-9A-Z*,?L#-]+) ([0-9*,/-]+)\)")
+# Each field's values, as EventBridge's cron expressions reference gives them: (name, lowest, highest, names).
+_CRON_FIELDS = (
+    ("minutes", 0, 59, ()),
+    ("hours", 0, 23, ()),
+    ("day-of-month", 1, 31, ()),
+    ("month", 1, 12, ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")),
+    ("day-of-week", 1, 7, ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")),  # 1 is Sunday
+    ("year", 1970, 2199, ()),
+)
 _BACKUP_PRESETS = ("daily", "weekly")
 
 
@@ -370,6 +379,31 @@ def check_cron(prop: str, expression: str) -> None:
                                              "(minutes hours day-of-month month day-of-week year)")
     if "?" not in (match.group(3), match.group(5)):
         raise SettingError(prop, expression, "needs ? in day-of-month or in day-of-week (AWS cron takes one of them)")
+    for (name, low, high, names), field in zip(_CRON_FIELDS, match.groups(), strict=True):
+        for part in field.split(","):
+            # A step's start, a range's ends; "5L" (last Thursday), "15W" (nearest weekday), "6#3" (third Friday).
+            for value in part.split("/")[0].split("#")[0].split("-"):
+                value = value.rstrip("LW") if value not in names else value
+                if value in ("", "*", "?") or value in names:
+                    continue
+                if not value.isdigit() or not low <= int(value) <= high:
+                    raise SettingError(prop, expression, f"has {part!r} in its {name} field, which takes {low}-{high}"
+                                                         + (f" or {names[0]}-{names[-1]}" if names else ""))
+
+
+def unix_cron(prop: str, expression: str) -> str:
+    """An EventBridge cron(...) as the five unix cron fields an Auto Scaling scheduled action takes.
+
+    Unix cron has no year, no L, W or #, and counts days of the week from 0 (Sunday), where EventBridge
+    counts from 1 (Sunday): an expression that cannot be said in unix cron is refused.
+    """
+    minutes, hours, day_of_month, month, day_of_week, year = expression.strip()[len("cron("):-1].split()
+    if year != "*" or "L" in day_of_month or "W" in day_of_month or "L" in day_of_week or "#" in day_of_week:
+        raise SettingError(prop, expression, "cannot be a scheduled action of tier=autoscaling, which takes unix cron: "
+                                             "no year, L, W or # (e.g. cron(0 20 ? * MON-FRI *))")
+    day_of_month = "*" if day_of_month == "?" else day_of_month
+    day_of_week = "*" if day_of_week == "?" else re.sub(r"\d", lambda digit: str(int(digit[0]) - 1), day_of_week)
+    return " ".join((minutes, hours, day_of_month, month, day_of_week))
 
 
 def check_backup(backup: Backup, *, has_persistent_data: bool) -> None:
@@ -385,14 +419,16 @@ def check_backup(backup: Backup, *, has_persistent_data: bool) -> None:
                                                    "their volumes are replaceable; keep state in a database, EFS or S3")
 
 
-def check_schedule(schedule: Schedule) -> None:
+def check_schedule(schedule: Schedule, *, auto_scaling: bool) -> None:
     import zoneinfo
 
     from .checks import check_fields
 
     check_fields(schedule, "schedule")
-    check_cron("schedule.stop", schedule.stop)
-    check_cron("schedule.start", schedule.start)
+    for prop, expression in (("schedule.stop", schedule.stop), ("schedule.start", schedule.start)):
+        check_cron(prop, expression)
+        if auto_scaling:
+            unix_cron(prop, expression)
     if schedule.timezone not in zoneinfo.available_timezones():
         raise SettingError("schedule.timezone", schedule.timezone, "must be an IANA time zone such as Asia/Tokyo or UTC")
 

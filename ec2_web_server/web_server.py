@@ -249,7 +249,7 @@ class WebServer(Construct):
         if backup is not None:
             check_backup(backup, has_persistent_data=auto_scaling is None)
         if schedule is not None:
-            check_schedule(schedule)
+            check_schedule(schedule, auto_scaling=auto_scaling is not None)
         if monthly_budget_usd is not None:
             check_budget(monthly_budget_usd, alarm_email)
         lookups = [prop for prop, value in (("vpc", vpc), ("machine_image", machine_image)) if value is None]
@@ -401,7 +401,8 @@ class WebServer(Construct):
                 # EC2 cannot recover an instance with instance store (its data would not move with it).
                 self.alarms.watch_instance(f"Server{number}", instance, recoverable=not instance_store)
         #: AWS Backup's plan, vault and selection (None without ``backup``).
-        self.backups: Optional[Backups] = Backups(self, "Backup", options=backup) if backup is not None else None
+        self.backups: Optional[Backups] = (Backups(self, "Backup", options=backup, instances=self.instances)
+                                           if backup is not None else None)
         #: The stop/start schedule (None without ``schedule``).
         self.schedule: Optional[RunSchedule] = None
         if schedule is not None:

@@ -1,6 +1,12 @@
-"""``Backups``: AWS Backup of hand-managed servers: a plan, an encrypted vault, and a selection by the stack's
-tag (``aws:cloudformation:stack-name``), which covers every instance (an AMI with snapshots of all its
-volumes) and every data volume of the stack, attached or not.
+"""``Backups``: AWS Backup of hand-managed servers: a plan, an encrypted vault, and a selection of the
+stack's instances. An instance's recovery point is an AMI with a snapshot of each of its volumes, root and
+attached data volumes alike, taken together.
+
+The selection names the instances rather than every resource with the stack's tag: by tag, each data
+volume would also be backed up on its own (a second, separate chain of snapshots of the same data, paid
+twice), and other taggable resources AWS Backup supports (an access logs bucket, once S3 is opted in)
+would be swept in too. A volume detached while the instance is replaced (``detach_volumes``) is not
+backed up during those minutes.
 
 The vault outlives ``cdk destroy`` (CloudFormation cannot delete a vault that holds recovery points, and
 they are the point): ``make audit`` lists it with its recovery points, their cost and how to remove them.
@@ -8,8 +14,11 @@ they are the point): ``make audit`` lists it with its recovery points, their cos
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import aws_cdk as cdk
 from aws_cdk import aws_backup as backup
+from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_events as events
 from constructs import Construct
 
@@ -20,11 +29,11 @@ class Backups(Construct):
     """The plan, its vault and its selection.
 
     :param options: when, and for how long recovery points are kept.
+    :param instances: the instances to back up, each with all its volumes.
     """
 
-    def __init__(self, scope: Construct, id: str, *, options: Backup) -> None:
+    def __init__(self, scope: Construct, id: str, *, options: Backup, instances: Sequence[ec2.Instance]) -> None:
         super().__init__(scope, id)
-        stack = cdk.Stack.of(self)
         #: Encrypted with AWS Backup's own KMS key (aws/backup); kept after destroy.
         self.vault = backup.BackupVault(self, "Vault", removal_policy=cdk.RemovalPolicy.RETAIN)
         if options.schedule == "daily":
@@ -40,9 +49,9 @@ class Backups(Construct):
             delete_after=cdk.Duration.days(options.retention_days))
         #: The plan.
         self.plan = backup.BackupPlan(self, "Plan", backup_vault=self.vault, backup_plan_rules=[retention])
-        #: Everything this stack created that AWS Backup can back up.
-        self.selection = self.plan.add_selection("StackResources", resources=[
-            backup.BackupResource.from_tag("aws:cloudformation:stack-name", stack.stack_name)])
+        #: The stack's instances, each with all its volumes.
+        self.selection = self.plan.add_selection("Instances", resources=[
+            backup.BackupResource.from_ec2_instance(instance) for instance in instances])
         cdk.Validations.of(self.selection).acknowledge(cdk.Acknowledgment(
             id="AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
                "AWSBackupServiceRolePolicyForBackup]",

@@ -17,7 +17,7 @@ from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_scheduler_targets as targets
 from constructs import Construct
 
-from ..options import Schedule
+from ..options import Schedule, unix_cron
 
 
 class RunSchedule(Construct):
@@ -47,15 +47,10 @@ class RunSchedule(Construct):
     def scale_to_zero_and_back(self, group: autoscaling.AutoScalingGroup, *, min_capacity: int,
                                max_capacity: int) -> None:
         """Scheduled actions on the group: none at stop, min_capacity again at start."""
-        for name, expression, low, high in (("Stop", self.options.stop, 0, 0),
-                                            ("Start", self.options.start, min_capacity, max_capacity)):
-            group.scale_on_schedule(name, schedule=autoscaling.Schedule.expression(_unix_cron(expression)),
+        for name, prop, expression, low, high in (
+                ("Stop", "schedule.stop", self.options.stop, 0, 0),
+                ("Start", "schedule.start", self.options.start, min_capacity, max_capacity)):
+            group.scale_on_schedule(name, schedule=autoscaling.Schedule.expression(unix_cron(prop, expression)),
                                     min_capacity=low, max_capacity=high, desired_capacity=low,
                                     time_zone=self.options.timezone)
 
-
-def _unix_cron(expression: str) -> str:
-    """EventBridge's six-field cron(...) as the five fields an Auto Scaling scheduled action takes (no year;
-    "?" is "*")."""
-    fields = expression.strip()[len("cron("):-1].split()
-    return " ".join(field.replace("?", "*") for field in fields[:5])

@@ -471,11 +471,21 @@ def test_backups_store_each_covered_volume_for_the_plans_retention(day_two, pric
     grow = 1 + (points - 1) * assumed(prices, "backup_changed_share")
     result = estimate(day_two.template, "us-east-1", prices)
     backups = lines(result, "EBS snapshot backups")
-    # The instance's AMI holds its root and its attached data volume; the data volume is also selected on its own.
-    assert [line.quantity for line in backups] == [(root + size) * grow, size * grow]
+    # The instance's AMI holds its root and its attached data volume (the selection names the instance only).
+    assert [line.quantity for line in backups] == [(root + size) * grow]
     assert all(line.price == usd(prices, "us-east-1", "backup_ebs_gb_month") for line in backups)
     assert all(f"{points} recovery points kept" in line.item for line in backups)
     assert all((line.stopped, line.after_destroy) == (True, True) for line in backups)  # the vault is retained
+    assert not any("backed up twice" in note for note in result.notes)
+
+
+def test_a_selection_by_the_stack_tag_backs_up_attached_volumes_twice(prices):
+    template = backup_template("cron(0 5 * * ? *)", 7)
+    template["Resources"]["Data"] = {"Type": "AWS::EC2::Volume", "Properties": {"Size": 20, "AvailabilityZone": "a"}}
+    template["Resources"]["Attach"] = {"Type": "AWS::EC2::VolumeAttachment", "Properties": {
+        "InstanceId": {"Ref": "Web"}, "VolumeId": {"Ref": "Data"}, "Device": "/dev/sdf"}}
+    result = estimate(template, "us-east-1", prices)
+    assert len(lines(result, "EBS snapshot backups")) == 2  # the AMI with the volume, and the volume on its own
     assert any("backed up twice" in note for note in result.notes)
 
 

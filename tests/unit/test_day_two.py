@@ -5,9 +5,9 @@ import subprocess
 import sys
 
 import pytest
-from aws_cdk.assertions import Match
 
 from ec2_web_server import SettingError
+from ec2_web_server.options import unix_cron
 from tests.conftest import ROOT, base_context
 from tests.unit.test_validation import build
 
@@ -98,16 +98,22 @@ def test_the_agent_is_installed_and_given_only_what_it_needs(day_two):
     assert all(s["Resource"] != "*" for s in writes)
 
 
-def test_backup_plan_vault_and_selection_by_the_stack_tag(day_two):
+def test_backup_plan_vault_and_a_selection_of_the_instances(day_two):
     (vault,) = day_two.resources("AWS::Backup::BackupVault").values()
     assert vault["DeletionPolicy"] == "Retain"
     (plan,) = day_two.resources("AWS::Backup::BackupPlan").values()
     (rule,) = plan["Properties"]["BackupPlan"]["BackupPlanRule"]
     assert rule["Lifecycle"] == {"DeleteAfterDays": 7}
     assert rule["ScheduleExpression"] == "cron(0 5 * * ? *)"
-    day_two.assertions().has_resource_properties("AWS::Backup::BackupSelection", {"BackupSelection": Match.object_like({
-        "ListOfTags": [{"ConditionKey": "aws:cloudformation:stack-name", "ConditionType": "STRINGEQUALS",
-                        "ConditionValue": "WebServerStack"}]})})
+    # The instances by ARN (each recovery point an AMI with all its volumes), not everything with the stack's
+    # tag: the data volume would then be backed up a second time on its own.
+    (selection,) = day_two.resources("AWS::Backup::BackupSelection").values()
+    chosen = selection["Properties"]["BackupSelection"]
+    assert "ListOfTags" not in chosen
+    (instance,) = day_two.resources("AWS::EC2::Instance")
+    assert day_two.resources("AWS::EC2::Volume")  # there is a data volume to leave out
+    (arn,) = chosen["Resources"]
+    assert {"Ref": instance} in arn["Fn::Join"][1]
 
 
 def test_single_tier_is_stopped_and_started_by_eventbridge_scheduler(day_two):
@@ -129,6 +135,16 @@ def test_autoscaling_tier_scales_to_zero_and_back(day_two_fleet):
     stop, start = actions["0 20 * * MON-FRI"], actions["0 8 * * MON-FRI"]
     assert (stop["MinSize"], stop["MaxSize"], stop["DesiredCapacity"], stop["TimeZone"]) == (0, 0, 0, "Asia/Tokyo")
     assert (start["MinSize"], start["MaxSize"], start["DesiredCapacity"]) == (2, 4, 2)
+
+
+@pytest.mark.parametrize(("expression", "recurrence"), [
+    ("cron(0 20 ? * MON-FRI *)", "0 20 * * MON-FRI"),
+    ("cron(0 20 ? * 2-6 *)", "0 20 * * 1-5"),  # EventBridge's 1 is Sunday, unix cron's 0
+    ("cron(30 7 ? * 1,7 *)", "30 7 * * 0,6"),
+    ("cron(0 8 1 * ? *)", "0 8 1 * *"),
+])
+def test_a_scheduled_action_takes_the_same_times_in_unix_cron(expression, recurrence):
+    assert unix_cron("schedule.stop", expression) == recurrence
 
 
 def test_budget_mails_at_80_forecast_and_100_actual_for_the_stack_tag(day_two):
@@ -169,6 +185,17 @@ def test_the_budget_guard_runs_in_every_synthesis(synth_with):
     ({"schedule": '{"stop": "cron(0 20 ? * MON-FRI *)", "start": "cron(0 8 ? * MON-FRI *)", "timezone": "Tokyo"}'},
      r"^schedule.timezone: got 'Tokyo'; must be an IANA time zone"),
     ({"schedule": '{"stop": "cron(0 20 ? * MON-FRI *)"}'}, r"^schedule.start: got None; is required"),
+    ({"schedule": '{"stop": "cron(75 20 ? * MON-FRI *)", "start": "cron(0 8 ? * MON-FRI *)"}'},
+     r"^schedule.stop: got 'cron\(75 20 \? \* MON-FRI \*\)'; has '75' in its minutes field, which takes 0-59$"),
+    ({"schedule": '{"stop": "cron(0 20 ? * 0-4 *)", "start": "cron(0 8 ? * MON-FRI *)"}'},
+     r"^schedule.stop: got .*; has '0-4' in its day-of-week field, which takes 1-7 or SUN-SAT$"),
+    ({"schedule": '{"stop": "cron(0 20 ? * MON-FRI *)", "start": "cron(0 8 ? FEBR MON-FRI *)"}'},
+     r"^schedule.start: got .*; has 'FEBR' in its month field, which takes 1-12 or JAN-DEC$"),
+    ({"tier": "autoscaling", "schedule": '{"stop": "cron(0 20 ? * 6L *)", "start": "cron(0 8 ? * MON-FRI *)"}'},
+     r"^schedule.stop: got 'cron\(0 20 \? \* 6L \*\)'; cannot be a scheduled action of tier=autoscaling, which "
+     r"takes unix cron: no year, L, W or #"),
+    ({"tier": "autoscaling", "schedule": '{"stop": "cron(0 20 ? * MON-FRI 2027)", "start": "cron(0 8 ? * MON-FRI *)"}'},
+     r"^schedule.stop: got .*; cannot be a scheduled action of tier=autoscaling"),
     ({"backup": '{"retention_days": 0}'}, r"^backup.retention_days: got 0; must be from 1 to 36500 days"),
     ({"backup": '{"schedule": "hourly"}'}, r"^backup.schedule: got 'hourly'; must be a cron expression"),
     ({"backup": '{}', "tier": "autoscaling"}, r"^backup: got .*; has nothing to back up with tier=autoscaling"),

@@ -133,7 +133,8 @@ def test_https_on_a_single_server_updates_its_record_in_place():
     (plain_id, plain_record), = plain.find_resources("AWS::Route53::RecordSet").items()
     (alias_id, alias_record), = alias.find_resources("AWS::Route53::RecordSet").items()
     assert plain_id == alias_id
-    assert "ResourceRecords" in plain_record["Properties"] and "AliasTarget" in alias_record["Properties"]
+    assert "ResourceRecords" in plain_record["Properties"]
+    assert "AliasTarget" in alias_record["Properties"]
 
 
 def test_a_new_address_makes_a_new_wait_for_the_site():
