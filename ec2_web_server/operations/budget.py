@@ -1,7 +1,9 @@
 """``Budget``: an AWS Budgets monthly cost budget for this stack, mailing at 80% forecast and 100% actual.
 
 Filtered to the stack's own AWS-generated cost allocation tag, ``aws:cloudformation:stack-name``, which
-must be activated once in the Billing console (Cost allocation tags) before costs carry it. The synth-time
+must be activated once in the Billing console (Cost allocation tags) before costs carry it, and to the
+stack's region: a stack of the same name in another region is another budget's. Budgets are per account,
+so the name is ``<stack>-<region>``, which ``make audit`` finds after ``cdk destroy``. The synth-time
 guard that refuses a stack estimated above the budget is the app's (tools/budget_guard.py).
 """
 
@@ -29,7 +31,9 @@ class Budget(Construct):
 
         #: The budget.
         self.budget = budgets.CfnBudget(self, "Budget", budget=budgets.CfnBudget.BudgetDataProperty(
+            budget_name=f"{stack.stack_name}-{stack.region}",
             budget_type="COST", time_unit="MONTHLY",
             budget_limit=budgets.CfnBudget.SpendProperty(amount=amount_usd, unit="USD"),
-            cost_filters={"TagKeyValue": [cdk.Fn.join("", ["aws:cloudformation:stack-name$", stack.stack_name])]}),
+            cost_filters={"TagKeyValue": [cdk.Fn.join("", ["aws:cloudformation:stack-name$", stack.stack_name])],
+                          "Region": [stack.region]}),
             notifications_with_subscribers=[notify("FORECASTED", 80), notify("ACTUAL", 100)])

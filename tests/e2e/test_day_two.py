@@ -133,7 +133,9 @@ def test_stop_start_schedules_call_ec2_for_the_server(single):
 
 def test_budget_for_the_stack_tag_updated(single):
     assert single["before"]["budget"]["BudgetLimit"]["Amount"] == "100.0"
-    assert single["before"]["budget"]["CostFilters"] == {"TagKeyValue": ["aws:cloudformation:stack-name$WebServerStack"]}
+    assert single["before"]["budget"]["CostFilters"] == {"TagKeyValue": ["aws:cloudformation:stack-name$WebServerStack"],
+                                                         "Region": ["us-east-1"]}
+    assert single["after"]["budget"]["BudgetName"] == "WebServerStack-us-east-1"  # updated in place, same name
     assert single["after"]["budget"]["BudgetLimit"]["Amount"] == "150.0"
 
 

@@ -151,7 +151,9 @@ def test_budget_mails_at_80_forecast_and_100_actual_for_the_stack_tag(day_two):
     (budget,) = day_two.resources("AWS::Budgets::Budget").values()
     data = budget["Properties"]["Budget"]
     assert data["BudgetLimit"] == {"Amount": 100, "Unit": "USD"}
-    assert data["CostFilters"] == {"TagKeyValue": ["aws:cloudformation:stack-name$WebServerStack"]}
+    assert data["CostFilters"] == {"TagKeyValue": ["aws:cloudformation:stack-name$WebServerStack"],
+                                   "Region": ["us-east-1"]}  # the same stack name in another region is not this one
+    assert data["BudgetName"] == "WebServerStack-us-east-1"  # budgets are per account
     notes = {(n["Notification"]["NotificationType"], n["Notification"]["Threshold"])
              for n in budget["Properties"]["NotificationsWithSubscribers"]}
     assert notes == {("FORECASTED", 80), ("ACTUAL", 100)}
