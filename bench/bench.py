@@ -3,7 +3,9 @@
 Prints a table of medians and the ratios that matter (absolute seconds vary between machines):
 1. ``npx cdk synth`` of this app vs an empty Python CDK app with the same pinned versions and
    feature flags (the floor); ``python app.py`` alone vs the empty app's, to separate the CLI's share.
-2. Growth: synth with instance_count 1, 5 and 20 (3 data volumes each): seconds per extra server.
+2. Growth: synth with instance_count 1, 5 and 20 (3 data volumes each): seconds per extra server; the
+   Auto Scaling tier's synth vs the single tier's (issue 13: at most 1.3x), and synth with every day-two
+   option on vs the default (issue 15: at most 1.4x).
 3. Where one synth's time goes: imports, construct building, cdk-nag, the rest of synthesis.
 4. The test suite's wall time and how many syntheses it performs.
 5. One deploy + destroy cycle of this stack vs an almost empty stack on the emulator, and of the Auto Scaling tier
@@ -123,6 +125,28 @@ def bench_growth(workdir: Path, runs: int) -> dict:
     return results
 
 
+# Every day-two option at once, on the single tier (backup is refused on the Auto Scaling tier).
+DAY_TWO = {
+    "alarm_email": "ops@example.com", "logs": "true", "backup": json.dumps({"schedule": "daily", "retention_days": 7}),
+    "schedule": json.dumps({"stop": "cron(0 20 ? * MON-FRI *)", "start": "cron(0 8 ? * MON-FRI *)",
+                            "timezone": "Asia/Tokyo"}),
+    "monthly_budget_usd": "100",
+}
+
+
+def bench_tiers(workdir: Path, runs: int) -> dict:
+    """``python app.py`` of the default, the Auto Scaling tier and every day-two option, interleaved."""
+    def synth(name: str, context: dict) -> partial:
+        return partial(timed, [PY, "app.py"], cwd=ROOT,
+                       env={**python_env(context), "CDK_OUTDIR": str(workdir / f"tiers-{name}")})
+
+    measures = (synth("default", {}), synth("autoscaling", {"tier": "autoscaling"}), synth("day-two", DAY_TWO))
+    for measure in measures:
+        measure()  # warm caches outside the measurement
+    default, fleet, day_two = median_all(measures, runs)
+    return {"default": default, "autoscaling": fleet, "day_two": day_two}
+
+
 PROFILE_SCRIPT = '''
 import json, os, sys, time
 t0 = time.perf_counter()
@@ -197,7 +221,8 @@ def bench_cycle(workdir: Path, empty: Path, runs: int) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=int(os.environ.get("RUNS", "5")))
-    parser.add_argument("--skip", action="append", default=[], choices=["synth", "growth", "profile", "tests", "cycle"])
+    parser.add_argument("--skip", action="append", default=[],
+                        choices=["synth", "growth", "tiers", "profile", "tests", "cycle"])
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
     try:
@@ -215,6 +240,12 @@ def main() -> int:
             rows.append(("synth (python app.py), 1 / 5 / 20 servers × 3 volumes",
                          f"{growth[1]:.2f} / {growth[5]:.2f} / {growth[20]:.2f} s; {per * 1000:.0f} ms per extra server",
                          growth[20] / growth[1], "≤ 2 (20 vs 1)"))
+        if "tiers" not in args.skip:
+            t = bench_tiers(workdir, args.runs)
+            rows.append(("synth (python app.py): Auto Scaling tier / single tier",
+                         f"{t['autoscaling']:.2f} s / {t['default']:.2f} s", t["autoscaling"] / t["default"], "≤ 1.3"))
+            rows.append(("synth (python app.py): every day-two option / default",
+                         f"{t['day_two']:.2f} s / {t['default']:.2f} s", t["day_two"] / t["default"], "≤ 1.4"))
         if "profile" not in args.skip:
             p = bench_profile(workdir, args.runs)
             total = sum(p.values())
