@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 import emulator
 from emulator import Emulator
 
@@ -57,30 +59,22 @@ def test_endpoint_is_localhost_on_loopback(patched_server: Emulator) -> None:
     assert f"0100007F:{port_hex} 00000000:0000 0A" in listening
 
 
-def test_same_ids_on_every_start_and_reset(patched_server: Emulator) -> None:
-    patched_server.reset()
-    first = _network_ids(patched_server)
-    with emulator.start(port=0) as other:
-        assert _network_ids(other) == first
-    patched_server.reset()
-    assert _network_ids(patched_server) == first
-    assert first[0]
-    assert len(first[1]) >= 3
-
-
 def _zones(emu: Emulator) -> list[tuple[str, str, bool]]:
     zones = emu.client("route53").list_hosted_zones()["HostedZones"]
     return [(z["Id"], z["Name"], z["Config"]["PrivateZone"]) for z in zones]
 
 
-def test_example_zone_is_hosted_with_the_same_id_on_every_start_and_reset(patched_server: Emulator) -> None:
+def test_same_vpc_and_example_zone_ids_on_every_start_and_reset(patched_server: Emulator) -> None:
+    # cdk.context.json records these ids: every emulator must have them, or offline synth would not match.
     patched_server.reset()
-    first = _zones(patched_server)
-    assert [(name, private) for _, name, private in first] == [(f"{emulator.EXAMPLE_ZONE}.", False)]
+    first_network, first_zones = _network_ids(patched_server), _zones(patched_server)
+    assert first_network[0]
+    assert len(first_network[1]) >= 3
+    assert [(name, private) for _, name, private in first_zones] == [(f"{emulator.EXAMPLE_ZONE}.", False)]
     with emulator.start(port=0) as other:
-        assert _zones(other) == first
+        assert (_network_ids(other), _zones(other)) == (first_network, first_zones)
     patched_server.reset()
-    assert _zones(patched_server) == first
+    assert (_network_ids(patched_server), _zones(patched_server)) == (first_network, first_zones)
 
 
 def test_ssm_latest_ami_parameters_resolve_to_existing_images(emu: Emulator) -> None:
@@ -96,6 +90,7 @@ def test_account_is_the_example_environment(emu: Emulator) -> None:
     assert identity["Account"] == emulator.ACCOUNT_ID == "123456789012"
 
 
+@pytest.mark.slow  # each starts emulators of its own; make test-slow (and CI) runs it
 def test_taken_port_falls_back_to_a_free_one(patched_server: Emulator) -> None:
     with emulator.start(port=patched_server.port) as other:
         assert other.port != patched_server.port
@@ -110,6 +105,7 @@ def test_stop_leaves_no_process(patched_server: Emulator) -> None:
     assert _wait_gone(pid)
 
 
+@pytest.mark.slow  # each starts emulators of its own; make test-slow (and CI) runs it
 def test_context_manager_stops_on_exception() -> None:
     pid = 0
     try:
@@ -144,6 +140,7 @@ def _server_pid(cli: subprocess.Popen[str]) -> tuple[str, int]:
     return port, int(children[0])
 
 
+@pytest.mark.slow  # each starts emulators of its own; make test-slow (and CI) runs it
 def test_cli_stops_server_on_sigint_and_sigterm() -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         cli = _cli()
@@ -153,6 +150,7 @@ def test_cli_stops_server_on_sigint_and_sigterm() -> None:
         assert _wait_gone(server_pid)
 
 
+@pytest.mark.slow  # each starts emulators of its own; make test-slow (and CI) runs it
 def test_server_exits_when_its_parent_is_killed() -> None:
     cli = _cli()
     _, server_pid = _server_pid(cli)
