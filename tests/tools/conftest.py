@@ -17,6 +17,7 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.emulator.conftest import emu, patched_server  # noqa: F401  (fixtures for test_audit.py)
+from tests.tools.pairs import NAMED_FLEET, NAMED_FLEET_NEW_NAME
 from tools import cost
 
 CW_AGENT = "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy"
@@ -63,6 +64,17 @@ def volumes_changed(synth_with):
 @pytest.fixture(scope="session")
 def volumes_new_ami(synth_with):
     return synth_with(VOLUMES_NEW_AMI)
+
+
+@pytest.fixture(scope="session")
+def named_fleet(synth_with):
+    """The Auto Scaling tier on www.example.com in the example zone (a certificate, HTTPS, an alias record)."""
+    return synth_with(NAMED_FLEET)
+
+
+@pytest.fixture(scope="session")
+def named_fleet_new_name(synth_with):
+    return synth_with(NAMED_FLEET_NEW_NAME)
 
 
 # --- the Makefile's targets, run as a user runs them ---------------------------------------------------------

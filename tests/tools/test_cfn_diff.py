@@ -10,7 +10,7 @@ import pytest
 
 from constants import EXAMPLE_ACCOUNT, EXAMPLE_REGION, STACK_NAME
 from tests.conftest import ROOT
-from tests.tools.pairs import NAMED_FLEET, NAMED_FLEET_NEW_NAME, PAIRS
+from tests.tools.pairs import PAIRS
 from tools import cfn_diff, templates
 from tools.review_diff import ENGINE_MAYBE, cli_diff, summarize
 
@@ -32,16 +32,6 @@ CLI_HAND_WRITTEN = ["root_volume_size", "delete_on_termination_only", "tenancy",
 _CLI_LINE = re.compile(r"^\[([-+~])\] (AWS::\S+) (.*)$")
 _CLI_IMPACTS = (("may be replaced", "may-replace"), ("replace", "replace"), ("destroy", "destroy"),
                 ("orphan", "orphan"))
-
-
-@pytest.fixture(scope="session")
-def named_fleet(synth_with):
-    return synth_with(NAMED_FLEET)
-
-
-@pytest.fixture(scope="session")
-def named_fleet_new_name(synth_with):
-    return synth_with(NAMED_FLEET_NEW_NAME)
 
 
 def node(*args):

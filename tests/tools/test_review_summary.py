@@ -12,8 +12,6 @@ from ec2_web_server.domain import SITE_ANSWERS_TIMEOUT
 from tests.tools.conftest import CW_AGENT
 from tests.tools.pairs import (
     IMPORTED_CERTIFICATE,
-    NAMED_FLEET,
-    NAMED_FLEET_NEW_NAME,
     PAIRS,
     attachment,
     instance,
@@ -477,16 +475,6 @@ def test_a_peer_security_group_is_named_as_cdk_diff_names_it(default, fleet):
 
 
 # --- the site's name and HTTPS (issue 14) --------------------------------------------------------------------
-
-@pytest.fixture(scope="session")
-def named_fleet(synth_with):
-    return synth_with(NAMED_FLEET)
-
-
-@pytest.fixture(scope="session")
-def named_fleet_new_name(synth_with):
-    return synth_with(NAMED_FLEET_NEW_NAME)
-
 
 @pytest.fixture(scope="module")
 def site(fleet, named_fleet, named_fleet_new_name):
