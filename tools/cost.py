@@ -35,6 +35,11 @@ What is counted, per stack:
   storage for what its selection covers (each backup after the first stores an assumed share of changed
   data; kept as its plan's lifecycle says, and still there after destroy while the vault is retained);
   EventBridge Scheduler (its invocations within the free 14 million a month); an AWS Budgets budget;
+- a site's name: an ACM public certificate ($0: public certificates used with Elastic Load Balancing cost
+  nothing; an exportable or private one is named, not priced) and the DNS validation record it leaves in the
+  zone after destroy; each Route 53 record's queries (an assumed number a month, ``--dns-queries``): free for an
+  alias to a load balancer, standard queries otherwise. A hosted zone the stack only looks up is said in a note
+  (it costs a month's fee outside the stack), not counted; one the stack creates is priced;
 - while stopped: EBS volumes and Elastic IPs keep costing; instance hours, the auto-assigned address
   (released on stop) and metrics (none are sent) do not; a load balancer and its addresses keep costing;
 - with the schedule: when EventBridge Scheduler stops and starts instances (ec2:stopInstances /
@@ -181,7 +186,11 @@ class RegionPrices:
         return Decimal(self._figure(key)[field])
 
     def io2_tiers(self) -> list[tuple[Optional[int], Decimal]]:
-        return [(tier["up_to"], tier["usd"]) for tier in self._figure("io2_iops_month")["tiers"]]
+        return self.tiers("io2_iops_month")
+
+    def tiers(self, key: str) -> list[tuple[Optional[int], Decimal]]:
+        """A tiered figure's (up to, USD) pairs, the last one open (up to None)."""
+        return [(tier["up_to"], tier["usd"]) for tier in self._figure(key)["tiers"]]
 
     @property
     def detailed_monitoring_metrics(self) -> int:
@@ -197,6 +206,7 @@ class Assumptions:
     log_gb_month: Decimal = Decimal(1)  # logs the CloudWatch agent ships from each instance a month
     backup_changed_share: Decimal = Decimal("0.05")  # share of a volume each backup after the first stores
     alarm_emails_month: Decimal = Decimal(100)  # emails an alarm topic sends a month
+    dns_queries_month: Decimal = Decimal(1_000_000)  # DNS queries Route 53 answers a month for each record
 
 
 @dataclass(frozen=True)
@@ -233,14 +243,17 @@ class Prices:
     def checked_dates(self) -> list[str]:
         return sorted({source["checked"] for source in self.raw["sources"].values()})
 
-    def assumptions(self, *, lcu: Optional[Decimal] = None, log_gb: Optional[Decimal] = None) -> Assumptions:
+    def assumptions(self, *, lcu: Optional[Decimal] = None, log_gb: Optional[Decimal] = None,
+                    dns_queries: Optional[Decimal] = None) -> Assumptions:
         raw = self.raw["assumptions"]
         return Assumptions(
             lcu=Decimal(lcu) if lcu is not None else Decimal(raw["alb_lcu_average"]["value"]),
             access_logs_gb_month=Decimal(raw["access_logs_gb_per_month"]["value"]),
             log_gb_month=Decimal(log_gb) if log_gb is not None else Decimal(raw["log_gb_per_instance_month"]["value"]),
             backup_changed_share=Decimal(raw["backup_changed_share"]["value"]),
-            alarm_emails_month=Decimal(raw["alarm_emails_per_month"]["value"]))
+            alarm_emails_month=Decimal(raw["alarm_emails_per_month"]["value"]),
+            dns_queries_month=Decimal(dns_queries) if dns_queries is not None
+            else Decimal(raw["dns_queries_per_month"]["value"]))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -352,6 +365,7 @@ class _Builder:
         self.running_shares: dict[str, Decimal] = {}
         self.schedules: list[str] = []
         self._invocations: dict[str, Decimal] = {}  # an EventBridge Scheduler schedule's invocations a month
+        self._looked_up_zones: dict[str, list[str]] = {}  # a hosted zone id the stack does not create -> who uses it
 
     def line(self, resource: str, item: str, quantity: Any, unit: str, price: Decimal, per: str, *,
              stopped: bool = False, running: bool = True, after_destroy: bool = False,
@@ -407,11 +421,18 @@ class _Builder:
                 self.scheduler(logical_id, name)
             elif kind == "AWS::Budgets::Budget":
                 self.budget(name)
+            elif kind == "AWS::CertificateManager::Certificate":
+                self.certificate(name, resource)
+            elif kind == "AWS::Route53::RecordSet":
+                self.record(name, resource)
+            elif kind == "AWS::Route53::HostedZone":
+                self.hosted_zone(name, resource, retained=retained)
             elif kind == "AWS::Logs::LogGroup":
                 continue  # priced with the instances that ship logs to it (agents)
             elif kind not in FREE_TYPES:
                 self.notes.append(f"not priced: {name} ({kind})")
         self.agents()
+        self.zones_outside()
         # One resource's lines together, resources in name order (each resource's own order kept).
         self.lines.sort(key=lambda line: line.resource)
 
@@ -652,6 +673,112 @@ class _Builder:
         self.line(name, f"EventBridge Scheduler: {said}, within the first {free:,} a month that are free",
                   billed, "invocation", self.region.usd("scheduler_invocation"), "month", stopped=True)
 
+    # A site's name: its certificate, its records, their hosted zone
+
+    def certificate(self, name: str, resource: dict[str, Any]) -> None:
+        """An ACM certificate: a public one costs nothing (ACM pricing: public certificates provisioned through ACM
+        are free for use with integrated services such as Elastic Load Balancing); an exportable or private one is
+        charged and named, not priced. With DNS validation, cdk destroy leaves its validation record behind."""
+        props = properties(resource)
+        domains = ", ".join(render_value(d) for d in [props.get("DomainName"), *(props.get("SubjectAlternativeNames")
+                                                                             or [])] if d is not None)
+        if props.get("CertificateAuthorityArn") is not None:
+            self.notes.append(f"not priced: {name} (a private certificate from AWS Private CA: ACM charges for each "
+                              "one issued)")
+            return
+        if props.get("CertificateExport") == "ENABLED":
+            self.notes.append(f"not priced: {name} (an exportable public certificate: ACM charges for each name at "
+                              "issuance and at each renewal)")
+            return
+        method = props.get("ValidationMethod", "EMAIL")
+        self.line(name, f"ACM public certificate for {domains} ({method}-validated): free (ACM's public certificates "
+                        "cost nothing when used with Elastic Load Balancing and its other integrated services)",
+                  1, "certificate", self.region.usd("acm_public_certificate_month"), "month", stopped=True)
+        for option in props.get("DomainValidationOptions") or []:
+            self._zone_used(option.get("HostedZoneId"), name)
+        if method == "DNS":
+            # CloudFormation writes the validation CNAME into the zone and does not delete it with the certificate
+            # (aws-cloudformation/cloudformation-coverage-roadmap#1603); records cost nothing beyond their zone.
+            self.line(name, "DNS validation CNAME record left in the hosted zone by cdk destroy: free (records are "
+                            "included in the zone's fee) and reused by the next certificate for the same name",
+                      1, "record", Decimal(0), "month", running=False, after_destroy=True)
+
+    def record(self, name: str, resource: dict[str, Any]) -> None:
+        """A Route 53 record's queries, an assumed number a month: free for an alias to a load balancer (Route 53
+        pricing: queries to alias records mapped to Elastic Load Balancing load balancers are free), standard
+        queries (per million, tiered) otherwise. Its hosted zone's fee is the zone's."""
+        props = properties(resource)
+        self._zone_used(props.get("HostedZoneId"), name)
+        if props.get("HostedZoneId") is None and props.get("HostedZoneName") is not None:
+            self._zone_used(f"named {render_value(props.get('HostedZoneName'))}", name)
+        label = f"{render_value(props.get('Name', name)).rstrip('.')} {render_value(props.get('Type', '?'))} record"
+        queries = self.assumptions.dns_queries_month
+        said = f"{_count(queries)} a month, assumed"
+        millions = queries / 1_000_000
+        alias = props.get("AliasTarget")
+        if alias is not None and self._to_load_balancer(alias):
+            self.line(name, f"alias queries to {label} (to a load balancer): {said}; free (Route 53 does not charge "
+                            "for queries to an alias to an Elastic Load Balancing load balancer)", millions,
+                      "million queries", self.region.usd("route53_alias_queries_elb_million"), "month", stopped=True)
+            return
+        kind = "alias" if alias is not None else "standard"
+        if alias is not None:
+            self.notes.append(f"{name}: an alias to something other than a load balancer is priced as standard "
+                              "queries (Route 53 does not charge for aliases to CloudFront, S3 websites, API Gateway "
+                              "and a few more either)")
+        if any(key in props for key in ("Region", "GeoLocation", "GeoProximityLocation", "CidrRoutingConfig")):
+            self.notes.append(f"{name}: a latency, geolocation or IP-based record is priced as standard queries (its "
+                              "queries cost more)")
+        remaining, lower = millions, Decimal(0)
+        for up_to, price in self.region.tiers("route53_standard_queries_million"):
+            in_tier = remaining if up_to is None else min(remaining, Decimal(up_to) - lower)
+            if in_tier > 0 or lower == 0:
+                span = f"at the price of the first {_count(Decimal(up_to) * 1_000_000)} a month" \
+                    if up_to is not None and lower == 0 else f"those above {_count(lower * 1_000_000)} a month"
+                self.line(name, f"{kind} queries to {label}: {said} ({span})", in_tier, "million queries", price,
+                          "month", stopped=True)
+            remaining -= max(in_tier, Decimal(0))
+            lower = Decimal(up_to) if up_to is not None else lower
+            if remaining <= 0:
+                break
+
+    def _to_load_balancer(self, alias: dict[str, Any]) -> bool:
+        """True when an alias targets an Elastic Load Balancing load balancer: this template's, or one named by its
+        DNS name (``*.elb.amazonaws.com``, ``*.elb.<region>.amazonaws.com``)."""
+        balancers = set(self.of_type("AWS::ElasticLoadBalancingV2::LoadBalancer")) | \
+            set(self.of_type("AWS::ElasticLoadBalancing::LoadBalancer"))
+        if references(alias.get("DNSName")) & balancers:
+            return True
+        target = render_value(alias.get("DNSName")).rstrip(".").lower()
+        return target.endswith(".elb.amazonaws.com") or (".elb." in target and target.endswith(".amazonaws.com"))
+
+    def hosted_zone(self, name: str, resource: dict[str, Any], *, retained: bool) -> None:
+        """A hosted zone the stack creates: its monthly fee (the first 25 of an account; less beyond)."""
+        zone = render_value(properties(resource).get("Name", name)).rstrip(".")
+        figure = self.region.raw["route53_hosted_zone_month"]
+        self.line(name, f"Route 53 hosted zone {zone} (one of an account's first {figure['first_zones']}; "
+                        f"{unit_price(Decimal(figure['usd_beyond']))} a month each beyond)", 1, "hosted zone",
+                  self.region.usd("route53_hosted_zone_month"), "month", stopped=True, after_destroy=retained)
+
+    def _zone_used(self, zone: Any, user: str) -> None:
+        """Remember a hosted zone a record or certificate uses that this template does not create."""
+        if zone is None or references(zone) & set(self.of_type("AWS::Route53::HostedZone")):
+            return
+        users = self._looked_up_zones.setdefault(render_value(zone).replace("/hostedzone/", ""), [])
+        if user not in users:
+            users.append(user)
+
+    def zones_outside(self) -> None:
+        """A note for each hosted zone the stack uses but does not create (looked up): it costs its monthly fee
+        whether or not the stack exists, so it is not counted."""
+        figure = self.region.raw.get("route53_hosted_zone_month")
+        for zone, users in sorted(self._looked_up_zones.items()):
+            price = f"{money(Decimal(figure['usd']))} a month (the first {figure['first_zones']} zones of an " \
+                    f"account; {money(Decimal(figure['usd_beyond']))} each beyond)" if figure else "its monthly fee"
+            self.notes.append(f"the hosted zone {zone} that {' and '.join(users)} {'use' if len(users) > 1 else 'uses'} "
+                              f"is looked up, not created by this stack: it exists outside the stack and costs {price} "
+                              "before, during and after it; not counted here")
+
     # The CloudWatch agent: custom metrics and logs, per instance (or per instance of a group)
 
     def agents(self) -> None:
@@ -867,6 +994,12 @@ class _Builder:
                 f"{' / '.join(c.text for c, _ in starts) or 'never'} ({', '.join(zones)})")
 
 
+def _count(number: Decimal) -> str:
+    """``1,000,000``; ``2.5``: a count as a person writes it."""
+    number = Decimal(number)
+    return f"{int(number):,}" if number == number.to_integral_value() else f"{number.normalize():,}"
+
+
 def _plain(number: Decimal) -> str:
     """``1``, ``0.5``: a number as a person writes it."""
     return format(Decimal(number).normalize(), "f")
@@ -963,9 +1096,9 @@ def quantity(line: Line) -> str:
 
 # Units counted in whole things (pluralized); the others (GB, IOPS, MiB/s, LCU) are measures.
 COUNTED_UNITS = ("instance", "address", "metric", "alarm", "load balancer", "request", "key", "notification",
-                 "invocation", "budget")
+                 "invocation", "budget", "certificate", "record", "hosted zone")
 # Units billed each time they happen (or per GB as it comes in), not per unit kept for an hour or a month.
-EVENT_UNITS = ("request", "notification", "invocation", "GB ingested")
+EVENT_UNITS = ("request", "notification", "invocation", "GB ingested", "million queries")
 
 
 def _per(line: Line) -> str:
@@ -1021,7 +1154,7 @@ def render_estimate(estimate: Estimate) -> str:
                    + "; ".join(estimate.schedules) + " (details below).")
     left = [line for line in estimate.lines if line.after_destroy]
     if left and estimate.after_destroy_monthly == 0:
-        out.append("- After `cdk destroy`: nothing left that costs money; left for a while:")
+        out.append("- After `cdk destroy`: nothing left that costs money; left at no cost:")
         for line in left:
             out.append(f"  - {line.resource}: {line.item}")
     elif left:
@@ -1070,11 +1203,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--log-gb", type=Decimal, default=None,
                         help="GB of logs the CloudWatch agent ships from each instance a month (default: prices.json's "
                              "assumption)")
+    parser.add_argument("--dns-queries", type=Decimal, default=None,
+                        help="DNS queries Route 53 answers a month for each of the stack's records (default: prices.json's "
+                             "assumption); free for an alias to a load balancer")
     parser.add_argument("--prices", type=Path, default=PRICES_FILE, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     try:
         prices = Prices.load(args.prices)
-        for option, value in (("--lcu", args.lcu), ("--log-gb", args.log_gb)):
+        for option, value in (("--lcu", args.lcu), ("--log-gb", args.log_gb), ("--dns-queries", args.dns_queries)):
             if value is not None and value < 0:
                 raise CostError(f"{option} must be 0 or more (got {value})")
         stacks = [template_stack(path) for path in args.template] if args.template else assembly_stacks(args.cdk_out)
@@ -1082,7 +1218,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if missing:
             raise CostError(f"no region known for {', '.join(missing)} (no cdk.out manifest next to it); pass --region")
         estimates = estimate_stacks(stacks, prices=prices, region=args.region,
-                                    assumptions=prices.assumptions(lcu=args.lcu, log_gb=args.log_gb))
+                                    assumptions=prices.assumptions(lcu=args.lcu, log_gb=args.log_gb,
+                                                                   dns_queries=args.dns_queries))
     except (CostError, AssemblyError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

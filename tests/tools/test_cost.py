@@ -8,6 +8,7 @@ Hand computations use the figures in tools/prices.json and a 730-hour month:
   io2 IOPS 0.074 / 0.0518 / 0.03626; gp3 throughput 0.048; snapshots 0.05; IPv4 0.005/h; metrics 0.30.
 """
 
+import copy
 import dataclasses
 import datetime
 import json
@@ -18,6 +19,7 @@ from decimal import Decimal
 import pytest
 
 from tests.conftest import ROOT
+from tests.tools import pairs
 from tools import cost, cron
 
 D = Decimal
@@ -525,6 +527,147 @@ def test_schedules_and_the_budget_are_free_and_say_why(day_two, prices):
     assert cost.money(legacy * D(730) / 24) in budget.item
 
 
+# --- a site's name (issue 14): the certificate, the record's queries, the hosted zone ---------------------------
+
+def million_queries(prices):
+    return assumed(prices, "dns_queries_per_month") / 1_000_000
+
+
+def standard_query_tiers(prices, region="us-east-1"):
+    return [(tier["up_to"], tier["usd"]) for tier in
+            prices.raw["regions"][region]["route53_standard_queries_million"]["tiers"]]
+
+
+def zone_fee(prices, region="us-east-1"):
+    return prices.raw["regions"][region]["route53_hosted_zone_month"]
+
+
+def with_address_record(template):
+    """The single tier's template as `-c domain_name=www.example.com -c hosted_zone=example.com` makes it: an A record
+    to the Elastic IP (tests/tools/pairs.py's shape of domain.py's record; the edit a second synthesis would make)."""
+    template = copy.deepcopy(template)
+    (eip,) = [i for i, r in template["Resources"].items() if r["Type"] == "AWS::EC2::EIP"]
+    template["Resources"]["Record"] = pairs.address_record(eip)
+    return template
+
+
+def test_a_public_certificate_is_free_and_leaves_its_validation_record(named_fleet, prices):
+    result = estimate(named_fleet.template, "us-east-1", prices)
+    fee = only(result, "ACM public certificate for www.example.com")
+    assert (fee.quantity, fee.unit, fee.monthly, fee.stopped) == (1, "certificate", 0, True)
+    assert fee.price == usd(prices, "us-east-1", "acm_public_certificate_month") == 0
+    assert "(DNS-validated): free" in fee.item
+    left = only(result, "DNS validation CNAME record left in the hosted zone by cdk destroy")
+    assert (left.running, left.after_destroy, left.monthly) == (False, True, 0)
+    assert result.after_destroy_monthly == 0
+
+
+def test_an_alias_to_the_load_balancer_is_free_whatever_its_queries(named_fleet, prices):
+    result = estimate(named_fleet.template, "us-east-1", prices)
+    (record,) = [line for line in result.lines if line.unit == "million queries"]
+    assert (record.quantity, record.price, record.monthly) == (million_queries(prices), 0, 0)
+    assert record.item.startswith("alias queries to www.example.com A record (to a load balancer): 1,000,000 a "
+                                  "month, assumed; free")
+    busy = cost.estimate_template(named_fleet.template, region="us-east-1", prices=prices,
+                                  assumptions=prices.assumptions(dns_queries=D(5_000_000_000)))
+    assert [(line.quantity, line.monthly) for line in busy.lines if line.unit == "million queries"] == [(5000, 0)]
+
+
+def test_the_named_fleet_costs_what_the_fleet_costs_and_everything_is_priced(named_fleet, fleet, prices):
+    for region in ("us-east-1", "ap-northeast-1"):
+        assert estimate(named_fleet.template, region, prices).monthly == estimate(fleet.template, region, prices).monthly
+    notes = estimate(named_fleet.template, "us-east-1", prices).notes
+    assert not [note for note in notes if note.startswith("not priced")], notes
+
+
+def test_the_looked_up_zone_is_said_not_counted(named_fleet, prices):
+    result = estimate(named_fleet.template, "us-east-1", prices)
+    (record,) = of_type(named_fleet.template, "AWS::Route53::RecordSet")
+    zone, fee = record["Properties"]["HostedZoneId"], zone_fee(prices)
+    certificate = only(result, "ACM public certificate").resource
+    (record_name,) = {line.resource for line in result.lines if line.unit == "million queries"}
+    (note,) = [note for note in result.notes if "hosted zone" in note]
+    assert note.startswith(f"the hosted zone {zone} that {certificate} and {record_name} use is looked up, not "
+                           "created by this stack")
+    assert f"costs {cost.money(fee['usd'])} a month (the first {fee['first_zones']} zones" in note
+    assert "not counted here" in note
+    assert not [line for line in result.lines if line.unit == "hosted zone"]
+
+
+def test_a_hosted_zone_the_stack_creates_is_priced(prices):
+    template = {"Resources": {"Zone": {"Type": "AWS::Route53::HostedZone", "Properties": {"Name": "example.org"}},
+                              "Record": {**pairs.address_record(), "Properties": {
+                                  **pairs.address_record()["Properties"], "HostedZoneId": {"Ref": "Zone"},
+                                  "ResourceRecords": ["203.0.113.10"]}}}}
+    result = estimate(template, "ap-northeast-1", prices)
+    zone = only(result, "Route 53 hosted zone example.org")
+    assert (zone.monthly, zone.stopped) == (zone_fee(prices, "ap-northeast-1")["usd"], True)
+    assert not [note for note in result.notes if "looked up" in note]
+
+
+@pytest.mark.parametrize("region", ["us-east-1", "ap-northeast-1"])
+def test_a_record_to_the_elastic_ip_pays_standard_queries(default, prices, region):
+    template = with_address_record(default.template)
+    result = estimate(template, region, prices)
+    (record,) = [line for line in result.lines if line.unit == "million queries"]
+    (first_price,) = [price for up_to, price in standard_query_tiers(prices, region) if up_to == 1000]
+    expected = million_queries(prices) * first_price
+    assert (record.quantity, record.price, record.monthly, record.stopped) == \
+        (million_queries(prices), first_price, expected, True)
+    assert record.item.startswith("standard queries to www.example.com A record: 1,000,000 a month, assumed")
+    assert result.monthly == estimate(default.template, region, prices).monthly + expected
+    assert result.stopped_monthly == estimate(default.template, region, prices).stopped_monthly + expected
+
+
+def test_standard_queries_beyond_a_billion_take_the_lower_tier(default, prices):
+    busy = prices.assumptions(dns_queries=D(1_500_000_000))
+    result = cost.estimate_template(with_address_record(default.template), region="us-east-1", prices=prices,
+                                    assumptions=busy)
+    (first, beyond) = standard_query_tiers(prices)
+    records = [(line.quantity, line.price) for line in result.lines if line.unit == "million queries"]
+    assert records == [(D(first[0]), first[1]), (D(1500 - first[0]), beyond[1])]
+    assert beyond[0] is None
+
+
+def test_an_alias_to_something_else_is_priced_as_standard_queries(prices):
+    record = pairs.alias_record()
+    record["Properties"]["AliasTarget"] = {"DNSName": "d111111abcdef8.cloudfront.net.", "HostedZoneId": "Z2FDTNDATAQYW2"}
+    literal = pairs.alias_record()
+    literal["Properties"]["AliasTarget"] = {"DNSName": "dualstack.web-1234567890.us-east-1.elb.amazonaws.com.",
+                                            "HostedZoneId": "Z35SXDOTRQ7X7K"}
+    cloudfront = estimate({"Resources": {"Cdn": record}}, "us-east-1", prices)
+    assert [line.monthly for line in cloudfront.lines] == [million_queries(prices) * standard_query_tiers(prices)[0][1]]
+    assert any("an alias to something other than a load balancer is priced as standard queries" in note
+               for note in cloudfront.notes)
+    assert [line.monthly for line in estimate({"Resources": {"Www": literal}}, "us-east-1", prices).lines] == [0]
+
+
+def test_exportable_and_private_certificates_are_named_not_priced(prices):
+    exportable, private = pairs.certificate(), pairs.certificate()
+    exportable["Properties"]["CertificateExport"] = "ENABLED"
+    private["Properties"]["CertificateAuthorityArn"] = "arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/x"
+    for certificate, said in ((exportable, "an exportable public certificate"), (private, "a private certificate")):
+        result = estimate({"Resources": {"Cert": certificate}}, "us-east-1", prices)
+        assert result.lines == []
+        (note,) = [note for note in result.notes if note.startswith("not priced")]
+        assert note.startswith(f"not priced: Cert ({said}")
+
+
+def test_dns_queries_option_and_the_rendered_name(named_fleet, default, tmp_path):
+    run = run_cost("--template", named_fleet.template_path, "--region", "us-east-1")
+    assert run.returncode == 0, run.stderr
+    assert "- After `cdk destroy`: nothing left that costs money; left at no cost:" in run.stdout
+    assert "DNS validation CNAME record left in the hosted zone by cdk destroy" in run.stdout
+    template = tmp_path / "Web.template.json"
+    template.write_text(json.dumps(with_address_record(default.template)))
+    busy = run_cost("--template", template, "--region", "us-east-1", "--dns-queries", "2500000")
+    assert busy.returncode == 0, busy.stderr
+    assert "standard queries to www.example.com A record: 2,500,000 a month, assumed" in busy.stdout
+    assert "| 2.5 million queries | $0.40 per million queries |" in busy.stdout
+    refused = run_cost("--template", template, "--region", "us-east-1", "--dns-queries", "-5")
+    assert (refused.returncode, refused.stderr.strip()) == (2, "error: --dns-queries must be 0 or more (got -5)")
+
+
 # --- the month with the schedule ------------------------------------------------------------------------------
 
 WEEKDAYS_8_TO_20 = D(5 * 12) / D(7 * 24)
@@ -602,11 +745,15 @@ def test_log_gb_option_prices_another_log_volume(day_two):
     assert (refused.returncode, refused.stderr.strip()) == (2, "error: --log-gb must be 0 or more (got -1)")
 
 
-def test_make_cost_passes_log_gb_and_lcu():
-    dry = subprocess.run(["make", "--no-print-directory", "-n", "-o", "synth", "cost", "LOG_GB=2", "LCU=3"], cwd=ROOT,
-                         capture_output=True, text=True, check=False)
+def test_make_cost_passes_log_gb_lcu_and_dns_queries():
+    dry = subprocess.run(["make", "--no-print-directory", "-n", "-o", "synth", "cost", "LOG_GB=2", "LCU=3",
+                          "DNS_QUERIES=4000000"], cwd=ROOT, capture_output=True, text=True, check=False)
     assert dry.returncode == 0, dry.stderr
-    assert "-m tools.cost --lcu 3 --log-gb 2" in dry.stdout
+    assert "-m tools.cost --lcu 3 --log-gb 2 --dns-queries 4000000" in dry.stdout
+    helped = subprocess.run(["make", "--no-print-directory", "help"], cwd=ROOT, capture_output=True, text=True,
+                            check=False)
+    (cost_help,) = [line for line in helped.stdout.splitlines() if line.strip().startswith("make cost ")]
+    assert all(f"{name}=" in cost_help for name in ("REGION", "LCU", "LOG_GB", "DNS_QUERIES"))
 
 
 def test_budget_guard_prices_the_day_two_lines(day_two, prices):
