@@ -30,6 +30,21 @@ stack and the logical id), AWS Budgets budgets named after the stack or
 filtering on its tag, and SNS topics with the tag. Monthly costs come from
 tools/prices.json for the region (left out where it has none).
 
+A site's name: ACM certificates with the tag (or CDK's ``Name`` tag under the
+stack's path: CloudFormation does not give certificates its own tags) are left
+behind; ``cdk destroy`` deletes them. Route 53 records carry no tags, so the
+audit checks every public hosted zone of the account for *dangling* records,
+whatever made them: an A/AAAA alias (or a CNAME) to a load balancer that no
+longer exists, or an A/AAAA record to a public IP address that no Elastic IP or
+network interface of the account holds in any region (released: anyone may be
+given it next, a subdomain takeover risk). They are flagged with the command
+that deletes each. ACM's DNS validation CNAMEs (``_<hash>.<name>`` to
+``*.acm-validations.aws``) that no certificate in the region uses are *intended*
+leftovers: CloudFormation leaves them on purpose, they are free, and ACM reuses
+them for the next certificate for the name. A record whose target the stack also
+left behind (its load balancer, its Elastic IP) is not dangling: the target is
+flagged instead.
+
 Credentials: the usual AWS ones (profile, environment, SSO...). With an
 ``--endpoint-url`` on this machine (``localhost``, ``127.0.0.1``: the local
 emulator) the audit signs with fake credentials instead, so it needs none and
@@ -38,14 +53,20 @@ other endpoint.
 
 Exit status: 0 when nothing unintended is left, 1 otherwise (an error included).
 Only Describe/Get/List calls are made (and STS GetCallerIdentity, for the account
-AWS Budgets needs); it works against a real account too.
+AWS Budgets needs); it works against a real account too. Route 53 is global: its
+zones are checked whichever region is audited, and the addresses and load
+balancers a record may point at are looked up in every region of the account
+(only when a record needs it).
 """
 
 from __future__ import annotations
 
 import argparse
 import ipaddress
+import json
 import os
+import re
+import shlex
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -57,6 +78,8 @@ from constants import APP_TAG_KEY, APP_TAG_VALUE, EXAMPLE_REGION, STACK_NAME
 from tools import cost
 
 STACK_NAME_TAG = "aws:cloudformation:stack-name"
+# The kind of finding a dangling DNS record is (flagged whatever made it).
+DANGLING = "dns-record"
 _LIVE_INSTANCE_STATES = ["pending", "running", "stopping", "stopped", "shutting-down"]
 # What a local emulator accepts (moto takes any); sent only to endpoints on this machine.
 FAKE_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
@@ -68,6 +91,11 @@ _MAX_OBJECTS_COUNTED = 10_000
 # vault (and only AWS Backup may delete them).
 _BACKUP_TAG_PREFIX = "aws:backup:"
 _GIB = Decimal(2**30)
+# An Elastic Load Balancing load balancer's DNS name, with the region it is in: ALB and Classic
+# (<name>-<id>.<region>.elb.amazonaws.com) and NLB (<name>-<id>.elb.<region>.amazonaws.com), maybe dualstack.-prefixed.
+_ELB_DNS = re.compile(r"(?:^|\.)elb\.([a-z0-9-]+)\.amazonaws\.com$|\.([a-z]{2}(?:-[a-z]+)+-\d+)\.elb\.amazonaws\.com$")
+# Where ACM's DNS validation CNAMEs point (ACM user guide, "DNS validation").
+_ACM_VALIDATION_SUFFIX = ".acm-validations.aws"
 # Errors that mean "not ours to read" (another service's key, a topic in someone else's policy), not a failure.
 _NOT_OURS = ("AccessDeniedException", "AccessDenied", "AuthorizationError", "NotFoundException", "NotFound")
 
@@ -78,7 +106,7 @@ class Finding:
 
     # instance, elastic-ip, volume, snapshot, key-pair, ssm-parameter, stack, load-balancer, target-group,
     # launch-template, auto-scaling-group, bucket, backup-vault, recovery-point, log-group, schedule, budget, kms-key,
-    # sns-topic
+    # sns-topic, certificate, dns-record (dangling), validation-record
     kind: str
     resource_id: str
     detail: str
@@ -367,6 +395,190 @@ def _topics(sns: Any, region: str, tag_key: str, tag_value: str, stack_name: str
     return findings
 
 
+# --- a site's name: certificates and DNS records ---------------------------------------------------------------
+
+
+def _all_key_types(acm: Any) -> list[str]:
+    """Every key algorithm ACM knows: ListCertificates returns only RSA_1024 and RSA_2048 certificates unless asked
+    for others (ACM API reference, Filters.keyTypes)."""
+    return list(acm.meta.service_model.shape_for("KeyAlgorithm").enum)
+
+
+def _certificates(acm: Any, region: str, prices: Optional[cost.RegionPrices], tag_key: str, tag_value: str,
+                  stack_name: str | None) -> list[Finding]:
+    """ACM certificates with the app's tag, the stack's name tag, or a Name tag under the stack's construct path
+    (CDK names a certificate after its path; CloudFormation does not put its aws:cloudformation tags on ACM
+    certificates, aws-cloudformation/cloudformation-coverage-roadmap#1438): cdk destroy deletes them."""
+    findings = []
+    paginator = acm.get_paginator("list_certificates")
+    for page in paginator.paginate(Includes={"keyTypes": _all_key_types(acm)}):
+        for summary in page["CertificateSummaryList"]:
+            arn = summary["CertificateArn"]
+            try:
+                tags = acm.list_tags_for_certificate(CertificateArn=arn).get("Tags", [])
+            except acm.exceptions.ClientError as error:
+                if _error_code(error) in (*_NOT_OURS, "ResourceNotFoundException"):
+                    continue  # deleted meanwhile, or not ours to read
+                raise
+            named = {tag["Key"]: tag.get("Value", "") for tag in tags}.get("Name", "")
+            if not (_belongs(tags, tag_key, tag_value, stack_name)
+                    or (stack_name and named.startswith(f"{stack_name}/"))):
+                continue
+            described = acm.describe_certificate(CertificateArn=arn)["Certificate"]
+            kind, users = described.get("Type", "?"), described.get("InUseBy") or []
+            public = kind == "AMAZON_ISSUED" and (described.get("Options") or {}).get("Export") != "ENABLED"
+            used = f", in use by {', '.join(users)} (delete that first)" if users else ""
+            findings.append(Finding(
+                "certificate", arn, f"{described.get('DomainName', '?')}, {described.get('Status', '?')}, {kind}{used}"
+                                    " (cdk destroy deletes it" + ("; a public certificate costs nothing)" if public
+                                                                   else ")"),
+                monthly=_price(prices, "acm_public_certificate_month", Decimal(1)) if public else None,
+                remove=(f"aws acm delete-certificate --certificate-arn {arn} --region {region}",)))
+    return findings
+
+
+def _delete_record_command(zone_id: str, record: dict[str, Any]) -> str:
+    """The AWS CLI command that deletes ``record`` (Route 53 deletes a record set given its exact current values)."""
+    batch = json.dumps({"Changes": [{"Action": "DELETE", "ResourceRecordSet": record}]}, separators=(",", ":"))
+    return f"aws route53 change-resource-record-sets --hosted-zone-id {zone_id} --change-batch {shlex.quote(batch)}"
+
+
+def _elb_region(dns_name: str) -> Optional[str]:
+    """The region in a load balancer's DNS name, or None when the name is not a load balancer's."""
+    found = _ELB_DNS.search(dns_name.rstrip(".").lower())
+    return (found.group(1) or found.group(2)) if found else None
+
+
+def _bare(dns_name: str) -> str:
+    name = dns_name.rstrip(".").lower()
+    return name.removeprefix("dualstack.")
+
+
+class _AccountTargets:
+    """What a DNS record may point at in the account, looked up lazily (a region only when a record needs it):
+    load balancers' DNS names per region, and every public IP address an Elastic IP or a network interface holds in
+    any region of the account."""
+
+    def __init__(self, client: Any, region: str) -> None:
+        self._client, self._region = client, region
+        self._balancers: dict[str, set[str]] = {}
+        self._addresses: Optional[set[str]] = None
+
+    def balancers(self, region: str) -> set[str]:
+        if region not in self._balancers:
+            elbv2, elb = self._client("elbv2", region), self._client("elb", region)
+            names = {b["DNSName"] for page in elbv2.get_paginator("describe_load_balancers").paginate()
+                     for b in page["LoadBalancers"]}
+            names |= {b["DNSName"] for page in elb.get_paginator("describe_load_balancers").paginate()
+                      for b in page["LoadBalancerDescriptions"] if b.get("DNSName")}
+            self._balancers[region] = {_bare(name) for name in names}
+        return self._balancers[region]
+
+    def addresses(self) -> set[str]:
+        if self._addresses is None:
+            found: set[str] = set()
+            regions = [r["RegionName"] for r in self._client("ec2", self._region).describe_regions()["Regions"]]
+            for region in regions:
+                ec2 = self._client("ec2", region)
+                found |= {a["PublicIp"] for a in ec2.describe_addresses()["Addresses"] if a.get("PublicIp")}
+                for page in ec2.get_paginator("describe_network_interfaces").paginate():
+                    for interface in page["NetworkInterfaces"]:
+                        public = (interface.get("Association") or {}).get("PublicIp")
+                        found |= {public} if public else set()
+                        found |= {str(ipaddress.ip_address(a["Ipv6Address"])) for a in interface.get("Ipv6Addresses")
+                                  or [] if a.get("Ipv6Address")}
+            self._addresses = found
+        return self._addresses
+
+
+def _public_ips(values: Iterable[str]) -> list[str]:
+    """The values of an A/AAAA record that are public addresses (private ones cannot be taken over from outside)."""
+    found = []
+    for value in values:
+        try:
+            address = ipaddress.ip_address(value)
+        except ValueError:
+            continue
+        if address.is_global:
+            found.append(str(address))
+    return found
+
+
+def _records(route53: Any, acm: Any, targets: _AccountTargets, region: str) -> list[Finding]:
+    """Dangling records in every public hosted zone of the account (flagged, whatever made them), and ACM's
+    validation CNAMEs that no certificate in ``region`` uses (intended leftovers)."""
+    findings: list[Finding] = []
+    validations: list[tuple[str, str, dict[str, Any]]] = []
+    for page in route53.get_paginator("list_hosted_zones").paginate():
+        for zone in page["HostedZones"]:
+            if (zone.get("Config") or {}).get("PrivateZone"):
+                continue  # not answered on the Internet: nothing to take over
+            zone_id, zone_name = zone["Id"].rsplit("/", 1)[-1], zone["Name"].rstrip(".")
+            pages = route53.get_paginator("list_resource_record_sets").paginate(HostedZoneId=zone["Id"])
+            for record in (r for records_page in pages for r in records_page["ResourceRecordSets"]):
+                kind, name = record["Type"], record["Name"].rstrip(".")
+                values = [r["Value"] for r in record.get("ResourceRecords") or []]
+                alias = (record.get("AliasTarget") or {}).get("DNSName")
+                if kind == "CNAME" and len(values) == 1 and values[0].rstrip(".").lower().endswith(
+                        _ACM_VALIDATION_SUFFIX):
+                    validations.append((zone_id, zone_name, record))
+                    continue
+                target = alias if kind in ("A", "AAAA") and alias else values[0] if kind == "CNAME" and values else None
+                if target and _elb_region(target):
+                    if _bare(target) not in targets.balancers(_elb_region(target) or region):
+                        findings.append(_dangling(zone_id, zone_name, record, f"{'alias' if alias else 'CNAME'} to "
+                                                  f"{target.rstrip('.')}: no load balancer of this account has that "
+                                                  "name (deleted)"))
+                    continue
+                if kind in ("A", "AAAA") and not alias:
+                    public = _public_ips(values)
+                    gone = [ip for ip in public if ip not in targets.addresses()] if public else []
+                    if gone:
+                        findings.append(_dangling(
+                            zone_id, zone_name, record,
+                            f"{kind} to {', '.join(gone)}: no Elastic IP or network interface of this account holds it "
+                            "in any region (released: anyone may be given it next; if it is a server outside AWS, it "
+                            "is not dangling, which the audit cannot tell)"))
+    if validations:
+        used = _validation_records_in_use(acm)
+        for zone_id, zone_name, record in validations:
+            name = record["Name"].rstrip(".")
+            if name.lower() in used:
+                continue
+            covered = name.split(".", 1)[-1]
+            findings.append(Finding(
+                "validation-record", f"{name} CNAME",
+                f"in zone {zone_name}: ACM's DNS validation record for {covered}, which no certificate in {region} "
+                "uses; left on purpose (CloudFormation does not delete it, cloudformation-coverage-roadmap#1603), free, "
+                "and reused by the next certificate for the name", intended=True, monthly=Decimal(0),
+                remove=(_delete_record_command(zone_id, record),)))
+    return findings
+
+
+def _dangling(zone_id: str, zone_name: str, record: dict[str, Any], why: str) -> Finding:
+    return Finding(DANGLING, f"{record['Name'].rstrip('.')} {record['Type']}",
+                   f"in zone {zone_name}: {why}; a dangling record (subdomain takeover risk)",
+                   monthly=Decimal(0), remove=(_delete_record_command(zone_id, record),))
+
+
+def _validation_records_in_use(acm: Any) -> set[str]:
+    """The names of the validation CNAMEs the region's certificates use (DescribeCertificate's
+    DomainValidationOptions), lower case, without the final dot."""
+    used = set()
+    for page in acm.get_paginator("list_certificates").paginate(Includes={"keyTypes": _all_key_types(acm)}):
+        for summary in page["CertificateSummaryList"]:
+            try:
+                described = acm.describe_certificate(CertificateArn=summary["CertificateArn"])["Certificate"]
+            except acm.exceptions.ClientError as error:
+                if _error_code(error) in (*_NOT_OURS, "ResourceNotFoundException"):
+                    continue
+                raise
+            for option in described.get("DomainValidationOptions") or []:
+                if option.get("ResourceRecord"):
+                    used.add(option["ResourceRecord"]["Name"].rstrip(".").lower())
+    return used
+
+
 def _key_pairs(ec2: Any, ssm: Any, filter_sets: list[list[dict[str, Any]]]) -> list[Finding]:
     found = [k for filters in filter_sets for k in ec2.describe_key_pairs(Filters=filters)["KeyPairs"]]
     findings = []
@@ -495,10 +707,17 @@ def audit(
     session: Any = None,
 ) -> AuditReport:
     """Find what is left for the tag (and stack name) in ``region``."""
-    session = session or session_for(endpoint_url, region)
+    # Against an emulator on this machine (fixed fake credentials) clients are made once per process and reused:
+    # each new session loads every service's model again (30-40 ms a client), and tests and make demo audit often.
+    cache = _LOCAL_CLIENTS if session is None and is_local(endpoint_url) else {}
+    signer: list[Any] = [session]
 
-    def client(service: str) -> Any:
-        return session.client(service, region_name=region, endpoint_url=endpoint_url)
+    def client(service: str, where: str = region) -> Any:
+        key = (endpoint_url, service, where)
+        if key not in cache:
+            signer[0] = signer[0] or session_for(endpoint_url, region)
+            cache[key] = signer[0].client(service, region_name=where, endpoint_url=endpoint_url)
+        return cache[key]
 
     ec2, ssm, cloudformation = client("ec2"), client("ssm"), client("cloudformation")
     filter_sets = _tag_filters(tag_key, tag_value, stack_name)
@@ -524,7 +743,13 @@ def audit(
     report.findings += _schedules(client("scheduler"), region, stack_name)
     report.findings += _budgets(client("budgets"), client("sts"), tag_key, tag_value, stack_name)
     report.findings += _topics(client("sns"), region, tag_key, tag_value, stack_name)
+    acm = client("acm")
+    report.findings += _certificates(acm, region, prices, tag_key, tag_value, stack_name)
+    report.findings += _records(client("route53"), acm, _AccountTargets(client, region), region)
     return report
+
+
+_LOCAL_CLIENTS: dict[tuple[Optional[str], str, str], Any] = {}
 
 
 def is_local(endpoint_url: Optional[str]) -> bool:
@@ -566,7 +791,7 @@ def format_report(report: AuditReport, what: str) -> str:
     else:
         rows = [("KIND", "ID", "DETAIL", "MONTHLY", "")] + [
             (f.kind, f.resource_id, f.detail, cost.money(f.monthly) if f.monthly is not None else "",
-             "intended" if f.intended else "LEFT BEHIND")
+             "intended" if f.intended else "DANGLING" if f.kind == DANGLING else "LEFT BEHIND")
             for f in report.findings
         ]
         widths = [max(len(row[i]) for row in rows) for i in range(4)]
@@ -577,12 +802,19 @@ def format_report(report: AuditReport, what: str) -> str:
         lines.append(f"Intended leftovers cost {cost.money(report.intended_monthly)} a month (where priced); once you "
                      "no longer need them, remove them with:")
         lines += [f"  {command}" for f in kept for command in f.remove]
-    left = [f for f in report.unintended if f.remove]
+    left = [f for f in report.unintended if f.remove and f.kind != DANGLING]
     if left:
         lines.append("cdk destroy removes these; remove what it left with:")
         lines += [f"  {command}" for f in left for command in f.remove]
+    dangling = [f for f in report.unintended if f.kind == DANGLING]
+    if dangling:
+        lines.append("Dangling DNS records point at an address or load balancer the account no longer has, whatever made "
+                     "them: anyone who is given that address can answer for the name. Check, then delete each with:")
+        lines += [f"  {command}" for f in dangling for command in f.remove]
     count = len(report.unintended)
-    lines.append("OK: nothing unintended is left." if report.clean else f"NOT CLEAN: {count} resource(s) left behind.")
+    said = f" ({len(dangling)} of them dangling DNS record(s))" if dangling else ""
+    lines.append("OK: nothing unintended is left." if report.clean else
+                 f"NOT CLEAN: {count} resource(s) left behind{said}.")
     return "\n".join(lines)
 
 

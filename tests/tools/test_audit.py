@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime
+import json
 import os
+import shlex
 import subprocess
 import sys
 from decimal import Decimal
 
 import pytest
 
+import emulator
 from constants import APP_TAG_KEY, APP_TAG_VALUE, STACK_NAME
 from emulator import REGION, Emulator
 from tests.conftest import ROOT
@@ -432,3 +435,189 @@ def test_a_region_without_prices_lists_leftovers_without_their_cost(emu: Emulato
     ec2.create_snapshot(VolumeId=volume, TagSpecifications=_tagged("snapshot"))
     (finding,) = audit.audit("eu-west-3", APP_TAG_KEY, APP_TAG_VALUE, endpoint_url=emu.endpoint).findings
     assert (finding.kind, finding.monthly) == ("snapshot", None)
+
+
+# --- a site's name: certificates, dangling records, ACM's validation CNAMEs ---------------------------------------
+
+def _zone_id(emu: Emulator, name: str = emulator.EXAMPLE_ZONE) -> str:
+    (zone,) = emu.client("route53").list_hosted_zones_by_name(DNSName=name)["HostedZones"][:1]
+    return zone["Id"]
+
+
+def _upsert(emu: Emulator, *records: dict, zone: str | None = None) -> None:
+    emu.client("route53").change_resource_record_sets(HostedZoneId=zone or _zone_id(emu), ChangeBatch={
+        "Changes": [{"Action": "UPSERT", "ResourceRecordSet": record} for record in records]})
+
+
+def _a(name: str, *addresses: str) -> dict:
+    return {"Name": name, "Type": "A", "TTL": 300, "ResourceRecords": [{"Value": a} for a in addresses]}
+
+
+def _alias(name: str, balancer: dict, kind: str = "A") -> dict:
+    return {"Name": name, "Type": kind, "AliasTarget": {"DNSName": f"dualstack.{balancer['DNSName']}",
+                                                        "HostedZoneId": balancer["CanonicalHostedZoneId"],
+                                                        "EvaluateTargetHealth": False}}
+
+
+def _names(emu: Emulator) -> set[tuple[str, str]]:
+    records = emu.client("route53").list_resource_record_sets(HostedZoneId=_zone_id(emu))["ResourceRecordSets"]
+    return {(r["Name"], r["Type"]) for r in records}
+
+
+def _apply(emu: Emulator, command: str) -> None:
+    """Run an `aws route53 change-resource-record-sets` command the audit prints, through boto3."""
+    words = shlex.split(command)
+    assert words[:3] == ["aws", "route53", "change-resource-record-sets"], command
+    options = dict(zip(words[3::2], words[4::2], strict=True))
+    emu.client("route53").change_resource_record_sets(HostedZoneId=options["--hosted-zone-id"],
+                                                      ChangeBatch=json.loads(options["--change-batch"]))
+
+
+def test_certificates_with_the_tag_or_the_stacks_name_are_left_behind(emu: Emulator,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    acm = emu.client("acm")
+    tagged = acm.request_certificate(DomainName="www.example.com", ValidationMethod="DNS", Tags=TAG)["CertificateArn"]
+    # CDK's Name tag (the construct's path), as CloudFormation leaves it: no aws:cloudformation tags on certificates.
+    named = acm.request_certificate(DomainName="shop.example.com", ValidationMethod="DNS", Tags=[
+        {"Key": "Name", "Value": f"{STACK_NAME}/WebServer/Domain/Certificate"}])["CertificateArn"]
+    acm.request_certificate(DomainName="www.example.org", ValidationMethod="DNS")  # not ours
+    by_tag = {f.resource_id: f for f in _report(emu).findings}
+    assert set(by_tag) == {tagged}
+    assert set(f.resource_id for f in _report(emu, STACK_NAME).findings) == {tagged, named}
+    finding = by_tag[tagged]
+    assert (finding.kind, finding.intended, finding.monthly) == ("certificate", False,
+                                                                 _region_price("acm_public_certificate_month"))
+    assert finding.detail.startswith("www.example.com, PENDING_VALIDATION, AMAZON_ISSUED (cdk destroy deletes it")
+    assert _run(emu) == 1
+    assert f"aws acm delete-certificate --certificate-arn {tagged} --region {REGION}" in _commands(capsys.readouterr().out)
+
+
+def test_certificates_of_every_key_type_are_listed() -> None:
+    # ACM lists only RSA_1024 and RSA_2048 certificates unless asked for the others (Filters.keyTypes); moto lists
+    # every one whatever the filter, so the request itself is checked, with botocore's Stubber.
+    import boto3
+    from botocore.stub import Stubber
+
+    client = boto3.client("acm", region_name=REGION, **audit.FAKE_CREDENTIALS)
+    every = client.meta.service_model.shape_for("KeyAlgorithm").enum
+    assert {"RSA_2048", "EC_prime256v1"} <= set(every)
+    with Stubber(client) as stub:
+        stub.add_response("list_certificates", {"CertificateSummaryList": []}, {"Includes": {"keyTypes": every}})
+        assert audit._certificates(client, REGION, None, APP_TAG_KEY, APP_TAG_VALUE, STACK_NAME) == []
+
+
+def test_a_dangling_alias_is_flagged_with_the_command_that_deletes_it(emu: Emulator,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    ec2, elbv2 = emu.client("ec2"), emu.client("elbv2")
+    subnets = [s["SubnetId"] for s in ec2.describe_subnets()["Subnets"]][:2]
+    balancer = elbv2.create_load_balancer(Name="web-lb", Subnets=subnets)["LoadBalancers"][0]  # not tagged
+    _upsert(emu, _alias("www.example.com.", balancer), _alias("www.example.com.", balancer, "AAAA"),
+            {"Name": "old.example.com.", "Type": "CNAME", "TTL": 300,
+             "ResourceRecords": [{"Value": balancer["DNSName"]}]})
+    assert _report(emu).findings == []  # every record resolves to a load balancer of the account
+    elbv2.delete_load_balancer(LoadBalancerArn=balancer["LoadBalancerArn"])
+    found = {f.resource_id: f for f in _report(emu).findings}
+    assert set(found) == {"www.example.com A", "www.example.com AAAA", "old.example.com CNAME"}
+    assert all((f.kind, f.intended) == (audit.DANGLING, False) for f in found.values())
+    assert found["www.example.com A"].detail == (
+        f"in zone {emulator.EXAMPLE_ZONE}: alias to dualstack.{balancer['DNSName']}: no load balancer of this account "
+        "has that name (deleted); a dangling record (subdomain takeover risk)")
+    assert _run(emu) == 1
+    output = capsys.readouterr().out
+    assert "DANGLING" in output
+    assert "Dangling DNS records point at an address or load balancer the account no longer has" in output
+    assert output.strip().endswith("NOT CLEAN: 3 resource(s) left behind (3 of them dangling DNS record(s)).")
+    for command in (c for f in found.values() for c in f.remove):
+        assert command in _commands(output)
+        _apply(emu, command)  # the printed command deletes the record
+    assert _names(emu) == {(f"{emulator.EXAMPLE_ZONE}.", "NS"), (f"{emulator.EXAMPLE_ZONE}.", "SOA")}
+    assert _run(emu) == 0
+
+
+# The regions the account has enabled, as DescribeRegions answers: moto answers with all 38 of its regions, and making
+# each one's default VPC (on its first EC2 call) and resetting them afterwards takes seconds; three regions show
+# the same thing.
+ENABLED_REGIONS = (REGION, "ap-northeast-1", "eu-west-3")
+
+
+def _session_with_three_regions(emu: Emulator):  # type: ignore[no-untyped-def]
+    """A session whose EC2 clients' DescribeRegions answers ENABLED_REGIONS; every other call reaches the emulator."""
+    from types import SimpleNamespace
+
+    session = audit.session_for(emu.endpoint, REGION)
+
+    def answer(**_: object) -> tuple[SimpleNamespace, dict]:
+        return SimpleNamespace(status_code=200), {"Regions": [
+            {"RegionName": name, "Endpoint": emu.endpoint, "OptInStatus": "opt-in-not-required"}
+            for name in ENABLED_REGIONS]}
+
+    session.events.register("before-call.ec2.DescribeRegions", answer)
+    return session
+
+
+def test_an_address_record_no_address_of_the_account_holds_is_dangling(emu: Emulator) -> None:
+    def launched(region: str) -> tuple[str, str]:
+        ec2 = emu.client("ec2", region)
+        image = emu.client("ssm", region).get_parameter(Name=cfn.AL2023_SSM)["Parameter"]["Value"]
+        instance = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]
+        (address,) = [i["PublicIpAddress"] for r in ec2.describe_instances(InstanceIds=[instance])["Reservations"]
+                      for i in r["Instances"]]
+        return instance, address
+
+    (here, address), (_, far_address) = launched(REGION), launched("ap-northeast-1")
+    private_zone = emu.client("route53").create_hosted_zone(
+        Name="internal.example", CallerReference="private", VPC={"VPCRegion": REGION, "VPCId": cfn.default_vpc_id(emu)},
+        HostedZoneConfig={"Comment": "private", "PrivateZone": True})["HostedZone"]["Id"]
+    _upsert(emu, _a("web.example.com.", address), _a("tokyo.example.com.", far_address), _a("lan.example.com.", "10.0.0.5"),
+            _a("gone.example.com.", "54.239.28.85"))
+    _upsert(emu, _a("db.internal.example.", "54.239.28.86"), zone=private_zone)
+    session = _session_with_three_regions(emu)
+
+    def findings() -> dict[str, audit.Finding]:
+        report = audit.audit(REGION, APP_TAG_KEY, APP_TAG_VALUE, endpoint_url=emu.endpoint, session=session)
+        return {f.resource_id: f for f in report.findings}
+
+    # Held by an instance here or in another region: fine; private addresses and private zones: not checked.
+    found = findings()
+    assert set(found) == {"gone.example.com A"}
+    assert found["gone.example.com A"].detail.startswith(
+        f"in zone {emulator.EXAMPLE_ZONE}: A to 54.239.28.85: no Elastic IP or network interface of this account "
+        "holds it in any region (released: anyone may be given it next")
+    emu.client("ec2").terminate_instances(InstanceIds=[here])
+    assert set(findings()) == {"gone.example.com A", "web.example.com A"}
+    # Elastic IPs count too, in every region (moto allocates them in 127.0.0.0/8, which no public record can point
+    # at, so the lookup is checked itself).
+    elastic = emu.client("ec2", "eu-west-3").allocate_address(Domain="vpc")["PublicIp"]
+    targets = audit._AccountTargets(lambda service, region=REGION: session.client(
+        service, region_name=region, endpoint_url=emu.endpoint), REGION)
+    assert {elastic, far_address} <= targets.addresses()
+    assert address not in targets.addresses()
+
+
+def test_load_balancer_names_say_their_region() -> None:
+    assert audit._elb_region("dualstack.web-lb-1234567890.us-east-1.elb.amazonaws.com.") == "us-east-1"
+    assert audit._elb_region("web-nlb-0123456789abcdef.elb.ap-northeast-1.amazonaws.com") == "ap-northeast-1"
+    assert audit._elb_region("d111111abcdef8.cloudfront.net.") is None
+    assert audit._elb_region("www.example.com") is None
+
+
+def test_validation_cnames_no_certificate_uses_are_intended_leftovers(emu: Emulator,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    acm = emu.client("acm")
+    arn = acm.request_certificate(DomainName="www.example.com", ValidationMethod="DNS")["CertificateArn"]  # untagged
+    (option,) = acm.describe_certificate(CertificateArn=arn)["Certificate"]["DomainValidationOptions"]
+    record = option["ResourceRecord"]
+    _upsert(emu, {"Name": record["Name"], "Type": "CNAME", "TTL": 300, "ResourceRecords": [{"Value": record["Value"]}]})
+    assert _report(emu).findings == []  # a certificate uses it
+    acm.delete_certificate(CertificateArn=arn)
+    (finding,) = _report(emu).findings
+    name = record["Name"].rstrip(".")
+    assert (finding.kind, finding.resource_id, finding.intended, finding.monthly) == (
+        "validation-record", f"{name} CNAME", True, 0)
+    assert f"ACM's DNS validation record for www.example.com, which no certificate in {REGION} uses" in finding.detail
+    assert _run(emu) == 0  # left on purpose: the audit is clean
+    output = capsys.readouterr().out
+    (command,) = finding.remove
+    assert command in _commands(output)
+    _apply(emu, command)
+    assert (record["Name"], "CNAME") not in _names(emu)
