@@ -23,27 +23,53 @@ from tools import cfn_diff
 from tools.review_diff import render_review, summarize
 
 _REVIEWS = {}
+_ENGINES = {}  # the engine's diff of a pair (json of before and after), computed ahead for many pairs at once
+# The synthesized before/after pairs the module reviews (fixture names): their engine diffs come from one Node start
+# (each start costs about half a second).
+REAL_PAIRS = (("default", "changed"), ("changed", "default"), ("with_volumes", "default"), ("default", "default"),
+              ("default", "with_volumes"), ("with_volumes", "volumes_changed"), ("with_volumes", "volumes_new_ami"),
+              ("fleet", "fleet_loaded"), ("default", "fleet"))
+
+
+def _key(before, after):
+    return json.dumps([before, after], sort_keys=True)
+
+
+def _prefetch(pairs):
+    """Run the engine once for every pair whose diff is not known yet."""
+    missing = list({_key(*p): p for p in pairs if _key(*p) not in _ENGINES}.items())
+    for (key, _), engine in zip(missing, cfn_diff.diff_templates([p for _, p in missing]), strict=True):
+        _ENGINES[key] = engine
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _engines_of_the_real_pairs(request):
+    synthesized = {name: request.getfixturevalue(name).template for name in {n for p in REAL_PAIRS for n in p}}
+    _prefetch([(synthesized[before], synthesized[after]) for before, after in REAL_PAIRS])
 
 
 def review(before, after, region=EXAMPLE_REGION):
-    """The summary of a pair; each pair is reviewed once per module (one engine run each)."""
+    """The summary of a pair, once per module; its engine diff computed ahead when it is one of REAL_PAIRS."""
     before = before.template if hasattr(before, "template") else before
     after = after.template if hasattr(after, "template") else after
     key = json.dumps([before, after, region], sort_keys=True)
     if key not in _REVIEWS:
-        _REVIEWS[key] = summarize(before, after, stack=STACK_NAME, region=region)
+        _REVIEWS[key] = summarize(before, after, stack=STACK_NAME, region=region,
+                                  engine=_ENGINES.get(_key(before, after)))
     return _REVIEWS[key]
 
 
 @functools.cache
 def _engine_diffs():
-    """The engine's diff of every hand-written pair, from one Node start."""
-    return dict(zip(PAIRS, cfn_diff.diff_templates(list(PAIRS.values())), strict=True))
+    """The engine's diff of every hand-written pair (tests/tools/pairs.py's and this module's), from one Node start."""
+    every = {**PAIRS, **LOCAL_PAIRS}
+    return dict(zip(every, cfn_diff.diff_templates(list(every.values())), strict=True))
 
 
 @functools.cache
 def pair(name):
-    return summarize(*PAIRS[name], stack=STACK_NAME, region=EXAMPLE_REGION, engine=_engine_diffs()[name])
+    return summarize(*{**PAIRS, **LOCAL_PAIRS}[name], stack=STACK_NAME, region=EXAMPLE_REGION,
+                     engine=_engine_diffs()[name])
 
 
 def flags(result, start):
@@ -242,7 +268,7 @@ def test_shrinking_a_volume_fails_in_bold():
 
 
 def test_growing_a_volume_does_not_fail():
-    grown = summarize(*reversed(PAIRS["volume_shrinks"]), stack=STACK_NAME, region=EXAMPLE_REGION)
+    grown = pair("volume_grows")
     assert (grown.flags, grown.changes[0].fails) == ([], [])
 
 
@@ -306,13 +332,13 @@ def test_encrypted_false_written_out_is_no_change_to_cloudformation():
     assert [change.fails for change in result.changes] == [[]]
 
 
+NOT_UPDATABLE_PROPS = {"AvailabilityZone": ("us-east-1a", "us-east-1b"), "KmsKeyId": ("alias/one", "alias/two"),
+                       "SnapshotId": ("snap-1", "snap-2"), "MultiAttachEnabled": (False, True)}
+
+
 def test_every_property_cloudformation_cannot_update_fails():
-    props = {"AvailabilityZone": ("us-east-1a", "us-east-1b"), "KmsKeyId": ("alias/one", "alias/two"),
-             "SnapshotId": ("snap-1", "snap-2"), "MultiAttachEnabled": (False, True)}
-    pairs = [(resources(Data=volume(**{prop: old})), resources(Data=volume(**{prop: new})))
-             for prop, (old, new) in props.items()]
-    for prop, engine, (before, after) in zip(props, cfn_diff.diff_templates(pairs), pairs, strict=True):
-        result = summarize(before, after, stack=STACK_NAME, region=EXAMPLE_REGION, engine=engine)
+    for prop in NOT_UPDATABLE_PROPS:
+        result = pair(f"volume_{prop}")
         assert len(result.flags) == 1, prop
         assert NOT_UPDATABLE.format(prop) in result.flags[0], prop
 
@@ -366,24 +392,32 @@ def _with_generation(template, generation, rule=True):
     return template
 
 
+_BEFORE, _AFTER = resources(Web=instance()), resources(Web=instance(ImageId="ami-2"))
+_ATTACHED = {"Data": volume(), "Attach": attachment("Data")}
+# Pairs of this module's own, in the same engine run as tests/tools/pairs.py's.
+LOCAL_PAIRS = {
+    "rule_generation_differs": (_with_generation(_BEFORE, "one"), _with_generation(_AFTER, "two")),
+    # Deployed with detach_volumes (no generation parameter): the new parameter takes its default, the rule passes.
+    "rule_first_attach": (_BEFORE, _with_generation(_AFTER, "two")),
+    "rule_same_generation": (_with_generation(_BEFORE, "one"), _with_generation(_BEFORE, "one")),
+    "replaced_with_volumes_no_rule": (resources(Web=instance(), **_ATTACHED),
+                                      resources(Web=instance(ImageId="ami-2"), **_ATTACHED)),
+    "volume_grows": tuple(reversed(PAIRS["volume_shrinks"])),
+    **{f"volume_{prop}": (resources(Data=volume(**{prop: old})), resources(Data=volume(**{prop: new})))
+       for prop, (old, new) in NOT_UPDATABLE_PROPS.items()},
+}
+
+
 def test_the_rule_refuses_only_when_the_deployed_generation_differs():
-    before, after = resources(Web=instance()), resources(Web=instance(ImageId="ami-2"))
-    refused = summarize(_with_generation(before, "one"), _with_generation(after, "two"), stack=STACK_NAME,
-                        region=EXAMPLE_REGION)
+    refused = pair("rule_generation_differs")
     assert refused.flags[0].startswith("REFUSED (rule `Server1KeepAttachedVolumes`")
     assert KEEP_ATTACHED in refused.flags[0]
-    # Deployed with detach_volumes (no generation parameter): the new parameter takes its default, the rule passes.
-    first_attach = summarize(before, _with_generation(after, "two"), stack=STACK_NAME, region=EXAMPLE_REGION)
-    assert not any(flag.startswith("REFUSED") for flag in first_attach.flags)
-    same = summarize(_with_generation(before, "one"), _with_generation(before, "one"), stack=STACK_NAME,
-                     region=EXAMPLE_REGION)
-    assert same.flags == []
+    assert not any(flag.startswith("REFUSED") for flag in pair("rule_first_attach").flags)
+    assert pair("rule_same_generation").flags == []
 
 
 def test_instance_replaced_with_volumes_attached_and_no_rule_fails_with_volume_in_use():
-    attached = {"Data": volume(), "Attach": attachment("Data")}
-    result = summarize(resources(Web=instance(), **attached), resources(Web=instance(ImageId="ami-2"), **attached),
-                       stack=STACK_NAME, region=EXAMPLE_REGION)
+    result = pair("replaced_with_volumes_no_rule")
     assert result.flags[0] == (
         "FAILS: instance `Web` is replaced while volume(s) `Data` stay attached: CloudFormation attaches them to the "
         "new instance before it deletes the old one, and AWS refuses a volume in use (VolumeInUse), so this update "
