@@ -53,7 +53,8 @@ other endpoint.
 
 Exit status: 0 when nothing unintended is left, 1 otherwise (an error included).
 Only Describe/Get/List calls are made (and STS GetCallerIdentity, for the account
-AWS Budgets needs); it works against a real account too. Route 53 is global: its
+that AWS Budgets and the snapshots' owner filter need); it works against a real
+account too. Route 53 is global: its
 zones are checked whichever region is audited, and the addresses and load
 balancers a record may point at are looked up in every region of the account
 (only when a record needs it).
@@ -207,12 +208,15 @@ def _volumes(ec2: Any, filter_sets: list[list[dict[str, Any]]]) -> list[Finding]
 
 
 def _snapshots(ec2: Any, filter_sets: list[list[dict[str, Any]]], region: str,
-               prices: Optional[cost.RegionPrices]) -> list[Finding]:
+               prices: Optional[cost.RegionPrices], account: str) -> list[Finding]:
     paginator = ec2.get_paginator("describe_snapshots")
+    # The owner-id filter says what OwnerIds=self says; the emulator (moto) ignores OwnerIds and would match the tag
+    # against its 1,300 public AMI snapshots first (80 ms a call), the owner first takes 1 ms.
     found = [
         s
         for filters in filter_sets
-        for page in paginator.paginate(OwnerIds=["self"], Filters=filters)
+        for page in paginator.paginate(OwnerIds=["self"], Filters=[{"Name": "owner-id", "Values": [account]},
+                                                                   *filters])
         for s in page["Snapshots"]
         if not any(tag["Key"].startswith(_BACKUP_TAG_PREFIX) for tag in s.get("Tags") or [])
     ]
@@ -319,10 +323,9 @@ def _schedules(scheduler: Any, region: str, stack_name: str | None) -> list[Find
     return findings
 
 
-def _budgets(budgets: Any, sts: Any, tag_key: str, tag_value: str, stack_name: str | None) -> list[Finding]:
+def _budgets(budgets: Any, account: str, tag_key: str, tag_value: str, stack_name: str | None) -> list[Finding]:
     """AWS Budgets budgets named after the stack, or filtering costs on its tag or the app's: cdk destroy deletes
     them. Budgets are account-wide, not regional."""
-    account = sts.get_caller_identity()["Account"]
     ours = {f"user:{tag_key}${tag_value}", f"{tag_key}${tag_value}"}
     if stack_name:
         ours.add(f"{STACK_NAME_TAG}${stack_name}")
@@ -726,6 +729,7 @@ def audit(
     except cost.CostError:
         prices = None  # a region the price file does not know: leftovers listed without their cost
     report = AuditReport(region)
+    account = client("sts").get_caller_identity()["Account"]  # AWS Budgets needs it; snapshots are filtered on it
     report.findings += _stacks(cloudformation, tag_key, tag_value, stack_name)
     report.findings += _instances(ec2, filter_sets)
     known = {f.resource_id for f in report.findings if f.kind == "instance"}
@@ -736,12 +740,12 @@ def audit(
     report.findings += _volumes(ec2, filter_sets)
     report.findings += _key_pairs(ec2, ssm, filter_sets)
     report.findings += _buckets(client("s3"), region, tag_key, tag_value, stack_name)
-    report.findings += _snapshots(ec2, filter_sets, region, prices)
+    report.findings += _snapshots(ec2, filter_sets, region, prices, account)
     report.findings += _backup_vaults(client("backup"), region, prices, tag_key, tag_value, stack_name)
     report.findings += _kms_keys(client("kms"), region, prices, tag_key, tag_value, stack_name)
     report.findings += _log_groups(client("logs"), region, prices, stack_name)
     report.findings += _schedules(client("scheduler"), region, stack_name)
-    report.findings += _budgets(client("budgets"), client("sts"), tag_key, tag_value, stack_name)
+    report.findings += _budgets(client("budgets"), account, tag_key, tag_value, stack_name)
     report.findings += _topics(client("sns"), region, tag_key, tag_value, stack_name)
     acm = client("acm")
     report.findings += _certificates(acm, region, prices, tag_key, tag_value, stack_name)
