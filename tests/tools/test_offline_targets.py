@@ -1,7 +1,8 @@
 """The offline targets (`make synth`, `make cost`, `make diagram`; `make diff` in test_make_diff.py) on a machine
 that already has AWS configured but no credentials: AWS_REGION=ap-northeast-1 exported and a config file naming
 that region. Each runs the real CLI in a clone of the working tree; `make cost` synthesizes first, so one run
-covers `make synth` too."""
+covers `make synth` too. `make diagram`'s synthesis (`cdk synth --no-lookups` in tools/cdk_cli.offline_env) is the
+one `make diff` runs for each side, whose end-to-end run in a clone is in `make test-slow`."""
 
 import json
 import re
