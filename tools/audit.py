@@ -430,11 +430,12 @@ def _certificates(acm: Any, region: str, prices: Optional[cost.RegionPrices], ta
             described = acm.describe_certificate(CertificateArn=arn)["Certificate"]
             kind, users = described.get("Type", "?"), described.get("InUseBy") or []
             public = kind == "AMAZON_ISSUED" and (described.get("Options") or {}).get("Export") != "ENABLED"
-            used = f", in use by {', '.join(users)} (delete that first)" if users else ""
+            used = f", in use by {', '.join(users)}" if users else ""
+            said = "; a public certificate costs nothing" if public else ""
+            first = "; delete what uses it first (ACM refuses a certificate in use)" if users else ""
             findings.append(Finding(
-                "certificate", arn, f"{described.get('DomainName', '?')}, {described.get('Status', '?')}, {kind}{used}"
-                                    " (cdk destroy deletes it" + ("; a public certificate costs nothing)" if public
-                                                                   else ")"),
+                "certificate", arn, f"{described.get('DomainName', '?')}, {described.get('Status', '?')}, {kind}{used} "
+                                    f"(cdk destroy deletes it{said}{first})",
                 monthly=_price(prices, "acm_public_certificate_month", Decimal(1)) if public else None,
                 remove=(f"aws acm delete-certificate --certificate-arn {arn} --region {region}",)))
     return findings

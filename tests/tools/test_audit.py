@@ -514,9 +514,27 @@ def test_certificates_with_the_tag_or_the_stacks_name_are_left_behind(emu: Emula
     finding = found[tagged]
     assert (finding.kind, finding.intended, finding.monthly) == ("certificate", False,
                                                                  _region_price("acm_public_certificate_month"))
-    assert finding.detail.startswith("www.example.com, PENDING_VALIDATION, AMAZON_ISSUED (cdk destroy deletes it")
+    assert finding.detail == ("www.example.com, PENDING_VALIDATION, AMAZON_ISSUED (cdk destroy deletes it; a public "
+                              "certificate costs nothing)")
     assert code == 1
     assert f"aws acm delete-certificate --certificate-arn {tagged} --region {REGION}" in _commands(output)
+    # One a listener still presents says so: ACM refuses to delete it until the listener is gone. (Validated first: a
+    # listener takes an issued certificate only.)
+    (option,) = acm.describe_certificate(CertificateArn=named)["Certificate"]["DomainValidationOptions"]
+    _upsert(emu, {"Name": option["ResourceRecord"]["Name"], "Type": "CNAME", "TTL": 300,
+                  "ResourceRecords": [{"Value": option["ResourceRecord"]["Value"]}]})
+    ec2, elbv2 = emu.client("ec2"), emu.client("elbv2")
+    subnets = [s["SubnetId"] for s in ec2.describe_subnets()["Subnets"]][:2]
+    balancer = elbv2.create_load_balancer(Name="web-lb", Subnets=subnets)["LoadBalancers"][0]
+    group = elbv2.create_target_group(Name="web", Port=80, Protocol="HTTP", VpcId=cfn.default_vpc_id(emu))
+    listener = elbv2.create_listener(
+        LoadBalancerArn=balancer["LoadBalancerArn"], Port=443, Protocol="HTTPS", Certificates=[{"CertificateArn": named}],
+        DefaultActions=[{"Type": "forward", "TargetGroupArn": group["TargetGroups"][0]["TargetGroupArn"]}],
+    )["Listeners"][0]["ListenerArn"]
+    (in_use,) = [f for f in _report(emu, STACK_NAME).findings if f.resource_id == named]
+    assert in_use.detail == (f"shop.example.com, ISSUED, AMAZON_ISSUED, in use by {listener} (cdk destroy deletes it; "
+                             "a public certificate costs nothing; delete what uses it first (ACM refuses a certificate "
+                             "in use))")
 
 
 def test_certificates_of_every_key_type_are_listed() -> None:
