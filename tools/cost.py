@@ -1145,9 +1145,9 @@ def render_estimate(estimate: Estimate) -> str:
     out.append("")
     stopped_hourly, stopped_monthly = estimate.total("stopped")
     out.append(f"- **While stopped: {money(stopped_monthly)} a month** ({money(stopped_hourly, 4)} an hour): EBS "
-               "volumes, Elastic IPs, load balancers, stored logs and backups, keys and alarms keep costing; instance "
-               "hours, auto-assigned addresses, metrics and log ingestion stop (an Auto Scaling group's instances are "
-               "not stopped but scaled in: counted as stopping).")
+               "volumes, Elastic IPs, load balancers, stored logs and backups, keys, alarms and DNS queries keep "
+               "costing; instance hours, auto-assigned addresses, metrics and log ingestion stop (an Auto Scaling "
+               "group's instances are not stopped but scaled in: counted as stopping).")
     if estimate.running_shares:
         out.append(f"- **With the schedule: {money(estimate.scheduled_monthly)} a month** "
                    f"({money(estimate.monthly - estimate.scheduled_monthly)} less than running all month): "
