@@ -160,6 +160,16 @@ DAY_TWO_AUTOSCALING: dict[str, Any] = {
 }
 
 
+def jsii_package_cache() -> str:
+    """This machine's jsii package cache (where jsii keeps aws-cdk-lib's extracted package between runs): a new HOME
+    would start an empty one, and the first `cdk synth` there spends 4-6 s extracting aws-cdk-lib again. It holds
+    extracted npm packages only (no credentials, no settings), so sharing it changes no answer."""
+    if os.environ.get("JSII_RUNTIME_PACKAGE_CACHE_ROOT"):
+        return os.environ["JSII_RUNTIME_PACKAGE_CACHE_ROOT"]
+    cache_home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return str(Path(cache_home) / "aws" / "jsii" / "package-cache")
+
+
 def _run_root(tmp_path_factory) -> Path:
     """The run's temporary root: under pytest-xdist, workers' basetemps are <root>/popen-gwN."""
     base = tmp_path_factory.getbasetemp()

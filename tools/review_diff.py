@@ -57,7 +57,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from tools import cfn_diff, cost
-from tools.cdk_cli import offline_env
+from tools.cdk_cli import cdk_command, offline_env
 from tools.templates import (
     DEFAULT_VOLUME_TYPE,
     RETAINED_POLICIES,
@@ -1460,7 +1460,7 @@ def resolve_base(ref: Optional[str], *, cwd: Path = ROOT) -> Base:
 
 
 def _cdk(args: Sequence[str], *, cwd: Path, timeout: float = 900) -> subprocess.CompletedProcess:
-    return subprocess.run(["npx", "--no-install", "cdk", *args], cwd=cwd, env=offline_env(), capture_output=True,
+    return subprocess.run([*cdk_command(), *args], cwd=cwd, env=offline_env(), capture_output=True,
                           text=True, timeout=timeout, check=False)
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, jsii_package_cache
 from tests.emulator.conftest import emu, patched_server  # noqa: F401  (fixtures for test_audit.py)
 from tests.tools.pairs import NAMED_FLEET, NAMED_FLEET_NEW_NAME
 from tools import cost
@@ -119,16 +119,6 @@ def configured_shell(home: Path) -> dict[str, str]:
                AWS_EC2_METADATA_DISABLED="true", NPM_CONFIG_UPDATE_NOTIFIER="false",
                JSII_RUNTIME_PACKAGE_CACHE_ROOT=jsii_package_cache())
     return env
-
-
-def jsii_package_cache() -> str:
-    """This machine's jsii package cache (where jsii keeps aws-cdk-lib's extracted package between runs): a new HOME
-    would start an empty one, and the first `cdk synth` there spends 4-6 s extracting aws-cdk-lib again. It holds
-    extracted npm packages only (no credentials, no settings), so sharing it changes no answer."""
-    if os.environ.get("JSII_RUNTIME_PACKAGE_CACHE_ROOT"):
-        return os.environ["JSII_RUNTIME_PACKAGE_CACHE_ROOT"]
-    cache_home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return str(Path(cache_home) / "aws" / "jsii" / "package-cache")
 
 
 def make(repo: Path, env: dict[str, str], *targets: str, timeout: float = 900) -> subprocess.CompletedProcess:

@@ -8,7 +8,7 @@ import pytest
 
 from ec2_web_server import SettingError
 from ec2_web_server.options import unix_cron
-from tests.conftest import ROOT, base_context
+from tests.conftest import ROOT, base_context, jsii_package_cache
 from tests.unit.test_validation import build
 
 
@@ -162,7 +162,8 @@ def test_budget_mails_at_80_forecast_and_100_actual_for_the_stack_tag(day_two):
 def test_the_budget_guard_fails_synthesis_above_the_budget_in_one_line(tmp_path):
     context = {**base_context(), "monthly_budget_usd": "5", "alarm_email": "ops@example.com"}
     env = {"CDK_CONTEXT_JSON": json.dumps(context), "CDK_OUTDIR": str(tmp_path), "PATH": "/usr/bin:/bin",
-           "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20", "HOME": str(tmp_path)}
+           "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20", "HOME": str(tmp_path),
+           "JSII_RUNTIME_PACKAGE_CACHE_ROOT": jsii_package_cache()}
     run = subprocess.run([sys.executable, "app.py"], cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     assert run.returncode == 1
     (line,) = run.stderr.strip().splitlines()
