@@ -54,7 +54,7 @@ class Emulator:
     @property
     def endpoint(self) -> str:
         # "localhost", not 127.0.0.1: moto reads a template URL's IP host as an
-        # S3 bucket name (see shared/FACTS.md).
+        # S3 bucket name (see emulator/README.md).
         return f"http://localhost:{self.port}"
 
     @property
