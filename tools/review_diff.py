@@ -1478,7 +1478,11 @@ def cli_diff(head_assembly: Path, base_template: Path, stack: str, *, cwd: Path 
     text = (run.stdout + run.stderr).strip()
     if run.returncode not in (0, 1):
         raise ReviewError(f"cdk diff {stack} failed (exit status {run.returncode}):\n{text[-2000:]}")
-    return without_annotations(text)
+    # The diff goes to stderr, or to stdout when CI is set (the CLI's CI mode), while the annotations stay on
+    # stderr: the diff is read from the stream that has it, so the annotations never follow it in.
+    diff_stream = next((stream for stream in (run.stdout, run.stderr)
+                        if any(line.startswith("Stack ") for line in stream.splitlines())), text)
+    return without_annotations(diff_stream.strip())
 
 
 def without_annotations(text: str) -> str:

@@ -14,6 +14,8 @@ tools/cdk_cli.offline_env) is the one `make diagram` runs, which tests/tools/tes
 
 import json
 import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -155,3 +157,16 @@ def test_synth_warnings_are_listed_once_and_kept_out_of_the_cli_diff(make_diff):
     assert "- No SSH rule: port 22 is closed" in summary  # the working tree's warning, in the summary
     assert "No SSH rule" not in cli
     assert "\nStack WebServerStack\n" in cli
+
+
+@pytest.mark.parametrize("ci", [False, True], ids=["terminal", "CI"])
+def test_the_clis_diff_leaves_its_annotations_out_wherever_it_prints_them(monkeypatch, ci):
+    # The CLI prints its diff to stderr, or to stdout in its CI mode (CI=true), and the annotations to stderr.
+    warning = "WARNING No SSH rule: port 22 is closed (Annotation)\n   WebServerStack aws-cdk-lib.Stack\n" \
+              "   Acknowledge with 'Annotation::web-server:no-ssh'\n"
+    diff = "Stack WebServerStack\nResources\n[+] AWS::EC2::Volume WebServer/Server1/VolumeData\n"
+    stdout, stderr = (diff, warning) if ci else ("", warning + diff)
+    monkeypatch.setattr(review_diff, "_cdk", lambda *args, **kwargs: subprocess.CompletedProcess(
+        args, 1, stdout=stdout, stderr=stderr))
+    text = review_diff.cli_diff(Path("assembly"), Path("base.json"), "WebServerStack")
+    assert text == diff.strip()
