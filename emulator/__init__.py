@@ -12,13 +12,13 @@ from emulator.runner import (
     ACCOUNT_ID,
     DEFAULT_PORT,
     DEFAULT_SEED,
-    EXAMPLE_ZONE,
     FAKE_CREDENTIALS,
     REGION,
     Emulator,
     EmulatorError,
     start,
 )
+from emulator.server import EXAMPLE_ZONE
 
 __all__ = [
     "ACCOUNT_ID",

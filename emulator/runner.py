@@ -13,6 +13,7 @@ from types import TracebackType
 from typing import IO
 
 from constants import EXAMPLE_ACCOUNT, EXAMPLE_REGION
+from emulator.server import RESET_PATH
 
 #: The project's example environment (moto's default account), named in constants.py.
 ACCOUNT_ID = EXAMPLE_ACCOUNT
@@ -21,10 +22,6 @@ REGION = EXAMPLE_REGION
 DEFAULT_PORT = 4599
 #: Seed for moto's random IDs, so the default VPC/subnets are the same every start.
 DEFAULT_SEED = 4599
-#: The public hosted zone the emulator hosts from the start (and after every reset), so a
-#: configuration with ``hosted_zone=example.com`` can look it up, validate a certificate in it and
-#: add records to it. Created right after the default VPC, so its ID is the same on every start.
-EXAMPLE_ZONE = "example.com"
 #: Fake credentials: the emulator accepts any, and they can never reach AWS.
 FAKE_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -98,27 +95,12 @@ class Emulator:
         with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
             response.read()
 
-    def reseed(self, seed: int | None = None) -> None:
-        """Seed moto's IDs, create the default VPC right away, then the example hosted zone.
-
-        moto creates a region's default VPC and subnets on the first EC2 call
-        there, drawing their IDs from its random source: seeding and then
-        making that call at once gives the same IDs on every start or reset.
-        The example zone's ID is drawn next, so it is repeatable too (with
-        random IDs, the zone is still created, with a random ID).
-        """
-        seed = self.seed if seed is None else seed
-        if seed is not None:
-            self._post(f"/moto-api/seed?a={int(seed)}")
-            self.client("ec2", REGION).describe_vpcs()
-        self.client("route53", REGION).create_hosted_zone(
-            Name=EXAMPLE_ZONE, CallerReference=f"emulator-{EXAMPLE_ZONE}",
-            HostedZoneConfig={"Comment": "the emulator's example zone", "PrivateZone": False})
-
     def reset(self) -> None:
-        """Forget every resource (moto's reset API), then reseed."""
-        self._post("/moto-api/reset")
-        self.reseed()
+        """Forget every resource, then recreate the starting state: with a seed, moto's IDs seeded and the
+        default VPC made at once (the same IDs on every start and reset), then the example hosted zone
+        (with random IDs it is still created, with a random ID). One request, served whole by the server
+        (see ``emulator.server.OneRequestAtATime``), so nothing can come between the seed and those IDs."""
+        self._post(RESET_PATH + ("" if self.seed is None else f"?seed={int(self.seed)}"))
 
     def stop(self) -> None:
         """Stop the server and wait for it; safe to call more than once."""

@@ -16,7 +16,7 @@ import sys
 import threading
 from typing import NoReturn
 
-from constants import EXAMPLE_ACCOUNT
+from constants import EXAMPLE_ACCOUNT, EXAMPLE_REGION
 
 #: moto settings that make EC2 reject what AWS rejects (unknown AMI, key pair
 #: or instance type) instead of launching anyway; read by moto at import time.
@@ -42,6 +42,69 @@ def _exit_when_stdin_closes() -> None:
     except (OSError, ValueError):
         pass
     _exit_now()
+
+
+#: The emulator's own API: forget everything, then (re)create the seeded starting state, in one request.
+RESET_PATH = "/emulator/reset"
+#: The public hosted zone the emulator hosts from the start (and after every reset), so a
+#: configuration with ``hosted_zone=example.com`` can look it up, validate a certificate in it and
+#: add records to it. Created right after the default VPC, so its ID is the same on every start.
+EXAMPLE_ZONE = "example.com"
+REGION = EXAMPLE_REGION
+_LOCAL = {"Host": "localhost"}
+
+
+class OneRequestAtATime:
+    """moto's WSGI app, serving one request at a time, plus the emulator's reset as a single request.
+
+    moto's backends are not built for concurrent requests, and every ID moto makes is drawn from one
+    random source. The IDs that cdk.context.json records (the default VPC, its subnets, the example
+    zone) are repeatable only if the seed and the calls that create them follow each other with no
+    other request in between: a readiness probe the client gave up on under load, served late, was
+    enough to shift them. So a reset is one request, served whole under the same lock as the others.
+    """
+
+    def __init__(self, app) -> None:  # type: ignore[no-untyped-def]
+        from werkzeug.test import Client
+
+        self._app = app
+        self._lock = threading.Lock()
+        self._direct = Client(app)  # calls into moto's app itself, inside the lock, with no HTTP round trip
+
+    def __call__(self, environ, start_response):  # type: ignore[no-untyped-def]
+        with self._lock:
+            if environ.get("PATH_INFO") == RESET_PATH and environ.get("REQUEST_METHOD") == "POST":
+                from urllib.parse import parse_qs
+
+                seed = parse_qs(environ.get("QUERY_STRING", "")).get("seed", [None])[0]
+                self._reset(int(seed) if seed is not None else None)
+                start_response("200 OK", [("Content-Type", "application/json")])
+                return [b'{"status": "ok"}']
+            # The whole response is made under the lock (moto's are lists, never streamed from a backend).
+            return list(self._app(environ, start_response))
+
+    def _signed(self, service: str) -> dict[str, str]:
+        """The headers by which moto's dispatcher tells the service and region (it does not check signatures)."""
+        return {**_LOCAL, "Authorization": f"AWS4-HMAC-SHA256 Credential=testing/20260101/{REGION}/{service}/"
+                                           "aws4_request, SignedHeaders=host, Signature=0"}
+
+    def _reset(self, seed: int | None) -> None:
+        """moto's reset; with a seed, moto's random source seeded and the region's default VPC created at once
+        (moto makes it on a region's first EC2 call); then the example zone, whose ID is drawn next."""
+        calls = [("/moto-api/reset", None, _LOCAL)]
+        if seed is not None:
+            calls += [(f"/moto-api/seed?a={seed}", None, _LOCAL),
+                      ("/", "Action=DescribeVpcs&Version=2016-11-15",
+                       {**self._signed("ec2"), "Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})]
+        calls.append(("/2013-04-01/hostedzone", (
+            '<CreateHostedZoneRequest xmlns="https://route53.amazonaws.com/doc/2013-04-01/">'
+            f"<Name>{EXAMPLE_ZONE}</Name><CallerReference>emulator-{EXAMPLE_ZONE}</CallerReference>"
+            "<HostedZoneConfig><Comment>the emulator's example zone</Comment><PrivateZone>false</PrivateZone>"
+            "</HostedZoneConfig></CreateHostedZoneRequest>"), self._signed("route53")))
+        for path, body, headers in calls:
+            response = self._direct.post(path, data=body, headers=headers)
+            if response.status_code >= 300:
+                raise RuntimeError(f"emulator reset: {path} answered {response.status}")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -88,7 +151,7 @@ def main(argv: list[str] | None = None) -> None:
         gaps.apply_all()
 
     os.environ.setdefault("MOTO_PORT", str(args.port))
-    app = DomainDispatcherApplication(create_backend_app)
+    app = OneRequestAtATime(DomainDispatcherApplication(create_backend_app))
     try:
         server = make_server(
             args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler
