@@ -8,6 +8,7 @@ CloudFormation gaps our stack hits (see emulator/README.md).
         emu.reset()                         # forget everything, reseed
 """
 
+from emulator.api import EXAMPLE_ZONE
 from emulator.runner import (
     ACCOUNT_ID,
     DEFAULT_PORT,
@@ -18,7 +19,6 @@ from emulator.runner import (
     EmulatorError,
     start,
 )
-from emulator.server import EXAMPLE_ZONE
 
 __all__ = [
     "ACCOUNT_ID",

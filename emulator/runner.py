@@ -13,7 +13,7 @@ from types import TracebackType
 from typing import IO
 
 from constants import EXAMPLE_ACCOUNT, EXAMPLE_REGION
-from emulator.server import RESET_PATH
+from emulator.api import RESET_PATH
 
 #: The project's example environment (moto's default account), named in constants.py.
 ACCOUNT_ID = EXAMPLE_ACCOUNT

@@ -17,6 +17,7 @@ import threading
 from typing import NoReturn
 
 from constants import EXAMPLE_ACCOUNT, EXAMPLE_REGION
+from emulator.api import EXAMPLE_ZONE, RESET_PATH
 
 #: moto settings that make EC2 reject what AWS rejects (unknown AMI, key pair
 #: or instance type) instead of launching anyway; read by moto at import time.
@@ -44,12 +45,6 @@ def _exit_when_stdin_closes() -> None:
     _exit_now()
 
 
-#: The emulator's own API: forget everything, then (re)create the seeded starting state, in one request.
-RESET_PATH = "/emulator/reset"
-#: The public hosted zone the emulator hosts from the start (and after every reset), so a
-#: configuration with ``hosted_zone=example.com`` can look it up, validate a certificate in it and
-#: add records to it. Created right after the default VPC, so its ID is the same on every start.
-EXAMPLE_ZONE = "example.com"
 REGION = EXAMPLE_REGION
 _LOCAL = {"Host": "localhost"}
 
@@ -105,6 +100,28 @@ class OneRequestAtATime:
             response = self._direct.post(path, data=body, headers=headers)
             if response.status_code >= 300:
                 raise RuntimeError(f"emulator reset: {path} answered {response.status}")
+            if path == "/moto-api/reset":
+                _drop_backends_the_reset_remade()
+
+
+def _drop_backends_the_reset_remade() -> None:
+    """Forget the backends that moto's reset made again while resetting.
+
+    moto's reset (``BackendDict.reset`` in moto/core/base_backend.py) re-runs each backend's ``__init__`` in
+    place before clearing its registry, and an ``__init__`` that looks another service up makes that one
+    anew: Auto Scaling's reads ``ec2_backends[account][region]`` (moto/autoscaling/models.py,
+    ``AutoScalingBackend.__init__``), so after any Auto Scaling call a reset left an EC2 backend whose
+    default VPC was made before the seed, with an ID that depended on the requests before the reset.
+    Clearing every registry makes the next call build each backend fresh, after the seed.
+    """
+    from moto.core.base_backend import BackendDict, backend_lock
+
+    with backend_lock:
+        for module in [m for name, m in sys.modules.items() if name.startswith("moto.") and m is not None]:
+            for value in list(vars(module).values()):
+                if isinstance(value, BackendDict):
+                    value.clear()
+        BackendDict._instances.clear()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -75,6 +76,24 @@ def test_same_vpc_and_example_zone_ids_on_every_start_and_reset(patched_server: 
         assert (_network_ids(other), _zones(other)) == (first_network, first_zones)
     patched_server.reset()
     assert (_network_ids(patched_server), _zones(patched_server)) == (first_network, first_zones)
+
+
+def _recorded_network() -> tuple[list[str], list[str]]:
+    """The default VPC and subnets that cdk.context.json records (what offline synth builds on)."""
+    context = json.loads((ROOT / "cdk.context.json").read_text())
+    (vpc,) = [v for k, v in context.items() if k.startswith("vpc-provider:")]
+    subnets = [s["subnetId"] for group in vpc["subnetGroups"] for s in group["subnets"]]
+    return [vpc["vpcId"]], sorted(subnets)
+
+
+@pytest.mark.parametrize("service", ["autoscaling", "elbv2", "ec2", "cloudformation"])
+def test_a_reset_gives_the_recorded_ids_whatever_was_used_before(emu: Emulator, service: str) -> None:
+    # moto's reset re-creates an EC2 backend (and its default VPC, before the seed) when it re-initialises
+    # Auto Scaling's; the reset must not depend on which services the previous test used.
+    getattr(emu.client(service), {"autoscaling": "describe_auto_scaling_groups", "elbv2": "describe_load_balancers",
+                                  "ec2": "describe_vpcs", "cloudformation": "list_stacks"}[service])()
+    emu.reset()
+    assert _network_ids(emu) == _recorded_network()
 
 
 def test_ssm_latest_ami_parameters_resolve_to_existing_images(emu: Emulator) -> None:
