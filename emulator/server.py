@@ -55,8 +55,8 @@ class OneRequestAtATime:
     moto's backends are not built for concurrent requests, and every ID moto makes is drawn from one
     random source. The IDs that cdk.context.json records (the default VPC, its subnets, the example
     zone) are repeatable only if the seed and the calls that create them follow each other with no
-    other request in between: a readiness probe the client gave up on under load, served late, was
-    enough to shift them. So a reset is one request, served whole under the same lock as the others.
+    other request in between (any request served there, such as a late readiness probe, would shift
+    them). So a reset is one request, served whole under the same lock as the others.
     """
 
     def __init__(self, app) -> None:  # type: ignore[no-untyped-def]
