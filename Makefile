@@ -4,7 +4,9 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-CDK := npx --no-install cdk
+# The pinned CLI itself, not through npx: npx asks the npm registry whether npm is current (a network call, and
+# a notice on stderr) before it runs anything.
+CDK := node_modules/.bin/cdk
 
 # Quiet, offline-friendly CDK CLI: no telemetry, no Node end-of-life banners.
 export CDK_DISABLE_CLI_TELEMETRY := true

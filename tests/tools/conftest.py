@@ -116,7 +116,7 @@ def configured_shell(home: Path) -> dict[str, str]:
     # silently dropped (this machine) each probe waits for its timeout, ~10 s per `cdk synth` without credentials.
     # Disabling it changes no answer, only that wait; `make diff` and `make diagram` disable it themselves.
     env.update(HOME=str(home), AWS_REGION="ap-northeast-1", AWS_CONFIG_FILE=str(config),
-               AWS_EC2_METADATA_DISABLED="true", NPM_CONFIG_UPDATE_NOTIFIER="false",
+               AWS_EC2_METADATA_DISABLED="true",
                JSII_RUNTIME_PACKAGE_CACHE_ROOT=jsii_package_cache())
     return env
 

@@ -235,7 +235,7 @@ def make_dry_run(*args, env=None):
 
 def test_make_cost_synthesizes_then_prices():
     commands = make_dry_run("cost").splitlines()
-    assert commands[0].startswith("npx --no-install cdk synth --quiet")
+    assert commands[0].startswith("node_modules/.bin/cdk synth --quiet")
     assert commands[1] == ".venv/bin/python -m tools.cost"
 
 
