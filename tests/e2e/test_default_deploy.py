@@ -16,7 +16,7 @@ AL2_AMI = base_context()[
 def built(cli):
     cli.deploy()
     yield cli.describe()
-    cli.destroy()
+    cli.destroy(app=cli.workdir / "cdk.out")  # the assembly the deploy synthesized: no second synthesis
 
 
 def test_stack_is_complete(built):
