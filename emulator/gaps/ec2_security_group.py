@@ -108,6 +108,12 @@ def _sync_rules(group: SecurityGroup, properties: dict[str, Any], old: dict[str,
             kept = [rule for rule in rules if rule_key(rule) not in declared or rule_key(rule) in wanted]
         rules[:] = kept
         present = {rule_key(rule) for rule in kept}
+        if egress and old is not None and not properties.get("SecurityGroupEgress"):
+            # The implicit allow-all rule is added only when the group is created: "After the
+            # security group is created, if you remove all egress rules that you added, we do not
+            # add egress rules" (aws-resource-ec2-securitygroup.md). So an update never brings it
+            # back, e.g. after AWS::EC2::SecurityGroupEgress resources took it away.
+            wanted = []
         for key in wanted:
             if key not in present:
                 authorize(group, key, egress)

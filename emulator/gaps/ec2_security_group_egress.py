@@ -15,8 +15,10 @@ Every property is create-only ("Update requires: Replacement",
 aws-resource-ec2-security-group-egress.md).
 
 Not documented, so assumed: deleting the last such rule does not bring the
-default rule back (the AWS::EC2::SecurityGroup reference says only that
-removing the group's *inline* egress rules restores it).
+default rule back, as the AWS::EC2::SecurityGroup reference says of the group's
+own rules ("After the security group is created, if you remove all egress
+rules that you added, we do not add egress rules"); an update of the group
+does not bring it back either (ec2_security_group).
 """
 
 from __future__ import annotations

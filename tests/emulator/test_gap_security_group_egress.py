@@ -37,3 +37,27 @@ def test_egress_rule_replaces_the_default_and_goes_with_its_resource(target: Emu
     assert cfn.physical_id(target, "LbToWeb").startswith("sgr-")
     assert cfn.deploy(target, _groups(target, with_rule=False)) == "UPDATE_COMPLETE", cfn.failures(target)
     assert _egress(target) == []
+
+
+def test_group_update_keeps_the_default_egress_rule_away(target: Emulator) -> None:
+    # The CDK's load balancer group: no inline egress, its rules are SecurityGroupEgress resources.
+    # An in-place update of the group (a tag here) must not bring back the allow-all rule.
+    assert cfn.deploy(target, _groups(target)) == "CREATE_COMPLETE", cfn.failures(target)
+    group_id = cfn.physical_id(target, "LbSg")
+    body = _groups(target)
+    body["Resources"]["LbSg"]["Properties"]["Tags"] = [{"Key": "tier", "Value": "lb"}]
+    assert cfn.deploy(target, body) == "UPDATE_COMPLETE", cfn.failures(target)
+    assert cfn.physical_id(target, "LbSg") == group_id
+    assert _egress(target) == [("tcp", 80, cfn.physical_id(target, "WebSg"))]
+
+
+def test_removing_inline_egress_rules_leaves_none(target: Emulator) -> None:
+    # "After the security group is created, if you remove all egress rules that you added, we do not
+    # add egress rules, so no outbound traffic is allowed." (aws-resource-ec2-securitygroup.md)
+    body = _groups(target, with_rule=False)
+    body["Resources"]["LbSg"]["Properties"]["SecurityGroupEgress"] = [
+        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIp": "10.0.0.0/8"}]
+    assert cfn.deploy(target, body) == "CREATE_COMPLETE", cfn.failures(target)
+    assert _egress(target) == [("tcp", 443, "10.0.0.0/8")]
+    assert cfn.deploy(target, _groups(target, with_rule=False)) == "UPDATE_COMPLETE", cfn.failures(target)
+    assert _egress(target) == []
