@@ -25,12 +25,11 @@ import cdk_nag
 from constants import EXAMPLE_ACCOUNT, EXAMPLE_REGION, STACK_NAME
 from ec2_web_server import SettingError
 from stacks.settings import Settings
-from stacks.web_server_stack import WebServerStack
+from stacks.web_server_stack import DUMMY_VPC_ID, WebServerStack
 from tools.budget_guard import BudgetGuard
 
-# What the CDK returns while a lookup is not yet recorded: Vpc.fromLookup's documented dummy VPC,
-# a cached SSM lookup's "dummy-value-for-<parameter>".
-DUMMY_VPC_ID = "vpc-12345"
+# What the CDK returns while a lookup is not yet recorded: Vpc.fromLookup's documented dummy VPC
+# (DUMMY_VPC_ID, from the stack, which also needs it), a cached SSM lookup's "dummy-value-for-<parameter>".
 DUMMY_HOSTED_ZONE_ID = "DUMMY"  # HostedZone.fromLookup's placeholder
 # With it false (as the CDK CLI also sets it), a failed validation is written to the assembly's
 # validation-report.json instead of raised with the whole report; main() then says it in one line each.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shlex
-from typing import Any
+from typing import Any, Optional
 
 import aws_cdk as cdk
 from aws_cdk import aws_certificatemanager as acm
@@ -20,6 +20,8 @@ from ec2_web_server.options import DEFAULT_EIP_QUOTA
 from .settings import AMAZON_LINUX_2, AMAZON_LINUX_2023, Settings
 
 AL2_END_OF_SUPPORT = "2026-06-30"
+# Vpc.fromLookup's documented placeholder while a lookup is not yet recorded in cdk.context.json.
+DUMMY_VPC_ID = "vpc-12345"
 # CloudFormation quotas: "Resources: 500 per template".
 MAX_RESOURCES_PER_STACK = 500
 
@@ -35,8 +37,11 @@ class WebServerStack(cdk.Stack):
         self.settings = settings
 
         vpc = ec2.Vpc.from_lookup(self, "Vpc", vpc_id=settings.vpc_id) if settings.vpc_id else None
-        subnets = (ec2.SubnetSelection(subnet_filters=[ec2.SubnetFilter.by_ids([settings.subnet_id])])
-                   if settings.subnet_id else None)
+        subnets = None
+        if settings.subnet_id:
+            # The VPC is needed here to judge subnet_id (the construct would look the default one up itself).
+            vpc = vpc or ec2.Vpc.from_lookup(self, "Vpc", is_default=True)
+            subnets = self._pinned_subnet(vpc, settings.subnet_id)
         key_pair = (ec2.KeyPair.from_key_pair_name(self, "ExistingKeyPair", settings.key_pair_name)
                     if settings.key_pair_name else None)
         # The zone is looked up once, like the VPC, and recorded in cdk.context.json (make context).
@@ -68,6 +73,19 @@ class WebServerStack(cdk.Stack):
         self._warn()
         self._outputs()
         self._check_resource_count()
+
+    @staticmethod
+    def _pinned_subnet(vpc: ec2.IVpc, subnet_id: str) -> Optional[ec2.SubnetSelection]:
+        """``subnet_id`` as a selection among the VPC's public subnets. Without the subnet type the CDK would
+        look among the private subnets of a VPC that has some, refusing a public id and taking a private one."""
+        if vpc.vpc_id == DUMMY_VPC_ID:
+            return None  # a placeholder while the CLI looks the VPC up; the app runs again with the answer
+        selection = ec2.SubnetSelection(subnet_type=ec2.SubnetType.PUBLIC,
+                                        subnet_filters=[ec2.SubnetFilter.by_ids([subnet_id])])
+        if not vpc.select_subnets(subnet_type=selection.subnet_type, subnet_filters=selection.subnet_filters).subnets:
+            public = ", ".join(subnet.subnet_id for subnet in vpc.public_subnets) or "none"
+            raise SettingError("subnet_id", subnet_id, f"is not one of the public subnets of {vpc.vpc_id} ({public})")
+        return selection
 
     def _check_resource_count(self) -> None:
         """CloudFormation refuses a template of more than 500 resources (TooManyResourcesInStack): say so now,

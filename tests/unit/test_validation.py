@@ -287,3 +287,50 @@ def test_admin_policy_only_when_explicitly_allowed():
 def test_a_snapshot_id_must_look_like_one():
     with pytest.raises(SettingError, match=r"^volumes\[0\].snapshot_id: got 'backup-1'; must be an EBS snapshot id"):
         volumes({"size": 10, "snapshot_id": "backup-1"})
+
+
+# A VPC with private subnets too (as the CLI records a vpc_id lookup): the CDK's default selection
+# would pick the private ones, where subnet_id must name one of the public subnets.
+_MIXED_VPC_ID = "vpc-0a1b2c3d4e5f60718"
+_MIXED_PUBLIC = "subnet-0aaaaaaaaaaaaaaa1"
+_MIXED_PRIVATE = "subnet-0bbbbbbbbbbbbbbb1"
+
+
+def mixed_vpc_context(**extra):
+    key = f"vpc-provider:account=123456789012:filter.vpc-id={_MIXED_VPC_ID}:region=us-east-1:returnAsymmetricSubnets=true"
+    answer = {
+        "vpcId": _MIXED_VPC_ID, "vpcCidrBlock": "10.0.0.0/16", "ownerAccountId": "123456789012",
+        "availabilityZones": [],
+        "subnetGroups": [
+            {"name": "Public", "type": "Public", "subnets": [
+                {"subnetId": _MIXED_PUBLIC, "cidr": "10.0.0.0/24", "availabilityZone": "us-east-1a",
+                 "routeTableId": "rtb-0aaaaaaaaaaaaaaa1"},
+                {"subnetId": "subnet-0aaaaaaaaaaaaaaa2", "cidr": "10.0.1.0/24", "availabilityZone": "us-east-1b",
+                 "routeTableId": "rtb-0aaaaaaaaaaaaaaa1"}]},
+            {"name": "Private", "type": "Private", "subnets": [
+                {"subnetId": _MIXED_PRIVATE, "cidr": "10.0.2.0/24", "availabilityZone": "us-east-1a",
+                 "routeTableId": "rtb-0bbbbbbbbbbbbbbb1"},
+                {"subnetId": "subnet-0bbbbbbbbbbbbbbb2", "cidr": "10.0.3.0/24", "availabilityZone": "us-east-1b",
+                 "routeTableId": "rtb-0bbbbbbbbbbbbbbb2"}]},
+        ],
+    }
+    return {"vpc_id": _MIXED_VPC_ID, key: answer, **extra}
+
+
+def test_subnet_id_is_chosen_among_the_public_subnets_of_a_vpc_with_private_ones():
+    stack = build(**mixed_vpc_context(subnet_id=_MIXED_PUBLIC))
+    assert [subnet.subnet_id for subnet in stack.web_server.subnets] == [_MIXED_PUBLIC]
+
+
+def test_a_private_subnet_id_is_refused_by_name():
+    with pytest.raises(SettingError, match=rf"^subnet_id: got '{_MIXED_PRIVATE}'; is not one of the public subnets of "
+                                           rf"{_MIXED_VPC_ID}"):
+        build(**mixed_vpc_context(subnet_id=_MIXED_PRIVATE))
+
+
+def test_subnet_id_waits_for_a_vpc_lookup_the_cli_has_yet_to_make():
+    # With credentials the CLI looks an unrecorded VPC up and runs the app again: the first run must not
+    # judge subnet_id against the CDK's placeholder VPC.
+    _, stack = build_app(context={**base_context(), "vpc_id": "vpc-0fedcba9876543210",
+                                  "subnet_id": "subnet-0123456789abcdef0"}, lookups_possible=True)
+    assert stack.web_server.vpc.vpc_id == "vpc-12345"
