@@ -108,7 +108,10 @@ class Ingress:
         if self.prefix_list is not None:
             return ec2.Peer.prefix_list(self.prefix_list)
         if isinstance(self.security_group, str):
-            return ec2.SecurityGroup.from_security_group_id(scope, f"Peer{self.security_group}", self.security_group)
+            # One import per group and scope: several rules may name it (and HTTPS copies port 80's to 443).
+            child_id = f"Peer{self.security_group}"
+            existing = scope.node.try_find_child(child_id)
+            return existing or ec2.SecurityGroup.from_security_group_id(scope, child_id, self.security_group)
         return self.security_group
 
 

@@ -84,6 +84,39 @@ def test_ports_you_choose_replace_the_public_http_rules():
         "SourcePrefixListId": "pl-0123abcd", "Description": "tcp/80 from pl-0123abcd", "FromPort": 80, "ToPort": 80})
 
 
+PEER_GROUP = "sg-0123456789abcdef0"
+
+
+def rules_from(template: Template, group_id: str) -> list[tuple[int, str]]:
+    """(port, description) of every rule admitting ``group_id``, inline or a rule of its own."""
+    rules = [rule for group in template.find_resources("AWS::EC2::SecurityGroup").values()
+             for rule in group["Properties"].get("SecurityGroupIngress", [])]
+    rules += [rule["Properties"] for rule in template.find_resources("AWS::EC2::SecurityGroupIngress").values()]
+    return sorted((rule["FromPort"], rule["Description"]) for rule in rules
+                  if rule.get("SourceSecurityGroupId") == group_id)
+
+
+def test_two_rules_from_one_security_group_id():
+    scope = stack()
+    WebServer(scope, "Web", machine_image=IMAGE,
+              ingress=[Ingress(port=80, security_group=PEER_GROUP), Ingress(port=8080, security_group=PEER_GROUP)])
+    assert rules_from(Template.from_stack(scope), PEER_GROUP) == [
+        (80, f"tcp/80 from {PEER_GROUP}"), (8080, f"tcp/8080 from {PEER_GROUP}")]
+
+
+def test_a_security_group_id_reaches_http_and_https_of_the_load_balancer():
+    from aws_cdk import aws_certificatemanager as acm
+
+    scope = stack()
+    certificate = acm.Certificate.from_certificate_arn(
+        scope, "Certificate",
+        f"arn:aws:acm:{EXAMPLE_REGION}:{EXAMPLE_ACCOUNT}:certificate/01234567-89ab-cdef-0123-456789abcdef")
+    WebServer(scope, "Web", machine_image=IMAGE, domain_name="www.example.com", certificate=certificate,
+              ingress=[Ingress(port=80, security_group=PEER_GROUP)])
+    assert rules_from(Template.from_stack(scope), PEER_GROUP) == [
+        (80, f"tcp/80 from {PEER_GROUP}"), (443, f"tcp/443 from {PEER_GROUP}")]
+
+
 @pytest.mark.parametrize(("rule", "match"), [
     (Ingress(port=22, cidr="0.0.0.0/0"), r"^ingress\[0\].port: got 22; SSH \(22\) has its own setting, ssh_cidr"),
     (Ingress(port=80), r"^ingress\[0\]: got \{'port': 80, 'protocol': 'tcp'\}; needs exactly one of cidr"),
