@@ -19,7 +19,7 @@ everything that
 
 - will be REFUSED before anything changes (a template Rule that fails: the KeepAttachedVolumes rule when an
   instance with data volumes attached would be replaced) or will FAIL (an EBS volume update CloudFormation
-  does not support, a shrink, a device still in use);
+  does not support, a shrink, a device or a volume still in use: a data volume moved to another device);
 - REPLACES an instance, a volume, a load balancer, a target group, an Auto Scaling group, a certificate, a
   listener or a DNS record (the engine's verdict, and where the resource specification can only say "may be
   replaced", what AWS's AWS::EC2::Instance reference says for an EBS-backed instance in a VPC: a stop and
@@ -120,6 +120,8 @@ REPLACEMENT_MEANS = {
     LISTENER: "CloudFormation creates the new listener first and deletes the old one last, in the update's cleanup.",
     RECORD: "CloudFormation creates the new record first and deletes the old one last, in the update's cleanup.",
 }
+# Resources outside WORDS whose update can fail (_attachments_moved), as a failure names them.
+FAILING_WORDS = {ATTACHMENT: "volume attachment"}
 ENGINE_MAYBE = "`cdk diff`: may be replaced"
 _TOKEN = re.compile(r"\$\{([^.}]+)")  # the start of ${LogicalId} or ${LogicalId.Attribute}
 
@@ -702,6 +704,33 @@ def _volumes_in_use(summarizer: _Summarizer, changes: list[Change]) -> list[str]
                          "CloudFormation attaches them to the new instance before it deletes the old one, and AWS "
                          f"refuses a volume in use (VolumeInUse), so this update will fail; {_TWO_DEPLOYS}.")
     return lines
+
+
+def _attachments_moved(summarizer: _Summarizer, changes: list[Change]) -> None:
+    """Attachments replaced while their volume stays attached where it was. Every AWS::EC2::VolumeAttachment
+    property (Device, InstanceId, VolumeId) says "Update requires: Replacement" (its resource reference), and
+    CloudFormation creates the replacement before it deletes the old attachment ("Understand update behaviors of
+    stack resources", Replacement): EC2 refuses to attach a volume that is still attached (VolumeInUse), and the
+    update fails and rolls back. Moving a data volume to another device does this: the attachment's logical id comes
+    from the volume's name (Attach{Name}), so only its Device changes. An instance replaced with its volumes attached
+    is _volumes_in_use's (or the KeepAttachedVolumes rule's); a volume replaced with its attachment is a new volume."""
+    replaced = {c.logical_id for c in changes if c.action == "replace"}
+    for change in changes:
+        if change.type != ATTACHMENT or change.action != "replace":
+            continue
+        old = properties(summarizer.base.get(change.logical_id))
+        new = properties(summarizer.head.get(change.new_logical_id or change.logical_id))
+        volume, instance = reference(old.get("VolumeId")), reference(old.get("InstanceId"))
+        if volume is None or instance is None or volume != reference(new.get("VolumeId")) or volume in replaced \
+                or {instance, reference(new.get("InstanceId"))} & replaced:
+            continue
+        moves = "; ".join(summarizer.describe(prop, old.get(prop), new.get(prop)) for prop in ("Device", "InstanceId")
+                          if old.get(prop) != new.get(prop)) or "its logical id changes"
+        change.fails.append(
+            f"{moves}: CloudFormation replaces an attachment whose device or instance changes, and creates the new one "
+            f"before it deletes the old one, while volume `{summarizer.name(volume)}` is still attached at "
+            f"{old.get('Device', '?')} on instance `{summarizer.name(instance)}`: EC2 refuses a volume in use "
+            f"(VolumeInUse), so this update will fail; {_TWO_DEPLOYS}")
 
 
 def _rolling(change: Change, group: dict[str, Any]) -> tuple[Optional[str], Optional[str]]:
@@ -1300,6 +1329,7 @@ def summarize(base: Optional[dict[str, Any]], head: Optional[dict[str, Any]], *,
     cutting: list[str] = []
     summarizer = _Summarizer(base, head, engine)
     review.changes = summarizer.run()
+    _attachments_moved(summarizer, review.changes)
     base_res, head_res = summarizer.base, summarizer.head
     elastic_ips = _addresses(head_res, summarizer.name)
     site = _Site(summarizer, review.changes, ((base or {}).get("Outputs") or {}, (head or {}).get("Outputs") or {}))
@@ -1308,7 +1338,7 @@ def summarize(base: Optional[dict[str, Any]], head: Optional[dict[str, Any]], *,
         word = WORDS.get(change.type)
         why = "; ".join(change.reasons)
         for failure in change.fails:
-            failing.append(f"FAILS: {word or change.type} `{change.name}`: {failure}.")
+            failing.append(f"FAILS: {word or FAILING_WORDS.get(change.type, change.type)} `{change.name}`: {failure}.")
         if change.type == INSTANCE and change.action == "replace":
             eip = elastic_ips.get(change.new_logical_id or change.logical_id)
             address = (f" Its Elastic IP `{eip}` moves to the new instance: the public address stays the same." if eip

@@ -125,11 +125,10 @@ PAIRS = {
                             resources(Web=with_path(instance(), "WebServer/Server1/Web"))),
     "volume_shrinks": (resources(Data=volume(50)), resources(Data=volume(20))),
     "volume_type": (resources(Data=volume(volume_type="gp2")), resources(Data=volume(volume_type="gp3"))),
-    "attachment_device": (
-        resources(Attach={"Type": "AWS::EC2::VolumeAttachment", "Properties": {
-            "InstanceId": {"Ref": "Web"}, "VolumeId": {"Ref": "Data"}, "Device": "/dev/sdf"}}),
-        resources(Attach={"Type": "AWS::EC2::VolumeAttachment", "Properties": {
-            "InstanceId": {"Ref": "Web"}, "VolumeId": {"Ref": "Data"}, "Device": "/dev/sdg"}})),
+    # A data volume moved to another device: its attachment keeps its logical id (it comes from the volume's name,
+    # ec2_web_server/server.py's Attach{Name}) and changes its Device.
+    "attachment_device": (resources(Web=instance(), Data=volume(), Attach=attachment("Data")),
+                          resources(Web=instance(), Data=volume(), Attach=attachment("Data", "/dev/sdg"))),
     "volume_encryption": (resources(Data=volume(Encrypted=True)), resources(Data=volume(Encrypted=False))),
     "volume_encrypted_false_written_out": (resources(Data=volume()), resources(Data=volume(Encrypted=False))),
     # The volume `Data` renamed `Logs`: a new logical id and construct path, attached at the same device (CDK paths).

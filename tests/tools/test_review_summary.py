@@ -276,8 +276,22 @@ def test_volume_type_changes_in_place():
     assert actions(pair("volume_type")) == {"Data": ("update", False, False)}
 
 
-def test_attachment_device_change_replaces_the_attachment():
-    assert actions(pair("attachment_device")) == {"Attach": ("replace", False, False)}
+def test_moving_a_volume_to_another_device_fails_with_volume_in_use():
+    # Every AWS::EC2::VolumeAttachment property says "Update requires: Replacement": CloudFormation attaches the volume
+    # at the new device before it detaches it from the old one, and EC2 refuses a volume in use.
+    result = pair("attachment_device")
+    assert actions(result) == {"Attach": ("replace", False, False)}
+    assert result.flags == [
+        "FAILS: volume attachment `Attach`: Device: /dev/sdf to /dev/sdg: CloudFormation replaces an attachment whose "
+        "device or instance changes, and creates the new one before it deletes the old one, while volume `Data` is "
+        "still attached at /dev/sdf on instance `Web`: EC2 refuses a volume in use (VolumeInUse), so this update will "
+        "fail; deploy with -c detach_volumes=true, then without it."]
+    assert "| **replace (fails)** | Attach |" in render_review(result)
+
+
+def test_an_instance_replaced_with_its_volumes_fails_once_not_once_per_attachment():
+    result = pair("replaced_with_volumes_no_rule")
+    assert [flag for flag in result.flags if flag.startswith("FAILS")] == [result.flags[0]]
 
 
 def test_monitoring_changes_in_place_without_a_stop():
