@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from moto.cloudformation.parsing import generate_resource_name
+
+from emulator import cfn_engine
+from emulator.gaps.exceptions import CustomNamedResourceReplacementError
+
 
 def as_bool(value: Any, default: bool = False) -> bool:
     """CloudFormation accepts true/false as booleans or strings."""
@@ -38,3 +43,21 @@ def retag(resource: Any, old: list[dict[str, str]] | None, new: list[dict[str, s
 def changed(old: dict[str, Any], new: dict[str, Any]) -> set[str]:
     """Names of properties whose resolved values differ."""
     return {k for k in set(old) | set(new) if old.get(k) != new.get(k)}
+
+
+def replacement_name(old_name: Any, new_name: Any) -> str:
+    """The name of a resource's replacement, from its name property in the old and new templates.
+
+    A custom name kept as it was refuses the update ("You can't perform an update that
+    causes a custom-named resource to be replaced. If you must replace the resource, specify
+    a new name.", aws-properties-name.md); a new custom name is taken; without one,
+    CloudFormation generates a name, as at creation (moto's ``generate_resource_name``).
+    """
+    if new_name:
+        if new_name == old_name:
+            raise CustomNamedResourceReplacementError(str(new_name))
+        return str(new_name)
+    operation = cfn_engine.current()
+    if operation is None:
+        raise RuntimeError("a replacement's name is generated only during a stack operation")
+    return generate_resource_name(operation.resource_type, operation.stack.name, operation.logical_id)

@@ -65,7 +65,7 @@ from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
 
 from emulator import cfn_engine
 from emulator.gaps._install import install
-from emulator.gaps._props import as_bool, as_int, changed
+from emulator.gaps._props import as_bool, as_int, changed, replacement_name
 
 _SIZES = ("MinSize", "MaxSize", "DesiredCapacity")
 _ROLLING_TRIGGERS = {"LaunchTemplate", "LaunchConfigurationName", "VPCZoneIdentifier", "MixedInstancesPolicy"}
@@ -210,9 +210,9 @@ class FakeAutoScalingGroupFill:
         differences = changed(old, new)
         operation = cfn_engine.current()
         body = operation.body if operation else {}
-        if new.get("AutoScalingGroupName") and new["AutoScalingGroupName"] != group.name:
-            return cls.create_from_cloudformation_json(new["AutoScalingGroupName"], {"Properties": new},
-                                                       account_id, region)
+        if "AutoScalingGroupName" in differences:
+            name = replacement_name(old.get("AutoScalingGroupName"), new.get("AutoScalingGroupName"))
+            return cls.create_from_cloudformation_json(name, {"Properties": new}, account_id, region)
         policy = (body.get("UpdatePolicy") or {})
         rolling = policy.get("AutoScalingRollingUpdate")
         sizes = {k: as_int(new.get(k)) for k in _SIZES}

@@ -37,7 +37,7 @@ from moto.core.utils import unix_time
 from moto.moto_api._internal import mock_random
 
 from emulator.gaps._install import install, register_cloudformation_model
-from emulator.gaps._props import changed
+from emulator.gaps._props import changed, replacement_name
 
 _moto_delete_backup_plan = BackupBackend.delete_backup_plan
 _moto_create_backup_plan = BackupBackend.create_backup_plan
@@ -215,7 +215,8 @@ class BackupVault(CloudFormationModel):
                         region: str) -> BackupVault:
         differences = changed(old, new)
         if differences & {"BackupVaultName", "EncryptionKeyArn"}:
-            return cls.create_from_cloudformation_json(new["BackupVaultName"], {"Properties": new}, account_id, region)
+            name = replacement_name(old.get("BackupVaultName"), new.get("BackupVaultName"))
+            return cls.create_from_cloudformation_json(name, {"Properties": new}, account_id, region)
         backend = backup_backends[account_id][region]
         if "BackupVaultTags" in differences:
             gone = [k for k in old.get("BackupVaultTags") or {} if k not in (new.get("BackupVaultTags") or {})]

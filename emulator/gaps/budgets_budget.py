@@ -27,6 +27,7 @@ from moto.budgets.models import budgets_backends
 from moto.core.common_models import CloudFormationModel
 
 from emulator.gaps._install import register_cloudformation_model
+from emulator.gaps._props import replacement_name
 from emulator.gaps.exceptions import BudgetsInvalidParameterException as InvalidParameterException
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -103,9 +104,11 @@ class BudgetResource(CloudFormationModel):
     @classmethod
     def emulator_update(cls, resource: BudgetResource, old: dict[str, Any], new: dict[str, Any], account_id: str,
                         region: str) -> BudgetResource:
-        name = new["Budget"].get("BudgetName") or resource.name
-        if name != resource.name:
+        old_name, new_name = old["Budget"].get("BudgetName"), new["Budget"].get("BudgetName")
+        if old_name != new_name:
+            name = replacement_name(old_name, new_name)
             return cls.create_from_cloudformation_json(name, {"Properties": new}, account_id, region)
+        name = resource.name
         budget, notifications = _budget(new, name), _notifications(new)
         backend = cls._backend(account_id)
         backend.delete_budget(account_id, name)

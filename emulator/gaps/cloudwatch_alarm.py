@@ -34,7 +34,7 @@ from moto.core.common_models import CloudFormationModel
 from moto.ec2.models import ec2_backends
 
 from emulator.gaps._install import install, register_cloudformation_model
-from emulator.gaps._props import as_bool, as_int
+from emulator.gaps._props import as_bool, as_int, changed, replacement_name
 
 COMPARISONS = {"GreaterThanOrEqualToThreshold", "GreaterThanThreshold", "LessThanThreshold",
                "LessThanOrEqualToThreshold", "LessThanLowerOrGreaterThanUpperThreshold",
@@ -154,8 +154,9 @@ class MetricAlarm(CloudFormationModel):
     def emulator_update(
         cls, alarm: MetricAlarm, old: dict[str, Any], new: dict[str, Any], account_id: str, region: str
     ) -> MetricAlarm:
-        if new.get("AlarmName") and new["AlarmName"] != alarm.name:
-            return cls.create_from_cloudformation_json(new["AlarmName"], {"Properties": new}, account_id, region)
+        if "AlarmName" in changed(old, new):
+            name = replacement_name(old.get("AlarmName"), new.get("AlarmName"))
+            return cls.create_from_cloudformation_json(name, {"Properties": new}, account_id, region)
         cls.create_from_cloudformation_json(alarm.name, {"Properties": {**new, "AlarmName": alarm.name}},
                                             account_id, region)
         return alarm

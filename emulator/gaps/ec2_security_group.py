@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from moto.cloudformation.utils import random_suffix
 from moto.ec2.models import ec2_backends
 from moto.ec2.models.security_groups import SecurityGroup, SecurityGroupRule
 
 from emulator.gaps._install import install
-from emulator.gaps._props import changed, retag, tag_dict
+from emulator.gaps._props import changed, replacement_name, retag, tag_dict
 
 _REPLACING = {"GroupDescription", "GroupName", "VpcId"}
 _PROTOCOLS = {"6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6", "all": "-1"}
@@ -146,10 +145,8 @@ class SecurityGroupFill:
         if differences & _REPLACING:
             # New group now; the old one is deleted in the clean-up phase, after
             # the instance has moved to the new one.
-            base_name = group.name.rsplit("-", 1)[0] if not new.get("GroupName") else ""
-            return cls.create_from_cloudformation_json(
-                f"{base_name}-{random_suffix()}", {"Properties": new}, account_id, region
-            )
+            name = replacement_name(old.get("GroupName"), new.get("GroupName"))
+            return cls.create_from_cloudformation_json(name, {"Properties": new}, account_id, region)
         _sync_rules(group, new, old)
         if "Tags" in differences:
             retag(group, old.get("Tags"), new.get("Tags"))

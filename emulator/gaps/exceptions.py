@@ -37,6 +37,24 @@ class NotUpdatableError(CloudFormationError):
         super().__init__(message)
 
 
+class CustomNamedResourceReplacementError(CloudFormationError):
+    """An update that would replace a resource whose custom name stays the same.
+
+    "You can't perform an update that causes a custom-named resource to be
+    replaced. If you must replace the resource, specify a new name."
+    (aws-properties-name.md); the reason is AWS's, as its knowledge center
+    quotes it (knowledge-center/cloudformation-custom-name).
+    """
+
+    code = "NotUpdatable"
+
+    def __init__(self, name: str):
+        super().__init__(
+            "CloudFormation cannot update a stack when a custom-named resource requires replacing. "
+            f"Rename {name} and update the stack again."
+        )
+
+
 # --- EC2 ----------------------------------------------------------------------
 
 

@@ -23,7 +23,7 @@ from moto.logs.exceptions import InvalidParameterException
 from moto.logs.models import LogGroup, logs_backends
 
 from emulator.gaps._install import install
-from emulator.gaps._props import as_int, changed, tag_dict
+from emulator.gaps._props import as_int, changed, replacement_name, tag_dict
 
 RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
                   3288, 3653)
@@ -60,8 +60,8 @@ class LogGroupFill:
     ) -> LogGroup:
         differences = changed(old, new)
         if "LogGroupName" in differences:
-            return cls.create_from_cloudformation_json(new.get("LogGroupName", ""), {"Properties": new},
-                                                       account_id, region)
+            name = replacement_name(old.get("LogGroupName"), new.get("LogGroupName"))
+            return cls.create_from_cloudformation_json(name, {"Properties": new}, account_id, region)
         backend = logs_backends[account_id][region]
         if "RetentionInDays" in differences:
             days = _retention(new)

@@ -29,7 +29,7 @@ from moto.utilities.utils import get_partition
 
 from emulator import cfn_engine
 from emulator.gaps._install import install
-from emulator.gaps._props import changed, tag_dict
+from emulator.gaps._props import changed, replacement_name, tag_dict
 
 
 def lifecycle_rules(configuration: dict[str, Any]) -> list[dict[str, Any]]:
@@ -113,8 +113,9 @@ class FakeBucketFill:
     def emulator_update(
         cls, bucket: FakeBucket, old: dict[str, Any], new: dict[str, Any], account_id: str, region: str
     ) -> FakeBucket:
-        if new.get("BucketName") and new["BucketName"] != bucket.name:
-            return cls.create_from_cloudformation_json(new["BucketName"], {"Properties": new}, account_id, region)
+        if "BucketName" in changed(old, new):
+            name = replacement_name(old.get("BucketName"), new.get("BucketName"))
+            return cls.create_from_cloudformation_json(name, {"Properties": new}, account_id, region)
         _configure(bucket, new, old)
         if "Tags" in changed(old, new):
             backend = s3_backends[account_id][get_partition(region)]

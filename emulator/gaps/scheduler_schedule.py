@@ -33,7 +33,7 @@ from moto.scheduler.exceptions import ValidationException
 from moto.scheduler.models import Schedule, scheduler_backends
 
 from emulator.gaps._install import register_cloudformation_model
-from emulator.gaps._props import as_int, changed
+from emulator.gaps._props import as_int, changed, replacement_name
 
 _AT = re.compile(r"^at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\)$")
 _RATE = re.compile(r"^rate\(\s*(\d+)\s+(minute|minutes|hour|hours|day|days)\s*\)$")
@@ -123,7 +123,8 @@ class ScheduleResource(CloudFormationModel):
     def emulator_update(cls, resource: ScheduleResource, old: dict[str, Any], new: dict[str, Any], account_id: str,
                         region: str) -> ScheduleResource:
         if changed(old, new) & {"Name", "GroupName"}:
-            return cls.create_from_cloudformation_json(new.get("Name", ""), {"Properties": new}, account_id, region)
+            name = replacement_name(old.get("Name"), new.get("Name"))
+            return cls.create_from_cloudformation_json(name, {"Properties": new}, account_id, region)
         check_schedule(new)
         arguments = cls._arguments(new)
         arguments["group_name"] = resource.schedule.group_name
