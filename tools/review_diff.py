@@ -30,7 +30,7 @@ everything that
 - widens network access (a new ingress or egress rule, a wider CIDR or port range);
 - changes IAM (policy statements, managed policies, roles and instance profiles);
 - loses data on removal or replacement (a volume deleted with DeletionPolicy Delete, an instance whose
-  root volume goes with it);
+  root volume goes with it), or on a stop and start (an instance's instance-store volumes);
 
 then in plain words the stops and starts, public address changes, the site's name and HTTPS (a certificate
 requested and validated, in which order CloudFormation switches listeners to it; what ports 80 and 443 answer;
@@ -326,15 +326,24 @@ def _data_loss(change: Change, old_resource: dict[str, Any]) -> tuple[list[str],
         for mapping in props.get("BlockDeviceMappings") or []:
             ebs = mapping.get("Ebs")
             device = mapping.get("DeviceName", "?")
-            if ebs is None and "VirtualName" in mapping:
-                bold.append(f"Loses data: the instance-store volume {device} of instance {name} is wiped when the "
-                            f"instance {event.split(' (')[0].removeprefix('is ')}.")
-            elif ebs is not None and ebs.get("DeleteOnTermination", True) is not False:
+            if ebs is not None and ebs.get("DeleteOnTermination", True) is not False:
                 bold.append(f"Loses data: instance {name} {event}, and its root volume {device} "
                             f"({_size(ebs, 'VolumeSize')}{ebs.get('VolumeType', DEFAULT_VOLUME_TYPE)}) is deleted "
                             "with it (DeleteOnTermination): anything stored on it is lost.")
-        return bold, []
+        return bold + _instance_store_loss(change, old_resource, event.split(" (")[0]), []
     return [], []
+
+
+def _instance_store_loss(change: Change, old_resource: dict[str, Any], event: str) -> list[str]:
+    """Bold lines for the instance-store volumes (VirtualName ephemeralN) of an instance that ``event`` ("is removed",
+    "is replaced", "is stopped and started"). Their data lives on the host: it "persists only during the life of the
+    associated instance" and is lost when the instance stops or terminates (EC2 User Guide, "Data persistence for
+    Amazon EC2 instance store volumes"), so a stop and start wipes them as a replacement does."""
+    return [f"Loses data: the instance-store volume {mapping.get('DeviceName', '?')} of instance `{change.name}` is "
+            f"wiped when the instance {event}: anything stored on it is lost."
+            for mapping in properties(old_resource).get("BlockDeviceMappings") or []
+            if isinstance(mapping, dict) and mapping.get("Ebs") is None
+            and str(mapping.get("VirtualName", "")).startswith("ephemeral")]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1373,6 +1382,7 @@ def summarize(base: Optional[dict[str, Any]], head: Optional[dict[str, Any]], *,
                 " Its auto-assigned public IPv4 address changes (it has no Elastic IP)."
             review.notes.append(f"Stops and starts instance `{change.name}` (the web server is down meanwhile): "
                                 f"{why}.{address}")
+            losing += _instance_store_loss(change, base_res[change.logical_id], "is stopped and started")
         if change.type == "AWS::EC2::EIP" and change.action == "remove":
             review.notes.append(f"Elastic IP `{change.name}` is released: its address is gone for good.")
         bold, plain = site.lines(change)

@@ -407,6 +407,13 @@ def _with_generation(template, generation, rule=True):
 
 
 _BEFORE, _AFTER = resources(Web=instance()), resources(Web=instance(ImageId="ami-2"))
+# An instance with an instance-store volume (BlockDeviceVolume.ephemeral: a VirtualName, no Ebs).
+_WITH_STORE = instance(InstanceType="m5d.large", BlockDeviceMappings=[
+    *instance()["Properties"]["BlockDeviceMappings"], {"DeviceName": "/dev/sdb", "VirtualName": "ephemeral0"}])
+
+
+def _with(resource, **props):
+    return {**resource, "Properties": {**resource["Properties"], **props}}
 _ATTACHED = {"Data": volume(), "Attach": attachment("Data")}
 # Pairs of this module's own, in the same engine run as tests/tools/pairs.py's.
 LOCAL_PAIRS = {
@@ -417,6 +424,8 @@ LOCAL_PAIRS = {
     "replaced_with_volumes_no_rule": (resources(Web=instance(), **_ATTACHED),
                                       resources(Web=instance(ImageId="ami-2"), **_ATTACHED)),
     "volume_grows": tuple(reversed(PAIRS["volume_shrinks"])),
+    "instance_store_type": (resources(Web=_WITH_STORE), resources(Web=_with(_WITH_STORE, InstanceType="m5d.xlarge"))),
+    "instance_store_image": (resources(Web=_WITH_STORE), resources(Web=_with(_WITH_STORE, ImageId="ami-2"))),
     **{f"volume_{prop}": (resources(Data=volume(**{prop: old})), resources(Data=volume(**{prop: new})))
        for prop, (old, new) in NOT_UPDATABLE_PROPS.items()},
 }
@@ -436,6 +445,20 @@ def test_instance_replaced_with_volumes_attached_and_no_rule_fails_with_volume_i
         "FAILS: instance `Web` is replaced while volume(s) `Data` stay attached: CloudFormation attaches them to the "
         "new instance before it deletes the old one, and AWS refuses a volume in use (VolumeInUse), so this update "
         "will fail; deploy with -c detach_volumes=true, then without it.")
+
+
+def test_a_stop_and_start_wipes_the_instance_store_in_bold():
+    # EC2 User Guide, "Data persistence for instance store volumes": the data is lost when the instance stops.
+    result = pair("instance_store_type")
+    assert actions(result) == {"Web": ("update", False, True)}
+    assert result.flags == ["Loses data: the instance-store volume /dev/sdb of instance `Web` is wiped when the "
+                            "instance is stopped and started: anything stored on it is lost."]
+
+
+def test_a_replacement_wipes_the_instance_store_in_bold():
+    assert flags(pair("instance_store_image"), "Loses data: the instance-store") == [
+        "Loses data: the instance-store volume /dev/sdb of instance `Web` is wiped when the instance is replaced: "
+        "anything stored on it is lost."]
 
 
 # --- user data (issue: a diff that misreads user-data changes) --------------------------------------------
