@@ -248,8 +248,9 @@ class FakeAutoScalingGroupFill:
         if "MetricsCollection" in differences:
             cls._collect_metrics(group, new)
         if "Tags" in differences:
-            stack_tags = {t["Key"]: t["Value"] for t in group.tags if t["Key"].startswith("aws:cloudformation:")}
-            group.tags = _tags(new, stack_tags)
+            # The stack's own tags stay with the aws:cloudformation:* ones, as at creation (CreateStack's
+            # Tags: "CloudFormation also propagates these tags to the resources created in the stack").
+            group.tags = _tags(new, operation.stack_tags() if operation else {})
         if "TargetGroupARNs" in differences:
             backend = group.autoscaling_backend
             wanted = list(new.get("TargetGroupARNs") or [])

@@ -118,10 +118,12 @@ class FakeBucketFill:
             return cls.create_from_cloudformation_json(name, {"Properties": new}, account_id, region)
         _configure(bucket, new, old)
         if "Tags" in changed(old, new):
+            # The stack's tags and the aws:cloudformation:* ones stay, as at creation (CreateStack's Tags:
+            # "CloudFormation also propagates these tags to the resources created in the stack").
             backend = s3_backends[account_id][get_partition(region)]
-            current = tag_dict(backend.get_bucket_tagging(bucket.name)["Tags"])
-            kept = {k: v for k, v in current.items() if k.startswith("aws:cloudformation:")}
-            backend.put_bucket_tagging(bucket.name, {**kept, **tag_dict(new.get("Tags"))})
+            operation = cfn_engine.current()
+            stack_tags = operation.stack_tags() if operation is not None else {}
+            backend.put_bucket_tagging(bucket.name, {**stack_tags, **tag_dict(new.get("Tags"))})
         return bucket
 
     def delete(self, account_id: str, region_name: str) -> None:
