@@ -19,6 +19,7 @@ from typing import Literal, Optional, Union
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
 
+from .cron import CronError, parse_aws
 from .errors import SettingError
 from .instance_types import InstanceTypeInfo, types_with_instance_store
 
@@ -350,17 +351,6 @@ class Schedule:
 LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
                       3288, 3653)
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,63}", re.ASCII)
-# EventBridge Scheduler / AWS Backup cron: minutes hours day-of-month month day-of-week year.
-_CRON = re.compile(r"cron\(([0-9*,/-]+) ([0-9*,/-]+) ([0-9*,/?LW-]+) ([0-9A-Z*,/-]+) ([0-9A-Z*,?L#-]+) ([0-9*,/-]+)\)")
-# Each field's values, as EventBridge's cron expressions reference gives them: (name, lowest, highest, names).
-_CRON_FIELDS = (
-    ("minutes", 0, 59, ()),
-    ("hours", 0, 23, ()),
-    ("day-of-month", 1, 31, ()),
-    ("month", 1, 12, ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")),
-    ("day-of-week", 1, 7, ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")),  # 1 is Sunday
-    ("year", 1970, 2199, ()),
-)
 _BACKUP_PRESETS = ("daily", "weekly")
 
 
@@ -376,22 +366,19 @@ def check_log_retention(days: int) -> None:
 
 
 def check_cron(prop: str, expression: str) -> None:
-    match = _CRON.fullmatch(expression.strip())
-    if not match:
-        raise SettingError(prop, expression, "must be a cron expression with six fields, e.g. cron(0 20 ? * MON-FRI *) "
-                                             "(minutes hours day-of-month month day-of-week year)")
-    if "?" not in (match.group(3), match.group(5)):
-        raise SettingError(prop, expression, "needs ? in day-of-month or in day-of-week (AWS cron takes one of them)")
-    for (name, low, high, names), field in zip(_CRON_FIELDS, match.groups(), strict=True):
-        for part in field.split(","):
-            # A step's start, a range's ends; "5L" (last Thursday), "15W" (nearest weekday), "6#3" (third Friday).
-            for value in part.split("/")[0].split("#")[0].split("-"):
-                value = value.rstrip("LW") if value not in names else value
-                if value in ("", "*", "?") or value in names:
-                    continue
-                if not value.isdigit() or not low <= int(value) <= high:
-                    raise SettingError(prop, expression, f"has {part!r} in its {name} field, which takes {low}-{high}"
-                                                         + (f" or {names[0]}-{names[-1]}" if names else ""))
+    """An EventBridge Scheduler / AWS Backup cron expression, read by :func:`.cron.parse_aws` (the parser
+    tools/cron.py simulates schedules with): what it cannot read is refused, naming the field."""
+    try:
+        parse_aws(expression)
+    except CronError as error:
+        if error.field is None:
+            allowed = error.detail or ("must be a cron expression with six fields, e.g. cron(0 20 ? * MON-FRI *) "
+                                       "(minutes hours day-of-month month day-of-week year)")
+        elif error.detail is None:
+            allowed = f"has {error.part!r} in its {error.field} field, which takes {error.takes}"
+        else:
+            allowed = f"has {error.part!r} in its {error.field} field: {error.detail}"
+        raise SettingError(prop, expression, allowed) from None
 
 
 def unix_cron(prop: str, expression: str) -> str:

@@ -194,6 +194,17 @@ def test_the_budget_guard_runs_in_every_synthesis(synth_with):
      r"^schedule.stop: got .*; has '0-4' in its day-of-week field, which takes 1-7 or SUN-SAT$"),
     ({"schedule": '{"stop": "cron(0 20 ? * MON-FRI *)", "start": "cron(0 8 ? FEBR MON-FRI *)"}'},
      r"^schedule.start: got .*; has 'FEBR' in its month field, which takes 1-12 or JAN-DEC$"),
+    # What the AWS parser tools/cron.py reads schedules with refuses, the check refuses too (one parser).
+    ({"schedule": '{"stop": "cron(*/0 20 ? * MON-FRI *)", "start": "cron(0 8 ? * MON-FRI *)"}'},
+     r"^schedule.stop: got .*; has '\*/0' in its minutes field: a step \(after /\) must be a whole number of 1 or more$"),
+    ({"schedule": '{"stop": "cron(5/ 20 ? * MON-FRI *)", "start": "cron(0 8 ? * MON-FRI *)"}'},
+     r"^schedule.stop: got .*; has '5/' in its minutes field: a step \(after /\) must be a whole number"),
+    ({"schedule": '{"stop": "cron(0 20 ? * 6#6 *)", "start": "cron(0 8 ? * MON-FRI *)"}'},
+     r"^schedule.stop: got .*; has '6#6' in its day-of-week field: # takes one day and its week of the month"),
+    ({"schedule": '{"stop": "cron(0 20 ? * 2-6#2 *)", "start": "cron(0 8 ? * MON-FRI *)"}'},
+     r"^schedule.stop: got .*; has '2-6#2' in its day-of-week field, which takes 1-7 or SUN-SAT$"),
+    ({"backup": '{"schedule": "cron(0 5 1-5W * ? *)"}'},
+     r"^backup.schedule: got .*; has '1-5W' in its day-of-month field, which takes 1-31$"),
     ({"tier": "autoscaling", "schedule": '{"stop": "cron(0 20 ? * 6L *)", "start": "cron(0 8 ? * MON-FRI *)"}'},
      r"^schedule.stop: got 'cron\(0 20 \? \* 6L \*\)'; cannot be a scheduled action of tier=autoscaling, which "
      r"takes unix cron: no year, L, W or #"),
@@ -209,3 +220,23 @@ def test_the_budget_guard_runs_in_every_synthesis(synth_with):
 def test_day_two_rule(context, match):
     with pytest.raises(SettingError, match=match):
         build(**context)
+
+
+@pytest.mark.parametrize("expression", [
+    "cron(0 20 ? * MON-FRI *)", "cron(0 5 * * ? *)", "cron(0 8 L * ? *)", "cron(0 8 15W * ? *)", "cron(0 8 LW * ? *)",
+    "cron(0 8 ? * 6L *)", "cron(0 8 ? * 3#2 *)", "cron(*/15 8-18 ? JAN-MAR MON,WED 2027-2030)", "cron(0 8 1/1 * ? *)",
+    "cron(0 20 ? * 0-4 *)", "cron(0 8 ? FEBR MON-FRI *)", "cron(*/0 20 ? * MON-FRI *)", "cron(5/ 20 ? * MON-FRI *)",
+    "cron(0 20 ? * 6#6 *)", "cron(0 20 ? * 2-6#2 *)", "cron(0 5 1-5W * ? *)", "cron(0 20 * * MON-FRI *)",
+    "cron(? 20 ? * MON-FRI *)", "cron(0 20 ? * */2 *)", "cron(0 20 ? * mon-fri *)", "0 20 * * MON-FRI",
+])
+def test_the_check_accepts_exactly_what_the_schedule_simulation_reads(expression):
+    from ec2_web_server.options import check_cron
+    from tools import cron
+
+    try:
+        cron.parse_aws(expression)
+    except cron.CronError:
+        with pytest.raises(SettingError, match=r"^schedule.stop: got "):
+            check_cron("schedule.stop", expression)
+    else:
+        check_cron("schedule.stop", expression)
