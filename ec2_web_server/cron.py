@@ -181,6 +181,9 @@ def _aws_day_of_month(text: str) -> Callable[[date], bool]:
 def _aws_day_of_week(text: str) -> Callable[[date], bool]:
     """AWS counts 1 (SUN) to 7 (SAT)."""
     reader = _aws_reader(AWS_FIELDS[4])
+    if "#" in text and "," in text:  # "3#1,6#3 is not valid" (the reference: # allows one expression only)
+        raise reader.error(text, f"{text!r}: # allows one expression in the field, not a list",
+                           detail="# allows one expression in the field, not a list")
     tests: list[Callable[[date], bool]] = []
     for item in text.split(","):
         if item == "L":  # the last day of the week

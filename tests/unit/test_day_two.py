@@ -203,6 +203,8 @@ def test_the_budget_guard_runs_in_every_synthesis(synth_with):
      r"^schedule.stop: got .*; has '6#6' in its day-of-week field: # takes one day and its week of the month"),
     ({"schedule": '{"stop": "cron(0 20 ? * 2-6#2 *)", "start": "cron(0 8 ? * MON-FRI *)"}'},
      r"^schedule.stop: got .*; has '2-6#2' in its day-of-week field, which takes 1-7 or SUN-SAT$"),
+    ({"schedule": '{"stop": "cron(0 20 ? * 3#1,6#3 *)", "start": "cron(0 8 ? * MON-FRI *)"}'},
+     r"^schedule.stop: got .*; has '3#1,6#3' in its day-of-week field: # allows one expression in the field, not a list$"),
     ({"backup": '{"schedule": "cron(0 5 1-5W * ? *)"}'},
      r"^backup.schedule: got .*; has '1-5W' in its day-of-month field, which takes 1-31$"),
     ({"tier": "autoscaling", "schedule": '{"stop": "cron(0 20 ? * 6L *)", "start": "cron(0 8 ? * MON-FRI *)"}'},
@@ -226,8 +228,9 @@ def test_day_two_rule(context, match):
     "cron(0 20 ? * MON-FRI *)", "cron(0 5 * * ? *)", "cron(0 8 L * ? *)", "cron(0 8 15W * ? *)", "cron(0 8 LW * ? *)",
     "cron(0 8 ? * 6L *)", "cron(0 8 ? * 3#2 *)", "cron(*/15 8-18 ? JAN-MAR MON,WED 2027-2030)", "cron(0 8 1/1 * ? *)",
     "cron(0 20 ? * 0-4 *)", "cron(0 8 ? FEBR MON-FRI *)", "cron(*/0 20 ? * MON-FRI *)", "cron(5/ 20 ? * MON-FRI *)",
-    "cron(0 20 ? * 6#6 *)", "cron(0 20 ? * 2-6#2 *)", "cron(0 5 1-5W * ? *)", "cron(0 20 * * MON-FRI *)",
-    "cron(? 20 ? * MON-FRI *)", "cron(0 20 ? * */2 *)", "cron(0 20 ? * mon-fri *)", "0 20 * * MON-FRI",
+    "cron(0 20 ? * 6#6 *)", "cron(0 20 ? * 2-6#2 *)", "cron(0 20 ? * 3#1,6#3 *)", "cron(0 5 1-5W * ? *)",
+    "cron(0 20 * * MON-FRI *)", "cron(? 20 ? * MON-FRI *)", "cron(0 20 ? * */2 *)", "cron(0 20 ? * mon-fri *)",
+    "0 20 * * MON-FRI",
 ])
 def test_the_check_accepts_exactly_what_the_schedule_simulation_reads(expression):
     from ec2_web_server.options import check_cron
