@@ -34,19 +34,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from moto.ec2.exceptions import InvalidParameterValue, OperationNotPermitted4
+from moto import settings
+from moto.ec2.exceptions import InvalidInstanceTypeError, InvalidParameterValue, OperationNotPermitted4
 from moto.ec2.models import ec2_backends
-from moto.ec2.models.instance_types import INSTANCE_TYPES
+from moto.ec2.models.instance_types import INSTANCE_TYPE_OFFERINGS, INSTANCE_TYPES
 from moto.ec2.models.instances import Instance, InstanceBackend, MetadataOptions, Reservation
 
 from emulator import cfn_engine
 from emulator.gaps._install import install
 from emulator.gaps._props import as_bool, as_int, changed, retag, tag_dict
 
-# Changing any of these replaces the instance (CloudFormation reference).
+# Changing any of these replaces the instance (CloudFormation reference). BlockDeviceMappings too,
+# unless only an EBS mapping's DeleteOnTermination changes (see _replaces_block_devices).
 _REPLACING = {
     "AvailabilityZone",
-    "BlockDeviceMappings",
     "ImageId",
     "KeyName",
     "LaunchTemplate",
@@ -83,6 +84,41 @@ def _refuse_architecture_mismatch(backend: Any, image_id: str | None, instance_t
         "architectures, and try again. You can use 'describe-instance-types' or 'describe-images' to discover "
         "the architecture of the instance type or AMI."
     )
+
+
+def _refuse_unknown_instance_type(backend: Any, instance_type: str) -> None:
+    """RunInstances' check of the type, as moto makes it (``InstanceBackend.run_instances`` with
+    ``MOTO_EC2_ENABLE_INSTANCE_TYPE_VALIDATION``): a type the region offers."""
+    offerings = INSTANCE_TYPE_OFFERINGS["region"].get(backend.region_name, [])
+    if settings.EC2_ENABLE_INSTANCE_TYPE_VALIDATION and not any(
+        offering.get("InstanceType") == instance_type for offering in offerings
+    ):
+        raise InvalidInstanceTypeError(instance_type)
+
+
+def _without_delete_on_termination(mappings: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    return [
+        {**m, "Ebs": {k: v for k, v in m["Ebs"].items() if k != "DeleteOnTermination"}} if "Ebs" in m else m
+        for m in mappings or []
+    ]
+
+
+def _replaces_block_devices(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """Whether a BlockDeviceMappings change replaces the instance: "After the instance is running, you
+    can modify only the DeleteOnTermination parameter for the attached volumes without interrupting the
+    instance. Modifying any other parameter results in instance replacement."
+    (aws-properties-ec2-instance-blockdevicemapping.md)"""
+    old_mappings = _without_delete_on_termination(old.get("BlockDeviceMappings"))
+    return old_mappings != _without_delete_on_termination(new.get("BlockDeviceMappings"))
+
+
+def _set_delete_on_termination(instance: Instance, mappings: list[dict[str, Any]] | None) -> None:
+    """ModifyInstanceAttribute's BlockDeviceMappings: each attached EBS volume's DeleteOnTermination."""
+    for mapping in mappings or []:
+        device = instance.block_device_mapping.get(mapping["DeviceName"])
+        if "Ebs" in mapping and device is not None:
+            is_root = mapping["DeviceName"] == instance.root_device_name
+            device.delete_on_termination = as_bool(mapping["Ebs"].get("DeleteOnTermination"), default=is_root)
 
 
 def _attach_block_devices(instance: Instance, properties: dict[str, Any], volume_tags: dict[str, str]) -> None:
@@ -153,7 +189,7 @@ class InstanceFill:
             user_data=properties.get("UserData"),
             security_group_names=list(properties.get("SecurityGroups") or []),
             security_group_ids=list(properties.get("SecurityGroupIds") or []),
-            instance_type=properties.get("InstanceType", "m1.small"),
+            instance_type=properties.get("InstanceType", _DEFAULT_INSTANCE_TYPE),
             is_instance_type_default=not properties.get("InstanceType"),
             region_name=region_name,
             placement=properties.get("AvailabilityZone"),
@@ -191,20 +227,27 @@ class InstanceFill:
         cls, instance: Instance, old: dict[str, Any], new: dict[str, Any], account_id: str, region: str
     ) -> Instance:
         differences = changed(old, new)
-        if differences & _REPLACING:
+        if differences & _REPLACING or ("BlockDeviceMappings" in differences and _replaces_block_devices(old, new)):
             return cls.create_from_cloudformation_json("", {"Properties": new}, account_id, region)
         backend = instance.ec2_backend
+        if "InstanceType" in differences:
+            # The checks RunInstances makes (InstanceBackendFill.run_instances, moto's own).
+            if new.get("InstanceType"):
+                _refuse_unknown_instance_type(backend, new["InstanceType"])
+            _refuse_architecture_mismatch(backend, instance.image_id, new.get("InstanceType"))
         stop = bool(differences & _NEEDS_STOP) and instance.is_running()
         if stop:
             instance.stop()
         if "InstanceType" in differences:
-            instance.instance_type = new.get("InstanceType", "m1.small")
+            instance.instance_type = new.get("InstanceType") or _DEFAULT_INSTANCE_TYPE
         if "UserData" in differences:
             instance.user_data = new.get("UserData")
         if "EbsOptimized" in differences:
             instance.ebs_optimized = as_bool(new.get("EbsOptimized"))
         if stop:
             instance.start()
+        if "BlockDeviceMappings" in differences:
+            _set_delete_on_termination(instance, new.get("BlockDeviceMappings"))
         if "SecurityGroupIds" in differences:
             backend.modify_instance_security_groups(instance.id, list(new.get("SecurityGroupIds") or []))
         if "MetadataOptions" in differences:

@@ -146,3 +146,47 @@ def test_run_instances_refuses_an_ami_of_another_architecture(target: Emulator) 
     )
     assert cfn.deploy(target, body) == "ROLLBACK_COMPLETE"
     assert "of the specified AMI" in cfn.failures(target)[0]
+
+
+def _instance_stack(emu: Emulator, **extra: object) -> dict:
+    subnet = cfn.default_subnet(emu)["SubnetId"]
+    return cfn.template({"WebSg": cfn.web_sg(cfn.default_vpc_id(emu)), "Web": cfn.web_instance(subnet, **extra)})
+
+
+@pytest.mark.parametrize(("instance_type", "reason"), [
+    ("t4g.micro", "The architecture 'arm64' of the specified instance type does not match the architecture "
+                  "'x86_64' of the specified AMI."),
+    ("t3.colossal", "The instance type 't3.colossal' does not exist"),
+])
+def test_instance_type_update_checked_as_run_instances(target: Emulator, instance_type: str, reason: str) -> None:
+    # An in-place InstanceType change gets the checks a launch gets (the type exists, matches the AMI).
+    assert cfn.deploy(target, _instance_stack(target)) == "CREATE_COMPLETE", cfn.failures(target)
+    instance_id = cfn.physical_id(target, "Web")
+    assert cfn.deploy(target, _instance_stack(target, InstanceType=instance_type)) == "UPDATE_ROLLBACK_COMPLETE"
+    assert reason in cfn.failures(target)[0]
+    assert cfn.physical_id(target, "Web") == instance_id
+    assert cfn.instance(target, instance_id)["InstanceType"] == "t3.micro"
+
+
+def test_delete_on_termination_changes_in_place_other_mapping_changes_replace(target: Emulator) -> None:
+    def mappings(delete: bool, size: int = 8) -> list[dict]:
+        return [{"DeviceName": "/dev/sdg", "Ebs": {"VolumeSize": size, "DeleteOnTermination": delete}}]
+
+    def delete_on_termination(instance_id: str) -> bool:
+        found = cfn.instance(target, instance_id)["BlockDeviceMappings"]
+        return {m["DeviceName"]: m["Ebs"] for m in found}["/dev/sdg"]["DeleteOnTermination"]
+
+    assert cfn.deploy(target, _instance_stack(target, BlockDeviceMappings=mappings(False))) == "CREATE_COMPLETE", \
+        cfn.failures(target)
+    instance_id = cfn.physical_id(target, "Web")
+    assert delete_on_termination(instance_id) is False
+    # "you can modify only the DeleteOnTermination parameter for the attached volumes without
+    # interrupting the instance" (aws-properties-ec2-instance-blockdevicemapping.md)
+    assert cfn.deploy(target, _instance_stack(target, BlockDeviceMappings=mappings(True))) == "UPDATE_COMPLETE", \
+        cfn.failures(target)
+    assert cfn.physical_id(target, "Web") == instance_id
+    assert delete_on_termination(instance_id) is True
+    # "Modifying any other parameter results in instance replacement."
+    body = _instance_stack(target, BlockDeviceMappings=mappings(True, size=16))
+    assert cfn.deploy(target, body) == "UPDATE_COMPLETE", cfn.failures(target)
+    assert cfn.physical_id(target, "Web") != instance_id
