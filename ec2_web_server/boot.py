@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Optional
 
+import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_s3_assets as s3_assets
+from constructs import Construct
 
 _SCRIPTS = resources.files("ec2_web_server.user_data")
 #: Installs Apache and puts the site in place.
@@ -30,6 +32,8 @@ CLOUDWATCH_AGENT_SCRIPT = _SCRIPTS.joinpath("cloudwatch_agent.sh")
 CLOUDWATCH_AGENT_CONFIG_PATH = "/opt/aws/amazon-cloudwatch-agent/etc/web-server.json"
 #: Where the instance keeps check_site.sh (the tests point WEB_SERVER_SITE_CHECK_SCRIPT elsewhere).
 CHECK_SITE_PATH = "/usr/local/lib/web-server/check-site.sh"
+#: EC2: "user data is limited to 16 KB", in raw form, before it is base64-encoded.
+MAX_USER_DATA_BYTES = 16 * 1024
 
 
 @dataclass(frozen=True)
@@ -79,3 +83,18 @@ def web_server_user_data(*, site: Optional[s3_assets.Asset] = None, commands: Se
     if commands:
         user_data.add_commands("# user_data_commands", *commands)
     return user_data
+
+
+def user_data_size(scope: Construct, user_data: ec2.UserData) -> int:
+    """The rendered script's size in bytes, at least: its text, without the references (the stack's name, the
+    asset bucket's...) that only CloudFormation fills in."""
+    return _literal_bytes(cdk.Stack.of(scope).resolve(user_data.render()))
+
+
+def _literal_bytes(value: object) -> int:
+    if isinstance(value, str):
+        return len(value.encode())
+    if isinstance(value, dict) and "Fn::Join" in value:
+        separator, parts = value["Fn::Join"]
+        return sum(_literal_bytes(part) for part in parts) + len(separator.encode()) * max(0, len(parts) - 1)
+    return 0  # a reference, known only at deploy

@@ -26,7 +26,7 @@ from aws_cdk import aws_route53 as route53
 from aws_cdk import aws_s3_assets as s3_assets
 from constructs import Construct
 
-from .boot import web_server_user_data
+from .boot import MAX_USER_DATA_BYTES, user_data_size, web_server_user_data
 from .checks import check_args
 from .domain import SiteDomain
 from .ebs import (
@@ -358,6 +358,7 @@ class WebServer(Construct):
                        name=name if instance_count == 1 else f"{name}-{i}")
                 for i in range(1, instance_count + 1)
             )
+        self._check_user_data_size(user_data_commands)
         #: Every hand-managed server's instance, in order.
         self.instances: tuple[ec2.Instance, ...] = tuple(server.instance for server in self.servers)
         #: Every server's Elastic IP (empty when ``elastic_ip`` is false, and with the Auto Scaling tier).
@@ -459,6 +460,18 @@ class WebServer(Construct):
             raise SettingError("zones", zones, f"is more than the {len(public)} Availability Zone(s) with a public "
                                                "subnet in the VPC")
         return [public[zone] for zone in wanted]
+
+    def _check_user_data_size(self, commands: Sequence[str]) -> None:
+        """EC2 refuses to launch with more than 16 KB of user data: say so at synth, now that it is complete."""
+        scripts = ([self.fleet.launch_template.user_data] if self.fleet is not None
+                   else [server.instance.user_data for server in self.servers])
+        size = max(user_data_size(self, script) for script in scripts)
+        if size > MAX_USER_DATA_BYTES:
+            given = sum(len(command.encode()) for command in commands)
+            raise SettingError("user_data_commands", f"{len(commands)} command(s), {given} bytes",
+                               f"make the boot script at least {size} bytes, over EC2's user data limit of 16 KB "
+                               f"({MAX_USER_DATA_BYTES} bytes, before base64); have a short command fetch a longer "
+                               "script (from S3, or a package) instead")
 
     @property
     def instance(self) -> ec2.Instance:

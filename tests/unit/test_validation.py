@@ -334,3 +334,20 @@ def test_subnet_id_waits_for_a_vpc_lookup_the_cli_has_yet_to_make():
     _, stack = build_app(context={**base_context(), "vpc_id": "vpc-0fedcba9876543210",
                                   "subnet_id": "subnet-0123456789abcdef0"}, lookups_possible=True)
     assert stack.web_server.vpc.vpc_id == "vpc-12345"
+
+
+# EC2: "user data is limited to 16 KB" (raw, before base64 encoding). The boot script itself takes some.
+@pytest.mark.parametrize("tier", ["single", "autoscaling"])
+def test_user_data_over_ec2s_16_kb_is_refused(tier):
+    commands = json.dumps([f"echo {'x' * 4000}"] * 4)
+    with pytest.raises(SettingError, match=r"^user_data_commands: got '4 command\(s\), 16020 bytes'; make the boot "
+                                           r"script at least \d+ bytes, over EC2's user data limit of 16 KB \(16384 "
+                                           r"bytes, before base64\)"):
+        build(user_data_commands=commands, tier=tier)
+
+
+def test_user_data_just_under_the_limit_is_accepted():
+    from ec2_web_server.boot import MAX_USER_DATA_BYTES, user_data_size
+
+    stack = build(user_data_commands=json.dumps([f"echo {'x' * 9000}"]))
+    assert 9000 < user_data_size(stack, stack.web_server.instance.user_data) <= MAX_USER_DATA_BYTES
