@@ -150,6 +150,9 @@ USER_DATA_NOT_RERUN = "the new script does not run: user data runs on an instanc
 # of 19 Sep 2023, commit 6c68a17a). The update fails and rolls back, the volume untouched. The resource
 # specification the engine reads marks none of them as replacing the volume, so the engine says "update".
 VOLUME_NOT_UPDATABLE = ("AvailabilityZone", "Encrypted", "KmsKeyId", "SnapshotId", "MultiAttachEnabled")
+# The same reference, MultiAttachEnabled: nor does it support "updating the size or number of I/O operations per second
+# (IOPS) of a multi-attach enabled volume".
+VOLUME_NOT_UPDATABLE_MULTI_ATTACH = {"Size": "size", "Iops": "IOPS"}
 _VOLUME_BOOLEANS = ("Encrypted", "MultiAttachEnabled")  # absent means false to CloudFormation
 # What triggers an Auto Scaling group's AutoScalingReplacingUpdate/AutoScalingRollingUpdate policy (UpdatePolicy
 # attribute reference: a change of the group's LaunchConfiguration, VPCZoneIdentifier or LaunchTemplate). A launch
@@ -181,8 +184,9 @@ def instance_behaviour(prop: str, old: Any, new: Any) -> Optional[str]:
     return INSTANCE_UPDATES.get(prop)
 
 
-def volume_update_fails(prop: str, old: Any, new: Any) -> Optional[str]:
-    """Why CloudFormation will fail this update of an AWS::EC2::Volume property, or None when it can make it."""
+def volume_update_fails(prop: str, old: Any, new: Any, *, multi_attach: bool = False) -> Optional[str]:
+    """Why CloudFormation will fail this update of an AWS::EC2::Volume property, or None when it can make it;
+    ``multi_attach``: the deployed volume has MultiAttachEnabled true."""
     if prop in _VOLUME_BOOLEANS and bool(old) == bool(new):
         return None  # e.g. Encrypted false written out or left to its default: no change to CloudFormation
     if prop in VOLUME_NOT_UPDATABLE:
@@ -192,6 +196,11 @@ def volume_update_fails(prop: str, old: Any, new: Any) -> Optional[str]:
     if prop == "Size" and _is_number(old) and _is_number(new) and Decimal(str(new)) < Decimal(str(old)):
         return (f"EBS volumes cannot shrink ({old} to {new} GiB), so this update will fail and roll back; make a new, "
                 "smaller volume under a new name instead")
+    if multi_attach and prop in VOLUME_NOT_UPDATABLE_MULTI_ATTACH:
+        return (f"CloudFormation's AWS::EC2::Volume reference says it does not support updating the "
+                f"{VOLUME_NOT_UPDATABLE_MULTI_ATTACH[prop]} of a multi-attach enabled volume (MultiAttachEnabled true), "
+                "so this update will fail and roll back, the volume untouched; to change it, add a new volume under a "
+                "new name and copy the data across")
     return None
 
 
@@ -448,7 +457,8 @@ class _Summarizer:
             if prop == "UserData":
                 said.insert(1, USER_DATA_NOT_RERUN)
         if change.type == VOLUME and behaviour == "in-place":
-            failure = volume_update_fails(prop, old, new)
+            multi_attach = properties(self.base[change.logical_id]).get("MultiAttachEnabled") is True
+            failure = volume_update_fails(prop, old, new, multi_attach=multi_attach)
             if failure is not None:
                 change.fails.append(f"{self.describe(prop, old, new)}: {failure}")
                 said = ["the update fails"]

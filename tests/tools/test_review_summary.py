@@ -357,6 +357,19 @@ def test_every_property_cloudformation_cannot_update_fails():
         assert NOT_UPDATABLE.format(prop) in result.flags[0], prop
 
 
+def test_new_size_or_iops_of_a_multi_attach_volume_fails():
+    # The AWS::EC2::Volume reference, MultiAttachEnabled: CloudFormation does not support "updating the size or number
+    # of I/O operations per second (IOPS) of a multi-attach enabled volume".
+    for prop, change in (("Size", "Size: 50 to 60"), ("Iops", "Iops: 3000 to 4000")):
+        result = pair(f"multi_attach_{prop}")
+        assert result.flags == [
+            f"FAILS: volume `Data`: {change}: CloudFormation's AWS::EC2::Volume reference says it does not support "
+            f"updating the {'size' if prop == 'Size' else 'IOPS'} of a multi-attach enabled volume (MultiAttachEnabled "
+            "true), so this update will fail and roll back, the volume untouched; to change it, add a new volume under "
+            "a new name and copy the data across."], prop
+    assert pair("single_attach_iops").flags == []
+
+
 def test_renamed_volume_is_replaced_in_bold_with_what_happens_to_the_old_one(with_volumes, volumes_changed):
     replaced = flags(review(with_volumes, volumes_changed), "REPLACES volume")
     assert len(replaced) == 1
@@ -407,6 +420,7 @@ def _with_generation(template, generation, rule=True):
 
 
 _BEFORE, _AFTER = resources(Web=instance()), resources(Web=instance(ImageId="ami-2"))
+_MULTI_ATTACH = {"volume_type": "io2", "Iops": 3000, "MultiAttachEnabled": True}
 # An instance with an instance-store volume (BlockDeviceVolume.ephemeral: a VirtualName, no Ebs).
 _WITH_STORE = instance(InstanceType="m5d.large", BlockDeviceMappings=[
     *instance()["Properties"]["BlockDeviceMappings"], {"DeviceName": "/dev/sdb", "VirtualName": "ephemeral0"}])
@@ -424,6 +438,11 @@ LOCAL_PAIRS = {
     "replaced_with_volumes_no_rule": (resources(Web=instance(), **_ATTACHED),
                                       resources(Web=instance(ImageId="ami-2"), **_ATTACHED)),
     "volume_grows": tuple(reversed(PAIRS["volume_shrinks"])),
+    "multi_attach_Size": (resources(Data=volume(**_MULTI_ATTACH)), resources(Data=volume(60, **_MULTI_ATTACH))),
+    "multi_attach_Iops": (resources(Data=volume(**_MULTI_ATTACH)),
+                          resources(Data=volume(**{**_MULTI_ATTACH, "Iops": 4000}))),
+    "single_attach_iops": (resources(Data=volume(volume_type="io2", Iops=3000)),
+                           resources(Data=volume(volume_type="io2", Iops=4000))),
     "instance_store_type": (resources(Web=_WITH_STORE), resources(Web=_with(_WITH_STORE, InstanceType="m5d.xlarge"))),
     "instance_store_image": (resources(Web=_WITH_STORE), resources(Web=_with(_WITH_STORE, ImageId="ami-2"))),
     **{f"volume_{prop}": (resources(Data=volume(**{prop: old})), resources(Data=volume(**{prop: new})))
