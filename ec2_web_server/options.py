@@ -201,7 +201,7 @@ _HEALTH_CHECK_PATH = re.compile(r"/[\x21-\x7e]{0,1023}")
 
 def check_auto_scaling(options: AutoScaling, *, elastic_ip: Optional[bool], instance_count: Optional[int],
                        private_ip: Optional[str], detach_volumes: bool, placement_group: Optional[str],
-                       volumes: Sequence) -> None:
+                       volumes: Sequence, zones: int) -> None:
     """The group's own limits, and the props that mean one hand-managed server each (refused, saying why)."""
     from .checks import check_fields
 
@@ -226,6 +226,11 @@ def check_auto_scaling(options: AutoScaling, *, elastic_ip: Optional[bool], inst
     if options.desired_capacity is not None and not low <= options.desired_capacity <= high:
         raise SettingError("desired_capacity", options.desired_capacity,
                            f"must lie from min_capacity to max_capacity ({low} to {high}), or be left unset")
+    if placement_group == "spread" and zones >= 2 and high > SPREAD_MAX_PER_AZ * zones:  # (zones < 2: its own rule)
+        raise SettingError("placement_group", placement_group,
+                           f"a spread group holds at most {SPREAD_MAX_PER_AZ} instances per Availability Zone, "
+                           f"{SPREAD_MAX_PER_AZ * zones} in the group's {zones} zones, and max_capacity is {high}; "
+                           "raise zones or lower max_capacity")
     if not 1 <= options.cpu_target <= 100:
         raise SettingError("cpu_target", options.cpu_target, "must be a percentage from 1 to 100")
     if options.requests_per_target is not None and options.requests_per_target < 1:

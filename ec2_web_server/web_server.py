@@ -215,7 +215,7 @@ class WebServer(Construct):
         if auto_scaling is not None:
             check_auto_scaling(auto_scaling, elastic_ip=elastic_ip, instance_count=instance_count,
                                private_ip=private_ip, detach_volumes=detach_volumes, placement_group=placement_group,
-                               volumes=volumes)
+                               volumes=volumes, zones=zones)
         elastic_ip = True if elastic_ip is None else elastic_ip
         if domain_name is not None:
             domain_name = check_host_name("domain_name", domain_name)

@@ -227,6 +227,11 @@ def test_data_volumes_become_block_devices_deleted_with_each_instance(fleet_load
     ({"access_log_days": "0"}, r"^access_log_days: got 0; must be at least 1 day"),
     ({"placement_group": "cluster", "instance_type": "m5.large"}, r"^placement_group: got 'cluster'; a cluster "
                                                                   r"placement group lives in one Availability Zone"),
+    # A spread group: at most 7 running instances per Availability Zone, and the group has `zones` of them.
+    ({"placement_group": "spread", "max_capacity": "15"}, r"^placement_group: got 'spread'; a spread group holds at "
+                                                          r"most 7 instances per Availability Zone, 14 in the group's 2 "
+                                                          r"zones, and max_capacity is 15; raise zones or lower "
+                                                          r"max_capacity"),
     ({"ingress": '[{"port": 8080, "cidr": "0.0.0.0/0"}]'}, r"^ingress\[0\].port: got 8080; with a load balancer, "
                                                            r"ingress says who may reach it"),
     ({"tier": "cluster"}, r"^tier: got 'cluster'; must be single or autoscaling"),
