@@ -192,13 +192,18 @@ def _auto_scaling_tier(template: dict, found: dict[str, Any], ingress: dict[str,
     return lines
 
 
+def embed_between(markdown: str, block: str, *, begin: str, end: str) -> str:
+    """Replace what stands between the markers ``begin`` and ``end`` with ``block`` (the diagram here, the settings
+    tables in tools/settings_docs.py)."""
+    pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end), re.S)
+    if not pattern.search(markdown):
+        raise ValueError(f"markers {begin} ... {end} not found")
+    return pattern.sub(lambda _: f"{begin}\n{block}{end}", markdown)
+
+
 def embed(markdown: str, diagram: str) -> str:
     """Replace the block between the diagram markers."""
-    block = f"{BEGIN}\n```mermaid\n{diagram}```\n{END}"
-    pattern = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END), re.S)
-    if not pattern.search(markdown):
-        raise ValueError("diagram markers not found")
-    return pattern.sub(lambda _: block, markdown)
+    return embed_between(markdown, f"```mermaid\n{diagram}```\n", begin=BEGIN, end=END)
 
 
 def synthesize(context: Sequence[str], outdir: Path = OUTDIR) -> Path:
