@@ -24,6 +24,7 @@ import re
 from typing import Any
 
 from moto.budgets.models import budgets_backends
+from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
 from moto.core.common_models import CloudFormationModel
 
 from emulator.gaps._install import register_cloudformation_model
@@ -87,6 +88,17 @@ class BudgetResource(CloudFormationModel):
     @staticmethod
     def cloudformation_type() -> str:
         return "AWS::Budgets::Budget"
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        # Fn::GetAtt Id only, as the CloudFormation resource specification lists
+        # (aws-cdk-lib's generated CfnBudget.attr_id).
+        return attr == "Id"
+
+    def get_cfn_attribute(self, attribute_name: str) -> str:
+        if attribute_name == "Id":
+            return self.name
+        raise UnformattedGetAttTemplateException()
 
     @staticmethod
     def _backend(account_id: str) -> Any:

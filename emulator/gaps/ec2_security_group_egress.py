@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
 from moto.core.common_models import CloudFormationModel
 from moto.ec2.models import ec2_backends
 from moto.ec2.models.security_groups import SecurityGroup
@@ -52,6 +53,17 @@ class SecurityGroupEgress(CloudFormationModel):
     @staticmethod
     def cloudformation_type() -> str:
         return "AWS::EC2::SecurityGroupEgress"
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        # Fn::GetAtt Id only, as the CloudFormation resource specification lists
+        # (aws-cdk-lib's generated CfnSecurityGroupEgress.attr_id).
+        return attr == "Id"
+
+    def get_cfn_attribute(self, attribute_name: str) -> str:
+        if attribute_name == "Id":
+            return self.id
+        raise UnformattedGetAttTemplateException()
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
 from moto.core.common_models import CloudFormationModel
 from moto.s3.models import S3Backend, s3_backends
 from moto.utilities.utils import get_partition
@@ -82,6 +83,15 @@ class BucketPolicy(CloudFormationModel):
     @staticmethod
     def cloudformation_type() -> str:
         return "AWS::S3::BucketPolicy"
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        # No Fn::GetAtt attribute: none in the CloudFormation resource specification
+        # (aws-cdk-lib's generated CfnBucketPolicy has no attr_*).
+        return False
+
+    def get_cfn_attribute(self, attribute_name: str) -> str:
+        raise UnformattedGetAttTemplateException()
 
     @staticmethod
     def _backend(account_id: str, region_name: str) -> S3Backend:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
 from moto.core.common_models import CloudFormationModel
 from moto.sns.exceptions import SNSInvalidParameter
 from moto.sns.models import SNSBackend, Subscription, sns_backends
@@ -75,6 +76,17 @@ class SubscriptionResource(CloudFormationModel):
     @staticmethod
     def cloudformation_type() -> str:
         return "AWS::SNS::Subscription"
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        # Fn::GetAtt Arn only, as the CloudFormation resource specification lists
+        # (aws-cdk-lib's generated CfnSubscription.attr_arn).
+        return attr == "Arn"
+
+    def get_cfn_attribute(self, attribute_name: str) -> str:
+        if attribute_name == "Arn":
+            return self.arn
+        raise UnformattedGetAttTemplateException()
 
     @staticmethod
     def _set_attributes(backend: SNSBackend, arn: str, properties: dict[str, Any], old: dict[str, Any]) -> None:

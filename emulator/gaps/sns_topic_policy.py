@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
 from moto.core.common_models import CloudFormationModel
 from moto.sns.models import sns_backends
 
@@ -50,6 +51,17 @@ class TopicPolicy(CloudFormationModel):
     @staticmethod
     def cloudformation_type() -> str:
         return "AWS::SNS::TopicPolicy"
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        # Fn::GetAtt Id only, as the CloudFormation resource specification lists
+        # (aws-cdk-lib's generated CfnTopicPolicy.attr_id).
+        return attr == "Id"
+
+    def get_cfn_attribute(self, attribute_name: str) -> str:
+        if attribute_name == "Id":
+            return self.name
+        raise UnformattedGetAttTemplateException()
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
