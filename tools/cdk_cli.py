@@ -70,3 +70,22 @@ def cdk(args: Sequence[str], *, env: Mapping[str, str], check: bool = True, capt
         [*cdk_command(), *args], cwd=cwd, env=dict(env), check=check, timeout=timeout,
         capture_output=capture, text=True,
     )
+
+
+class SynthError(Exception):
+    """An offline synthesis failed: its exit status and the last lines it printed."""
+
+    def __init__(self, returncode: int, tail: str) -> None:
+        super().__init__(f"cdk synth failed (exit status {returncode}):\n{tail}")
+        self.returncode = returncode
+        self.tail = tail
+
+
+def synth_offline(outdir: Path, args: Sequence[str] = (), *, cwd: Path = ROOT, timeout: float = 900) -> None:
+    """``cdk synth --quiet --no-lookups --output <outdir> <args>`` in ``cwd`` with every way to reach AWS closed
+    (offline_env): the app's context comes from cdk.context.json, never from AWS. ``args``: ``-c key=value``...
+    Raises SynthError with the last 15 lines of its output when it fails."""
+    run = subprocess.run([*cdk_command(), "synth", "--quiet", "--no-lookups", "--output", str(outdir), *args],
+                         cwd=cwd, env=offline_env(), capture_output=True, text=True, check=False, timeout=timeout)
+    if run.returncode != 0:
+        raise SynthError(run.returncode, "\n".join((run.stderr + run.stdout).strip().splitlines()[-15:]))

@@ -57,7 +57,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from tools import cfn_diff, cost
-from tools.cdk_cli import cdk_command, offline_env
+from tools.cdk_cli import SynthError, cdk_command, offline_env, synth_offline
 from tools.templates import (
     DEFAULT_VOLUME_TYPE,
     RETAINED_POLICIES,
@@ -1515,10 +1515,10 @@ def _cdk(args: Sequence[str], *, cwd: Path, timeout: float = 900) -> subprocess.
 
 
 def synth(checkout: Path, outdir: Path, context: Sequence[str], label: str) -> None:
-    run = _cdk(["synth", "--quiet", "--no-lookups", "--output", str(outdir), *context], cwd=checkout)
-    if run.returncode != 0:
-        tail = "\n".join((run.stderr + run.stdout).strip().splitlines()[-15:])
-        raise ReviewError(f"synthesizing {label} failed (exit status {run.returncode}):\n{tail}")
+    try:
+        synth_offline(outdir, context, cwd=checkout)
+    except SynthError as error:
+        raise ReviewError(f"synthesizing {label} failed (exit status {error.returncode}):\n{error.tail}") from None
 
 
 def cli_diff(head_assembly: Path, base_template: Path, stack: str, *, cwd: Path = ROOT) -> str:
