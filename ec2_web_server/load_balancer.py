@@ -18,7 +18,7 @@ from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from .options import Ingress
+from .options import Ingress, security_group_description
 
 # How long the load balancer lets requests to a leaving instance finish. AWS's default is 300 s,
 # which makes every rolling update wait five minutes per batch for a site that answers in milliseconds.
@@ -55,7 +55,7 @@ class WebLoadBalancer(Construct):
         #: Who may reach the load balancer; its egress goes only to the instances (the CDK adds it).
         self.security_group = ec2.SecurityGroup(
             self, "SecurityGroup", vpc=vpc, allow_all_outbound=False,
-            description=f"{name}: load balancer firewall; each rule says what it allows")
+            description=security_group_description(name, "load balancer"))
         for rule in ingress:
             self.security_group.add_ingress_rule(rule.peer(self), rule.port_range(), rule.describe())
         public = [rule.describe() for rule in ingress if rule.cidr in ("0.0.0.0/0", "::/0")]

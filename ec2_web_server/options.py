@@ -121,6 +121,34 @@ DEFAULT_INGRESS: tuple[Ingress, ...] = (
     Ingress(port=80, cidr="0.0.0.0/0", description="HTTP from anywhere (IPv4)"),
     Ingress(port=80, cidr="::/0", description="HTTP from anywhere (IPv6)"),
 )
+# EC2 (CreateSecurityGroup, and each rule's Description): "Up to 255 characters in length ... a-z, A-Z, 0-9, spaces,
+# and ._-:/()#,@[]+=&;{}!$*".
+_EC2_DESCRIPTION_CHARACTERS = r"a-zA-Z0-9 ._\-:/()#,@\[\]+=&;{}!$*"
+EC2_DESCRIPTION_ALLOWED = "letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*"
+MAX_EC2_DESCRIPTION = 255
+
+
+def security_group_description(name: str, what: str) -> str:
+    """A group's description: fixed text after the name, as a group's description cannot change in place."""
+    return f"{name}: {what} firewall; each rule says what it allows"
+
+
+# The name begins every group's description; the load balancer's is the longest.
+MAX_NAME_LENGTH = MAX_EC2_DESCRIPTION - len(security_group_description("", "load balancer"))
+
+
+def check_ec2_description(prop: str, value: str, *, why: str = "") -> None:
+    if not re.fullmatch(f"[{_EC2_DESCRIPTION_CHARACTERS}]{{0,{MAX_EC2_DESCRIPTION}}}", value):
+        raise SettingError(prop, value, f"must be at most {MAX_EC2_DESCRIPTION} characters of {EC2_DESCRIPTION_ALLOWED} "
+                                        f"(EC2's rule for security group descriptions){why}")
+
+
+def check_name(name: str) -> None:
+    if not re.fullmatch(f"[{_EC2_DESCRIPTION_CHARACTERS}]{{1,{MAX_NAME_LENGTH}}}", name):
+        raise SettingError("name", name, f"must be 1 to {MAX_NAME_LENGTH} characters of {EC2_DESCRIPTION_ALLOWED} (it "
+                                         "begins the security groups' descriptions, which EC2 limits to 255 of those)")
+
+
 _PREFIX_LIST = re.compile(r"pl-[0-9a-f]{8,17}")
 _SECURITY_GROUP = re.compile(r"sg-[0-9a-f]{8,17}")
 
@@ -147,6 +175,8 @@ def check_ingress(rules: Sequence[Ingress]) -> None:
         if isinstance(rule.security_group, str) and not _SECURITY_GROUP.fullmatch(rule.security_group):
             raise SettingError(f"{prop}.security_group", rule.security_group,
                                "must be a security group id such as sg-0123456789abcdef0")
+        check_ec2_description(f"{prop}.description", rule.describe(),
+                              why="" if rule.description else "; the default names the source: give a description")
         last = rule.to_port if rule.to_port is not None else rule.port
         if rule.protocol == "tcp" and rule.port <= 22 <= last:
             raise SettingError(f"{prop}.port", rule.port, "SSH (22) has its own setting, ssh_cidr, which guards how "

@@ -57,6 +57,7 @@ from .options import (
     check_backup,
     check_budget,
     check_domain,
+    check_ec2_description,
     check_host_name,
     check_iam_policies,
     check_ingress,
@@ -64,6 +65,7 @@ from .options import (
     check_instance_type_usable,
     check_load_balancer_props,
     check_log_retention,
+    check_name,
     check_placement_group,
     check_private_ip,
     check_private_ip_in_subnet,
@@ -72,6 +74,7 @@ from .options import (
     instance_store_devices,
     is_admin_policy,
     normalise_ssh_cidr,
+    security_group_description,
 )
 from .server import Server
 
@@ -242,6 +245,7 @@ class WebServer(Construct):
         check_placement_group(placement_group, info, instance_count)
         check_private_ip(private_ip, instance_count)
         check_iam_policies(iam_policies, allow_admin=allow_admin_policies)
+        check_name(name)
         site = check_site_dir(site_dir) if site_dir is not None else None
         if alarm_email is not None:
             check_alarm_email(alarm_email)
@@ -283,8 +287,12 @@ class WebServer(Construct):
         self.load_balancer: Optional[WebLoadBalancer] = None
         if auto_scaling is not None or https:
             if https:  # the same sources may reach HTTPS, and the security group opens 443 only then
-                ingress = ingress + tuple(dataclasses.replace(rule, port=443, to_port=None, description=(
+                copies = tuple(dataclasses.replace(rule, port=443, to_port=None, description=(
                     rule.description.replace("HTTP", "HTTPS") if rule.description else None)) for rule in ingress)
+                for index, copy in enumerate(copies):
+                    check_ec2_description(f"ingress[{index}].description", copy.describe(),
+                                          why=", as the copy of this rule for HTTPS (443) would be")
+                ingress = ingress + copies
             self.load_balancer = WebLoadBalancer(
                 self, "LoadBalancer", vpc=self.vpc, subnets=self._load_balancer_subnets(
                     self.subnets if auto_scaling is not None else self.subnets[:instance_count], zones),
@@ -485,7 +493,7 @@ class WebServer(Construct):
             allow_all_ipv6_outbound=allow_all_outbound,
             # Fixed text: a group's description cannot change in place, so naming the SSH CIDR here
             # would replace the group whenever ssh_cidr changes. The rules' own descriptions say it.
-            description=f"{name}: web server firewall; each rule says what it allows",
+            description=security_group_description(name, "web server"),
         )
         for rule in ingress:
             group.add_ingress_rule(rule.peer(self), rule.port_range(), rule.describe())

@@ -7,7 +7,7 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk.assertions import Match, Template
 
 from constants import EXAMPLE_ACCOUNT, EXAMPLE_REGION
-from ec2_web_server import DataVolume, Ingress, SettingError, WebServer
+from ec2_web_server import AutoScaling, DataVolume, Ingress, SettingError, WebServer
 from tests.conftest import base_context
 
 IMAGE = ec2.MachineImage.generic_linux({EXAMPLE_REGION: "ami-0123456789abcdef0"})
@@ -126,6 +126,13 @@ def test_a_security_group_id_reaches_http_and_https_of_the_load_balancer():
     (Ingress(port="80", cidr="0.0.0.0/0"), r"^ingress\[0\].port: got '80'; must be a whole number"),
     (Ingress(port=80, security_group="default"),
      r"^ingress\[0\].security_group: got 'default'; must be a security group id"),
+    # EC2 rule descriptions: up to 255 characters of a-zA-Z0-9, spaces and ._-:/()#,@[]+=&;{}!$*
+    (Ingress(port=80, cidr="0.0.0.0/0", description="Web \u2013 all"),
+     r"^ingress\[0\].description: got 'Web \u2013 all'; must be at most 255 characters of letters, digits, spaces "
+     r"and \._-:/\(\)#,@\[\]\+=&;\{\}!\$\* \(EC2's rule for security group descriptions\)$"),
+    (Ingress(port=80, cidr="0.0.0.0/0", description="it's HTTP"), r"^ingress\[0\].description: got \"it's HTTP\"; must be"),
+    (Ingress(port=80, cidr="0.0.0.0/0", description="x" * 256),
+     r"^ingress\[0\].description: got 'x+\.\.\.; must be at most 255"),
 ])
 def test_ingress_rules_are_checked(rule, match):
     with pytest.raises(SettingError, match=match):
@@ -141,3 +148,36 @@ def test_without_an_environment_the_construct_says_what_to_add():
 def test_a_site_dir_must_hold_an_index_html(tmp_path):
     with pytest.raises(SettingError, match=r"^site_dir: got '.*'; needs an index.html"):
         WebServer(stack(), "Web", machine_image=IMAGE, site_dir=tmp_path)
+
+
+def test_a_description_that_https_lengthens_past_255_is_refused():
+    from aws_cdk import aws_certificatemanager as acm
+
+    scope = stack()
+    certificate = acm.Certificate.from_certificate_arn(
+        scope, "Certificate",
+        f"arn:aws:acm:{EXAMPLE_REGION}:{EXAMPLE_ACCOUNT}:certificate/01234567-89ab-cdef-0123-456789abcdef")
+    description = "HTTP " + "x" * 250  # 255 characters; the copy for 443 says HTTPS
+    with pytest.raises(SettingError, match=r"^ingress\[0\].description: got 'HTTPS x+\.\.\.; must be at most 255 "
+                                           r"characters .*the copy of this rule for HTTPS \(443\)"):
+        WebServer(scope, "Web", machine_image=IMAGE, domain_name="www.example.com", certificate=certificate,
+                  ingress=[Ingress(port=80, cidr="0.0.0.0/0", description=description)])
+
+
+@pytest.mark.parametrize(("name", "match"), [
+    ("web server\u00e9", r"^name: got 'web server\u00e9'; must be 1 to 200 characters of letters, digits, spaces and "
+                         r"\._-:/\(\)#,@\[\]\+=&;\{\}!\$\* \(it begins the security groups' descriptions"),
+    ("", r"^name: got ''; must be 1 to 200 characters"),
+    ("w" * 201, r"^name: got 'w+\.\.\.; must be 1 to 200 characters"),
+])
+def test_the_name_must_fit_the_security_group_descriptions(name, match):
+    with pytest.raises(SettingError, match=match):
+        WebServer(stack(), "Web", machine_image=IMAGE, name=name)
+
+
+def test_a_200_character_name_fits():
+    scope = stack()
+    WebServer(scope, "Web", machine_image=IMAGE, name="w" * 200, auto_scaling=AutoScaling())
+    descriptions = [group["Properties"]["GroupDescription"]
+                    for group in Template.from_stack(scope).find_resources("AWS::EC2::SecurityGroup").values()]
+    assert max(map(len, descriptions)) == 255
