@@ -7,13 +7,12 @@ Because it is a validation plugin, every synthesis runs it: `cdk synth`, `cdk de
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import aws_cdk as cdk
 import jsii
 
-from tools import cost
+from tools import cost, templates
 
 RULE = "MonthlyBudget"
 
@@ -57,7 +56,7 @@ class BudgetGuard:
         """The monthly estimate while running, as `make cost` shows it: day two's lines included (key, metrics, logs
         and backups at prices.json's assumptions), and the whole month even with a schedule, which stops the servers
         only while it stays enabled (`make cost` shows the month with the schedule beside it)."""
-        template = json.loads(Path(template_path).read_text())
+        template = templates.load_template(template_path)
         return float(cost.estimate_template(template, region=self._region, prices=cost.Prices.load(),
                                             stack=self._stack).monthly)
 

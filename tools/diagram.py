@@ -14,7 +14,6 @@ The READMEs hold the default tier's picture; another configuration's is printed.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 from collections.abc import Sequence
@@ -243,7 +242,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         parser.error(f"-c takes KEY=VALUE (got {bad[0]})")
     try:
         path = args.template or synthesize(args.context)
-        diagram = mermaid(json.loads(Path(path).read_text()))
+        diagram = mermaid(templates.load_template(path))
     except (RuntimeError, OSError, ValueError, KeyError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -5,6 +5,7 @@
     display_name(logical_id, resource)           # WebServer/Server1/Instance, or the id without CDK's hash
     render_value(value)                          # a value as `cdk diff` shows it: ${Instance.PublicIp}
     ingress_rules(template)                      # {security group logical id: [SecurityGroupRule, ...]}
+    load_template(path)                          # a template file as a dict
     assembly_stacks(Path("cdk.out"))             # [StackTemplate(name, path, region), ...]
     stack.warnings()                             # the synthesis's warnings for that stack, as `cdk synth` prints them
 
@@ -206,6 +207,11 @@ def ingress_rule_set(template: Optional[dict[str, Any]]) -> set[SecurityGroupRul
 # Cloud assemblies
 
 
+def load_template(path: Path | str) -> dict[str, Any]:
+    """A template file as a plain dict."""
+    return json.loads(Path(path).read_text())
+
+
 @dataclass(frozen=True)
 class StackTemplate:
     """One stack of a cloud assembly: its name, template file and region (None when environment-agnostic)."""
@@ -217,7 +223,7 @@ class StackTemplate:
     metadata: tuple[Path | dict[str, Any], ...] = field(default=(), compare=False)
 
     def load(self) -> dict[str, Any]:
-        return json.loads(self.path.read_text())
+        return load_template(self.path)
 
     def warnings(self) -> list[str]:
         """The warnings the synthesis recorded for this stack (``aws:cdk:warning`` metadata: annotations such as
