@@ -272,11 +272,14 @@ def check_load_balancer_props(has_load_balancer: bool, *, ingress: Sequence[Ingr
                               access_log_days: int, keep_access_logs: bool, zones: int) -> None:
     """A load balancer's own props only apply with one; with one, ingress is who may reach it (80, 443)."""
     if not has_load_balancer:
-        for prop, value, default in (("health_check_path", health_check_path, "/"),
-                                     ("access_log_days", access_log_days, 90),
-                                     ("keep_access_logs", keep_access_logs, False),
-                                     ("zones", zones, 2)):
-            if value != default:
+        import inspect
+
+        from .web_server import WebServer  # its signature holds the defaults: one home for them
+
+        defaults = inspect.signature(WebServer.__init__).parameters
+        for prop, value in (("health_check_path", health_check_path), ("access_log_days", access_log_days),
+                            ("keep_access_logs", keep_access_logs), ("zones", zones)):
+            if value != defaults[prop].default:
                 raise SettingError(prop, value, "only applies with a load balancer: tier=autoscaling, or https")
         return
     for index, rule in enumerate(ingress):
