@@ -82,7 +82,6 @@ class Operation:
     resource_type: str
     action: str  # CREATE, UPDATE or DELETE
     body: dict[str, Any]  # the resource's template entry (the new one on update)
-    old_body: dict[str, Any] | None = None
 
     def report(self, reason: str, physical_id: str = "") -> None:
         """A resource event ``<ACTION>_IN_PROGRESS`` with ``reason``, as CloudFormation reports progress."""
@@ -107,10 +106,8 @@ def current() -> Operation | None:
 
 
 @contextlib.contextmanager
-def _operating(
-    stack: Stack, logical_id: str, body: dict[str, Any], action: str, old_body: dict[str, Any] | None = None
-) -> Iterator[Operation]:
-    operation = Operation(stack, logical_id, _resource_type(body), action, body, old_body)
+def _operating(stack: Stack, logical_id: str, body: dict[str, Any], action: str) -> Iterator[Operation]:
+    operation = Operation(stack, logical_id, _resource_type(body), action, body)
     token = _current.set(operation)
     try:
         yield operation
@@ -370,7 +367,7 @@ def _apply(stack: Stack, new_template: dict[str, Any], journal: _Journal) -> lis
                 continue
             old_resource = live[name]
             add_event(stack, name, resource_type, "UPDATE_IN_PROGRESS", _physical_id(old_resource))
-            with _operating(stack, name, body, "UPDATE", old_bodies[name]):
+            with _operating(stack, name, body, "UPDATE"):
                 updated = _update_one(
                     stack, name, old_resource, old_bodies[name], body, old_props[name], new_props
                 )

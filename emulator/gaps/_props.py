@@ -40,6 +40,13 @@ def retag(resource: Any, old: list[dict[str, str]] | None, new: list[dict[str, s
         backend.create_tags([resource.physical_resource_id], new_tags)
 
 
+def tag_changes(old: Any, new: Any) -> tuple[list[str], dict[str, str]]:
+    """A change of a tags property (a Key/Value list or a dict): the keys to remove, the tags to set."""
+    old_tags = old if isinstance(old, dict) else tag_dict(old)
+    new_tags = new if isinstance(new, dict) else tag_dict(new)
+    return [k for k in old_tags if k not in new_tags], dict(new_tags)
+
+
 def changed(old: dict[str, Any], new: dict[str, Any]) -> set[str]:
     """Names of properties whose resolved values differ."""
     return {k for k in set(old) | set(new) if old.get(k) != new.get(k)}

@@ -43,7 +43,7 @@ from moto.route53.models import route53_backends
 from moto.utilities.utils import get_partition
 
 from emulator.gaps._install import install, register_cloudformation_model
-from emulator.gaps._props import changed
+from emulator.gaps._props import changed, tag_changes
 from emulator.gaps.exceptions import ACMResourceInUseError, CertificateNotValidatedError
 
 _REPLACING = {"CertificateAuthorityArn", "DomainName", "DomainValidationOptions", "KeyAlgorithm",
@@ -175,9 +175,9 @@ class Certificate(CloudFormationModel):
             return cls.create_from_cloudformation_json("", {"Properties": new}, account_id, region)
         backend = acm_backends[account_id][region]
         if "Tags" in differences:
-            gone = [t for t in old.get("Tags") or [] if t["Key"] not in {n["Key"] for n in new.get("Tags") or []}]
-            if gone:
-                backend.remove_tags_from_certificate(certificate.arn, gone)
+            removed, _ = tag_changes(old.get("Tags"), new.get("Tags"))
+            if removed:
+                backend.remove_tags_from_certificate(certificate.arn, [{"Key": k} for k in removed])
             if new.get("Tags"):
                 backend.add_tags_to_certificate(certificate.arn, new["Tags"])
         if "CertificateTransparencyLoggingPreference" in differences:

@@ -37,7 +37,7 @@ from moto.core.utils import unix_time
 from moto.moto_api._internal import mock_random
 
 from emulator.gaps._install import install, register_cloudformation_model
-from emulator.gaps._props import changed, replacement_name
+from emulator.gaps._props import changed, replacement_name, tag_changes
 
 _moto_delete_backup_plan = BackupBackend.delete_backup_plan
 _moto_create_backup_plan = BackupBackend.create_backup_plan
@@ -164,8 +164,6 @@ def _plan_document(properties: dict[str, Any]) -> dict[str, Any]:
         rule["TargetBackupVaultName"] = rule.pop("TargetBackupVault")
         rules.append(rule)
     document["Rules"] = rules
-    if "AdvancedBackupSettings" in document:
-        document["AdvancedBackupSettings"] = document["AdvancedBackupSettings"]
     return document
 
 
@@ -219,10 +217,10 @@ class BackupVault(CloudFormationModel):
             return cls.create_from_cloudformation_json(name, {"Properties": new}, account_id, region)
         backend = backup_backends[account_id][region]
         if "BackupVaultTags" in differences:
-            gone = [k for k in old.get("BackupVaultTags") or {} if k not in (new.get("BackupVaultTags") or {})]
-            if gone:
-                backend.untag_resource(resource.vault.backup_vault_arn, gone)
-            backend.tag_resource(resource.vault.backup_vault_arn, new.get("BackupVaultTags") or {})
+            removed, tags = tag_changes(old.get("BackupVaultTags") or {}, new.get("BackupVaultTags") or {})
+            if removed:
+                backend.untag_resource(resource.vault.backup_vault_arn, removed)
+            backend.tag_resource(resource.vault.backup_vault_arn, tags)
         return resource
 
     def delete(self, account_id: str, region_name: str) -> None:
@@ -279,10 +277,10 @@ class BackupPlan(CloudFormationModel):
         if "BackupPlan" in differences:
             backend.update_backup_plan(resource.plan.backup_plan_id, _plan_document(new))
         if "BackupPlanTags" in differences:
-            gone = [k for k in old.get("BackupPlanTags") or {} if k not in (new.get("BackupPlanTags") or {})]
-            if gone:
-                backend.untag_resource(resource.plan.backup_plan_arn, gone)
-            backend.tag_resource(resource.plan.backup_plan_arn, new.get("BackupPlanTags") or {})
+            removed, tags = tag_changes(old.get("BackupPlanTags") or {}, new.get("BackupPlanTags") or {})
+            if removed:
+                backend.untag_resource(resource.plan.backup_plan_arn, removed)
+            backend.tag_resource(resource.plan.backup_plan_arn, tags)
         return resource
 
     def delete(self, account_id: str, region_name: str) -> None:

@@ -19,14 +19,13 @@ from emulator.gaps._props import changed, replacement_name, retag, tag_dict
 
 _REPLACING = {"GroupDescription", "GroupName", "VpcId"}
 _PROTOCOLS = {"6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6", "all": "-1"}
-#: What a group allows out when the template lists no egress rule.
-_DEFAULT_EGRESS = {"IpProtocol": "-1", "CidrIp": "0.0.0.0/0"}
+#: The rule a VPC security group gets when the template lists no egress rule (shared with
+#: ec2_security_group_egress, which strips it).
+DEFAULT_EGRESS = {"IpProtocol": "-1", "CidrIp": "0.0.0.0/0"}
 
 #: A rule as (protocol, from port, to port, peer kind, peer, description); shared with
 #: ec2_security_group_egress, which adds rules of its own.
 RuleKey = tuple[str, int | None, int | None, str, str, str]
-#: The rule a VPC security group gets when the template declares no egress rule.
-DEFAULT_EGRESS = _DEFAULT_EGRESS
 
 
 def _protocol(value: Any) -> str:
@@ -89,7 +88,7 @@ def authorize(group: SecurityGroup, key: RuleKey, egress: bool) -> None:
 def _wanted(properties: dict[str, Any], egress: bool) -> list[RuleKey]:
     specs = properties.get("SecurityGroupEgress" if egress else "SecurityGroupIngress") or []
     if egress and not specs:
-        specs = [_DEFAULT_EGRESS]
+        specs = [DEFAULT_EGRESS]
     return [spec_key(spec, egress) for spec in specs]
 
 

@@ -28,7 +28,7 @@ from moto.elbv2.models import ELBv2Backend, FakeListener, elbv2_backends
 from moto.elbv2.ssl_policies import SSL_POLICIES
 
 from emulator.gaps._install import install
-from emulator.gaps._props import changed, tag_dict
+from emulator.gaps._props import changed, tag_changes
 from emulator.gaps.exceptions import ELBCertificateNotFoundError, ELBSSLPolicyNotFoundError
 
 _moto_create_listener = ELBv2Backend.create_listener
@@ -113,9 +113,9 @@ class FakeListenerFill:
             [{"CertificateArn": arn} for arn in _certificates(new)], backend.convert_and_validate_properties(new),
         )
         if "Tags" in differences:
-            gone = [k for k in tag_dict(old.get("Tags")) if k not in tag_dict(new.get("Tags"))]
-            if gone:
-                backend.remove_tags([listener.arn], gone)
+            removed, _ = tag_changes(old.get("Tags"), new.get("Tags"))
+            if removed:
+                backend.remove_tags([listener.arn], removed)
             if new.get("Tags"):
                 backend.tagging_service.tag_resource(listener.arn, new["Tags"])
         return listener

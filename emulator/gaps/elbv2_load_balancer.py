@@ -52,7 +52,7 @@ from moto.utilities.utils import get_partition
 
 from emulator import cfn_engine
 from emulator.gaps._install import install
-from emulator.gaps._props import changed, tag_dict
+from emulator.gaps._props import changed, tag_changes, tag_dict
 from emulator.gaps.exceptions import ELBOperationNotPermittedError
 
 #: Route 53 zone of application (and classic) load balancers, by region.
@@ -225,9 +225,9 @@ class FakeLoadBalancerFill:
         if "LoadBalancerAttributes" in differences:
             backend.modify_load_balancer_attributes(balancer.arn, _attributes(new))
         if "Tags" in differences:
-            gone = [k for k in tag_dict(old.get("Tags")) if k not in tag_dict(new.get("Tags"))]
-            if gone:
-                backend.remove_tags([balancer.arn], gone)
+            removed, _ = tag_changes(old.get("Tags"), new.get("Tags"))
+            if removed:
+                backend.remove_tags([balancer.arn], removed)
             if new.get("Tags"):
                 backend.tagging_service.tag_resource(balancer.arn, new["Tags"])
         return balancer

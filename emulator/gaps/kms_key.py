@@ -29,7 +29,7 @@ from moto.kms.exceptions import ValidationException
 from moto.kms.models import Key, kms_backends
 
 from emulator.gaps._install import install
-from emulator.gaps._props import as_bool, as_int, changed, tag_dict
+from emulator.gaps._props import as_bool, as_int, changed, tag_changes, tag_dict
 
 _REPLACING = {"KeySpec", "KeyUsage", "MultiRegion", "Origin"}
 _DEFAULT_WINDOW = 30
@@ -88,10 +88,10 @@ class KeyFill:
         if "Enabled" in differences:
             (backend.enable_key if as_bool(new.get("Enabled"), default=True) else backend.disable_key)(key.id)
         if "Tags" in differences:
-            gone = [k for k in tag_dict(old.get("Tags")) if k not in tag_dict(new.get("Tags"))]
-            if gone:
-                backend.untag_resource(key.id, gone)
-            backend.tag_resource(key.id, tag_dict(new.get("Tags")))
+            removed, tags = tag_changes(old.get("Tags"), new.get("Tags"))
+            if removed:
+                backend.untag_resource(key.id, removed)
+            backend.tag_resource(key.id, tags)
         return key
 
     def delete(self, account_id: str, region_name: str) -> None:
