@@ -354,6 +354,7 @@ class _Builder:
 
     def __init__(self, template: dict[str, Any], region: RegionPrices, hours: Decimal,
                  assumptions: Assumptions, stack: str = "") -> None:
+        self.template = template
         self.resources = resources(template)
         self.names = {logical_id: display_name(logical_id, resource) for logical_id, resource in self.resources.items()}
         self.region = region
@@ -373,9 +374,6 @@ class _Builder:
         self.lines.append(Line(resource=resource, item=item, quantity=Decimal(quantity), unit=unit, price=price,
                                per=per, hours_per_month=self.hours, running=running, stopped=stopped,
                                after_destroy=after_destroy, follows=follows))
-
-    def of_type(self, kind: str) -> dict[str, dict[str, Any]]:
-        return {k: r for k, r in self.resources.items() if r.get("Type") == kind}
 
     def build(self) -> None:
         self.run_schedules()  # first: the schedules' own lines say how often they fire
@@ -745,8 +743,8 @@ class _Builder:
     def _to_load_balancer(self, alias: dict[str, Any]) -> bool:
         """True when an alias targets an Elastic Load Balancing load balancer: this template's, or one named by its
         DNS name (``*.elb.amazonaws.com``, ``*.elb.<region>.amazonaws.com``)."""
-        balancers = set(self.of_type("AWS::ElasticLoadBalancingV2::LoadBalancer")) | \
-            set(self.of_type("AWS::ElasticLoadBalancing::LoadBalancer"))
+        balancers = set(resources(self.template, "AWS::ElasticLoadBalancingV2::LoadBalancer")) | \
+            set(resources(self.template, "AWS::ElasticLoadBalancing::LoadBalancer"))
         if references(alias.get("DNSName")) & balancers:
             return True
         target = render_value(alias.get("DNSName")).rstrip(".").lower()
@@ -762,7 +760,7 @@ class _Builder:
 
     def _zone_used(self, zone: Any, user: str) -> None:
         """Remember a hosted zone a record or certificate uses that this template does not create."""
-        if zone is None or references(zone) & set(self.of_type("AWS::Route53::HostedZone")):
+        if zone is None or references(zone) & set(resources(self.template, "AWS::Route53::HostedZone")):
             return
         users = self._looked_up_zones.setdefault(render_value(zone).replace("/hostedzone/", ""), [])
         if user not in users:
@@ -783,12 +781,12 @@ class _Builder:
 
     def agents(self) -> None:
         shipped_to: set[str] = set()
-        for logical_id, resource in sorted(self.of_type("AWS::EC2::Instance").items(),
+        for logical_id, resource in sorted(resources(self.template, "AWS::EC2::Instance").items(),
                                            key=lambda item: self.names[item[0]]):
             config = _agent_config(properties(resource).get("UserData"))
             if config is not None:
                 shipped_to |= self.agent(self.names[logical_id], config, count=1, each="")
-        for logical_id, resource in sorted(self.of_type("AWS::AutoScaling::AutoScalingGroup").items(),
+        for logical_id, resource in sorted(resources(self.template, "AWS::AutoScaling::AutoScalingGroup").items(),
                                            key=lambda item: self.names[item[0]]):
             props = properties(resource)
             template_ids = references((props.get("LaunchTemplate") or {}).get("LaunchTemplateId")) & set(self.resources)
@@ -799,7 +797,7 @@ class _Builder:
             if config is not None:
                 low = int(_literal_number(props.get("MinSize"), f"{self.names[logical_id]}.MinSize"))
                 shipped_to |= self.agent(self.names[logical_id], config, count=low, each=" of each instance")
-        for logical_id in sorted(set(self.of_type("AWS::Logs::LogGroup")) - shipped_to, key=self.names.get):
+        for logical_id in sorted(set(resources(self.template, "AWS::Logs::LogGroup")) - shipped_to, key=self.names.get):
             self.notes.append(f"not priced: {self.names[logical_id]} (AWS::Logs::LogGroup: nothing in this template "
                               "ships logs to it; its cost depends on what does)")
 
@@ -841,7 +839,7 @@ class _Builder:
     def _shipped_log_groups(self, config: dict[str, Any]) -> set[str]:
         """The log groups of this template the agent configuration ships files to (by reference or by name)."""
         by_name = {render_value(properties(r).get("LogGroupName")): k
-                   for k, r in self.of_type("AWS::Logs::LogGroup").items() if properties(r).get("LogGroupName")}
+                   for k, r in resources(self.template, "AWS::Logs::LogGroup").items() if properties(r).get("LogGroupName")}
         files = (((config.get("logs") or {}).get("logs_collected") or {}).get("files") or {}).get("collect_list") or []
         found = set()
         for entry in files:
@@ -854,7 +852,7 @@ class _Builder:
     # AWS Backup: what a vault stores for the plans that target it
 
     def vault(self, logical_id: str, name: str, *, retained: bool) -> None:
-        rules = [(plan_id, rule) for plan_id, plan in sorted(self.of_type("AWS::Backup::BackupPlan").items())
+        rules = [(plan_id, rule) for plan_id, plan in sorted(resources(self.template, "AWS::Backup::BackupPlan").items())
                  for rule in (properties(plan).get("BackupPlan") or {}).get("BackupPlanRule") or []
                  if logical_id in references(rule.get("TargetBackupVault"))]
         if not rules:
@@ -888,9 +886,9 @@ class _Builder:
 
     def _backed_up(self, plan_id: str, vault_name: str) -> list[tuple[str, Decimal]]:
         """What a plan's selections cover: each instance (an AMI with all its EBS volumes) and each data volume."""
-        instances, volumes = self.of_type("AWS::EC2::Instance"), self.of_type("AWS::EC2::Volume")
+        instances, volumes = resources(self.template, "AWS::EC2::Instance"), resources(self.template, "AWS::EC2::Volume")
         covered: set[str] = set()
-        for selection in self.of_type("AWS::Backup::BackupSelection").values():
+        for selection in resources(self.template, "AWS::Backup::BackupSelection").values():
             props = properties(selection)
             if plan_id not in references(props.get("BackupPlanId")):
                 continue
@@ -910,7 +908,7 @@ class _Builder:
                 self.notes.append(f"{vault_name}: the selection's NotResources/Conditions are not applied here "
                                   "(priced as if they excluded nothing)")
         attached: dict[str, list[str]] = {}
-        for attachment in self.of_type("AWS::EC2::VolumeAttachment").values():
+        for attachment in resources(self.template, "AWS::EC2::VolumeAttachment").values():
             props = properties(attachment)
             for instance in references(props.get("InstanceId")):
                 attached.setdefault(instance, []).extend(sorted(references(props.get("VolumeId")) & set(volumes)))
@@ -936,7 +934,8 @@ class _Builder:
     def run_schedules(self) -> None:
         """The share of the time each scheduled instance or group runs (EventBridge Scheduler's stopInstances /
         startInstances, Auto Scaling's scheduled actions to zero and back), and each schedule's invocations."""
-        instances, groups = set(self.of_type("AWS::EC2::Instance")), set(self.of_type("AWS::AutoScaling::AutoScalingGroup"))
+        instances = set(resources(self.template, "AWS::EC2::Instance"))
+        groups = set(resources(self.template, "AWS::AutoScaling::AutoScalingGroup"))
         plans: dict[frozenset[str], tuple[list[tuple[cron.Cron, str]], list[tuple[cron.Cron, str]]]] = {}
         for logical_id, resource in sorted(self.resources.items(), key=lambda item: self.names[item[0]]):
             kind, props, name = resource.get("Type"), properties(resource), self.names[logical_id]
