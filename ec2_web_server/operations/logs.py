@@ -10,6 +10,8 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from ..options import LOG_RETENTION_PERIODS
+
 #: The files shipped, and the log group each goes to (under /<stack name>/).
 SHIPPED = (("/var/log/httpd/access_log", "httpd/access"), ("/var/log/httpd/error_log", "httpd/error"),
            ("/var/log/cloud-init-output.log", "boot"))
@@ -30,7 +32,7 @@ class LogShipping(Construct):
         self.log_groups: dict[str, logs.LogGroup] = {
             path: logs.LogGroup(self, name.replace("/", "-").title().replace("-", ""),
                                 log_group_name=f"/{stack.stack_name}/{name}",
-                                retention=logs.RetentionDays(_retention_name(retention_days)),
+                                retention=logs.RetentionDays(LOG_RETENTION_PERIODS[retention_days]),
                                 removal_policy=cdk.RemovalPolicy.DESTROY)
             for path, name in SHIPPED
         }
@@ -61,12 +63,3 @@ class LogShipping(Construct):
             reason="cloudwatch:PutMetricData has no resource-level permissions (it takes Resource *); it is limited "
                    f"to the {METRICS_NAMESPACE} namespace by condition. Any other wildcard is a Deny."))
 
-
-def _retention_name(days: int) -> str:
-    """The RetentionDays member for a number of days (checked against LOG_RETENTION_DAYS already)."""
-    return {
-        1: "ONE_DAY", 3: "THREE_DAYS", 5: "FIVE_DAYS", 7: "ONE_WEEK", 14: "TWO_WEEKS", 30: "ONE_MONTH",
-        60: "TWO_MONTHS", 90: "THREE_MONTHS", 120: "FOUR_MONTHS", 150: "FIVE_MONTHS", 180: "SIX_MONTHS",
-        365: "ONE_YEAR", 400: "THIRTEEN_MONTHS", 545: "EIGHTEEN_MONTHS", 731: "TWO_YEARS", 1096: "THREE_YEARS",
-        1827: "FIVE_YEARS", 2192: "SIX_YEARS", 2557: "SEVEN_YEARS", 2922: "EIGHT_YEARS", 3288: "NINE_YEARS",
-        3653: "TEN_YEARS"}[days]

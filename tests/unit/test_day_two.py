@@ -243,3 +243,12 @@ def test_the_check_accepts_exactly_what_the_schedule_simulation_reads(expression
             check_cron("schedule.stop", expression)
     else:
         check_cron("schedule.stop", expression)
+
+
+def test_every_log_retention_period_names_a_retention_days_member():
+    from aws_cdk import aws_logs as logs
+
+    from ec2_web_server.options import LOG_RETENTION_PERIODS
+
+    for name in LOG_RETENTION_PERIODS.values():
+        logs.RetentionDays(name)
