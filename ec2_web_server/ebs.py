@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Annotated, Literal, Optional, get_args
+from typing import Annotated, Literal, Optional
 
 from .checks import check_fields
 from .errors import SettingError
@@ -17,7 +17,6 @@ from .instance_types import InstanceTypeInfo
 
 VolumeType = Literal["gp2", "gp3", "io1", "io2", "standard"]
 OnDestroy = Literal["snapshot", "delete", "retain"]
-ON_DESTROY_CHOICES: tuple[str, ...] = get_args(OnDestroy)
 
 # The root device of every Amazon Linux 2 / 2023 AMI, and their root snapshot size in GiB.
 AMAZON_LINUX_ROOT_DEVICE = "/dev/xvda"
