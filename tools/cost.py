@@ -74,6 +74,7 @@ from tools.templates import (
     StackTemplate,
     assembly_stacks,
     display_name,
+    elastic_ip_associations,
     properties,
     references,
     render_value,
@@ -529,18 +530,10 @@ class _Builder:
 
     def _eip_instances(self) -> dict[str, Optional[str]]:
         """Each Elastic IP's logical id -> the instance it is associated with in this template (or None)."""
-        eips: dict[str, Optional[str]] = {k: None for k, r in self.resources.items() if r.get("Type") == "AWS::EC2::EIP"}
-        for logical_id in eips:
-            instance_refs = references(properties(self.resources[logical_id]).get("InstanceId"))
-            eips[logical_id] = next(iter(instance_refs), None)
-        for resource in self.resources.values():
-            if resource.get("Type") != "AWS::EC2::EIPAssociation":
-                continue
-            props = properties(resource)
-            targets = references(props.get("AllocationId")) | references(props.get("EIP"))
-            instances = references(props.get("InstanceId"))
-            for eip in targets & set(eips):
-                eips[eip] = next(iter(instances), None)
+        eips: dict[str, Optional[str]] = dict.fromkeys(resources(self.template, "AWS::EC2::EIP"))
+        for eip, instance in elastic_ip_associations(self.template):
+            if eip in eips:
+                eips[eip] = instance
         return eips
 
     def instance(self, logical_id: str, name: str, resource: dict[str, Any], *, has_eip: bool, retained: bool) -> None:

@@ -65,6 +65,7 @@ from tools.templates import (
     SecurityGroupRule,
     assembly_stacks,
     display_name,
+    elastic_ip_associations,
     properties,
     reference,
     references,
@@ -779,18 +780,10 @@ def _rolling(change: Change, group: dict[str, Any]) -> tuple[Optional[str], Opti
 
 def _addresses(head: dict[str, dict[str, Any]], name: Any) -> dict[str, str]:
     """Each instance (logical id) of the head template that an Elastic IP is associated with -> that EIP's name."""
-    found = {}
-    for resource in head.values():
-        props = properties(resource)
-        if resource.get("Type") == "AWS::EC2::EIPAssociation":
-            eip = reference(props.get("AllocationId")) or reference(props.get("EIP"))
-        elif resource.get("Type") == "AWS::EC2::EIP":
-            eip = next((i for i, r in head.items() if r is resource), None)
-        else:
-            continue
-        for instance in references(props.get("InstanceId")):
-            found[instance] = name(eip) if eip else "?"
-    return found
+    return {instance: name(eip) if eip else "?" for eip, instance in elastic_ip_associations({"Resources": head})
+            if instance is not None}
+
+
 def _iam(change: Change, base: dict[str, dict[str, Any]], head: dict[str, dict[str, Any]]) -> list[str]:
     """Bold lines for IAM resources added, removed or replaced, and for what the engine's IAM facts do not
     cover: which roles an instance profile holds, a permissions boundary, an instance's instance profile."""

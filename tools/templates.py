@@ -3,6 +3,7 @@
     resources(template, "AWS::EC2::Instance")   # {logical id: resource}, never CDK's metadata resource
     references(value)                            # logical ids a value points at (Ref, Fn::GetAtt, Fn::Sub)
     display_name(logical_id, resource)           # WebServer/Server1/Instance, or the id without CDK's hash
+    elastic_ip_associations(template)            # [(Elastic IP logical id, instance logical id), ...]
     render_value(value)                          # a value as `cdk diff` shows it: ${Instance.PublicIp}
     ingress_rules(template)                      # {security group logical id: [SecurityGroupRule, ...]}
     load_template(path)                          # a template file as a dict
@@ -82,6 +83,24 @@ def reference(value: Any) -> Optional[str]:
         targets = references(value)
         return next(iter(targets)) if len(targets) == 1 else None
     return None
+
+
+def elastic_ip_associations(template: Optional[dict[str, Any]]) -> list[tuple[Optional[str], Optional[str]]]:
+    """(Elastic IP, instance) for each association the template makes, in template order: an AWS::EC2::EIP's own
+    InstanceId, or an AWS::EC2::EIPAssociation's AllocationId (or EIP) and InstanceId. The Elastic IP is a logical
+    id (of the template's AWS::EC2::EIP, or of a parameter), None when the association names it by a literal; the
+    instance is None when the association names none (a network interface instead)."""
+    found = []
+    for logical_id, resource in resources(template).items():
+        props = properties(resource)
+        if resource.get("Type") == "AWS::EC2::EIP" and props.get("InstanceId") is not None:
+            eip: Optional[str] = logical_id
+        elif resource.get("Type") == "AWS::EC2::EIPAssociation":
+            eip = reference(props.get("AllocationId")) or reference(props.get("EIP"))
+        else:
+            continue
+        found.append((eip, next(iter(sorted(references(props.get("InstanceId")))), None)))
+    return found
 
 
 def display_name(logical_id: str, resource: dict[str, Any]) -> str:

@@ -26,6 +26,18 @@ TEMPLATE = {"Resources": {
 }}
 
 
+def test_elastic_ip_associations_by_the_eip_itself_or_an_association():
+    template = {"Resources": {
+        "Own": {"Type": "AWS::EC2::EIP", "Properties": {"InstanceId": {"Ref": "One"}}},
+        "Loose": {"Type": "AWS::EC2::EIP", "Properties": {"Domain": "vpc"}},
+        "Association": {"Type": "AWS::EC2::EIPAssociation", "Properties": {
+            "AllocationId": {"Fn::GetAtt": ["Loose", "AllocationId"]}, "InstanceId": {"Ref": "Two"}}},
+        "Literal": {"Type": "AWS::EC2::EIPAssociation", "Properties": {"AllocationId": "eipalloc-1",
+                                                                        "NetworkInterfaceId": "eni-1"}},
+    }}
+    assert templates.elastic_ip_associations(template) == [("Own", "One"), ("Loose", "Two"), (None, None)]
+
+
 def test_resources_leave_out_cdk_metadata_and_filter_by_type():
     assert list(templates.resources(TEMPLATE)) == ["Web", "Ssh", "Ping"]
     assert list(templates.resources(TEMPLATE, "AWS::EC2::SecurityGroupIngress")) == ["Ssh", "Ping"]
