@@ -52,7 +52,7 @@ class WebServerFleet(Construct):
             self, "LaunchTemplate",
             machine_image=machine_image,
             instance_type=ec2.InstanceType(instance_type.name),
-            require_imdsv2=True,
+            # IMDSv2 only (require_imdsv2=True as well wrote the same MetadataOptions).
             http_tokens=ec2.LaunchTemplateHttpTokens.REQUIRED,
             role=role,
             key_pair=key_pair,
