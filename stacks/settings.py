@@ -192,8 +192,8 @@ def _machine_image_rule(value: str) -> None:
 
 
 TIERS = ("single", "autoscaling")
-#: Settings of the Auto Scaling tier, and the AutoScaling option each one sets.
-AUTO_SCALING_SETTINGS = ("min_capacity", "max_capacity", "desired_capacity", "cpu_target", "requests_per_target")
+#: Settings of the Auto Scaling tier: one per AutoScaling option, of the same name.
+AUTO_SCALING_SETTINGS = tuple(field.name for field in dataclasses.fields(AutoScaling))
 
 
 def _tier_rule(value: str) -> None:
