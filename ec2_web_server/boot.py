@@ -9,9 +9,11 @@ in any of them fails the deploy.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import Optional
 
 import aws_cdk as cdk
@@ -34,6 +36,12 @@ CLOUDWATCH_AGENT_CONFIG_PATH = "/opt/aws/amazon-cloudwatch-agent/etc/web-server.
 CHECK_SITE_PATH = "/usr/local/lib/web-server/check-site.sh"
 #: EC2: "user data is limited to 16 KB", in raw form, before it is base64-encoded.
 MAX_USER_DATA_BYTES = 16 * 1024
+
+
+@functools.cache
+def _text(script: Traversable) -> str:
+    """A boot script's text, read once per process however many servers and stacks use it."""
+    return script.read_text()
 
 
 @dataclass(frozen=True)
@@ -60,14 +68,14 @@ def web_server_user_data(*, site: Optional[s3_assets.Asset] = None, commands: Se
         installed and started with it after Apache.
     """
     user_data = ec2.UserData.for_linux()
-    user_data.add_on_exit_commands(ON_EXIT_SCRIPT.read_text())
+    user_data.add_on_exit_commands(_text(ON_EXIT_SCRIPT))
     if site_check is not None:
         user_data.add_commands(
             f"export WEB_SERVER_SITE_URL='{site_check.url}'",
             f"export WEB_SERVER_SITE_SIGNAL='{site_check.signal_arguments}'",
             f'SITE_CHECK_SCRIPT="${{WEB_SERVER_SITE_CHECK_SCRIPT:-{CHECK_SITE_PATH}}}"',
             'mkdir -p "$(dirname "$SITE_CHECK_SCRIPT")"',
-            f"cat > \"$SITE_CHECK_SCRIPT\" <<'CHECK_SITE'\n{CHECK_SITE_SCRIPT.read_text()}CHECK_SITE",
+            f"cat > \"$SITE_CHECK_SCRIPT\" <<'CHECK_SITE'\n{_text(CHECK_SITE_SCRIPT)}CHECK_SITE",
         )
     if site is not None:
         archive = user_data.add_s3_download_command(bucket=site.bucket, bucket_key=site.s3_object_key)
@@ -77,9 +85,9 @@ def web_server_user_data(*, site: Optional[s3_assets.Asset] = None, commands: Se
             f'CLOUDWATCH_AGENT_CONFIG="${{WEB_SERVER_CLOUDWATCH_AGENT_CONFIG:-{CLOUDWATCH_AGENT_CONFIG_PATH}}}"',
             'mkdir -p "$(dirname "$CLOUDWATCH_AGENT_CONFIG")"',
             f"cat > \"$CLOUDWATCH_AGENT_CONFIG\" <<'AGENT_CONFIG'\n{cloudwatch_agent_config}\nAGENT_CONFIG")
-    user_data.add_commands(INSTALL_APACHE_SCRIPT.read_text())
+    user_data.add_commands(_text(INSTALL_APACHE_SCRIPT))
     if cloudwatch_agent_config is not None:
-        user_data.add_commands(CLOUDWATCH_AGENT_SCRIPT.read_text())
+        user_data.add_commands(_text(CLOUDWATCH_AGENT_SCRIPT))
     if commands:
         user_data.add_commands("# user_data_commands", *commands)
     return user_data

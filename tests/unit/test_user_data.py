@@ -243,3 +243,22 @@ def test_check_site_gives_up_without_signalling_when_the_site_never_answers(tmp_
     assert run.returncode == 1
     assert not [c for c in calls if c.startswith("cfn-signal")]
     assert "never answered" in run.stderr
+
+
+def test_the_boot_scripts_are_read_once_however_many_servers(monkeypatch):
+    import pathlib
+
+    from app import build_app
+    from tests.conftest import base_context
+
+    reads = []
+    read_text = pathlib.Path.read_text
+
+    def counting(path, *args, **kwargs):
+        if path.parent.name == "user_data":
+            reads.append(path.name)
+        return read_text(path, *args, **kwargs)
+
+    monkeypatch.setattr(pathlib.Path, "read_text", counting)
+    build_app(context={**base_context(), "instance_count": "3", "logs": "true"}, nag=False)
+    assert all(reads.count(name) <= 1 for name in reads), reads
