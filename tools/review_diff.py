@@ -414,6 +414,11 @@ class _Summarizer:
         resource = self.head.get(logical_id) or self.base.get(logical_id) or {}
         return display_name(logical_id, resource)
 
+    def named(self, text: str) -> str:
+        """``text`` with the logical id of each ``${LogicalId}`` or ``${LogicalId.Attribute}`` of either template as
+        its display name, as `cdk diff` shows them (``${WebServer/InstanceRole.Arn}``); other ids as they are."""
+        return _TOKEN.sub(lambda m: "${" + (self.name(m[1]) if m[1] in self.head or m[1] in self.base else m[1]), text)
+
     def run(self) -> list[Change]:
         changes: dict[str, Change] = {}
         for logical_id, engine in sorted(self.engine.resources.items()):
@@ -806,11 +811,13 @@ def _iam(change: Change, base: dict[str, dict[str, Any]], head: dict[str, dict[s
     return lines  # policies and trust are the engine's statements; tags and descriptions grant nothing
 
 
-def _iam_facts(engine: cfn_diff.TemplateDiff, name: Any, kind: Any, known: set[str]) -> list[str]:
+def _iam_facts(engine: cfn_diff.TemplateDiff, summarizer: _Summarizer, kind: Any) -> list[str]:
     """The engine's IAM changes in words: managed policies attached and detached, statements added and removed.
     Logical ids in the engine's ``${Id.Attribute}`` renderings become display names, as `cdk diff` shows them."""
+    name = summarizer.name
+
     def named(text: str) -> str:  # the engine puts one action, resource or principal a line
-        return _TOKEN.sub(lambda m: "${" + (name(m[1]) if m[1] in known else m[1]), ", ".join(text.splitlines()))
+        return summarizer.named(", ".join(text.splitlines()))
 
     lines = []
     for verb, policies in (("gets", engine.policies_added), ("loses", engine.policies_removed)):
@@ -1305,9 +1312,7 @@ class _Site:
         value = (outputs.get(SITE_URL_OUTPUT) or {}).get("Value")
         if value is None:
             return None
-        known = set(self.head) | set(self.base)
-        return _TOKEN.sub(lambda m: "${" + (self.summarizer.name(m[1]) if m[1] in known else m[1]),
-                          render_value(value))
+        return self.summarizer.named(render_value(value))
 
     def notes(self) -> list[str]:
         """The site's address when it changes, and whether this deploy waits for the site on it."""
@@ -1396,12 +1401,8 @@ def summarize(base: Optional[dict[str, Any]], head: Optional[dict[str, Any]], *,
     def kind(logical_id: str) -> str:
         return (head_res.get(logical_id) or base_res.get(logical_id) or {}).get("Type", "IAM identity").split("::")[-1]
 
-    iam += _iam_facts(engine, summarizer.name, kind, set(base_res) | set(head_res))
-    known = set(base_res) | set(head_res)
-
-    def named(text: str) -> str:  # ${LogicalId.GroupId} (a peer group) as `cdk diff` names it: its construct path
-        return _TOKEN.sub(lambda m: "${" + (summarizer.name(m[1]) if m[1] in known else m[1]), text)
-
+    iam += _iam_facts(engine, summarizer, kind)
+    named = summarizer.named  # ${LogicalId.GroupId} (a peer group) as `cdk diff` names it: its construct path
     widen, narrow = ([named(line) for line in lines] for lines in _network(engine, summarizer.name, head_res))
     for change in review.changes:
         if change.type in ("AWS::EC2::SecurityGroupIngress", "AWS::EC2::SecurityGroupEgress"):
