@@ -28,9 +28,14 @@ def test_keyword_props_take_cdk_types():
                                                             "ImageId": "ami-0123456789abcdef0"})
     assert (len(web.instances), len(web.volumes), len(web.elastic_ips), len(web.public_ips)) == (2, 2, 2, 2)
     assert web.instance is web.instances[0]
-    assert web.role.role_arn
-    assert web.key_pair.key_pair_name
-    assert web.security_group.security_group_id
+    # The attributes are the construct's own resources (tokens are always truthy: compare what they resolve to).
+    def logical_id(construct):
+        return scope.get_logical_id(construct.node.default_child)
+
+    assert scope.resolve(web.role.role_arn) == {"Fn::GetAtt": [logical_id(web.role), "Arn"]}
+    assert scope.resolve(web.key_pair.key_pair_name) == {"Ref": logical_id(web.key_pair)}
+    assert scope.resolve(web.security_group.security_group_id) == {
+        "Fn::GetAtt": [logical_id(web.security_group), "GroupId"]}
 
 
 def test_the_default_image_is_amazon_linux_2023_for_the_type_architecture():
