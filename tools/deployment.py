@@ -93,10 +93,7 @@ def describe_stack(emulator: Any, stack_name: str = STACK_NAME) -> dict[str, Any
     """What the stack built, read back from the emulator's own APIs (not from our template)."""
     cfn, ec2, ssm = (emulator.client(s) for s in ("cloudformation", "ec2", "ssm"))
     stack = cfn.describe_stacks(StackName=stack_name)["Stacks"][0]
-    physical: dict[str, list[str]] = {}
-    for resource in cfn.describe_stack_resources(StackName=stack_name)["StackResources"]:
-        physical.setdefault(resource["ResourceType"], []).append(resource.get("PhysicalResourceId", ""))
-
+    physical = _physical(cfn, stack_name)
     instances = []
     ids = physical.get("AWS::EC2::Instance", [])
     for reservation in ec2.describe_instances(InstanceIds=ids)["Reservations"] if ids else []:
@@ -210,6 +207,7 @@ def rolling_update_sizes(emulator: Any, start: int, stack_name: str = STACK_NAME
 
 
 def _physical(cfn: Any, stack_name: str) -> dict[str, list[str]]:
+    """The stack's physical resource ids by resource type, as CloudFormation lists them."""
     physical: dict[str, list[str]] = {}
     for resource in cfn.describe_stack_resources(StackName=stack_name)["StackResources"]:
         physical.setdefault(resource["ResourceType"], []).append(resource.get("PhysicalResourceId", ""))
