@@ -33,7 +33,7 @@ def listeners(template: Template) -> dict[int, dict]:
             for r in template.find_resources("AWS::ElasticLoadBalancingV2::Listener").values()}
 
 
-def test_autoscaling_with_a_zone_gets_a_dns_validated_certificate_and_https(tmp_path):
+def test_autoscaling_with_a_zone_gets_a_dns_validated_certificate_and_https():
     server, template = web(auto_scaling=AutoScaling())
     template.has_resource_properties("AWS::CertificateManager::Certificate", {
         "DomainName": "www.example.com", "ValidationMethod": "DNS",
@@ -46,7 +46,7 @@ def test_autoscaling_with_a_zone_gets_a_dns_validated_certificate_and_https(tmp_
     assert server.url == "https://www.example.com/"
 
 
-def test_the_record_is_an_alias_to_the_load_balancer(tmp_path):
+def test_the_record_is_an_alias_to_the_load_balancer():
     _, template = web(auto_scaling=AutoScaling())
     template.has_resource_properties("AWS::Route53::RecordSet", {
         "Name": "www.example.com.", "Type": "A", "HostedZoneId": "Z0123456789ABCDEFGHIJ",

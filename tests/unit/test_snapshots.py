@@ -7,8 +7,6 @@ Normalised so they change only when the infrastructure does. After an intended c
 import json
 import re
 
-from tests.conftest import synth  # noqa: F401  (fixtures come from conftest)
-
 _ASSET_HASH = re.compile(r"[0-9a-f]{64}")
 
 
