@@ -130,6 +130,9 @@ def hand_written():
 def test_summary_and_engine_agree_on_every_real_pair(real_pairs):
     for names, (before, after), engine in real_pairs:
         review = summarize(before.template, after.template, stack=STACK_NAME, region=EXAMPLE_REGION, engine=engine)
+        # Every real pair changes resources: an engine (or a summary) that finds nothing would agree vacuously.
+        assert engine.resources, names
+        assert review.changes, names
         assert disagreements(review, engine) == [], names
         # Renamed resources are the summary's pairing of the engine's destroy and add; the rest must match.
         assert any(change.action == "replace" and change.new_logical_id is None for change in review.changes) == \
