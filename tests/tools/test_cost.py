@@ -16,6 +16,7 @@ import io
 import json
 import subprocess
 import sys
+import types
 from decimal import Decimal
 
 import pytest
@@ -768,15 +769,17 @@ def test_make_cost_passes_log_gb_lcu_and_dns_queries():
     assert all(f"{name}=" in cost_help for name in ("REGION", "LCU", "LOG_GB", "DNS_QUERIES"))
 
 
-def test_budget_guard_prices_the_day_two_lines(day_two, prices):
+def test_budget_guard_prices_the_day_two_lines(day_two):
     from tools.budget_guard import BudgetGuard
 
-    guard = BudgetGuard(budget_usd=1000, stack_name="WebServerStack", region="us-east-1")
-    result = estimate(day_two.template, "us-east-1", prices)
-    day_two_lines = sum(line.monthly for line in result.lines
-                        if any(text in line.item for text in ("KMS", "logs ingested", "custom metrics", "backups")))
-    assert day_two_lines > 0
-    assert guard.estimate(str(day_two.template_path)) == float(result.monthly)
+    # Every day-two option on, us-east-1: $18.83 a month, of which $3.92 are day two's lines (the KMS key, custom
+    # metrics, logs ingested, backups). A $15 budget holds the rest ($14.91) but not the whole: the guard refuses it.
+    guard = BudgetGuard(budget_usd=15, stack_name="WebServerStack", region="us-east-1")
+    report = guard.validate(types.SimpleNamespace(template_paths=[str(day_two.template_path)]))
+    assert not report.success
+    assert [violation.description for violation in report.violations] == [
+        "monthly_budget_usd: got 15; the stack is estimated at $18.83 a month in us-east-1 (make cost shows each "
+        "line), above the budget"]
 
 
 # --- tools/cron.py: the schedules' time ------------------------------------------------------------------------
