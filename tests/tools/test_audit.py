@@ -236,7 +236,8 @@ def test_untagged_buckets_and_other_regions_buckets_are_not_ours(emu: Emulator) 
     s3.create_bucket(Bucket="someone-elses-bucket")
     s3.create_bucket(Bucket="ours-in-tokyo", CreateBucketConfiguration={"LocationConstraint": "ap-northeast-1"})
     s3.put_bucket_tagging(Bucket="ours-in-tokyo", Tagging={"TagSet": TAG})
-    assert _report(emu).findings == []
+    ours = _log_bucket(emu)  # the control: a tagged bucket in the audited region is found
+    assert [(f.kind, f.resource_id) for f in _report(emu).findings] == [("bucket", ours)]
 
 
 def test_stack_name_tag_alone_makes_a_bucket_ours() -> None:
@@ -321,7 +322,8 @@ def test_snapshots_aws_backup_made_are_not_listed_as_snapshots(emu: Emulator) ->
     volume = ec2.create_volume(AvailabilityZone="us-east-1a", Size=30)["VolumeId"]
     ec2.create_snapshot(VolumeId=volume, TagSpecifications=_tagged("snapshot", [
         *TAG, {"Key": "aws:backup:source-resource", "Value": volume}]))
-    assert _report(emu).findings == []
+    ours = ec2.create_snapshot(VolumeId=volume, TagSpecifications=_tagged("snapshot"))["SnapshotId"]  # the control
+    assert [(f.kind, f.resource_id) for f in _report(emu).findings] == [("snapshot", ours)]
 
 
 def test_a_backup_vault_is_an_intended_leftover_with_the_command_that_deletes_it(emu: Emulator, audited) -> None:  # type: ignore[no-untyped-def]
