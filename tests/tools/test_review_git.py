@@ -8,12 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
+from tests.tools.conftest import git
 from tools.review_diff import ReviewError, base_worktree, resolve_base
-
-
-def git(repo, *args):
-    return subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args], cwd=repo,
-                          capture_output=True, text=True, check=True).stdout.strip()
 
 
 @pytest.fixture
