@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, jsii_package_cache
+from tests.conftest import ROOT, _configuration, jsii_package_cache
 from tests.emulator.conftest import emu, patched_server  # noqa: F401  (fixtures for test_audit.py)
 from tests.tools.pairs import NAMED_FLEET, NAMED_FLEET_NEW_NAME
 from tools import cost
@@ -46,35 +46,13 @@ def prices() -> cost.Prices:
     return cost.Prices.load()
 
 
-@pytest.fixture(scope="session")
-def changed(synth_with):
-    return synth_with(CHANGED)
-
-
-@pytest.fixture(scope="session")
-def with_volumes(synth_with):
-    return synth_with(WITH_VOLUMES)
-
-
-@pytest.fixture(scope="session")
-def volumes_changed(synth_with):
-    return synth_with(VOLUMES_CHANGED)
-
-
-@pytest.fixture(scope="session")
-def volumes_new_ami(synth_with):
-    return synth_with(VOLUMES_NEW_AMI)
-
-
-@pytest.fixture(scope="session")
-def named_fleet(synth_with):
-    """The Auto Scaling tier on www.example.com in the example zone (a certificate, HTTPS, an alias record)."""
-    return synth_with(NAMED_FLEET)
-
-
-@pytest.fixture(scope="session")
-def named_fleet_new_name(synth_with):
-    return synth_with(NAMED_FLEET_NEW_NAME)
+changed = _configuration(CHANGED, "A new AMI, an SSH rule and a managed policy: replacement, network, IAM.")
+with_volumes = _configuration(WITH_VOLUMES, "Two data volumes: one deleted on destroy, one snapshotted.")
+volumes_changed = _configuration(VOLUMES_CHANGED, "WITH_VOLUMES changed in ways AWS refuses, one volume renamed.")
+volumes_new_ami = _configuration(VOLUMES_NEW_AMI, "WITH_VOLUMES on a new AMI: the instance replaced, volumes attached.")
+named_fleet = _configuration(NAMED_FLEET, "The Auto Scaling tier on www.example.com in the example zone (a "
+                             "certificate, HTTPS, an alias record).")
+named_fleet_new_name = _configuration(NAMED_FLEET_NEW_NAME, "NAMED_FLEET under another name, shop.example.com.")
 
 
 # --- the Makefile's targets, run as a user runs them ---------------------------------------------------------
