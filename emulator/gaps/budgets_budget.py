@@ -14,8 +14,11 @@ reference):
   most 10 EMAIL (valid addresses) and 1 SNS; at most 5 notifications; all
   ``InvalidParameterException``;
 * CloudFormation names the budget when BudgetName is not given; Ref is the name;
-  BudgetName replaces it, the rest is an UpdateBudget with the notifications
-  replaced; deleting it is DeleteBudget (with its notifications).
+  BudgetName and NotificationsWithSubscribers replace it (both are
+  createOnlyProperties in the resource's schema, aws-budgets-budget.json, as
+  cfn-lint ships it), so a custom-named budget whose notifications change is
+  refused; the rest is an UpdateBudget; deleting it is DeleteBudget (with its
+  notifications).
 """
 
 from __future__ import annotations
@@ -117,7 +120,7 @@ class BudgetResource(CloudFormationModel):
     def emulator_update(cls, resource: BudgetResource, old: dict[str, Any], new: dict[str, Any], account_id: str,
                         region: str) -> BudgetResource:
         old_name, new_name = old["Budget"].get("BudgetName"), new["Budget"].get("BudgetName")
-        if old_name != new_name:
+        if old_name != new_name or old.get("NotificationsWithSubscribers") != new.get("NotificationsWithSubscribers"):
             name = replacement_name(old_name, new_name)
             return cls.create_from_cloudformation_json(name, {"Properties": new}, account_id, region)
         name = resource.name

@@ -181,10 +181,11 @@ def test_schedule_with_an_invalid_expression_is_refused(target: Emulator) -> Non
     assert any("Invalid Schedule Expression" in f for f in cfn.failures(target))
 
 
-def _budget(amount: int, email: str = "ops@example.com") -> dict:
+def _budget(amount: int, email: str = "ops@example.com", name: str | None = None) -> dict:
     subscribers = [{"SubscriptionType": "EMAIL", "Address": email}]
     return cfn.template({"Budget": {"Type": "AWS::Budgets::Budget", "Properties": {
         "Budget": {"BudgetType": "COST", "TimeUnit": "MONTHLY", "BudgetLimit": {"Amount": amount, "Unit": "USD"},
+                   **({"BudgetName": name} if name else {}),
                    "CostFilters": {"TagKeyValue": ["aws:cloudformation:stack-name$GapStack"]}},
         "NotificationsWithSubscribers": [
             {"Notification": {"NotificationType": "FORECASTED", "ComparisonOperator": "GREATER_THAN", "Threshold": 80,
@@ -203,6 +204,21 @@ def test_budget_created_updated_and_deleted(target: Emulator) -> None:
     assert sorted(n["NotificationType"] for n in notifications) == ["ACTUAL", "FORECASTED"]
     assert cfn.delete(target) == "DELETE_COMPLETE"
     assert budgets.describe_budgets(AccountId=ACCOUNT).get("Budgets", []) == []
+
+
+def test_budget_new_notifications_replace_it_and_a_kept_custom_name_is_refused(target: Emulator) -> None:
+    # NotificationsWithSubscribers is create-only (the resource schema): a new address replaces the budget.
+    assert cfn.deploy(target, _budget(100)) == "CREATE_COMPLETE", cfn.failures(target)
+    budgets, first = target.client("budgets"), cfn.physical_id(target, "Budget")
+    assert cfn.deploy(target, _budget(100, email="oncall@example.com")) == "UPDATE_COMPLETE", cfn.failures(target)
+    second = cfn.physical_id(target, "Budget")
+    assert second != first
+    assert [b["BudgetName"] for b in budgets.describe_budgets(AccountId=ACCOUNT)["Budgets"]] == [second]
+    assert cfn.delete(target) == "DELETE_COMPLETE"
+    # With a custom name kept, CloudFormation cannot replace it.
+    assert cfn.deploy(target, _budget(100, name="kept")) == "CREATE_COMPLETE", cfn.failures(target)
+    assert cfn.deploy(target, _budget(100, email="oncall@example.com", name="kept")) == "UPDATE_ROLLBACK_COMPLETE"
+    assert any("custom-named resource requires replacing" in f for f in cfn.failures(target))
 
 
 def test_budget_mailing_no_address_is_refused(target: Emulator) -> None:
