@@ -135,7 +135,8 @@ def test_budget_for_the_stack_tag_updated(single):
     assert single["before"]["budget"]["BudgetLimit"]["Amount"] == "100.0"
     assert single["before"]["budget"]["CostFilters"] == {"TagKeyValue": ["aws:cloudformation:stack-name$WebServerStack"],
                                                          "Region": ["us-east-1"]}
-    assert single["after"]["budget"]["BudgetName"] == "WebServerStack-us-east-1"  # updated in place, same name
+    assert single["after"]["budget"]["BudgetName"] == single["before"]["budget"]["BudgetName"]  # updated in place
+    assert single["after"]["budget"]["BudgetName"].startswith("WebServerStack-us-east-1-")
     assert single["after"]["budget"]["BudgetLimit"]["Amount"] == "150.0"
 
 

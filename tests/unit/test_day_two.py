@@ -143,6 +143,21 @@ def test_autoscaling_tier_scales_to_zero_and_back(day_two_fleet):
     ("cron(30 7 ? * 1,7 *)", "30 7 * * 0,6"),
     ("cron(0 8 1 * ? *)", "0 8 1 * *"),
 ])
+def _budget_name(email: str) -> str:
+    import aws_cdk as cdk
+
+    from ec2_web_server.operations import Budget
+
+    stack = cdk.Stack(cdk.App(), "WebServerStack", env=cdk.Environment(account="123456789012", region="us-east-1"))
+    return stack.resolve(Budget(stack, "Budget", amount_usd=50, email=email).budget.budget)["budgetName"]
+
+
+def test_a_new_alarm_email_gives_the_budget_a_new_name():
+    # Its notifications cannot change in place, and CloudFormation will not replace a budget under the same name.
+    assert _budget_name("ops@example.com") == _budget_name("ops@example.com")
+    assert _budget_name("ops@example.com") != _budget_name("oncall@example.com")
+
+
 def test_a_scheduled_action_takes_the_same_times_in_unix_cron(expression, recurrence):
     assert unix_cron("schedule.stop", expression) == recurrence
 
@@ -153,7 +168,7 @@ def test_budget_mails_at_80_forecast_and_100_actual_for_the_stack_tag(day_two):
     assert data["BudgetLimit"] == {"Amount": 100, "Unit": "USD"}
     assert data["CostFilters"] == {"TagKeyValue": ["aws:cloudformation:stack-name$WebServerStack"],
                                    "Region": ["us-east-1"]}  # the same stack name in another region is not this one
-    assert data["BudgetName"] == "WebServerStack-us-east-1"  # budgets are per account
+    assert data["BudgetName"].startswith("WebServerStack-us-east-1-")  # budgets are per account
     notes = {(n["Notification"]["NotificationType"], n["Notification"]["Threshold"])
              for n in budget["Properties"]["NotificationsWithSubscribers"]}
     assert notes == {("FORECASTED", 80), ("ACTUAL", 100)}
