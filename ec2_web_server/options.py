@@ -269,17 +269,14 @@ def check_auto_scaling(options: AutoScaling, *, elastic_ip: Optional[bool], inst
 
 
 def check_load_balancer_props(has_load_balancer: bool, *, ingress: Sequence[Ingress], health_check_path: str,
-                              access_log_days: int, keep_access_logs: bool, zones: int) -> None:
-    """A load balancer's own props only apply with one; with one, ingress is who may reach it (80, 443)."""
+                              access_log_days: int, keep_access_logs: bool, zones: int,
+                              defaults: Mapping[str, object]) -> None:
+    """A load balancer's own props only apply with one; with one, ingress is who may reach it (80, 443).
+    ``defaults``: the construct's prop defaults (its signature is their one home)."""
     if not has_load_balancer:
-        import inspect
-
-        from .web_server import WebServer  # its signature holds the defaults: one home for them
-
-        defaults = inspect.signature(WebServer.__init__).parameters
         for prop, value in (("health_check_path", health_check_path), ("access_log_days", access_log_days),
                             ("keep_access_logs", keep_access_logs), ("zones", zones)):
-            if value != defaults[prop].default:
+            if value != defaults[prop]:
                 raise SettingError(prop, value, "only applies with a load balancer: tier=autoscaling, or https")
         return
     for index, rule in enumerate(ingress):

@@ -12,6 +12,8 @@ variables or accounts: every choice is a typed keyword prop, checked against its
 from __future__ import annotations
 
 import dataclasses
+import functools
+import inspect
 import os
 from collections.abc import Sequence
 from typing import Optional, Union
@@ -230,7 +232,7 @@ class WebServer(Construct):
                              elastic_ip=elastic_ip)
         check_load_balancer_props(auto_scaling is not None or https, ingress=ingress,
                                   health_check_path=health_check_path, access_log_days=access_log_days,
-                                  keep_access_logs=keep_access_logs, zones=zones)
+                                  keep_access_logs=keep_access_logs, zones=zones, defaults=_prop_defaults())
         instance_count = 1 if instance_count is None else instance_count
         check_instance_count(instance_count)
         if machine_image is None and ami_root_size is None:
@@ -593,3 +595,9 @@ def _first_zones(subnets: Sequence[ec2.ISubnet], zones: int) -> list[ec2.ISubnet
 
 def _zones(subnets: Sequence[ec2.ISubnet]) -> int:
     return len({subnet.availability_zone for subnet in subnets})
+
+
+@functools.cache
+def _prop_defaults() -> dict[str, object]:
+    """The documented defaults of WebServer's props, read from its signature (their one home)."""
+    return {name: p.default for name, p in inspect.signature(WebServer.__init__).parameters.items()}
