@@ -48,6 +48,13 @@ logger = logging.getLogger("emulator")
 
 _SUB_REFERENCE = re.compile(r"\$\{(?!!)([^}]+)\}")
 
+#: Types CloudFormation knows that create nothing the emulator could model, so
+#: they are not stack resources here (every other type without a model fails,
+#: see :func:`_apply`). AWS::CDK::Metadata: "Metadata resource automatically
+#: added by the AWS CDK to track construct library versions used in the
+#: application" (its resource schema in cfn-lint); it only records analytics.
+NOT_MODELLED_NO_OP = frozenset({"AWS::CDK::Metadata"})
+
 
 class Hooks(Protocol):
     """Optional hooks a resource class may define for the engine."""
@@ -354,8 +361,11 @@ def _apply(stack: Stack, new_template: dict[str, Any], journal: _Journal) -> lis
                 add_event(stack, name, resource_type, "CREATE_IN_PROGRESS")
                 with _operating(stack, name, body, "CREATE"):
                     created = resource_map[name]
-                if created is None:  # type moto does not model: skipped, as moto does
-                    continue
+                if created is None:
+                    if resource_type in NOT_MODELLED_NO_OP:
+                        continue
+                    # moto skips a type it has no model for; AWS would create it.
+                    raise OperationFailed(name, resource_type, _not_modelled(resource_type))
                 journal.created.append(name)
                 tag_new_resource(stack, name, created)
                 add_event(stack, name, resource_type, "CREATE_COMPLETE", _physical_id(created))
@@ -388,6 +398,13 @@ def _apply(stack: Stack, new_template: dict[str, Any], journal: _Journal) -> lis
 
     removed = [(n, live[n], old_bodies[n]) for n in reversed(creation_order(old_bodies)) if n in live and n not in kept]
     return removed
+
+
+def _not_modelled(resource_type: str) -> str:
+    return (
+        f"Emulator: resource type {resource_type} is not modelled (neither moto nor a fill in "
+        "emulator/gaps emulates it), so it cannot be created here"
+    )
 
 
 def _reason(error: BaseException) -> str:

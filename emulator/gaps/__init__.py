@@ -56,6 +56,7 @@ from emulator.gaps import (
     stack_operations,
     stack_termination_protection,
     template_rules,
+    template_validation,
     update_stack_parameters,
 )
 
@@ -72,8 +73,9 @@ class Fill(Protocol):
 #: wrap stack_operations' execute_change_set and delete_stack; stack_lifecycle
 #: wraps that delete_stack; template_rules wraps update_stack_parameters'
 #: update_stack and stack_lifecycle's create_change_set, so rules are checked
-#: before anything else happens; ec2_launch_template wraps ec2_instance's
-#: run_instances).
+#: before anything else happens; template_validation wraps those in turn, as
+#: CloudFormation refuses a malformed template before it evaluates Rules;
+#: ec2_launch_template wraps ec2_instance's run_instances).
 FILLS: tuple[Fill, ...] = (
     stack_operations,
     change_set_lifecycle,
@@ -81,6 +83,7 @@ FILLS: tuple[Fill, ...] = (
     stack_lifecycle,
     update_stack_parameters,
     template_rules,
+    template_validation,
     ssm_parameter_reuse,
     ec2_security_group,
     ec2_placement_group,
