@@ -137,10 +137,12 @@ def references(node: Any) -> set[str]:
                 found.add(target)
             elif key == "Fn::Sub":
                 text = value[0] if isinstance(value, list) else value
+                variables = value[1] if isinstance(value, list) and len(value) > 1 else {}
                 if isinstance(text, str):
-                    found.update(m.split(".")[0] for m in _SUB_REFERENCE.findall(text))
-                if isinstance(value, list) and len(value) > 1:
-                    found.update(references(value[1]))
+                    # ${Name} names one of the Sub's own variables when it has one of that name.
+                    names = {m.split(".")[0] for m in _SUB_REFERENCE.findall(text)}
+                    found.update(names - set(variables if isinstance(variables, dict) else ()))
+                found.update(references(variables))
             else:
                 found.update(references(value))
     elif isinstance(node, list):
@@ -167,8 +169,8 @@ def creation_order(resources: dict[str, Any]) -> list[str]:
     order: list[str] = []
     while pending:
         ready = [n for n, deps in pending.items() if not deps - set(order)]
-        if not ready:  # a cycle: CloudFormation rejects it, keep going anyway
-            ready = [next(iter(pending))]
+        if not ready:  # template_validation refuses a cycle before any operation
+            raise ValueError(f"circular dependency between resources: {sorted(pending)}")
         for name in ready:
             order.append(name)
             del pending[name]

@@ -1,4 +1,4 @@
-"""Template validation CloudFormation does before anything changes: resource types it knows.
+"""Template validation CloudFormation does before anything changes: resource types it knows, no circular dependencies.
 
 moto 5.2.5 takes any ``Type``: a type it has no model for is skipped with a
 warning in the server log (``resource_class_from_type``: "No Moto
@@ -18,6 +18,20 @@ customresource.md: a custom resource's type is
 has no registry of private or third-party types, so any other name is
 unknown, as in an account that registered none.
 
+AWS also refuses a template whose resources depend on each other in a
+circle, through Ref, Fn::GetAtt, Fn::Sub or DependsOn (AWS Infrastructure &
+Automation blog, "Handling circular dependency errors in AWS CloudFormation":
+"two resources are dependent on each other or ... a resource is dependent on
+itself"; the DependsOn attribute reference lists the same three sources of a
+dependency besides DependsOn itself): the call fails with
+``ValidationError`` "Circular dependency between resources: [<logical IDs>]"
+(the CDK CLI prints it as the CreateChangeSet error, e.g. aws/aws-cdk#29501,
+aws/aws-cdk#18673). moto orders nothing and creates the resources anyway (it
+resolves a reference by creating its target). Listed here: every resource on
+a circle (a strongly connected component of the dependency graph, or a
+resource depending on itself), in template order; which of the resources
+that merely depend on a circle AWS adds to the list is not documented.
+
 A type AWS knows but the emulator does not model is not refused here (AWS
 accepts the template): the engine fails that resource when it would create it
 (``cfn_engine``), so the operation rolls back, saying the emulator does not
@@ -35,6 +49,7 @@ import cfnlint
 from moto.cloudformation.exceptions import ValidationError
 from moto.cloudformation.models import CloudFormationBackend, Stack
 
+from emulator import cfn_engine
 from emulator.gaps._install import install
 
 _PROVIDERS = Path(cfnlint.__file__).resolve().parent / "data" / "schemas" / "providers"
@@ -73,9 +88,68 @@ def check_resource_types(template: dict[str, Any], region: str) -> None:
         raise ValidationError(message=f"Template format error: Unrecognized resource types: [{', '.join(unknown)}]")
 
 
+def _graph(resources: dict[str, Any]) -> dict[str, list[str]]:
+    """Each resource's dependencies among ``resources``, itself included if it refers to itself."""
+    graph: dict[str, list[str]] = {}
+    for name, body in resources.items():
+        if not isinstance(body, dict):
+            graph[name] = []
+            continue
+        depends_on = body.get("DependsOn", [])
+        if isinstance(depends_on, str):
+            depends_on = [depends_on]
+        found = cfn_engine.references({k: v for k, v in body.items() if k != "DependsOn"})
+        graph[name] = [d for d in resources if d in found or d in depends_on]
+    return graph
+
+
+def circular(resources: dict[str, Any]) -> list[str]:
+    """The resources on a dependency circle, in template order (Tarjan's strongly connected components)."""
+    graph = _graph(resources)
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    on_circle: set[str] = set()
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for successor in graph[node]:
+            if successor not in index:
+                visit(successor)
+                low[node] = min(low[node], low[successor])
+            elif successor in on_stack:
+                low[node] = min(low[node], index[successor])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1 or node in graph[node]:
+                on_circle.update(component)
+
+    for node in graph:
+        if node not in index:
+            visit(node)
+    return [name for name in resources if name in on_circle]
+
+
+def check_dependencies(template: dict[str, Any]) -> None:
+    """Raise ValidationError naming the resources that depend on each other in a circle."""
+    found = circular(_resources(template))
+    if found:
+        raise ValidationError(message=f"Circular dependency between resources: [{', '.join(found)}]")
+
+
 def check_template(template: dict[str, Any], region: str) -> None:
     """Everything this fill checks, in the order CloudFormation reports it."""
     check_resource_types(template, region)
+    check_dependencies(template)
 
 
 class CloudFormationBackendFill:

@@ -55,3 +55,36 @@ def test_cdk_metadata_is_recognized_and_creates_nothing(emu: Emulator) -> None:
     assert cfn.deploy(emu, body) == "CREATE_COMPLETE"
     resources = emu.client("cloudformation").describe_stack_resources(StackName=cfn.STACK)["StackResources"]
     assert [r["LogicalResourceId"] for r in resources] == ["WebSg"]
+
+
+def test_circular_dependency_is_refused(target: Emulator) -> None:
+    # Two groups whose rules name each other (Ref and Fn::GetAtt), and an instance that needs one
+    # of them; a resource that depends on itself is on a circle of its own.
+    vpc_id = cfn.default_vpc_id(target)
+    app, lb = cfn.web_sg(vpc_id), cfn.web_sg(vpc_id)
+    lb["Properties"]["GroupDescription"] = "load balancer"
+    app["Properties"]["SecurityGroupIngress"] = [
+        {"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "SourceSecurityGroupId": {"Ref": "LbSg"}}]
+    lb["Properties"]["SecurityGroupEgress"] = [{"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80,
+                                                "DestinationSecurityGroupId": {"Fn::GetAtt": ["WebSg", "GroupId"]}}]
+    subnet = cfn.default_subnet(target)["SubnetId"]
+    looped = cfn.web_instance(subnet, Tags=[{"Key": "Name", "Value": {"Fn::Sub": "${Looped}"}}])
+    body = cfn.template({"WebSg": app, "Web": cfn.web_instance(subnet), "LbSg": lb, "Looped": looped})
+    cloudformation = target.client("cloudformation")
+    with pytest.raises(cloudformation.exceptions.ClientError) as refused:
+        cfn.deploy(target, body)
+    assert refused.value.response["Error"]["Code"] == "ValidationError"
+    assert refused.value.response["Error"]["Message"] == "Circular dependency between resources: [WebSg, LbSg, Looped]"
+    assert _live_stacks(target) == []
+    assert target.client("ec2").describe_instances()["Reservations"] == []
+
+
+def test_sub_variables_and_dependson_chains_are_no_circle(emu: Emulator) -> None:
+    # Not a gap test: a Sub variable named like a resource is the variable, not the resource.
+    subnet = cfn.default_subnet(emu)["SubnetId"]
+    tagged = cfn.web_instance(subnet, Tags=[{"Key": "Name", "Value": {"Fn::Sub": [
+        "${Tagged}-web", {"Tagged": {"Ref": "AWS::StackName"}}]}}])
+    body = cfn.template({"WebSg": cfn.web_sg(cfn.default_vpc_id(emu)), "Tagged": {**tagged, "DependsOn": ["WebSg"]}})
+    assert cfn.deploy(emu, body) == "CREATE_COMPLETE"
+    (found,) = [t["Value"] for t in cfn.instance(emu, cfn.physical_id(emu, "Tagged"))["Tags"] if t["Key"] == "Name"]
+    assert found == f"{cfn.STACK}-web"
