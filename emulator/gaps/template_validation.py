@@ -1,4 +1,4 @@
-"""Template validation CloudFormation does before anything changes: resource types it knows, no circular dependencies.
+"""What CloudFormation validates in a template before anything changes: known types, no circles, no type changes.
 
 moto 5.2.5 takes any ``Type``: a type it has no model for is skipped with a
 warning in the server log (``resource_class_from_type``: "No Moto
@@ -31,6 +31,16 @@ resolves a reference by creating its target). Listed here: every resource on
 a circle (a strongly connected component of the dependency graph, or a
 resource depending on itself), in template order; which of the resources
 that merely depend on a circle AWS adds to the list is not documented.
+
+On update, a resource must keep its type: moto updates or replaces a
+resource whose ``Type`` changed under the same logical ID (an
+``AWS::SNS::Topic`` becomes an ``AWS::SQS::Queue``). AWS refuses it: "Update
+of resource type is not permitted. The new template modifies resource type of
+the following resources: [<logical IDs>]" (its wording as users report it,
+aws/aws-sam-cli#6786, panther-labs/panther#1895: the reason of a change set
+that is FAILED, ExecutionStatus UNAVAILABLE). UpdateStack, which makes no
+change set, fails with ``ValidationError`` and that message (assumed: the
+same validation, answered on the call).
 
 A type AWS knows but the emulator does not model is not refused here (AWS
 accepts the template): the engine fails that resource when it would create it
@@ -152,6 +162,24 @@ def check_template(template: dict[str, Any], region: str) -> None:
     check_dependencies(template)
 
 
+def retyped(old_template: dict[str, Any], new_template: dict[str, Any]) -> list[str]:
+    """Logical IDs whose Type differs between the two templates, in the new template's order."""
+    old = _resources(old_template)
+    return [
+        name
+        for name, body in _resources(new_template).items()
+        if name in old and isinstance(body, dict) and isinstance(old[name], dict)
+        and body.get("Type") != old[name].get("Type")
+    ]
+
+
+def _retyped_message(names: list[str]) -> str:
+    return (
+        "Update of resource type is not permitted. The new template modifies resource type of the "
+        f"following resources: [{', '.join(names)}]"
+    )
+
+
 class CloudFormationBackendFill:
     """What moto's CloudFormationBackend gains (installed by :func:`apply`)."""
 
@@ -167,7 +195,11 @@ class CloudFormationBackendFill:
         parameters: list[dict[str, Any]],
         tags: dict[str, str] | None,
     ) -> Stack:
-        check_template(Stack.parse_template(template), self.region_name)
+        new_template = Stack.parse_template(template)
+        check_template(new_template, self.region_name)
+        names = retyped(self.get_stack(name).template_dict, new_template)
+        if names:
+            raise ValidationError(message=_retyped_message(names))
         return _wrapped_update_stack(self, name, template, role_arn, parameters, tags)
 
     def create_change_set(
@@ -180,10 +212,18 @@ class CloudFormationBackendFill:
         change_set_type: str,
         **kwargs: Any,
     ) -> tuple[str, str]:
-        check_template(Stack.parse_template(template), self.region_name)
-        return _wrapped_create_change_set(
+        new_template = Stack.parse_template(template)
+        check_template(new_template, self.region_name)
+        change_set_id, stack_id = _wrapped_create_change_set(
             self, stack_name, change_set_name, template, parameters, description, change_set_type, **kwargs
         )
+        change_set = self.change_sets[change_set_id]
+        names = retyped(change_set.stack.template_dict, new_template) if change_set_type == "UPDATE" else []
+        if names:
+            change_set.status = "FAILED"
+            change_set.execution_status = "UNAVAILABLE"
+            change_set.status_reason = _retyped_message(names)
+        return change_set_id, stack_id
 
 
 def apply() -> None:

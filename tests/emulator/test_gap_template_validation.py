@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import cfn_scenario as cfn
 import pytest
 
@@ -88,3 +91,26 @@ def test_sub_variables_and_dependson_chains_are_no_circle(emu: Emulator) -> None
     assert cfn.deploy(emu, body) == "CREATE_COMPLETE"
     (found,) = [t["Value"] for t in cfn.instance(emu, cfn.physical_id(emu, "Tagged"))["Tags"] if t["Key"] == "Name"]
     assert found == f"{cfn.STACK}-web"
+
+
+def test_a_resource_type_change_is_refused(target: Emulator) -> None:
+    # The same logical ID, now a queue where a topic was: the change set fails (UpdateStack is
+    # refused), and the topic stays, with no queue made.
+    body = cfn.template({"Alarms": {"Type": "AWS::SNS::Topic", "Properties": {"DisplayName": "alarms"}}})
+    assert cfn.deploy(target, body) == "CREATE_COMPLETE"
+    topic_arn = cfn.physical_id(target, "Alarms")
+    retyped = cfn.template({"Alarms": {"Type": "AWS::SQS::Queue", "Properties": {}}})
+    message = ("Update of resource type is not permitted. The new template modifies resource type of the "
+               "following resources: [Alarms]")
+    with pytest.raises(AssertionError, match=re.escape(f"change set failed: {message}")):
+        cfn.deploy(target, retyped)
+    cloudformation = target.client("cloudformation")
+    with pytest.raises(cloudformation.exceptions.ClientError) as refused:
+        cloudformation.update_stack(StackName=cfn.STACK, TemplateBody=json.dumps(retyped),
+                                    Parameters=[{"ParameterKey": "AmiId", "UsePreviousValue": True}])
+    assert refused.value.response["Error"]["Code"] == "ValidationError"
+    assert refused.value.response["Error"]["Message"] == message
+    assert cfn.wait_stack(target, cfn.STACK) == "CREATE_COMPLETE"
+    assert cfn.physical_id(target, "Alarms") == topic_arn
+    assert [t["TopicArn"] for t in target.client("sns").list_topics()["Topics"]] == [topic_arn]
+    assert target.client("sqs").list_queues().get("QueueUrls", []) == []
