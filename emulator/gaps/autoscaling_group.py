@@ -41,7 +41,12 @@ As AWS does it:
   Without a rolling (or replacing) policy the group takes the new template and
   its instances stay as they are. A batch that fails puts the old template
   back, replaces what the update launched, and fails the update;
-* a terminated instance is deregistered from the group's target groups.
+* a terminated instance is deregistered from the group's target groups;
+* a PlacementGroup must exist (CreateAutoScalingGroup, and an update naming
+  another one, fail with ``ValidationError``; its wording, EC2's
+  InvalidPlacementGroup.Unknown message, is an assumption); the group's
+  instances are launched into it, and a new PlacementGroup is one of the
+  changes that start a rolling update (see ``_ROLLING_TRIGGERS``).
 
 Not emulated: the emulator runs no user data, so no instance ever signals.
 A CreationPolicy's or WaitOnResourceSignals' signals are taken as received at
@@ -66,9 +71,18 @@ from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
 from emulator import cfn_engine
 from emulator.gaps._install import install
 from emulator.gaps._props import as_bool, as_int, changed, replacement_name
+from emulator.gaps.exceptions import InvalidPlacementGroupUnknownError
 
 _SIZES = ("MinSize", "MaxSize", "DesiredCapacity")
-_ROLLING_TRIGGERS = {"LaunchTemplate", "LaunchConfigurationName", "VPCZoneIdentifier", "MixedInstancesPolicy"}
+#: The changes that start an AutoScalingRollingUpdate: its replacements "occur when you make one or more of
+#: the following changes", a list naming the launch template or launch configuration, VPCZoneIdentifier and
+#: PlacementGroup (aws-attribute-updatepolicy.md, Overview); MixedInstancesPolicy is where a group may name
+#: its launch template.
+_ROLLING_TRIGGERS = {"LaunchTemplate", "LaunchConfigurationName", "VPCZoneIdentifier", "MixedInstancesPolicy",
+                     "PlacementGroup"}
+
+# What the fill below wraps: moto's own.
+_moto_create_auto_scaling_group = AutoScalingBackend.create_auto_scaling_group
 
 
 def _report(reason: str, physical_id: str = "") -> None:
@@ -93,13 +107,28 @@ def _version_number(group: FakeAutoScalingGroup) -> int | None:
 
 
 def _is_current(group: FakeAutoScalingGroup, state: InstanceState) -> bool:
-    """The instance runs the launch template (id and version) the group names now."""
+    """The instance runs the launch template (id and version) the group names now, in its placement group."""
+    if (getattr(state.instance.placement, "group_name", None) or None) != (group.placement_group or None):
+        return False
     if group.ec2_launch_template is None:
         return True
     tags = state.instance.get_tags() if hasattr(state.instance, "get_tags") else []
     found = {t["key"]: t["value"] for t in tags}
     return (found.get("aws:ec2launchtemplate:id") == group.ec2_launch_template.id
             and found.get("aws:ec2launchtemplate:version") == str(_version_number(group)))
+
+
+def _check_placement_group(backend: AutoScalingBackend, name: str | None) -> None:
+    """A group's placement group must exist (EC2's, filled by ec2_placement_group)."""
+    if not name:
+        return
+    find_group = getattr(backend.ec2_backend, "get_placement_group", None)
+    if find_group is None:
+        return
+    try:
+        find_group(name)
+    except InvalidPlacementGroupUnknownError as error:
+        raise ValidationError(error.message) from error
 
 
 def _check_sizes(minimum: int, maximum: int, desired: int | None) -> None:
@@ -142,6 +171,8 @@ class FakeAutoScalingGroupFill:
             )
             for instance in reservation.instances:
                 instance.autoscaling_group = self
+                if self.placement_group:
+                    instance.placement.group_name = self.placement_group  # as ec2_instance places one
                 self.instance_states.append(
                     InstanceState(instance, protected_from_scale_in=self.new_instances_protected_from_scale_in))
         if self.name in self.autoscaling_backend.autoscaling_groups:
@@ -226,7 +257,7 @@ class FakeAutoScalingGroupFill:
                 and template_maximum is not None and as_int(rolling["MinInstancesInService"]) >= template_maximum:
             raise ValidationError("MinInstancesInService must be less than the autoscaling group's MaxSize")
         saved = (group.launch_template_version, group.ec2_launch_template, group.vpc_zone_identifier,
-                 group.availability_zones, group.provided_launch_template_version)
+                 group.availability_zones, group.provided_launch_template_version, group.placement_group)
 
         # In place: everything but the instances themselves.
         if differences & {"LaunchTemplate", "LaunchConfigurationName", "MixedInstancesPolicy"}:
@@ -239,6 +270,9 @@ class FakeAutoScalingGroupFill:
                                ("Cooldown", "default_cooldown")):
             if key in differences and as_int(new.get(key)) is not None:
                 setattr(group, attribute, as_int(new[key]))
+        if "PlacementGroup" in differences:
+            _check_placement_group(group.autoscaling_backend, new.get("PlacementGroup"))
+            group.placement_group = new.get("PlacementGroup")
         if "HealthCheckType" in differences:
             group.health_check_type = new.get("HealthCheckType") or "EC2"
         if "TerminationPolicies" in differences:
@@ -270,7 +304,7 @@ class FakeAutoScalingGroupFill:
                 cls._roll(group, rolling, desired)
             except Exception:
                 (group.launch_template_version, group.ec2_launch_template, group.vpc_zone_identifier,
-                 group.availability_zones, group.provided_launch_template_version) = saved
+                 group.availability_zones, group.provided_launch_template_version, group.placement_group) = saved
                 group.min_size = minimum
                 cls._put_back(group, desired)
                 raise
@@ -361,6 +395,14 @@ class FakeAutoScalingGroupFill:
         raise UnformattedGetAttTemplateException()
 
 
+class AutoScalingBackendFill:
+    """What moto's AutoScalingBackend gains (installed by :func:`apply`)."""
+
+    def create_auto_scaling_group(self, *args: Any, **kwargs: Any) -> FakeAutoScalingGroup:
+        _check_placement_group(self, kwargs.get("placement_group"))
+        return _moto_create_auto_scaling_group(self, *args, **kwargs)
+
+
 class InstanceStateFill:
     """What moto's InstanceState gains: the launch template version the instance was launched from."""
 
@@ -378,4 +420,5 @@ class InstanceStateFill:
 
 def apply() -> None:
     install(FakeAutoScalingGroup, FakeAutoScalingGroupFill)
+    install(AutoScalingBackend, AutoScalingBackendFill)
     install(InstanceState, InstanceStateFill)

@@ -102,3 +102,34 @@ def test_rolled_out_instances_leave_the_target_group(target: Emulator) -> None:
     registered = {t["Target"]["Id"]: t["TargetHealth"]["State"] for t in health["TargetHealthDescriptions"]}
     assert registered == {i["InstanceId"]: "healthy" for i in cfn.group_instances(target)}
     assert before.isdisjoint(registered)
+
+
+def _placement_groups(*names: str) -> dict:
+    return {name: {"Type": "AWS::EC2::PlacementGroup", "Properties": {"Strategy": "spread"}} for name in names}
+
+
+def test_unknown_placement_group_is_refused(target: Emulator) -> None:
+    body = _fleet(target, PlacementGroup="no-such-group")
+    assert cfn.deploy(target, body) == "ROLLBACK_COMPLETE"
+    (reason,) = [f for f in cfn.failures(target) if f.startswith("Asg:")]
+    assert "The Placement Group 'no-such-group' is unknown." in reason
+    assert "ValidationError" in reason
+    assert target.client("autoscaling").describe_auto_scaling_groups()["AutoScalingGroups"] == []
+
+
+def test_placement_group_change_rolls_the_instances(target: Emulator) -> None:
+    # The UpdatePolicy reference lists PlacementGroup among the changes that start a rolling update.
+    body = _fleet(target, PlacementGroup={"Ref": "PgA"})
+    body["Resources"].update(_placement_groups("PgA", "PgB"))
+    assert cfn.deploy(target, body) == "CREATE_COMPLETE", cfn.failures(target)
+    name = cfn.physical_id(target, "Asg")
+    before = sorted(i["InstanceId"] for i in cfn.group_instances(target))
+    body["Resources"]["Asg"]["Properties"]["PlacementGroup"] = {"Ref": "PgB"}
+    assert cfn.deploy(target, body) == "UPDATE_COMPLETE", cfn.failures(target)
+    (group,) = target.client("autoscaling").describe_auto_scaling_groups()["AutoScalingGroups"]
+    assert (group["AutoScalingGroupName"], group["PlacementGroup"]) == (name, cfn.physical_id(target, "PgB"))
+    after = [i["InstanceId"] for i in cfn.group_instances(target)]
+    assert len(after) == 2
+    assert not set(after) & set(before)
+    assert any(r.startswith("Rolling update initiated.") for r in cfn.events(target, "Asg"))
+    assert {cfn.instance(target, i)["Placement"].get("GroupName") for i in after} == {cfn.physical_id(target, "PgB")}
