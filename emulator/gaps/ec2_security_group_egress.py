@@ -11,6 +11,17 @@ one: the CDK relies on that for ``allow_all_outbound=False`` groups whose only
 egress rules are separate resources (aws/aws-cdk#987, "CloudFormation's
 behavior to strip the 'default outbound' rule when another rule gets added",
 and the fix in aws/aws-cdk#998). Deleting the resource revokes its rule.
+A rule the group already has (the same protocol, ports and destination,
+whatever its description) is refused: AuthorizeSecurityGroupEgress answers
+``InvalidPermission.Duplicate`` for it (AWS's message: the specified rule
+"peer: sg-..., TCP, from port: 0, to port: 65535, ALLOW" already exists, as
+galaxyproject/cloudlaunch#56 records it; a description is not part of a
+rule's identity: UpdateSecurityGroupRuleDescriptionsEgress changes it on the
+existing rule), so the resource fails, rather than sharing the rule with
+another resource whose delete would revoke it for both. The error is moto's
+(``InvalidPermissionDuplicateError``, "The specified rule already exists",
+without AWS's rule text). Only the group's default allow-all rule (no
+description), which the resource strips, is not counted.
 Every property is create-only ("Update requires: Replacement",
 aws-resource-ec2-security-group-egress.md).
 
@@ -27,6 +38,7 @@ from typing import Any
 
 from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
 from moto.core.common_models import CloudFormationModel
+from moto.ec2.exceptions import InvalidPermissionDuplicateError
 from moto.ec2.models import ec2_backends
 from moto.ec2.models.security_groups import SecurityGroup
 
@@ -78,9 +90,11 @@ class SecurityGroupEgress(CloudFormationModel):
             raise InvalidSecurityGroupNotFoundError(properties["GroupId"])
         key = spec_key(properties, egress=True)
         default = spec_key(DEFAULT_EGRESS, egress=True)
+        # A rule is the same rule whatever its description (RuleKey's last field).
+        if key[:5] in {rule_key(rule)[:5] for rule in group.egress_rules if rule_key(rule) != default}:
+            raise InvalidPermissionDuplicateError()
         group.egress_rules[:] = [rule for rule in group.egress_rules if rule_key(rule) != default]
-        if key not in {rule_key(rule) for rule in group.egress_rules}:
-            authorize(group, key, egress=True)
+        authorize(group, key, egress=True)
         rule = next(rule for rule in group.egress_rules if rule_key(rule) == key)
         return cls(group, key, rule.id)
 

@@ -61,3 +61,14 @@ def test_removing_inline_egress_rules_leaves_none(target: Emulator) -> None:
     assert _egress(target) == [("tcp", 443, "10.0.0.0/8")]
     assert cfn.deploy(target, _groups(target, with_rule=False)) == "UPDATE_COMPLETE", cfn.failures(target)
     assert _egress(target) == []
+
+
+def test_duplicate_egress_rule_is_refused(target: Emulator) -> None:
+    # The same rule again, with another description: EC2 answers InvalidPermission.Duplicate, so the
+    # second resource fails; shared, deleting either resource would revoke the rule for both.
+    body = _groups(target)
+    again = {**body["Resources"]["LbToWeb"]["Properties"], "Description": "again"}
+    body["Resources"]["Again"] = {"Type": "AWS::EC2::SecurityGroupEgress", "DependsOn": "LbToWeb", "Properties": again}
+    assert cfn.deploy(target, body) == "ROLLBACK_COMPLETE"
+    (reason,) = [f for f in cfn.failures(target) if f.startswith("Again:")]
+    assert "InvalidPermission.Duplicate" in reason
