@@ -86,7 +86,55 @@ class WaitCondition(CloudFormationModel):
         pass  # nothing outside the stack
 
 
+WAIT_CONDITION_HANDLE = "AWS::CloudFormation::WaitConditionHandle"
+
+
+class WaitConditionHandle(CloudFormationModel):
+    """AWS::CloudFormation::WaitConditionHandle: no properties, no attributes; Ref is "a presigned URL" that
+    cfn-signal or curl sends a signal to (aws-resource-cloudformation-waitconditionhandle.md). It creates
+    nothing outside the stack; moto ignores the type, so the emulator would fail it as not modelled."""
+
+    def __init__(self, url: str):
+        self.url = url
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self.url
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return ""
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return WAIT_CONDITION_HANDLE
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return False
+
+    @classmethod
+    def create_from_cloudformation_json(  # type: ignore[misc]
+        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+    ) -> WaitConditionHandle:
+        operation = cfn_engine.current()
+        stack_arn = operation.stack.stack_id if operation else f"arn:aws:cloudformation:{region_name}:{account_id}:stack"
+        logical_id = operation.logical_id if operation else resource_name
+        # AWS's shape: a presigned S3 URL in the region's wait-condition bucket, naming the stack and the handle.
+        key = f"{stack_arn}/{logical_id}".replace(":", "%3A").replace("/", "%7C")
+        return cls(f"https://cloudformation-waitcondition-{region_name}.s3.amazonaws.com/{key}")
+
+    @classmethod
+    def emulator_update(cls, resource: WaitConditionHandle, old: dict[str, Any], new: dict[str, Any],
+                        account_id: str, region: str) -> WaitConditionHandle:
+        return resource  # it has no properties to change
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        pass  # nothing outside the stack
+
+
 def apply() -> None:
-    if WAIT_CONDITION in parsing.NULL_MODELS:
-        parsing.NULL_MODELS.remove(WAIT_CONDITION)
-    register_cloudformation_model(WaitCondition)
+    for model in (WaitCondition, WaitConditionHandle):
+        if model.cloudformation_type() in parsing.NULL_MODELS:
+            parsing.NULL_MODELS.remove(model.cloudformation_type())
+        register_cloudformation_model(model)

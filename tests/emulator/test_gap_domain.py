@@ -92,3 +92,13 @@ def test_wait_condition_is_a_stack_resource(target: Emulator) -> None:
     assert cfn.physical_id(target, "SiteAnswers") == f"{stack_id}/SiteAnswers"
     assert cfn.outputs(target) == {"Data": "{}"}
     assert any("taken as received" in reason for reason in cfn.events(target, "SiteAnswers"))
+
+
+def test_wait_condition_handle_is_a_stack_resource_whose_ref_is_a_url(target: Emulator) -> None:
+    # The smallest stack there is (the bench's empty app, the bootstrap placeholder): one handle.
+    body = cfn.template({"Nothing": {"Type": "AWS::CloudFormation::WaitConditionHandle"}},
+                        outputs={"Url": {"Value": {"Ref": "Nothing"}}})
+    assert cfn.deploy(target, body) == "CREATE_COMPLETE", cfn.failures(target)
+    assert cfn.outputs(target)["Url"].startswith("https://cloudformation-waitcondition-us-east-1.s3.amazonaws.com/")
+    assert cfn.physical_id(target, "Nothing") == cfn.outputs(target)["Url"]
+    assert cfn.delete(target) == "DELETE_COMPLETE"
