@@ -24,7 +24,7 @@ from moto.cloudformation.responses import CloudFormationResponse
 from moto.core.responses import ActionResult, EmptyResult
 
 from emulator.gaps._install import install
-from emulator.gaps.exceptions import ChangeSetNotFoundException
+from emulator.gaps.exceptions import ChangeSetNotFoundException, InvalidChangeSetStatusException
 
 # What the fills below wrap: moto's own, except execute_change_set, which is
 # whatever is in place when apply() runs (stack_operations' fill).
@@ -60,6 +60,10 @@ class CloudFormationBackendFill:
 
     def execute_change_set(self, change_set_name: str, stack_name: str | None = None) -> Any:
         change_set = self.describe_change_set(change_set_name, stack_name)
+        # Only an AVAILABLE change set can be executed: a FAILED one (UNAVAILABLE), or one already executed,
+        # is refused with InvalidChangeSetStatus (ExecuteChangeSet, CloudFormation API reference).
+        if change_set.execution_status != "AVAILABLE":
+            raise InvalidChangeSetStatusException(change_set.change_set_id, change_set.execution_status or "UNAVAILABLE")
         result = _wrapped_execute_change_set(self, change_set.change_set_id, stack_name)
         # The stack has moved on: every change set made for it is now stale.
         for change_set_id, other in list(self.change_sets.items()):

@@ -24,6 +24,16 @@ class ChangeSetNotFoundException(CloudFormationError):
         super().__init__(f"ChangeSet [{name}] does not exist")
 
 
+class InvalidChangeSetStatusException(CloudFormationError):
+    code = "InvalidChangeSetStatus"
+
+    def __init__(self, change_set_id: str, execution_status: str):
+        # As AWS words it (e.g. aws/amazon-chime-sdk-js#1089: "... cannot be executed in its current execution
+        # status of [OBSOLETE]").
+        super().__init__(f"ChangeSet [{change_set_id}] cannot be executed in its current execution status of "
+                         f"[{execution_status}]")
+
+
 class NotUpdatableError(CloudFormationError):
     """A resource update CloudFormation does not support ("Update requires: Updates are not supported").
 

@@ -52,3 +52,17 @@ def test_change_set_without_changes_fails_softly(target: Emulator) -> None:
     described = _create_update_change_set(cloudformation, body)
     assert described["Status"] == "FAILED"
     assert "didn't contain changes" in described["StatusReason"]
+
+
+def test_a_failed_change_set_cannot_be_executed(target: Emulator) -> None:
+    # ExecuteChangeSet takes only an AVAILABLE change set: a FAILED one (here: no changes) is refused, and the
+    # stack is left as it was.
+    cloudformation = target.client("cloudformation")
+    body = cfn.template({"WebSg": cfn.web_sg(cfn.default_vpc_id(target))})
+    assert cfn.deploy(target, body) == "CREATE_COMPLETE"
+    described = _create_update_change_set(cloudformation, body)
+    assert (described["Status"], described["ExecutionStatus"]) == ("FAILED", "UNAVAILABLE")
+    with pytest.raises(cloudformation.exceptions.InvalidChangeSetStatusException,
+                       match=r"cannot be executed in its current execution status of \[UNAVAILABLE\]"):
+        cloudformation.execute_change_set(StackName=cfn.STACK, ChangeSetName=NAME)
+    assert cfn.wait_stack(target, cfn.STACK) == "CREATE_COMPLETE"
