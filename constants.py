@@ -15,3 +15,6 @@ APP_TAG_VALUE = "ec2-web-server"
 #: The documented example environment (the emulator's account and region).
 EXAMPLE_ACCOUNT = "123456789012"
 EXAMPLE_REGION = "us-east-1"
+#: The CDK's own switch for aws-cdk-lib's built-in CloudFormation validation (`cdk synth --no-validation` sets it to
+#: "false"); app.py also reads "true", to validate where it would otherwise skip it (see app.builtin_validation).
+VALIDATION_ENV = "CDK_VALIDATION"

@@ -16,16 +16,14 @@ import functools
 import inspect
 import os
 from collections.abc import Sequence
-from typing import Optional, Union
+from typing import TYPE_CHECKING, Optional, Union
 
 import aws_cdk as cdk
 import jsii
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_ec2 as ec2
-from aws_cdk import aws_elasticloadbalancingv2_targets as elbv2_targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_route53 as route53
-from aws_cdk import aws_s3_assets as s3_assets
 from constructs import Construct
 
 from .boot import MAX_USER_DATA_BYTES, user_data_size, web_server_user_data
@@ -42,10 +40,7 @@ from .ebs import (
     data_block_device,
 )
 from .errors import SettingError
-from .fleet import WebServerFleet
 from .instance_types import instance_type_info
-from .load_balancer import WebLoadBalancer
-from .operations import Alarms, Backups, Budget, LogShipping, RunSchedule
 from .options import (
     DEFAULT_INGRESS,
     PLACEMENT_STRATEGIES,
@@ -78,6 +73,16 @@ from .options import (
     normalise_ssh_cidr,
     security_group_description,
 )
+
+# The tiers and day-two options are imported where they are built: a synthesis that uses none of them (the
+# default server) does not load their aws_cdk modules (Auto Scaling, ELBv2, CloudWatch, Backup, Scheduler...),
+# about 0.2 s of every `cdk synth` (bench/RESULTS.md).
+if TYPE_CHECKING:
+    from aws_cdk import aws_s3_assets as s3_assets
+
+    from .fleet import WebServerFleet
+    from .load_balancer import WebLoadBalancer
+    from .operations import Alarms, Backups, Budget, LogShipping, RunSchedule
 from .server import Server
 
 
@@ -295,6 +300,8 @@ class WebServer(Construct):
                     check_ec2_description(f"ingress[{index}].description", copy.describe(),
                                           why=", as the copy of this rule for HTTPS (443) would be")
                 ingress = ingress + copies
+            from .load_balancer import WebLoadBalancer
+
             self.load_balancer = WebLoadBalancer(
                 self, "LoadBalancer", vpc=self.vpc, subnets=self._load_balancer_subnets(
                     self.subnets if auto_scaling is not None else self.subnets[:instance_count], zones),
@@ -326,6 +333,8 @@ class WebServer(Construct):
         #: The site's files as an asset (None without ``site_dir``).
         self.site_asset: Optional[s3_assets.Asset] = None
         if site is not None:
+            from aws_cdk import aws_s3_assets as s3_assets
+
             self.site_asset = s3_assets.Asset(self, "Site", path=str(site))
             self._grant_site(self.site_asset)
 
@@ -333,6 +342,8 @@ class WebServer(Construct):
         #: The log groups and the agent's configuration (None without ``logs``).
         self.log_shipping: Optional[LogShipping] = None
         if logs:
+            from .operations import LogShipping
+
             self.log_shipping = LogShipping(self, "Logs", retention_days=log_retention_days)
             self.log_shipping.grant(self.role)
         agent_config = self.log_shipping.agent_config() if self.log_shipping is not None else None
@@ -344,6 +355,8 @@ class WebServer(Construct):
         if auto_scaling is not None:
             devices = block_devices(root_volume, ami_root_size, root_device, store_devices)
             devices += [data_block_device(spec, device) for spec, device in zip(volumes, data_devices, strict=True)]
+            from .fleet import WebServerFleet
+
             self.fleet = WebServerFleet(
                 self, "Fleet", vpc=self.vpc, subnets=self.subnets,
                 machine_image=machine_image, instance_type=info, security_group=self.security_group, role=self.role,
@@ -380,6 +393,8 @@ class WebServer(Construct):
         if self.load_balancer is not None and self.servers:
             # Hand-managed servers behind the load balancer (HTTPS): registered by CloudFormation, reached
             # by it on port 80 only.
+            from aws_cdk import aws_elasticloadbalancingv2_targets as elbv2_targets
+
             for instance in self.instances:
                 self.load_balancer.target_group.add_target(elbv2_targets.InstanceTarget(instance, 80))
             self.connections.allow_from(self.load_balancer.security_group, ec2.Port.tcp(80),
@@ -403,6 +418,8 @@ class WebServer(Construct):
         #: The alarm topic and alarms (None without ``alarm_email``).
         self.alarms: Optional[Alarms] = None
         if alarm_email is not None:
+            from .operations import Alarms
+
             self.alarms = Alarms(self, "Alarms", email=alarm_email)
             if self.fleet is not None:
                 self.alarms.watch_group(self.fleet.auto_scaling_group, max_capacity=auto_scaling.max_capacity,
@@ -412,11 +429,16 @@ class WebServer(Construct):
                 # EC2 cannot recover an instance with instance store (its data would not move with it).
                 self.alarms.watch_instance(f"Server{number}", instance, recoverable=not instance_store)
         #: AWS Backup's plan, vault and selection (None without ``backup``).
-        self.backups: Optional[Backups] = (Backups(self, "Backup", options=backup, instances=self.instances)
-                                           if backup is not None else None)
+        self.backups: Optional[Backups] = None
+        if backup is not None:
+            from .operations import Backups
+
+            self.backups = Backups(self, "Backup", options=backup, instances=self.instances)
         #: The stop/start schedule (None without ``schedule``).
         self.schedule: Optional[RunSchedule] = None
         if schedule is not None:
+            from .operations import RunSchedule
+
             self.schedule = RunSchedule(self, "Schedule", options=schedule)
             if self.fleet is not None:
                 self.schedule.scale_to_zero_and_back(self.fleet.auto_scaling_group,
@@ -427,6 +449,8 @@ class WebServer(Construct):
         #: The AWS Budgets budget (None without ``monthly_budget_usd``).
         self.budget: Optional[Budget] = None
         if monthly_budget_usd is not None:
+            from .operations import Budget
+
             self.budget = Budget(self, "Budget", amount_usd=monthly_budget_usd, email=alarm_email)
 
     def _subnets(self, vpc_subnets: Optional[ec2.SubnetSelection], auto_scaling: Optional[AutoScaling],

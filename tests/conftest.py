@@ -85,7 +85,7 @@ def _synthesize(overrides: dict[str, Any], outdir: Path, record_file: Path) -> N
 
     record: dict[str, Any] = {"overrides": overrides, "error": None}
     try:
-        app, stack = build_app(context={**base_context(), **overrides}, outdir=str(outdir))
+        app, stack = build_app(context={**base_context(), **overrides}, outdir=str(outdir), cfn_validation=True)
         assembly = app.synth()
         artifact = assembly.get_stack_artifact(stack.artifact_id)
         record.update(

@@ -1,0 +1,83 @@
+"""aws-cdk-lib's built-in CloudFormation validation: skipped by an offline synth, never lost.
+
+The rule used throughout is one the built-in engine implements and cdk-nag does not: E9002, "SecurityGroup
+FromPort must be <= ToPort for the TCP and UDP protocols" (CloudFormation would otherwise refuse the rule only
+mid-deploy). The broken rule is added inside the test, as the settings cannot produce it.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from app import build_app, builtin_validation
+from constants import EXAMPLE_ACCOUNT, EXAMPLE_REGION, VALIDATION_ENV
+from tests.conftest import ROOT, base_context
+
+BROKEN_RULE_ID = "E9002"
+
+
+def add_backwards_port_range(stack) -> None:
+    from aws_cdk import aws_ec2 as ec2
+
+    ec2.CfnSecurityGroupIngress(stack, "BackwardsPortRange", group_id="sg-0123456789abcdef0", ip_protocol="tcp",
+                                from_port=443, to_port=80, cidr_ip="10.0.0.0/8")
+
+
+@pytest.mark.parametrize(("lookups_possible", "environ", "expected"), [
+    (True, {}, True),  # credentials: cdk deploy / cdk diff against an account
+    (False, {}, False),  # offline: a fresh clone, CI, make diff/cost/diagram
+    (True, {VALIDATION_ENV: "false"}, False),  # `cdk deploy --no-validation` sets it
+    (False, {VALIDATION_ENV: "true"}, True),  # strict offline
+    (False, {VALIDATION_ENV: "TRUE"}, True),
+])
+def test_where_the_builtin_validation_runs(lookups_possible, environ, expected):
+    assert builtin_validation(lookups_possible=lookups_possible, environ=environ) is expected
+
+
+def test_the_tests_synthesis_path_refuses_a_template_the_builtin_rules_reject(tmp_path):
+    # tests/conftest.py synthesizes every configuration this way: a finding fails the test that needs it.
+    app, stack = build_app(context=base_context(), outdir=str(tmp_path), cfn_validation=True)
+    add_backwards_port_range(stack)
+    with pytest.raises(Exception, match="ValidationFailed"):
+        app.synth()
+    report = json.loads((tmp_path / "validation-report.json").read_text())
+    failed = {v["ruleName"] for p in report["pluginReports"] for v in p["violations"] if v["severity"] == "error"}
+    assert failed == {BROKEN_RULE_ID}
+
+
+# The app's own process, as `cdk deploy` runs it (the CLI sets CDK_DEFAULT_ACCOUNT when it has credentials),
+# with the broken rule added to the stack the app builds.
+DEPLOY_PATH = textwrap.dedent("""
+    import sys
+    import app
+    from tests.unit.test_builtin_validation import add_backwards_port_range
+
+    class Broken(app.WebServerStack):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            add_backwards_port_range(self)
+
+    app.WebServerStack = Broken
+    sys.exit(app.main())
+""")
+
+
+def run_app_process(tmp_path, **extra_env) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("CDK_DEFAULT_ACCOUNT", VALIDATION_ENV)}
+    env.update({"CDK_CONTEXT_JSON": json.dumps(base_context()), "CDK_OUTDIR": str(tmp_path),
+                "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20", **extra_env})
+    return subprocess.run([sys.executable, "-c", DEPLOY_PATH], cwd=ROOT, env=env, capture_output=True, text=True,
+                          check=False)
+
+
+def test_a_deploy_refuses_the_broken_template_before_it_reaches_aws(tmp_path):
+    run = run_app_process(tmp_path, CDK_DEFAULT_ACCOUNT=EXAMPLE_ACCOUNT, CDK_DEFAULT_REGION=EXAMPLE_REGION)
+    assert run.returncode == 1, run.stdout + run.stderr
+    errors = [line for line in run.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1, run.stderr
+    assert errors[0].startswith(f"error: {BROKEN_RULE_ID}: FromPort"), run.stderr
+    assert "Traceback" not in run.stderr
