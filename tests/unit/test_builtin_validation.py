@@ -6,16 +6,12 @@ mid-deploy). The broken rule is added inside the test, as the settings cannot pr
 """
 
 import json
-import os
-import subprocess
-import sys
-import textwrap
 
 import pytest
 
 from app import build_app, builtin_validation
 from constants import EXAMPLE_ACCOUNT, EXAMPLE_REGION, VALIDATION_ENV
-from tests.conftest import ROOT, base_context
+from tests.conftest import base_context
 
 BROKEN_RULE_ID = "E9002"
 
@@ -49,35 +45,19 @@ def test_the_tests_synthesis_path_refuses_a_template_the_builtin_rules_reject(tm
     assert failed == {BROKEN_RULE_ID}
 
 
-# The app's own process, as `cdk deploy` runs it (the CLI sets CDK_DEFAULT_ACCOUNT when it has credentials),
-# with the broken rule added to the stack the app builds.
-DEPLOY_PATH = textwrap.dedent("""
-    import sys
+def test_a_deploy_refuses_the_broken_template_before_it_reaches_aws(monkeypatch, capsys):
+    # The app as `cdk deploy` runs it: the CLI sets CDK_DEFAULT_ACCOUNT when it has credentials.
     import app
-    from tests.unit.test_builtin_validation import add_backwards_port_range
 
     class Broken(app.WebServerStack):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             add_backwards_port_range(self)
 
-    app.WebServerStack = Broken
-    sys.exit(app.main())
-""")
-
-
-def run_app_process(tmp_path, **extra_env) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in ("CDK_DEFAULT_ACCOUNT", VALIDATION_ENV)}
-    env.update({"CDK_CONTEXT_JSON": json.dumps(base_context()), "CDK_OUTDIR": str(tmp_path),
-                "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20", **extra_env})
-    return subprocess.run([sys.executable, "-c", DEPLOY_PATH], cwd=ROOT, env=env, capture_output=True, text=True,
-                          check=False)
-
-
-def test_a_deploy_refuses_the_broken_template_before_it_reaches_aws(tmp_path):
-    run = run_app_process(tmp_path, CDK_DEFAULT_ACCOUNT=EXAMPLE_ACCOUNT, CDK_DEFAULT_REGION=EXAMPLE_REGION)
-    assert run.returncode == 1, run.stdout + run.stderr
-    errors = [line for line in run.stderr.splitlines() if line.startswith("error: ")]
-    assert len(errors) == 1, run.stderr
-    assert errors[0].startswith(f"error: {BROKEN_RULE_ID}: FromPort"), run.stderr
-    assert "Traceback" not in run.stderr
+    monkeypatch.setattr(app, "WebServerStack", Broken)
+    monkeypatch.delenv(VALIDATION_ENV, raising=False)
+    monkeypatch.setenv("CDK_DEFAULT_ACCOUNT", EXAMPLE_ACCOUNT)
+    monkeypatch.setenv("CDK_DEFAULT_REGION", EXAMPLE_REGION)
+    assert app.main(context=base_context()) == 1
+    errors = capsys.readouterr().err.strip().splitlines()
+    assert errors == ["error: E9002: FromPort: FromPort 443 is greater than ToPort 80 (WebServerStack/BackwardsPortRange)"]
