@@ -109,43 +109,55 @@ SHOWN_TYPES = frozenset({
 def show_operations(operations: dict[str, Any]) -> None:
     """Alarms, the topic and its key, log groups, backups, schedules, the budget and buckets; then a count of the rest
     (roles, policies, attachments...)."""
-    for alarm in operations["alarms"]:
-        actions = ", ".join(_action(arn) for arn in alarm.get("AlarmActions", []))
-        print(f"    alarm      {alarm['AlarmName']}: {alarm['Namespace']} {alarm['MetricName']} "
-              f"{alarm['ComparisonOperator']} {alarm['Threshold']:g} for {alarm['EvaluationPeriods']} x "
-              f"{alarm['Period']} s -> {actions or 'no action'}")
-    for topic in operations["topics"]:
-        print(f"    topic      {topic['TopicArn']}  encrypted with {topic.get('KmsMasterKeyId', 'nothing')}")
-        for subscription in topic["Subscriptions"]:
-            print(f"    subscribed {subscription['Protocol']} {subscription['Endpoint']}  "
-                  f"({subscription['SubscriptionArn']})")
-    for key in operations["keys"]:
-        print(f"    KMS key    {key['KeyId']}  {key['KeyState']}, rotated yearly: {key['RotationEnabled']}")
-    for group in operations["log_groups"]:
-        print(f"    log group  {group['logGroupName']}  kept {group.get('retentionInDays', 'forever')} days")
-    for plan in operations["backup_plans"]:
-        for rule in plan["BackupPlan"]["Rules"]:
-            print(f"    backup     plan {plan['BackupPlan']['BackupPlanName']}: {rule['ScheduleExpression']}, kept "
-                  f"{rule.get('Lifecycle', {}).get('DeleteAfterDays')} days, into vault {rule['TargetBackupVaultName']}")
-        for selection in plan["Selections"]:
-            print(f"    backup     selection {selection['SelectionName']} ({selection['SelectionId']})")
-    for vault in operations["backup_vaults"]:
-        print(f"    vault      {vault['BackupVaultName']}  (stays after cdk destroy, with its recovery points)")
-    for schedule in operations["schedules"]:
-        print(f"    schedule   {schedule['Name']}: {schedule['ScheduleExpression']} "
-              f"{schedule.get('ScheduleExpressionTimezone', 'UTC')} -> {schedule['Target']['Arn'].rsplit(':', 1)[-1]}")
-    for action in operations["scheduled_actions"]:
-        print(f"    scheduled  {action['ScheduledActionName']}: {action['Recurrence']} {action.get('TimeZone', 'UTC')} "
-              f"-> min {action.get('MinSize')} max {action.get('MaxSize')} desired {action.get('DesiredCapacity')}")
-    for budget in operations["budgets"]:
-        limit = budget["BudgetLimit"]
-        print(f"    budget     {budget['BudgetName']}: {float(limit['Amount']):g} {limit['Unit']} a "
-              f"{budget['TimeUnit'].lower().removesuffix('ly')}")
-    for bucket in operations["buckets"]:
-        print(f"    bucket     s3://{bucket}")
+    for kind, label, lines in OPERATIONS:
+        for item in operations[kind]:
+            for number, line in enumerate(lines(item)):
+                print(f"    {label if number == 0 else '':<10} {line}")
     rest = Counter({kind: len(ids) for kind, ids in operations["physical"].items() if kind not in SHOWN_TYPES})
     if rest:
         print("    also       " + ", ".join(f"{count} {kind.removeprefix('AWS::')}" for kind, count in sorted(rest.items())))
+
+
+def _alarm(alarm: dict[str, Any]) -> list[str]:
+    actions = ", ".join(_action(arn) for arn in alarm.get("AlarmActions", []))
+    return [f"{alarm['AlarmName']}: {alarm['Namespace']} {alarm['MetricName']} {alarm['ComparisonOperator']} "
+            f"{alarm['Threshold']:g} for {alarm['EvaluationPeriods']} x {alarm['Period']} s -> {actions or 'no action'}"]
+
+
+def _topic(topic: dict[str, Any]) -> list[str]:
+    return [f"{topic['TopicArn']}  encrypted with {topic.get('KmsMasterKeyId', 'nothing')}",
+            *(f"subscribed {s['Protocol']} {s['Endpoint']}  ({s['SubscriptionArn']})" for s in topic["Subscriptions"])]
+
+
+def _backup_plan(plan: dict[str, Any]) -> list[str]:
+    return [*(f"plan {plan['BackupPlan']['BackupPlanName']}: {rule['ScheduleExpression']}, kept "
+              f"{rule.get('Lifecycle', {}).get('DeleteAfterDays')} days, into vault {rule['TargetBackupVaultName']}"
+              for rule in plan["BackupPlan"]["Rules"]),
+            *(f"selection {s['SelectionName']} ({s['SelectionId']})" for s in plan["Selections"])]
+
+
+# (what describe_operations() calls it, the label of its first line, its lines)
+OPERATIONS: tuple[tuple[str, str, Callable[[Any], list[str]]], ...] = (
+    ("alarms", "alarm", _alarm),
+    ("topics", "topic", _topic),
+    ("keys", "KMS key", lambda key: [f"{key['KeyId']}  {key['KeyState']}, rotated yearly: {key['RotationEnabled']}"]),
+    ("log_groups", "log group",
+     lambda group: [f"{group['logGroupName']}  kept {group.get('retentionInDays', 'forever')} days"]),
+    ("backup_plans", "backup", _backup_plan),
+    ("backup_vaults", "vault",
+     lambda vault: [f"{vault['BackupVaultName']}  (stays after cdk destroy, with its recovery points)"]),
+    ("schedules", "schedule",
+     lambda schedule: [f"{schedule['Name']}: {schedule['ScheduleExpression']} "
+                       f"{schedule.get('ScheduleExpressionTimezone', 'UTC')} -> "
+                       f"{schedule['Target']['Arn'].rsplit(':', 1)[-1]}"]),
+    ("scheduled_actions", "scheduled",
+     lambda action: [f"{action['ScheduledActionName']}: {action['Recurrence']} {action.get('TimeZone', 'UTC')} -> min "
+                     f"{action.get('MinSize')} max {action.get('MaxSize')} desired {action.get('DesiredCapacity')}"]),
+    ("budgets", "budget",
+     lambda budget: [f"{budget['BudgetName']}: {float(budget['BudgetLimit']['Amount']):g} "
+                     f"{budget['BudgetLimit']['Unit']} a {budget['TimeUnit'].lower().removesuffix('ly')}"]),
+    ("buckets", "bucket", lambda bucket: [f"s3://{bucket}"]),
+)
 
 
 def _action(arn: str) -> str:

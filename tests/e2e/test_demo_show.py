@@ -72,7 +72,7 @@ def test_the_backup_plan_its_selection_and_the_vault(shown):
     assert f"backup     plan {plan['BackupPlan']['BackupPlanName']}: {rule['ScheduleExpression']}, kept 7 days, " \
            f"into vault {vault['BackupVaultName']}" in lines(shown, "backup ")
     (selection,) = plan["Selections"]
-    assert f"backup     selection {selection['SelectionName']} ({selection['SelectionId']})" in lines(shown, "backup ")
+    assert lines(shown, "selection ") == [f"selection {selection['SelectionName']} ({selection['SelectionId']})"]
     assert lines(shown, "vault ")[0].startswith(f"vault      {vault['BackupVaultName']}  ")
 
 
