@@ -2,9 +2,11 @@
 tests/e2e/test_demo_show.py's and a manual `make demo`): the settings are checked before anything starts, every demo
 the README lists deploys an update and says so at the end, and nothing is left in the temporary directory."""
 
+import gc
 import re
 import shlex
 import subprocess
+import tempfile
 
 import pytest
 
@@ -122,3 +124,20 @@ def test_make_demo_with_a_bad_setting_prints_its_error_once(tmp_path):
     assert result.stdout == ""  # no step started: no emulator, no bootstrap
     assert result.stderr.splitlines()[0] == f"error: {expected.value}"
     assert result.stderr.count(str(expected.value)) == 1
+
+
+def test_a_deployment_makes_its_folder_only_when_used_and_removes_it(monkeypatch, tmp_path):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    assert Deployment(FakeEmulator()).env is not None  # the end-to-end tests' audit() asks only for the env
+    assert list(tmp_path.iterdir()) == []
+    with Deployment(FakeEmulator()) as closed:
+        first = closed.workdir
+        assert first.parent == tmp_path
+        assert first.is_dir()
+    assert not first.exists()
+    dropped = Deployment(FakeEmulator())
+    second = dropped.workdir
+    del dropped  # the end-to-end session's Deployment: removed when collected, or when Python exits
+    gc.collect()
+    assert not second.exists()
+    assert list(tmp_path.iterdir()) == []
