@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import tempfile
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,11 +35,35 @@ class CommandFailed(RuntimeError):
 
 @dataclass
 class Deployment:
-    """The CLI pointed at one emulator. ``capture`` keeps the CLI's output off the terminal (tests)."""
+    """The CLI pointed at one emulator. ``capture`` keeps the CLI's output off the terminal (tests).
+
+    The CLI's output goes to a temporary folder, made on first use and removed by ``close()`` (or ``with``), else
+    when the object is garbage-collected or Python exits: nothing is left in the temporary directory."""
 
     emulator: Any
     capture: bool = True
-    workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="cdk-deploy-")))
+    _workdir: Optional[Path] = field(default=None, init=False, repr=False)
+    _remove: Optional[weakref.finalize] = field(default=None, init=False, repr=False)
+
+    @property
+    def workdir(self) -> Path:
+        if self._workdir is None:
+            self._workdir = Path(tempfile.mkdtemp(prefix="cdk-deploy-"))
+            # A finalizer holds the path, not the object: it runs once, at close(), collection or exit.
+            self._remove = weakref.finalize(self, shutil.rmtree, self._workdir, ignore_errors=True)
+        return self._workdir
+
+    def close(self) -> None:
+        """Remove the temporary folder (the assemblies the CLI wrote); a later command makes a new one."""
+        if self._remove is not None:
+            self._remove()
+        self._workdir = self._remove = None
+
+    def __enter__(self) -> Deployment:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     @property
     def env(self) -> dict[str, str]:
@@ -163,6 +189,50 @@ def describe_fleet(emulator: Any, stack_name: str = STACK_NAME) -> dict[str, Any
         group["Targets"] = {t["Target"]["Id"]: t["TargetHealth"]["State"] for t in
                             elbv2.describe_target_health(TargetGroupArn=arn)["TargetHealthDescriptions"]}
         facts["target_groups"].append(group)
+    return facts
+
+
+def describe_operations(emulator: Any, stack_name: str = STACK_NAME) -> dict[str, Any]:
+    """What the stack built beside its servers and load balancer, as each service's API shows it: CloudWatch alarms,
+    SNS topics (with their subscriptions), KMS keys, log groups, AWS Backup plans (with their selections) and vaults,
+    EventBridge Scheduler schedules, Auto Scaling scheduled actions, AWS Budgets budgets and S3 buckets. ``physical``:
+    every resource of the stack by type, so a caller can also name what it does not describe."""
+    cfn = emulator.client("cloudformation")
+    physical = _physical(cfn, stack_name)
+    facts: dict[str, Any] = {"physical": physical, "alarms": [], "topics": [], "keys": [], "log_groups": [],
+                             "backup_plans": [], "backup_vaults": [], "schedules": [], "scheduled_actions": [],
+                             "budgets": [], "buckets": physical.get("AWS::S3::Bucket", [])}
+    if physical.get("AWS::CloudWatch::Alarm"):
+        alarms = emulator.client("cloudwatch").describe_alarms(AlarmNames=physical["AWS::CloudWatch::Alarm"])
+        facts["alarms"] = alarms["MetricAlarms"]
+    sns, kms, logs = (emulator.client(s) for s in ("sns", "kms", "logs"))
+    for arn in physical.get("AWS::SNS::Topic", []):
+        topic = sns.get_topic_attributes(TopicArn=arn)["Attributes"]
+        topic["Subscriptions"] = sns.list_subscriptions_by_topic(TopicArn=arn)["Subscriptions"]
+        facts["topics"].append(topic)
+    for key_id in physical.get("AWS::KMS::Key", []):
+        key = kms.describe_key(KeyId=key_id)["KeyMetadata"]
+        key["RotationEnabled"] = kms.get_key_rotation_status(KeyId=key_id)["KeyRotationEnabled"]
+        facts["keys"].append(key)
+    for name in physical.get("AWS::Logs::LogGroup", []):
+        facts["log_groups"] += [group for group in logs.describe_log_groups(logGroupNamePrefix=name)["logGroups"]
+                                if group["logGroupName"] == name]
+    backup = emulator.client("backup")
+    for plan_id in physical.get("AWS::Backup::BackupPlan", []):
+        plan = backup.get_backup_plan(BackupPlanId=plan_id)
+        plan["Selections"] = backup.list_backup_selections(BackupPlanId=plan_id)["BackupSelectionsList"]
+        facts["backup_plans"].append(plan)
+    facts["backup_vaults"] = [backup.describe_backup_vault(BackupVaultName=name)
+                              for name in physical.get("AWS::Backup::BackupVault", [])]
+    scheduler = emulator.client("scheduler")
+    facts["schedules"] = [scheduler.get_schedule(Name=name) for name in physical.get("AWS::Scheduler::Schedule", [])]
+    if physical.get("AWS::AutoScaling::ScheduledAction"):
+        found = emulator.client("autoscaling").describe_scheduled_actions()["ScheduledUpdateGroupActions"]
+        facts["scheduled_actions"] = [action for action in found if action["ScheduledActionName"] in
+                                      physical["AWS::AutoScaling::ScheduledAction"]]
+    budgets = emulator.client("budgets")
+    facts["budgets"] = [budgets.describe_budget(AccountId=EXAMPLE_ACCOUNT, BudgetName=name)["Budget"]
+                        for name in physical.get("AWS::Budgets::Budget", [])]
     return facts
 
 
