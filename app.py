@@ -25,18 +25,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Optional
 
-# Before jsii starts its Node process (at the first aws_cdk import): on Node 20, past its end of life, jsii would
-# print an 11-line banner on every `npx cdk synth` (the Makefile and the tests set the same variable).
-os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+import aws_cdk as cdk
+import cdk_nag
 
-import aws_cdk as cdk  # noqa: E402
-import cdk_nag  # noqa: E402
-
-from constants import EXAMPLE_ACCOUNT, EXAMPLE_REGION, STACK_NAME, VALIDATION_ENV  # noqa: E402
-from ec2_web_server import SettingError  # noqa: E402
-from stacks.settings import Settings  # noqa: E402
-from stacks.web_server_stack import DUMMY_VPC_ID, WebServerStack  # noqa: E402
-from tools.budget_guard import BudgetGuard  # noqa: E402
+from constants import EXAMPLE_ACCOUNT, EXAMPLE_REGION, STACK_NAME, VALIDATION_ENV
+from ec2_web_server import SettingError
+from stacks.settings import Settings
+from stacks.web_server_stack import DUMMY_VPC_ID, WebServerStack
+from tools.budget_guard import BudgetGuard
 
 # What the CDK returns while a lookup is not yet recorded: Vpc.fromLookup's documented dummy VPC
 # (DUMMY_VPC_ID, from the stack, which also needs it), a cached SSM lookup's "dummy-value-for-<parameter>".
