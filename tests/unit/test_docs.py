@@ -1,6 +1,5 @@
 """The docs stay in step with the code: the picture, the settings table, both READMEs' commands."""
 
-import functools
 import json
 import re
 import shlex
@@ -184,10 +183,8 @@ def test_errors_are_quoted_only_with_their_command(readme):
 def test_every_quoted_error_is_what_the_app_prints(readme, monkeypatch, capsys):
     import app
 
-    build_app = app.build_app
     monkeypatch.delenv("CDK_DEFAULT_ACCOUNT", raising=False)  # no credentials: the example environment
     for settings, line in quoted_errors(readme):
         # The app as the CLI runs it, its context being cdk.json's, cdk.context.json's and the command's -c settings.
-        monkeypatch.setattr(app, "build_app", functools.partial(build_app, context={**base_context(), **settings}))
-        assert app.main() == 1
+        assert app.main(context={**base_context(), **settings}) == 1
         assert capsys.readouterr().err == f"{line}\n"
