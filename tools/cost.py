@@ -815,7 +815,7 @@ class _Builder:
             days = max(int(_literal_number(d, "RetentionInDays")) for d in retentions)
             kept = f"{days} days (RetentionInDays{', the longest of its log groups' if len(set(retentions)) > 1 else ''})"
         retained = any(self.resources[g].get("DeletionPolicy") in RETAINED_POLICIES for g in groups)
-        label = _common_path([self.names[g] for g in groups])
+        label = _common_path(sorted(self.names[g] for g in groups))  # sorted: a set's order changes from run to run
         gb = self.assumptions.log_gb_month
         listed = ", ".join(sorted(render_value(properties(self.resources[g]).get("LogGroupName", self.names[g]))
                                   for g in groups))
