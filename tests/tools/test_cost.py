@@ -21,9 +21,10 @@ from decimal import Decimal
 
 import pytest
 
+from cost_model import cron
 from tests.conftest import ROOT
 from tests.tools import pairs
-from tools import cost, cron
+from tools import cost
 
 D = Decimal
 
@@ -770,7 +771,7 @@ def test_make_cost_passes_log_gb_lcu_and_dns_queries():
 
 
 def test_budget_guard_prices_the_day_two_lines(day_two):
-    from tools.budget_guard import BudgetGuard
+    from cost_model.budget_guard import BudgetGuard
 
     # Every day-two option on, us-east-1: $18.83 a month, of which $3.92 are day two's lines (the KMS key, custom
     # metrics, logs ingested, backups). A $15 budget holds the rest ($14.91) but not the whole: the guard refuses it.

@@ -242,8 +242,8 @@ def test_day_two_rule(context, match):
     "0 20 * * MON-FRI",
 ])
 def test_the_check_accepts_exactly_what_the_schedule_simulation_reads(expression):
+    from cost_model import cron
     from ec2_web_server.options import check_cron
-    from tools import cron
 
     try:
         cron.parse_aws(expression)
