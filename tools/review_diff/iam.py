@@ -1,0 +1,56 @@
+"""AWS IAM in the review: roles, policies and instance profiles added, removed or replaced, what the engine's IAM
+facts do not cover (an instance profile's roles, a permissions boundary, an instance's profile), and the engine's
+own IAM changes in words."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from cost_model.templates import properties
+from tools import cfn_diff
+from tools.review_diff.model import Change
+
+if TYPE_CHECKING:
+    from tools.review_diff.engine import Summarizer
+
+
+def iam_lines(change: Change, base: dict[str, dict[str, Any]], head: dict[str, dict[str, Any]]) -> list[str]:
+    """Bold lines for IAM resources added, removed or replaced, and for what the engine's IAM facts do not
+    cover: which roles an instance profile holds, a permissions boundary, an instance's instance profile."""
+    kind = change.type.split("::")[-1]
+    old = properties(base.get(change.logical_id))
+    new = properties(head.get(change.new_logical_id or change.logical_id))
+    name = f"`{change.name}`"
+    if change.type == "AWS::EC2::Instance":
+        if change.action not in ("add", "remove") and old.get("IamInstanceProfile") != new.get("IamInstanceProfile"):
+            return [f"IAM: instance {name} gets a different instance profile (and so different permissions)."]
+        return []
+    if not change.type.startswith("AWS::IAM::"):
+        return []
+    if change.action in ("add", "remove"):
+        return [f"IAM: {'adds' if change.action == 'add' else 'removes'} {kind} {name}."]
+    lines = [f"IAM: {kind} {name}: {key} changes." for key in ("PermissionsBoundary", "Roles", "Users", "Groups")
+             if old.get(key) != new.get(key)]
+    if change.action == "replace":
+        lines.append(f"IAM: {kind} {name} is replaced ({'; '.join(change.reasons)}).")
+    return lines  # policies and trust are the engine's statements; tags and descriptions grant nothing
+
+
+def iam_facts(engine: cfn_diff.TemplateDiff, summarizer: Summarizer, kind: Any) -> list[str]:
+    """The engine's IAM changes in words: managed policies attached and detached, statements added and removed.
+    Logical ids in the engine's ``${Id.Attribute}`` renderings become display names, as `cdk diff` shows them."""
+    name = summarizer.name
+
+    def named(text: str) -> str:  # the engine puts one action, resource or principal a line
+        return summarizer.named(", ".join(text.splitlines()))
+
+    lines = []
+    for verb, policies in (("gets", engine.policies_added), ("loses", engine.policies_removed)):
+        for policy in sorted(policies, key=lambda p: (name(p.identity), p.arn)):
+            lines.append(f"IAM: {kind(policy.identity)} `{name(policy.identity)}` {verb} managed policy `{policy.arn}`.")
+    for prefix, statements in (("", engine.statements_added), ("no longer ", engine.statements_removed)):
+        for s in statements:
+            verb = prefix + ("denies" if s.effect == "Deny" else "allows")
+            condition = f" when `{named(s.condition)}`" if s.condition else ""
+            lines.append(f"IAM: {verb} `{named(s.principal)}` to `{named(s.action)}` on `{named(s.resource)}`{condition}.")
+    return lines
