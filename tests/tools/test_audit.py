@@ -18,6 +18,7 @@ from emulator import REGION, Emulator
 from tests.conftest import ROOT
 from tests.emulator import cfn_scenario as cfn
 from tools import audit, cost
+from tools.audit import acm, backup, common, route53
 
 TAG = [{"Key": APP_TAG_KEY, "Value": APP_TAG_VALUE}]
 
@@ -50,11 +51,11 @@ def audited(emu: Emulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Captu
             reports.append(real(*args, **kwargs))
             return reports[-1]
 
-        monkeypatch.setattr(audit, "audit", keep)
+        monkeypatch.setattr(audit.core, "audit", keep)
         try:
             code = _run(emu, *extra)
         finally:
-            monkeypatch.setattr(audit, "audit", real)
+            monkeypatch.setattr(audit.core, "audit", real)
         (report,) = reports
         return code, report, capsys.readouterr().out
 
@@ -243,9 +244,9 @@ def test_untagged_buckets_and_other_regions_buckets_are_not_ours(emu: Emulator) 
 def test_stack_name_tag_alone_makes_a_bucket_ours() -> None:
     # S3 refuses aws: tags from users (the emulator too), so CloudFormation's tag is checked on the matcher.
     stack_tag = [{"Key": audit.STACK_NAME_TAG, "Value": STACK_NAME}]
-    assert audit._belongs(stack_tag, APP_TAG_KEY, APP_TAG_VALUE, STACK_NAME)
-    assert not audit._belongs(stack_tag, APP_TAG_KEY, APP_TAG_VALUE, None)
-    assert not audit._belongs([{"Key": APP_TAG_KEY, "Value": "other"}], APP_TAG_KEY, APP_TAG_VALUE, STACK_NAME)
+    assert common.belongs(stack_tag, APP_TAG_KEY, APP_TAG_VALUE, STACK_NAME)
+    assert not common.belongs(stack_tag, APP_TAG_KEY, APP_TAG_VALUE, None)
+    assert not common.belongs([{"Key": APP_TAG_KEY, "Value": "other"}], APP_TAG_KEY, APP_TAG_VALUE, STACK_NAME)
 
 
 # --- credentials: fake ones for the local emulator only ------------------------------------------------------
@@ -361,7 +362,7 @@ def test_recovery_points_are_listed_with_size_cost_and_the_commands_that_delete_
         stub.add_response("list_tags", {"Tags": {APP_TAG_KEY: APP_TAG_VALUE}}, {"ResourceArn": arn})
         stub.add_response("list_recovery_points_by_backup_vault", {"RecoveryPoints": points},
                           {"BackupVaultName": vault})
-        findings = audit._backup_vaults(client, REGION, cost.Prices.load().region(REGION), APP_TAG_KEY, APP_TAG_VALUE,
+        findings = backup.backup_vaults(client, REGION, cost.Prices.load().region(REGION), APP_TAG_KEY, APP_TAG_VALUE,
                                         STACK_NAME)
     price = _region_price("backup_ebs_gb_month")
     assert [(f.kind, f.intended, f.monthly) for f in findings] == [
@@ -550,7 +551,7 @@ def test_certificates_of_every_key_type_are_listed() -> None:
     assert {"RSA_2048", "EC_prime256v1"} <= set(every)
     with Stubber(client) as stub:
         stub.add_response("list_certificates", {"CertificateSummaryList": []}, {"Includes": {"keyTypes": every}})
-        assert audit._certificates(client, REGION, None, APP_TAG_KEY, APP_TAG_VALUE, STACK_NAME) == []
+        assert acm.certificates(client, REGION, None, APP_TAG_KEY, APP_TAG_VALUE, STACK_NAME) == []
 
 
 def test_a_dangling_alias_is_flagged_with_the_command_that_deletes_it(emu: Emulator, audited) -> None:  # type: ignore[no-untyped-def]
@@ -634,17 +635,17 @@ def test_an_address_record_no_address_of_the_account_holds_is_dangling(emu: Emul
     # Elastic IPs count too, in every region (moto allocates them in 127.0.0.0/8, which no public record can point
     # at, so the lookup is checked itself).
     elastic = emu.client("ec2", "eu-west-3").allocate_address(Domain="vpc")["PublicIp"]
-    targets = audit._AccountTargets(lambda service, region=REGION: session.client(
+    targets = route53.AccountTargets(lambda service, region=REGION: session.client(
         service, region_name=region, endpoint_url=emu.endpoint), REGION)
     assert {elastic, far_address} <= targets.addresses()
     assert address not in targets.addresses()
 
 
 def test_load_balancer_names_say_their_region() -> None:
-    assert audit._elb_region("dualstack.web-lb-1234567890.us-east-1.elb.amazonaws.com.") == "us-east-1"
-    assert audit._elb_region("web-nlb-0123456789abcdef.elb.ap-northeast-1.amazonaws.com") == "ap-northeast-1"
-    assert audit._elb_region("d111111abcdef8.cloudfront.net.") is None
-    assert audit._elb_region("www.example.com") is None
+    assert route53.elb_region("dualstack.web-lb-1234567890.us-east-1.elb.amazonaws.com.") == "us-east-1"
+    assert route53.elb_region("web-nlb-0123456789abcdef.elb.ap-northeast-1.amazonaws.com") == "ap-northeast-1"
+    assert route53.elb_region("d111111abcdef8.cloudfront.net.") is None
+    assert route53.elb_region("www.example.com") is None
 
 
 def test_validation_cnames_no_certificate_uses_are_intended_leftovers(emu: Emulator, audited) -> None:  # type: ignore[no-untyped-def]
