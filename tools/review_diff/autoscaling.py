@@ -3,13 +3,10 @@ as its UpdatePolicy says (rolling batch by batch, or all at once), although its 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Optional
+from typing import Any, Optional
 
 from cost_model.templates import properties, references, resources
-from tools.review_diff.model import GROUP, LAUNCH_TEMPLATE, Change
-
-if TYPE_CHECKING:
-    from tools.review_diff.engine import Summarizer
+from tools.review_diff.model import GROUP, LAUNCH_TEMPLATE, Change, Reviewed
 
 # What triggers an Auto Scaling group's AutoScalingReplacingUpdate/AutoScalingRollingUpdate policy (UpdatePolicy
 # attribute reference: a change of the group's LaunchConfiguration, VPCZoneIdentifier or LaunchTemplate). A launch
@@ -19,7 +16,7 @@ GROUP_ROLLING_PROPERTIES = ("LaunchTemplate", "LaunchConfigurationName", "VPCZon
 ROLLING_DEFAULTS = {"MaxBatchSize": 1, "MinInstancesInService": 0}
 
 
-def rolling_updates(summarizer: Summarizer, changes: dict[str, Change]) -> None:
+def rolling_updates(summarizer: Reviewed, changes: dict[str, Change]) -> None:
     """An Auto Scaling group whose launch template (or subnets) change replaces its instances as its UpdatePolicy
     says, although the group's own template text may not change (it names the template's latest version)."""
     for group_id, group in resources({"Resources": summarizer.head}, GROUP).items():

@@ -5,14 +5,11 @@ volume attachments (a device still in use, a volume still attached), Elastic IPs
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Optional
+from typing import Any, Optional
 
 from cost_model.templates import DEFAULT_VOLUME_TYPE, RETAINED_POLICIES, elastic_ip_associations, properties, reference
-from tools.review_diff.model import ATTACHMENT, INSTANCE, TWO_DEPLOYS, VOLUME, WORDS, Change
+from tools.review_diff.model import ATTACHMENT, INSTANCE, TWO_DEPLOYS, VOLUME, WORDS, Change, Reviewed
 from tools.review_diff.words import labelled, transition
-
-if TYPE_CHECKING:
-    from tools.review_diff.engine import Summarizer
 
 # The resource specification marks some AWS::EC2::Instance properties "may replace": whether they do depends
 # on the instance. For an EBS-backed instance in a VPC (every instance this app builds) CloudFormation's
@@ -190,7 +187,7 @@ def instance_store_loss(change: Change, old_resource: dict[str, Any], event: str
 
 def attachment_slots(found: dict[str, dict[str, Any]]) -> dict[tuple[str, str], tuple[str, str]]:
     """(instance logical id, device) -> (the VolumeAttachment there, the volume it attaches), for a template's
-    resources: the one place attachments are read, for both sides of a review (Summarizer.slots)."""
+    resources: the one place attachments are read, for both sides of a review (the Summarizer's slots)."""
     slots = {}
     for logical_id, attachment in found.items():
         if attachment.get("Type") != ATTACHMENT:
@@ -207,7 +204,7 @@ def volumes_at(slots: dict[tuple[str, str], tuple[str, str]]) -> dict[tuple[str,
     return {slot: volume for slot, (_, volume) in slots.items()}
 
 
-def pair_volume_renames(summarizer: Summarizer, changes: dict[str, Change]) -> None:
+def pair_volume_renames(summarizer: Reviewed, changes: dict[str, Change]) -> None:
     """A data volume whose name changes is a new volume in the old one's place: the engine sees one removed
     and one added under another construct path. Paired when the new one takes the old one's device on the same
     instance, or, detached, when it is the only volume removed and added under the same construct."""
@@ -233,7 +230,7 @@ def pair_volume_renames(summarizer: Summarizer, changes: dict[str, Change]) -> N
                        f"{new_id})"]
 
 
-def device_conflicts(summarizer: Summarizer, changes: list[Change]) -> list[str]:
+def device_conflicts(summarizer: Reviewed, changes: list[Change]) -> list[str]:
     """New attachments at a device that an attachment on its way out still holds on the same instance. CloudFormation
     creates new resources before it deletes the ones that go, and EC2 refuses a device in use."""
     before, after = (volumes_at(slots) for slots in summarizer.slots)
@@ -254,7 +251,7 @@ def device_conflicts(summarizer: Summarizer, changes: list[Change]) -> list[str]
     return lines
 
 
-def volumes_in_use(summarizer: Summarizer, changes: list[Change]) -> list[str]:
+def volumes_in_use(summarizer: Reviewed, changes: list[Change]) -> list[str]:
     """Instances replaced while data volumes stay attached across the update. CloudFormation creates the new instance
     and its attachments before it deletes the old instance, and AWS refuses to attach a volume that is still
     attached (VolumeInUse): the update fails after the new instance is up, and rolls back."""
@@ -274,7 +271,7 @@ def volumes_in_use(summarizer: Summarizer, changes: list[Change]) -> list[str]:
     return lines
 
 
-def attachments_moved(summarizer: Summarizer, changes: list[Change]) -> None:
+def attachments_moved(summarizer: Reviewed, changes: list[Change]) -> None:
     """Attachments replaced while their volume stays attached where it was. Every AWS::EC2::VolumeAttachment
     property (Device, InstanceId, VolumeId) says "Update requires: Replacement" (its resource reference), and
     CloudFormation creates the replacement before it deletes the old attachment ("Understand update behaviors of

@@ -4,14 +4,11 @@ own IAM changes in words."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cost_model.templates import properties
 from tools import cfn_diff
-from tools.review_diff.model import Change
-
-if TYPE_CHECKING:
-    from tools.review_diff.engine import Summarizer
+from tools.review_diff.model import Change, Reviewed
 
 
 def iam_lines(change: Change, base: dict[str, dict[str, Any]], head: dict[str, dict[str, Any]]) -> list[str]:
@@ -36,7 +33,7 @@ def iam_lines(change: Change, base: dict[str, dict[str, Any]], head: dict[str, d
     return lines  # policies and trust are the engine's statements; tags and descriptions grant nothing
 
 
-def iam_facts(engine: cfn_diff.TemplateDiff, summarizer: Summarizer, kind: Any) -> list[str]:
+def iam_facts(engine: cfn_diff.TemplateDiff, summarizer: Reviewed, kind: Any) -> list[str]:
     """The engine's IAM changes in words: managed policies attached and detached, statements added and removed.
     Logical ids in the engine's ``${Id.Attribute}`` renderings become display names, as `cdk diff` shows them."""
     name = summarizer.name

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Any, Optional, Protocol
+
+from tools import cfn_diff
 
 INSTANCE = "AWS::EC2::Instance"
 VOLUME = "AWS::EC2::Volume"
@@ -93,3 +95,20 @@ class StackReview:
 
 
 ORDER = {"replace": 0, "remove": 1, "add": 2, "update": 3}
+
+
+class Reviewed(Protocol):
+    """What the service rules read of a review in progress (tools/review_diff/engine.py's Summarizer is one): both
+    templates' resources, where volumes are attached on each side, the engine's diff, and names as the summary
+    writes them."""
+
+    base: dict[str, dict[str, Any]]
+    head: dict[str, dict[str, Any]]
+    slots: tuple[dict[tuple[str, str], tuple[str, str]], dict[tuple[str, str], tuple[str, str]]]
+    engine: cfn_diff.TemplateDiff
+
+    def name(self, logical_id: str) -> str: ...
+
+    def named(self, text: str) -> str: ...
+
+    def describe(self, prop: str, old: Any, new: Any) -> str: ...

@@ -4,18 +4,15 @@ names of things, a table row's details, what a replacement means here."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Optional
+from typing import Any, Optional
 
 from cost_model.templates import properties, reference, references, render_value
 from tools.review_diff.acm import CertificateWords
 from tools.review_diff.cloudformation import WaitWords
 from tools.review_diff.elbv2 import ListenerWords
-from tools.review_diff.model import CERTIFICATE, LISTENER, LOAD_BALANCER, RECORD, WAIT_CONDITION, Change
+from tools.review_diff.model import CERTIFICATE, LISTENER, LOAD_BALANCER, RECORD, WAIT_CONDITION, Change, Reviewed
 from tools.review_diff.route53 import ALIAS_TTL, LOAD_BALANCER_TTL, RecordWords
 from tools.review_diff.words import dns_name
-
-if TYPE_CHECKING:
-    from tools.review_diff.engine import Summarizer
 
 
 class Site(CertificateWords, ListenerWords, RecordWords, WaitWords):
@@ -24,7 +21,7 @@ class Site(CertificateWords, ListenerWords, RecordWords, WaitWords):
     action). Where neither can know (which clients a TLS policy keeps, which names an imported certificate covers),
     the words say so."""
 
-    def __init__(self, summarizer: Summarizer, changes: list[Change],
+    def __init__(self, summarizer: Reviewed, changes: list[Change],
                  outputs: tuple[dict[str, Any], dict[str, Any]]) -> None:
         self.summarizer = summarizer
         self.base, self.head = summarizer.base, summarizer.head
