@@ -154,9 +154,9 @@ class ListenerWords:
                           and str(properties(r).get("Port")) == str(port)
                           and reference(properties(r).get("LoadBalancerArn")) == balancer)
 
-        for config in redirects(after):
-            if redirects(before):
-                continue
+        # A permanent redirect this change starts (none before) or stops (none after).
+        started, stopped = ([] if redirects(before) else redirects(after)), ([] if redirects(after) else redirects(before))
+        for config in started:
             text += (" Browsers follow it; clients that do not follow redirects get the 301 instead of the page, and "
                      f"browsers may remember it ({CACHED_301}).")
             port = config.get("Port")
@@ -169,9 +169,7 @@ class ListenerWords:
                 text += (f" Nothing in the template makes this update wait for listener {self.name(created[0])} on "
                          f"port {port}{wait}: meanwhile port {new.get('Port')} may already redirect visitors to a port "
                          "that does not answer yet.")
-        for config in redirects(before):
-            if redirects(after):
-                continue
+        for config in stopped:
             text += (" Browsers that saw the permanent redirect may keep following it from their cache "
                      f"({CACHED_301})")
             port = config.get("Port")
