@@ -130,7 +130,13 @@ def ingress_rules(template: Optional[dict[str, Any]]) -> dict[str, list[Security
 
 
 def ingress_rule_set(template: Optional[dict[str, Any]]) -> set[SecurityGroupRule]:
-    """Every ingress rule of every security group in the template."""
+    """Every ingress rule of every security group in the template: ingress_rules' rules as one set (what a test
+    compares with a deployed group's), not another reader.
+
+    The template side has one reader, ingress_rules; the deployed side has its own, tools/deployment.py's
+    ``deployed_ingress``, and must keep it: EC2's DescribeSecurityGroups answers in another shape (IpPermissions
+    with IpRanges and Ipv6Ranges) than a template declares rules in (CidrIp, CidrIpv6, SourceSecurityGroupId, inline
+    or as AWS::EC2::SecurityGroupIngress resources). Both return SecurityGroupRule, so the two compare equal."""
     return {rule for rules in ingress_rules(template).values() for rule in rules}
 
 
