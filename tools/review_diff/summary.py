@@ -94,7 +94,7 @@ def summarize(base: Optional[dict[str, Any]], head: Optional[dict[str, Any]], *,
                                 f"{why}.{address}")
             losing += instance_store_loss(change, base_res[change.logical_id], "is stopped and started")
         if change.type == "AWS::EC2::EIP" and change.action == "remove":
-            review.notes.append(f"Elastic IP `{change.name}` is released: its address is gone for good.")
+            losing.append(f"Elastic IP `{change.name}` is released: its address is gone for good.")
         bold, plain = site.lines(change)
         cutting += bold
         review.notes += plain
@@ -103,7 +103,7 @@ def summarize(base: Optional[dict[str, Any]], head: Optional[dict[str, Any]], *,
     def kind(logical_id: str) -> str:
         return (head_res.get(logical_id) or base_res.get(logical_id) or {}).get("Type", "IAM identity").split("::")[-1]
 
-    iam += iam_facts(engine, summarizer, kind)
+    iam += iam_facts(engine, summarizer, kind, region)
     named = summarizer.named  # ${LogicalId.GroupId} (a peer group) as `cdk diff` names it: its construct path
     widen, narrow = ([named(line) for line in lines] for lines in network_lines(engine, summarizer.name, head_res))
     for change in review.changes:
