@@ -838,3 +838,29 @@ def test_unknown_time_zone_and_bad_expressions_are_errors_naming_them():
         cron.parse_aws("cron(0 20 * * MON-FRI *)")
     with pytest.raises(cron.CronError, match="hours: 24 is outside 0-23"):
         cron.parse_aws("cron(0 24 ? * MON-FRI *)")
+
+
+# --- issue 21 item 9: a shell configured for another region, no credentials ------------------------------------
+
+
+@pytest.mark.parametrize("variable", ["AWS_REGION", "AWS_DEFAULT_REGION"])
+def test_the_example_region_priced_in_a_shell_set_for_another_says_why(default, monkeypatch, variable):
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(variable, "ap-northeast-1")
+    run = run_cost("--cdk-out", default.template_path.parent)
+    assert run.returncode == 0
+    assert ("The prices are us-east-1's, the example environment's region: the stack was synthesized for it (without "
+            f"AWS credentials `make synth` does, whatever {variable} says), not for ap-northeast-1; "
+            "`make cost REGION=ap-northeast-1` prices yours.") in run.stdout.splitlines()
+    assert "### Cost of WebServerStack in us-east-1" in run.stdout
+
+
+@pytest.mark.parametrize(("configured", "args"), [(None, ()), ("us-east-1", ()),
+                                                  ("ap-northeast-1", ("--region", "ap-northeast-1"))])
+def test_nothing_to_explain_when_the_region_is_the_shells_or_asked_for(default, monkeypatch, configured, args):
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    if configured:
+        monkeypatch.setenv("AWS_REGION", configured)
+    assert "the example environment's region" not in run_cost("--cdk-out", default.template_path.parent, *args).stdout

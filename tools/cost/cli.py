@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from decimal import Decimal
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Optional
 
 import tools.cost
+from constants import EXAMPLE_REGION
 from cost_model.estimate import estimate_template
 from cost_model.lines import Estimate
 from cost_model.prices import PRICES_FILE, Assumptions, CostError, Prices
@@ -58,8 +60,24 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except (CostError, AssemblyError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    sys.stdout.write(render_markdown(estimates, prices))
+    sys.stdout.write(render_markdown(estimates, prices, [] if args.region else example_region_said(stacks)))
     return 0
+
+
+def example_region_said(stacks: Sequence[StackTemplate]) -> list[str]:
+    """Why the example environment's region is priced when the shell names another: without credentials `make synth`
+    synthesizes for the example environment (app.py), whatever AWS_REGION or AWS_DEFAULT_REGION says."""
+    for variable in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        configured = os.environ.get(variable)
+        if configured:
+            break
+    else:
+        return []
+    if configured == EXAMPLE_REGION or not any(stack.region == EXAMPLE_REGION for stack in stacks):
+        return []
+    return [f"The prices are {EXAMPLE_REGION}'s, the example environment's region: the stack was synthesized for it "
+            f"(without AWS credentials `make synth` does, whatever {variable} says), not for {configured}; "
+            f"`make cost REGION={configured}` prices yours."]
 
 
 if __name__ == "__main__":

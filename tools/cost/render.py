@@ -94,12 +94,14 @@ def render_estimate(estimate: Estimate) -> str:
     return "\n".join(out)
 
 
-def render_markdown(estimates: Sequence[Estimate], prices: Prices) -> str:
+def render_markdown(estimates: Sequence[Estimate], prices: Prices, said: Sequence[str] = ()) -> str:
+    """The whole estimate; ``said``: lines to read before the stacks' tables (why a region is priced)."""
     parts = ["## Cost estimate", "",
              f"On-Demand list prices in USD from `tools/prices.json` (figures checked {', '.join(prices.checked_dates())}); "
              f"a month is {prices.hours_per_month} hours. Not included: data transfer, the free tier, taxes, "
              "snapshots you take yourself. Each instance is assumed to get a public IPv4 address from its "
              "subnet (every default VPC's public subnets assign one).", ""]
+    parts += [*said, ""] if said else []
     for estimate in estimates:
         parts += [render_estimate(estimate), ""]
     return "\n".join(parts).rstrip() + "\n"
