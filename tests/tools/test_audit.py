@@ -19,6 +19,7 @@ from tests.conftest import ROOT
 from tests.emulator import cfn_scenario as cfn
 from tools import audit, cost
 from tools.audit import acm, backup, common, route53
+from tools.audit.s3 import AUTO_DELETE_TAG
 
 TAG = [{"Key": APP_TAG_KEY, "Value": APP_TAG_VALUE}]
 
@@ -205,10 +206,13 @@ def _fleet_leftovers(emu: Emulator, tags: list[dict[str, str]] = TAG) -> dict[st
             "instance": instance["InstanceId"]}
 
 
-def _log_bucket(emu: Emulator, name: str = "web-access-logs-123") -> str:
+def _log_bucket(emu: Emulator, name: str = "web-access-logs-123", *, kept: bool = False) -> str:
+    """The access logs bucket as the stack tags it: with CDK's auto-delete tag (cdk destroy empties and deletes it),
+    or, ``kept`` (keep_access_logs=true), without."""
     s3 = emu.client("s3")
     s3.create_bucket(Bucket=name)
-    s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": TAG})
+    tags = TAG if kept else [*TAG, {"Key": AUTO_DELETE_TAG, "Value": "true"}]
+    s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": tags})
     s3.put_object(Bucket=name, Key="load-balancer/AWSLogs/123456789012/elasticloadbalancing/log.gz", Body=b"x" * 100)
     return name
 
@@ -667,3 +671,25 @@ def test_validation_cnames_no_certificate_uses_are_intended_leftovers(emu: Emula
     assert command in _commands(output)
     _apply(emu, command)
     assert (record["Name"], "CNAME") not in _names(emu)
+
+
+def test_an_access_logs_bucket_kept_on_purpose_is_intended_with_its_cost(emu: Emulator, audited) -> None:  # type: ignore[no-untyped-def]
+    # issue 19 item 8: keep_access_logs=true retains the bucket (no auto-delete tag); the user chose to keep it.
+    bucket = _log_bucket(emu, kept=True)
+    code, report, output = audited()
+    (finding,) = report.findings
+    assert (finding.kind, finding.resource_id, finding.intended) == ("bucket", bucket, True)
+    assert finding.detail.startswith("1 object(s), 100 bytes (kept on purpose: keep_access_logs=true")
+    assert finding.monthly == Decimal(100) / Decimal(2**30) * _region_price("s3_standard_gb_month")
+    assert code == 0
+    assert f"aws s3 rb s3://{bucket} --force --region {REGION}" in _commands(output)
+    assert output.strip().endswith("OK: nothing unintended is left.")
+
+
+def test_a_bucket_cdk_destroy_deletes_is_left_behind(emu: Emulator, audited) -> None:  # type: ignore[no-untyped-def]
+    bucket = _log_bucket(emu)
+    code, report, output = audited()
+    (finding,) = report.findings
+    assert (finding.kind, finding.resource_id, finding.intended, finding.monthly) == ("bucket", bucket, False, None)
+    assert code == 1
+    assert "LEFT BEHIND" in output

@@ -14,7 +14,8 @@ Reported: instances not terminated (an Auto Scaling group's included, with the
 group they belong to), Elastic IPs (associated or not: every public IPv4 address
 is billed), EBS volumes, key pairs with their ``/ec2/keypair/<id>`` SSM
 parameter, load balancers and target groups, launch templates, Auto Scaling
-groups, S3 buckets (the load balancer's access logs) with what they hold, the
+groups, S3 buckets (the load balancer's access logs) with what they hold (one kept on
+purpose with keep_access_logs=true is an *intended* leftover, with its cost), the
 stack itself if it still exists, and snapshots - listed with their size as
 *intended* leftovers (``DeletionPolicy: Snapshot`` keeps them on purpose).
 

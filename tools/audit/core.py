@@ -66,7 +66,7 @@ def audit(
     report.findings += ec2.addresses(ec2_client, filter_sets)
     report.findings += ec2.volumes(ec2_client, filter_sets)
     report.findings += ec2.key_pairs(ec2_client, client("ssm"), filter_sets)
-    report.findings += s3.buckets(client("s3"), region, tag_key, tag_value, stack_name)
+    report.findings += s3.buckets(client("s3"), region, prices, tag_key, tag_value, stack_name)
     report.findings += ec2.snapshots(ec2_client, filter_sets, region, prices, account)
     report.findings += backup.backup_vaults(client("backup"), region, prices, tag_key, tag_value, stack_name)
     report.findings += kms.kms_keys(client("kms"), region, prices, tag_key, tag_value, stack_name)

@@ -41,7 +41,7 @@ class AuditReport:
     @property
     def clean(self) -> bool:
         """True when nothing but intended leftovers (snapshots, backup vaults and their recovery points, keys pending
-        deletion) remains."""
+        deletion, an access logs bucket kept on purpose) remains."""
         return not self.unintended
 
     @property
