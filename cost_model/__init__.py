@@ -22,7 +22,7 @@ and the review's rules are about pairs of resources (a volume and its attachment
 A service module in each is the unit that stays whole on each side (infracost's internal/resources/aws/ is shaped
 the same way).
 
-Prices come from ``tools/prices.json`` (On-Demand list prices with the date and source of each figure). An
+Prices come from ``prices.json`` (here) (On-Demand list prices with the date and source of each figure). An
 instance type, volume type or region the price file does not know is a CostError that names it, never a silent
 zero.
 

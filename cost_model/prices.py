@@ -10,7 +10,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Optional
 
-PRICES_FILE = Path(__file__).resolve().parent.parent / "tools" / "prices.json"
+PRICES_FILE = Path(__file__).resolve().parent / "prices.json"
+# The price file as the tools' outputs name it: the path from the repository's root.
+PRICES_SHOWN = "cost_model/prices.json"
 
 
 class CostError(Exception):

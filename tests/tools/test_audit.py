@@ -464,7 +464,7 @@ def test_sns_topics_with_the_tag_are_left_behind(emu: Emulator) -> None:
 
 
 def test_a_region_without_prices_lists_leftovers_without_their_cost(emu: Emulator) -> None:
-    ec2 = emu.client("ec2", "eu-west-3")  # tools/prices.json prices us-east-1 and ap-northeast-1 only
+    ec2 = emu.client("ec2", "eu-west-3")  # cost_model/prices.json prices us-east-1 and ap-northeast-1 only
     volume = ec2.create_volume(AvailabilityZone="eu-west-3a", Size=30)["VolumeId"]
     ec2.create_snapshot(VolumeId=volume, TagSpecifications=_tagged("snapshot"))
     (finding,) = audit.audit("eu-west-3", APP_TAG_KEY, APP_TAG_VALUE, endpoint_url=emu.endpoint).findings

@@ -1,6 +1,6 @@
 """`make cost` (tools/cost.py): every figure checked against a hand-computed example, in both regions.
 
-Hand computations use the figures in tools/prices.json and a 730-hour month:
+Hand computations use the figures in cost_model/prices.json and a 730-hour month:
 - us-east-1: t2.micro 0.0116/h; gp2 0.10, gp3 0.08, io1 0.125 per GB-month; gp3 IOPS 0.005; io1 IOPS 0.065;
   io2 IOPS 0.065 / 0.0455 / 0.03185; gp3 throughput 0.04 per MiB/s-month; snapshots 0.05; IPv4 0.005/h;
   metrics 0.30 per month.

@@ -142,7 +142,7 @@ def test_cost_change_is_shown(with_volumes, default):
     # gp3 20 GB + 30 GB at 0.08 = 4.00 a month, running and stopped; the 30 GB snapshot volume would have
     # left up to 30 GB of snapshot at 0.05 = 1.50 after destroy.
     assert review(with_volumes, default).cost == [
-        "Cost (us-east-1, `tools/prices.json`): while running $16.92 to $12.92 a month (-$4.00); while stopped "
+        "Cost (us-east-1, `cost_model/prices.json`): while running $16.92 to $12.92 a month (-$4.00); while stopped "
         "$8.45 to $4.45 a month (-$4.00); after `cdk destroy` $1.50 to $0.00 a month (-$1.50)."]
 
 

@@ -29,7 +29,7 @@ groups named ``/<stack>/...``, EventBridge Scheduler schedules named
 ``<stack>-...`` (schedules cannot carry tags: CloudFormation names them after the
 stack and the logical id), AWS Budgets budgets named after the stack or
 filtering on its tag, and SNS topics with the tag. Monthly costs come from
-tools/prices.json for the region (left out where it has none).
+cost_model/prices.json for the region (left out where it has none).
 
 A site's name: ACM certificates with the tag (or CDK's ``Name`` tag under the
 stack's path: CloudFormation does not give certificates its own tags) are left

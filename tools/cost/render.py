@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 from cost_model.lines import Estimate, Line
-from cost_model.prices import Prices
+from cost_model.prices import PRICES_SHOWN, Prices
 from cost_model.words import counted, money, unit_price
 
 
@@ -97,7 +97,7 @@ def render_estimate(estimate: Estimate) -> str:
 def render_markdown(estimates: Sequence[Estimate], prices: Prices, said: Sequence[str] = ()) -> str:
     """The whole estimate; ``said``: lines to read before the stacks' tables (why a region is priced)."""
     parts = ["## Cost estimate", "",
-             f"On-Demand list prices in USD from `tools/prices.json` (figures checked {', '.join(prices.checked_dates())}); "
+             f"On-Demand list prices in USD from `{PRICES_SHOWN}` (figures checked {', '.join(prices.checked_dates())}); "
              f"a month is {prices.hours_per_month} hours. Not included: data transfer, the free tier, taxes, "
              "snapshots you take yourself. Each instance is assumed to get a public IPv4 address from its "
              "subnet (every default VPC's public subnets assign one).", ""]

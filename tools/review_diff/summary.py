@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any, Optional
 
 from cost_model.estimate import estimate_template
-from cost_model.prices import CostError, Prices
+from cost_model.prices import PRICES_SHOWN, CostError, Prices
 from cost_model.words import money
 from tools import cfn_diff
 from tools.review_diff.autoscaling import rolling_words
@@ -136,7 +136,7 @@ def cost_change(base: Optional[dict[str, Any]], head: Optional[dict[str, Any]], 
         change = "no change" if money(delta) in ("$0.00", "$-0.00") else \
             ("+" if delta > 0 else "-") + money(abs(delta))
         parts.append(f"{label} {money(old)} to {money(new)} a month ({change})")
-    return [f"Cost ({region}, `tools/prices.json`): " + "; ".join(parts) + "."]
+    return [f"Cost ({region}, `{PRICES_SHOWN}`): " + "; ".join(parts) + "."]
 
 
 def render_review(review: StackReview) -> str:
