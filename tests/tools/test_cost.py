@@ -1,4 +1,4 @@
-"""`make cost` (tools/cost.py): every figure checked against a hand-computed example, in both regions.
+"""`make cost` (tools/cost/ and cost_model/): every figure checked against a hand-computed example, in both regions.
 
 Hand computations use the figures in cost_model/prices.json and a 730-hour month:
 - us-east-1: t2.micro 0.0116/h; gp2 0.10, gp3 0.08, io1 0.125 per GB-month; gp3 IOPS 0.005; io1 IOPS 0.065;
@@ -783,7 +783,7 @@ def test_budget_guard_prices_the_day_two_lines(day_two):
         "line), above the budget"]
 
 
-# --- tools/cron.py: the schedules' time ------------------------------------------------------------------------
+# --- cost_model/cron.py: the schedules' time ------------------------------------------------------------------
 
 def share(stop, start, tz="UTC", parse=cron.parse_aws):
     return cron.running_share(stops=[(parse(stop), tz)], starts=[(parse(start), tz)])

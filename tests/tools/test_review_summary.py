@@ -1,4 +1,4 @@
-"""`make diff`'s summary (tools/review_diff.py) on real before/after pairs synthesized in-process, and on small
+"""`make diff`'s summary (tools/review_diff/) on real before/after pairs synthesized in-process, and on small
 hand-written templates (tests/tools/pairs.py) for the cases a pair would cost another synthesis for."""
 
 import copy
