@@ -29,10 +29,10 @@ import aws_cdk as cdk
 import cdk_nag
 
 from constants import EXAMPLE_ACCOUNT, EXAMPLE_REGION, STACK_NAME, VALIDATION_ENV
+from cost_model.budget_guard import BudgetGuard
 from ec2_web_server import SettingError
 from stacks.settings import Settings
 from stacks.web_server_stack import DUMMY_VPC_ID, WebServerStack
-from tools.budget_guard import BudgetGuard
 
 # What the CDK returns while a lookup is not yet recorded: Vpc.fromLookup's documented dummy VPC
 # (DUMMY_VPC_ID, from the stack, which also needs it), a cached SSM lookup's "dummy-value-for-<parameter>".

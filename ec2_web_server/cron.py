@@ -1,4 +1,4 @@
-"""Cron expressions, read once: the construct's check of a schedule and tools/cron.py's simulation of it
+"""Cron expressions, read once: the construct's check of a schedule and cost_model/cron.py's simulation of it
 both parse here, so an expression is accepted by one only if the other can read it.
 
 Two dialects, each with its own rules:

@@ -13,8 +13,12 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import SettingError
+
+if TYPE_CHECKING:
+    from aws_cdk import aws_ec2 as ec2
 
 _DATA = Path(__file__).resolve().parent / "data" / "instance_types.json"
 
@@ -35,6 +39,20 @@ class InstanceTypeInfo:
     @property
     def arm64(self) -> bool:
         return self.architectures == ("arm64",)
+
+    # The instance type's architecture is worked out here only; the AMI lookups, the image check and the warnings
+    # take it from these two.
+    @property
+    def architecture(self) -> str:
+        """The architecture its AMI must have, as AMIs and SSM image parameters name it: ``arm64`` or ``x86_64``."""
+        return "arm64" if self.arm64 else "x86_64"
+
+    @property
+    def amazon_linux_cpu_type(self) -> ec2.AmazonLinuxCpuType:
+        """The same, as the Amazon Linux image lookups take it."""
+        from aws_cdk import aws_ec2 as ec2  # deferred, as botocore below: this module stays free to import
+
+        return ec2.AmazonLinuxCpuType.ARM_64 if self.arm64 else ec2.AmazonLinuxCpuType.X86_64
 
 
 @cache

@@ -407,7 +407,7 @@ def check_log_retention(days: int) -> None:
 
 def check_cron(prop: str, expression: str) -> None:
     """An EventBridge Scheduler / AWS Backup cron expression, read by :func:`.cron.parse_aws` (the parser
-    tools/cron.py simulates schedules with): what it cannot read is refused, naming the field."""
+    cost_model/cron.py simulates schedules with): what it cannot read is refused, naming the field."""
     try:
         parse_aws(expression)
     except CronError as error:

@@ -281,7 +281,7 @@ class WebServer(Construct):
             check_private_ip_in_subnet(private_ip, self.subnets[0])
         machine_image = machine_image or ec2.MachineImage.latest_amazon_linux2023(
             cached_in_context=True,
-            cpu_type=ec2.AmazonLinuxCpuType.ARM_64 if info.arm64 else ec2.AmazonLinuxCpuType.X86_64)
+            cpu_type=info.amazon_linux_cpu_type)
         #: The AMI every instance is launched from.
         self.machine_image: ec2.IMachineImage = machine_image
 

@@ -638,7 +638,7 @@ def _check_image_architecture(settings: Settings, context: Mapping[str, Any]) ->
         if match and value == settings.machine_image:
             image_arch = "arm64" if "arm64" in match.group(1) else "x86_64"
             info = instance_type_info(settings.instance_type)
-            type_arch = "arm64" if info.arm64 else "x86_64"
+            type_arch = info.architecture
             if image_arch != type_arch:
                 raise SettingError("machine_image", settings.machine_image,
                                    f"is an {image_arch} image ({match.group(1)}) and {info.name} is {type_arch}; "

@@ -102,8 +102,7 @@ class WebServerStack(cdk.Stack):
         """The AMI. Named images are looked up once and pinned in cdk.context.json (cached_in_context),
         so a newer AMI appears in a reviewed diff of that file instead of silently replacing the instance."""
         settings = self.settings
-        arm64 = instance_type_info(settings.instance_type).arm64
-        cpu = ec2.AmazonLinuxCpuType.ARM_64 if arm64 else ec2.AmazonLinuxCpuType.X86_64
+        cpu = instance_type_info(settings.instance_type).amazon_linux_cpu_type
         if settings.machine_image == AMAZON_LINUX_2:
             return ec2.MachineImage.latest_amazon_linux2(cached_in_context=True, cpu_type=cpu)
         if settings.machine_image == AMAZON_LINUX_2023:
@@ -127,7 +126,7 @@ class WebServerStack(cdk.Stack):
                  "auto-assign setting; if that is off, the user data cannot reach the package repositories and "
                  "the deploy fails after the 15-minute signal timeout.")
         if settings.image_architecture is None and not settings.is_amazon_linux:
-            arch = "arm64" if instance_type_info(settings.instance_type).arm64 else "x86_64"
+            arch = instance_type_info(settings.instance_type).architecture
             warn("web-server:ami-architecture-unknown",
                  f"machine_image {settings.machine_image}: its architecture cannot be checked offline; it must be "
                  f"{arch} for {settings.instance_type}, or AWS refuses to launch it.")

@@ -1,4 +1,4 @@
-"""Refresh tools/prices.json's EC2 and EBS figures for one region from an AWS Price List bulk offer file.
+"""Refresh cost_model/prices.json's EC2 and EBS figures for one region from an AWS Price List bulk offer file.
 
     curl -o ec2-ap-northeast-1.json \\
       https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonEC2/current/ap-northeast-1/index.json

@@ -1,14 +1,11 @@
-"""Reading synthesized CloudFormation templates and cloud assemblies: the one place the tools and tests do it.
+"""The tools' template reading: security group rules and cloud assemblies, on top of the cost model's template
+reader (cost_model/templates.py), whose names are re-exported here so the tools read templates through one module.
 
-    resources(template, "AWS::EC2::Instance")   # {logical id: resource}, never CDK's metadata resource
-    references(value)                            # logical ids a value points at (Ref, Fn::GetAtt, Fn::Sub)
-    display_name(logical_id, resource)           # WebServer/Server1/Instance, or the id without CDK's hash
-    elastic_ip_associations(template)            # [(Elastic IP logical id, instance logical id), ...]
-    render_value(value)                          # a value as `cdk diff` shows it: ${Instance.PublicIp}
     ingress_rules(template)                      # {security group logical id: [SecurityGroupRule, ...]}
-    load_template(path)                          # a template file as a dict
     assembly_stacks(Path("cdk.out"))             # [StackTemplate(name, path, region), ...]
     stack.warnings()                             # the synthesis's warnings for that stack, as `cdk synth` prints them
+    resources, properties, references, reference, display_name, elastic_ip_associations, render_value,
+    load_template                                # cost_model/templates.py's
 
 Templates are plain dicts as ``json.loads`` returns them; nothing here calls AWS or the CDK.
 """
@@ -23,13 +20,25 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple, Optional
 
-METADATA_TYPE = "AWS::CDK::Metadata"
-# DeletionPolicy / UpdateReplacePolicy values that keep the resource in the account.
-RETAINED_POLICIES = ("Retain", "RetainExceptOnCreate")
-# CloudFormation's and EC2's volume type when a template names none.
-DEFAULT_VOLUME_TYPE = "gp2"
-# CDK's logical id hash, and the user-data digest ec2.Instance appends with user_data_causes_replacement.
-_HASH_SUFFIX = re.compile(r"[0-9A-F]{8}(?:[0-9a-f]{16})?$")
+from cost_model.templates import (
+    DEFAULT_VOLUME_TYPE,
+    METADATA_TYPE,
+    RETAINED_POLICIES,
+    display_name,
+    elastic_ip_associations,
+    load_template,
+    properties,
+    reference,
+    references,
+    render_value,
+    resources,
+)
+
+__all__ = ["DEFAULT_VOLUME_TYPE", "METADATA_TYPE", "RETAINED_POLICIES", "AssemblyError", "SecurityGroupRule",
+           "StackTemplate", "assembly_stacks", "display_name", "elastic_ip_associations", "ingress_rule_set",
+           "ingress_rules", "load_template", "properties", "protocol", "reference", "references", "region_of",
+           "render_value", "resources", "template_stack"]
+
 _PROTOCOLS = {"6": "tcp", "17": "udp", "1": "icmp"}
 _SOURCES = ("CidrIp", "CidrIpv6", "SourceSecurityGroupId", "SourcePrefixListId", "SourceSecurityGroupName",
             "DestinationSecurityGroupId", "DestinationPrefixListId")
@@ -37,103 +46,6 @@ _SOURCES = ("CidrIp", "CidrIpv6", "SourceSecurityGroupId", "SourcePrefixListId",
 
 class AssemblyError(Exception):
     """No cloud assembly (or no stack in it) where one was expected; the message says where."""
-
-
-# --------------------------------------------------------------------------------------------------
-# Resources and references
-
-
-def resources(template: Optional[dict[str, Any]], resource_type: Optional[str] = None) -> dict[str, dict[str, Any]]:
-    """The template's resources by logical id, without CDK's metadata resource; only ``resource_type`` if given."""
-    found = (template or {}).get("Resources") or {}
-    return {logical_id: resource for logical_id, resource in found.items()
-            if resource.get("Type") != METADATA_TYPE and resource_type in (None, resource.get("Type"))}
-
-
-def properties(resource: Optional[dict[str, Any]]) -> dict[str, Any]:
-    return (resource or {}).get("Properties") or {}
-
-
-def references(value: Any) -> set[str]:
-    """Logical ids that ``value`` points at: Ref, Fn::GetAtt, and Fn::Sub's ``${Id}`` / ``${Id.Attribute}``."""
-    found: set[str] = set()
-    if isinstance(value, dict):
-        if isinstance(value.get("Ref"), str):
-            found.add(value["Ref"])
-        attribute = value.get("Fn::GetAtt")
-        if isinstance(attribute, list) and attribute and isinstance(attribute[0], str):
-            found.add(attribute[0])
-        elif isinstance(attribute, str):
-            found.add(attribute.split(".")[0])
-        sub = value.get("Fn::Sub")
-        text = sub[0] if isinstance(sub, list) and sub and isinstance(sub[0], str) else sub
-        if isinstance(text, str):
-            found |= {piece.split("}")[0].split(".")[0] for piece in text.split("${")[1:]}
-        for inner in value.values():
-            found |= references(inner)
-    elif isinstance(value, list):
-        for inner in value:
-            found |= references(inner)
-    return found
-
-
-def reference(value: Any) -> Optional[str]:
-    """The one logical id a ``Ref`` or ``Fn::GetAtt`` value points at, else None."""
-    if isinstance(value, dict) and len(value) == 1 and ("Ref" in value or "Fn::GetAtt" in value):
-        targets = references(value)
-        return next(iter(targets)) if len(targets) == 1 else None
-    return None
-
-
-def elastic_ip_associations(template: Optional[dict[str, Any]]) -> list[tuple[Optional[str], Optional[str]]]:
-    """(Elastic IP, instance) for each association the template makes, in template order: an AWS::EC2::EIP's own
-    InstanceId, or an AWS::EC2::EIPAssociation's AllocationId (or EIP) and InstanceId. The Elastic IP is a logical
-    id (of the template's AWS::EC2::EIP, or of a parameter), None when the association names it by a literal; the
-    instance is None when the association names none (a network interface instead)."""
-    found = []
-    for logical_id, resource in resources(template).items():
-        props = properties(resource)
-        if resource.get("Type") == "AWS::EC2::EIP" and props.get("InstanceId") is not None:
-            eip: Optional[str] = logical_id
-        elif resource.get("Type") == "AWS::EC2::EIPAssociation":
-            eip = reference(props.get("AllocationId")) or reference(props.get("EIP"))
-        else:
-            continue
-        found.append((eip, next(iter(sorted(references(props.get("InstanceId")))), None)))
-    return found
-
-
-def display_name(logical_id: str, resource: dict[str, Any]) -> str:
-    """The construct path (``WebServer/Server1/Instance``) when the template has it, else the logical id
-    without CDK's hash suffix (and the user-data digest an instance's id may carry)."""
-    path = (resource.get("Metadata") or {}).get("aws:cdk:path")
-    if isinstance(path, str) and "/" in path:
-        parts = path.split("/")[1:]  # drop the stack name
-        if parts and parts[-1] in ("Resource", "Default"):
-            parts = parts[:-1]
-        return "/".join(parts) or logical_id
-    return _HASH_SUFFIX.sub("", logical_id) or logical_id
-
-
-def render_value(value: Any) -> str:
-    """A template value as a reviewer reads it: literals as they are, intrinsics like the CDK CLI shows them."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float, Decimal)):
-        return str(value)
-    if isinstance(value, dict) and len(value) == 1:
-        (key, inner), = value.items()
-        if key == "Ref":
-            return f"${{{inner}}}"
-        if key == "Fn::GetAtt":
-            return "${" + (".".join(inner) if isinstance(inner, list) else str(inner)) + "}"
-        if key == "Fn::Join" and isinstance(inner, list) and len(inner) == 2 and isinstance(inner[1], list):
-            return str(inner[0]).join(render_value(part) for part in inner[1])
-        if key == "Fn::Sub" and isinstance(inner, str):
-            return inner
-    return json.dumps(value, sort_keys=True, default=str)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -218,17 +130,18 @@ def ingress_rules(template: Optional[dict[str, Any]]) -> dict[str, list[Security
 
 
 def ingress_rule_set(template: Optional[dict[str, Any]]) -> set[SecurityGroupRule]:
-    """Every ingress rule of every security group in the template."""
+    """Every ingress rule of every security group in the template: ingress_rules' rules as one set (what a test
+    compares with a deployed group's), not another reader.
+
+    The template side has one reader, ingress_rules; the deployed side has its own, tools/deployment.py's
+    ``deployed_ingress``, and must keep it: EC2's DescribeSecurityGroups answers in another shape (IpPermissions
+    with IpRanges and Ipv6Ranges) than a template declares rules in (CidrIp, CidrIpv6, SourceSecurityGroupId, inline
+    or as AWS::EC2::SecurityGroupIngress resources). Both return SecurityGroupRule, so the two compare equal."""
     return {rule for rules in ingress_rules(template).values() for rule in rules}
 
 
 # --------------------------------------------------------------------------------------------------
 # Cloud assemblies
-
-
-def load_template(path: Path | str) -> dict[str, Any]:
-    """A template file as a plain dict."""
-    return json.loads(Path(path).read_text())
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ so the name starts with ``<stack>-<region>``, which ``make audit`` finds after `
 a digest of the notifications: they cannot change in place (NotificationsWithSubscribers is create-only in
 the resource's schema), and CloudFormation refuses to replace a resource whose custom name stays the same,
 so a new ``alarm_email`` must come with a new name. The synth-time guard that refuses a stack estimated
-above the budget is the app's (tools/budget_guard.py).
+above the budget is the app's (cost_model/budget_guard.py).
 """
 
 from __future__ import annotations

@@ -18,6 +18,8 @@ from emulator import REGION, Emulator
 from tests.conftest import ROOT
 from tests.emulator import cfn_scenario as cfn
 from tools import audit, cost
+from tools.audit import acm, backup, common, route53
+from tools.audit.s3 import AUTO_DELETE_TAG
 
 TAG = [{"Key": APP_TAG_KEY, "Value": APP_TAG_VALUE}]
 
@@ -50,11 +52,11 @@ def audited(emu: Emulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Captu
             reports.append(real(*args, **kwargs))
             return reports[-1]
 
-        monkeypatch.setattr(audit, "audit", keep)
+        monkeypatch.setattr(audit.core, "audit", keep)
         try:
             code = _run(emu, *extra)
         finally:
-            monkeypatch.setattr(audit, "audit", real)
+            monkeypatch.setattr(audit.core, "audit", real)
         (report,) = reports
         return code, report, capsys.readouterr().out
 
@@ -204,10 +206,13 @@ def _fleet_leftovers(emu: Emulator, tags: list[dict[str, str]] = TAG) -> dict[st
             "instance": instance["InstanceId"]}
 
 
-def _log_bucket(emu: Emulator, name: str = "web-access-logs-123") -> str:
+def _log_bucket(emu: Emulator, name: str = "web-access-logs-123", *, kept: bool = False) -> str:
+    """The access logs bucket as the stack tags it: with CDK's auto-delete tag (cdk destroy empties and deletes it),
+    or, ``kept`` (keep_access_logs=true), without."""
     s3 = emu.client("s3")
     s3.create_bucket(Bucket=name)
-    s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": TAG})
+    tags = TAG if kept else [*TAG, {"Key": AUTO_DELETE_TAG, "Value": "true"}]
+    s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": tags})
     s3.put_object(Bucket=name, Key="load-balancer/AWSLogs/123456789012/elasticloadbalancing/log.gz", Body=b"x" * 100)
     return name
 
@@ -243,9 +248,9 @@ def test_untagged_buckets_and_other_regions_buckets_are_not_ours(emu: Emulator) 
 def test_stack_name_tag_alone_makes_a_bucket_ours() -> None:
     # S3 refuses aws: tags from users (the emulator too), so CloudFormation's tag is checked on the matcher.
     stack_tag = [{"Key": audit.STACK_NAME_TAG, "Value": STACK_NAME}]
-    assert audit._belongs(stack_tag, APP_TAG_KEY, APP_TAG_VALUE, STACK_NAME)
-    assert not audit._belongs(stack_tag, APP_TAG_KEY, APP_TAG_VALUE, None)
-    assert not audit._belongs([{"Key": APP_TAG_KEY, "Value": "other"}], APP_TAG_KEY, APP_TAG_VALUE, STACK_NAME)
+    assert common.belongs(stack_tag, APP_TAG_KEY, APP_TAG_VALUE, STACK_NAME)
+    assert not common.belongs(stack_tag, APP_TAG_KEY, APP_TAG_VALUE, None)
+    assert not common.belongs([{"Key": APP_TAG_KEY, "Value": "other"}], APP_TAG_KEY, APP_TAG_VALUE, STACK_NAME)
 
 
 # --- credentials: fake ones for the local emulator only ------------------------------------------------------
@@ -361,7 +366,7 @@ def test_recovery_points_are_listed_with_size_cost_and_the_commands_that_delete_
         stub.add_response("list_tags", {"Tags": {APP_TAG_KEY: APP_TAG_VALUE}}, {"ResourceArn": arn})
         stub.add_response("list_recovery_points_by_backup_vault", {"RecoveryPoints": points},
                           {"BackupVaultName": vault})
-        findings = audit._backup_vaults(client, REGION, cost.Prices.load().region(REGION), APP_TAG_KEY, APP_TAG_VALUE,
+        findings = backup.backup_vaults(client, REGION, cost.Prices.load().region(REGION), APP_TAG_KEY, APP_TAG_VALUE,
                                         STACK_NAME)
     price = _region_price("backup_ebs_gb_month")
     assert [(f.kind, f.intended, f.monthly) for f in findings] == [
@@ -459,7 +464,7 @@ def test_sns_topics_with_the_tag_are_left_behind(emu: Emulator) -> None:
 
 
 def test_a_region_without_prices_lists_leftovers_without_their_cost(emu: Emulator) -> None:
-    ec2 = emu.client("ec2", "eu-west-3")  # tools/prices.json prices us-east-1 and ap-northeast-1 only
+    ec2 = emu.client("ec2", "eu-west-3")  # cost_model/prices.json prices us-east-1 and ap-northeast-1 only
     volume = ec2.create_volume(AvailabilityZone="eu-west-3a", Size=30)["VolumeId"]
     ec2.create_snapshot(VolumeId=volume, TagSpecifications=_tagged("snapshot"))
     (finding,) = audit.audit("eu-west-3", APP_TAG_KEY, APP_TAG_VALUE, endpoint_url=emu.endpoint).findings
@@ -550,7 +555,7 @@ def test_certificates_of_every_key_type_are_listed() -> None:
     assert {"RSA_2048", "EC_prime256v1"} <= set(every)
     with Stubber(client) as stub:
         stub.add_response("list_certificates", {"CertificateSummaryList": []}, {"Includes": {"keyTypes": every}})
-        assert audit._certificates(client, REGION, None, APP_TAG_KEY, APP_TAG_VALUE, STACK_NAME) == []
+        assert acm.certificates(client, REGION, None, APP_TAG_KEY, APP_TAG_VALUE, STACK_NAME) == []
 
 
 def test_a_dangling_alias_is_flagged_with_the_command_that_deletes_it(emu: Emulator, audited) -> None:  # type: ignore[no-untyped-def]
@@ -634,17 +639,17 @@ def test_an_address_record_no_address_of_the_account_holds_is_dangling(emu: Emul
     # Elastic IPs count too, in every region (moto allocates them in 127.0.0.0/8, which no public record can point
     # at, so the lookup is checked itself).
     elastic = emu.client("ec2", "eu-west-3").allocate_address(Domain="vpc")["PublicIp"]
-    targets = audit._AccountTargets(lambda service, region=REGION: session.client(
+    targets = route53.AccountTargets(lambda service, region=REGION: session.client(
         service, region_name=region, endpoint_url=emu.endpoint), REGION)
     assert {elastic, far_address} <= targets.addresses()
     assert address not in targets.addresses()
 
 
 def test_load_balancer_names_say_their_region() -> None:
-    assert audit._elb_region("dualstack.web-lb-1234567890.us-east-1.elb.amazonaws.com.") == "us-east-1"
-    assert audit._elb_region("web-nlb-0123456789abcdef.elb.ap-northeast-1.amazonaws.com") == "ap-northeast-1"
-    assert audit._elb_region("d111111abcdef8.cloudfront.net.") is None
-    assert audit._elb_region("www.example.com") is None
+    assert route53.elb_region("dualstack.web-lb-1234567890.us-east-1.elb.amazonaws.com.") == "us-east-1"
+    assert route53.elb_region("web-nlb-0123456789abcdef.elb.ap-northeast-1.amazonaws.com") == "ap-northeast-1"
+    assert route53.elb_region("d111111abcdef8.cloudfront.net.") is None
+    assert route53.elb_region("www.example.com") is None
 
 
 def test_validation_cnames_no_certificate_uses_are_intended_leftovers(emu: Emulator, audited) -> None:  # type: ignore[no-untyped-def]
@@ -666,3 +671,25 @@ def test_validation_cnames_no_certificate_uses_are_intended_leftovers(emu: Emula
     assert command in _commands(output)
     _apply(emu, command)
     assert (record["Name"], "CNAME") not in _names(emu)
+
+
+def test_an_access_logs_bucket_kept_on_purpose_is_intended_with_its_cost(emu: Emulator, audited) -> None:  # type: ignore[no-untyped-def]
+    # issue 19 item 8: keep_access_logs=true retains the bucket (no auto-delete tag); the user chose to keep it.
+    bucket = _log_bucket(emu, kept=True)
+    code, report, output = audited()
+    (finding,) = report.findings
+    assert (finding.kind, finding.resource_id, finding.intended) == ("bucket", bucket, True)
+    assert finding.detail.startswith("1 object(s), 100 bytes (kept on purpose: keep_access_logs=true")
+    assert finding.monthly == Decimal(100) / Decimal(2**30) * _region_price("s3_standard_gb_month")
+    assert code == 0
+    assert f"aws s3 rb s3://{bucket} --force --region {REGION}" in _commands(output)
+    assert output.strip().endswith("OK: nothing unintended is left.")
+
+
+def test_a_bucket_cdk_destroy_deletes_is_left_behind(emu: Emulator, audited) -> None:  # type: ignore[no-untyped-def]
+    bucket = _log_bucket(emu)
+    code, report, output = audited()
+    (finding,) = report.findings
+    assert (finding.kind, finding.resource_id, finding.intended, finding.monthly) == ("bucket", bucket, False, None)
+    assert code == 1
+    assert "LEFT BEHIND" in output

@@ -1,6 +1,6 @@
-"""`make cost` (tools/cost.py): every figure checked against a hand-computed example, in both regions.
+"""`make cost` (tools/cost/ and cost_model/): every figure checked against a hand-computed example, in both regions.
 
-Hand computations use the figures in tools/prices.json and a 730-hour month:
+Hand computations use the figures in cost_model/prices.json and a 730-hour month:
 - us-east-1: t2.micro 0.0116/h; gp2 0.10, gp3 0.08, io1 0.125 per GB-month; gp3 IOPS 0.005; io1 IOPS 0.065;
   io2 IOPS 0.065 / 0.0455 / 0.03185; gp3 throughput 0.04 per MiB/s-month; snapshots 0.05; IPv4 0.005/h;
   metrics 0.30 per month.
@@ -21,9 +21,10 @@ from decimal import Decimal
 
 import pytest
 
+from cost_model import cron
 from tests.conftest import ROOT
 from tests.tools import pairs
-from tools import cost, cron
+from tools import cost
 
 D = Decimal
 
@@ -770,7 +771,7 @@ def test_make_cost_passes_log_gb_lcu_and_dns_queries():
 
 
 def test_budget_guard_prices_the_day_two_lines(day_two):
-    from tools.budget_guard import BudgetGuard
+    from cost_model.budget_guard import BudgetGuard
 
     # Every day-two option on, us-east-1: $18.83 a month, of which $3.92 are day two's lines (the KMS key, custom
     # metrics, logs ingested, backups). A $15 budget holds the rest ($14.91) but not the whole: the guard refuses it.
@@ -782,7 +783,7 @@ def test_budget_guard_prices_the_day_two_lines(day_two):
         "line), above the budget"]
 
 
-# --- tools/cron.py: the schedules' time ------------------------------------------------------------------------
+# --- cost_model/cron.py: the schedules' time ------------------------------------------------------------------
 
 def share(stop, start, tz="UTC", parse=cron.parse_aws):
     return cron.running_share(stops=[(parse(stop), tz)], starts=[(parse(start), tz)])
@@ -837,3 +838,29 @@ def test_unknown_time_zone_and_bad_expressions_are_errors_naming_them():
         cron.parse_aws("cron(0 20 * * MON-FRI *)")
     with pytest.raises(cron.CronError, match="hours: 24 is outside 0-23"):
         cron.parse_aws("cron(0 24 ? * MON-FRI *)")
+
+
+# --- issue 21 item 9: a shell configured for another region, no credentials ------------------------------------
+
+
+@pytest.mark.parametrize("variable", ["AWS_REGION", "AWS_DEFAULT_REGION"])
+def test_the_example_region_priced_in_a_shell_set_for_another_says_why(default, monkeypatch, variable):
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(variable, "ap-northeast-1")
+    run = run_cost("--cdk-out", default.template_path.parent)
+    assert run.returncode == 0
+    assert ("The prices are us-east-1's, the example environment's region: the stack was synthesized for it (without "
+            f"AWS credentials `make synth` does, whatever {variable} says), not for ap-northeast-1; "
+            "`make cost REGION=ap-northeast-1` prices yours.") in run.stdout.splitlines()
+    assert "### Cost of WebServerStack in us-east-1" in run.stdout
+
+
+@pytest.mark.parametrize(("configured", "args"), [(None, ()), ("us-east-1", ()),
+                                                  ("ap-northeast-1", ("--region", "ap-northeast-1"))])
+def test_nothing_to_explain_when_the_region_is_the_shells_or_asked_for(default, monkeypatch, configured, args):
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    if configured:
+        monkeypatch.setenv("AWS_REGION", configured)
+    assert "the example environment's region" not in run_cost("--cdk-out", default.template_path.parent, *args).stdout

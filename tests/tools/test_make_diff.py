@@ -52,7 +52,7 @@ def reviewed(repo, default, with_volumes):
         shutil.copytree(source.template_path.parent, outdir)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(review_diff, "synth", synthesized)
+        patch.setattr(review_diff.cli, "synth", synthesized)
         text = review_diff.review(repo=repo, context=["-c", "volumes=two"])
     return text, calls
 
@@ -163,7 +163,7 @@ def test_the_clis_diff_leaves_its_annotations_out_wherever_it_prints_them(monkey
               "   Acknowledge with 'Annotation::web-server:no-ssh'\n"
     diff = "Stack WebServerStack\nResources\n[+] AWS::EC2::Volume WebServer/Server1/VolumeData\n"
     stdout, stderr = (diff, warning) if ci else ("", warning + diff)
-    monkeypatch.setattr(review_diff, "_cdk", lambda *args, **kwargs: subprocess.CompletedProcess(
+    monkeypatch.setattr(review_diff.git, "_cdk", lambda *args, **kwargs: subprocess.CompletedProcess(
         args, 1, stdout=stdout, stderr=stderr))
     text = review_diff.cli_diff(Path("assembly"), Path("base.json"), "WebServerStack")
     assert text == diff.strip()

@@ -44,6 +44,15 @@ def test_make_cost_prices_the_region_asked_for(make_cost):
     assert "$0.0152 per instance-hour" in make_cost.stdout  # t2.micro in Tokyo (us-east-1: $0.0116)
 
 
+def test_make_cost_says_why_it_prices_the_example_region_in_a_shell_set_for_another(make_cost, clone, shell):
+    # -o synth: the assembly of the run above serves (no second synthesis).
+    run = make(clone, shell, "-o", "synth", "cost")
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert f"### Cost of WebServerStack in {EXAMPLE_REGION}" in run.stdout
+    assert "not for ap-northeast-1; `make cost REGION=ap-northeast-1` prices yours." in run.stdout
+    assert "the example environment's region" not in make_cost.stdout  # REGION=... asked for
+
+
 def test_make_cost_refuses_a_region_it_cannot_price_in_one_line(make_cost, clone, shell):
     # -o synth: the assembly of the run above serves (no second synthesis).
     run = make(clone, shell, "-o", "synth", "cost", "REGION=eu-west-3")

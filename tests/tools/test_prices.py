@@ -1,4 +1,4 @@
-"""tools/prices.json: every figure has a dated source, and names only things that exist."""
+"""cost_model/prices.json: every figure has a dated source, and names only things that exist."""
 
 import json
 import re

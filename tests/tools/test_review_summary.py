@@ -1,4 +1,4 @@
-"""`make diff`'s summary (tools/review_diff.py) on real before/after pairs synthesized in-process, and on small
+"""`make diff`'s summary (tools/review_diff/) on real before/after pairs synthesized in-process, and on small
 hand-written templates (tests/tools/pairs.py) for the cases a pair would cost another synthesis for."""
 
 import copy
@@ -142,7 +142,7 @@ def test_cost_change_is_shown(with_volumes, default):
     # gp3 20 GB + 30 GB at 0.08 = 4.00 a month, running and stopped; the 30 GB snapshot volume would have
     # left up to 30 GB of snapshot at 0.05 = 1.50 after destroy.
     assert review(with_volumes, default).cost == [
-        "Cost (us-east-1, `tools/prices.json`): while running $16.92 to $12.92 a month (-$4.00); while stopped "
+        "Cost (us-east-1, `cost_model/prices.json`): while running $16.92 to $12.92 a month (-$4.00); while stopped "
         "$8.45 to $4.45 a month (-$4.00); after `cdk destroy` $1.50 to $0.00 a month (-$1.50)."]
 
 
@@ -802,3 +802,50 @@ def test_a_certificate_outside_a_known_zone_waits_for_someone_to_validate_it():
 def test_a_wait_condition_created_anew_waits_again():
     assert "Wait condition `WebServer/Domain/SiteAnswers` is created anew: this deploy waits again for an instance's " \
            "signal." in pair("wait_condition_renamed").notes
+
+
+# --- issue 21 item 6: conditions, the ELB log-delivery account and a released Elastic IP, as a reviewer reads them
+
+
+def _bucket_policy(*statements):
+    return {"Type": "AWS::S3::BucketPolicy", "Properties": {"Bucket": "logs", "PolicyDocument": {
+        "Version": "2012-10-17", "Statement": list(statements)}}}
+
+
+def _put_logs(account):
+    return {"Action": "s3:PutObject", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+            "Resource": "arn:aws:s3:::logs/*"}
+
+
+def test_a_condition_reads_as_the_keys_and_values_it_tests():
+    deny = {"Action": "s3:*", "Effect": "Deny", "Principal": {"AWS": "*"}, "Resource": "arn:aws:s3:::logs/*",
+            "Condition": {"Bool": {"aws:SecureTransport": "false"},
+                          "StringLike": {"aws:SourceArn": ["arn:aws:logs:*", "arn:aws:events:*"]}}}
+    result = summarize(resources(), resources(Policy=_bucket_policy(deny)), stack=STACK_NAME, region=EXAMPLE_REGION)
+    (line,) = flags(result, "IAM: denies")
+    assert line.endswith(" when `aws:SecureTransport` is `false` (Bool) and `aws:SourceArn` is `arn:aws:logs:*` or "
+                         "`arn:aws:events:*` (StringLike).")
+
+
+@pytest.mark.parametrize(("region", "account"), [("us-east-1", "127311923021"), ("ap-northeast-1", "582318560864")])
+def test_the_regions_load_balancing_account_is_named_as_such(region, account):
+    result = summarize(resources(), resources(Policy=_bucket_policy(_put_logs(account))), stack=STACK_NAME,
+                       region=region)
+    (line,) = flags(result, "IAM: allows")
+    assert f"`AWS:arn:aws:iam::{account}:root` (Elastic Load Balancing's account in {region}, which delivers the " \
+           "access logs) to `s3:PutObject`" in line
+
+
+def test_another_account_is_not_called_the_load_balancing_account():
+    # 582318560864 is Elastic Load Balancing's account in ap-northeast-1, not in us-east-1.
+    result = summarize(resources(), resources(Policy=_bucket_policy(_put_logs("582318560864"))), stack=STACK_NAME,
+                       region="us-east-1")
+    (line,) = flags(result, "IAM: allows")
+    assert "Elastic Load Balancing" not in line
+
+
+def test_a_released_elastic_ip_is_in_bold():
+    before = resources(Web=instance(), Address={"Type": "AWS::EC2::EIP", "Properties": {"Domain": "vpc"}})
+    result = summarize(before, resources(Web=instance()), stack=STACK_NAME, region=EXAMPLE_REGION)
+    assert "Elastic IP `Address` is released: its address is gone for good." in result.flags
+    assert "- **Elastic IP `Address` is released: its address is gone for good.**" in render_review(result)

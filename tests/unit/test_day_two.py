@@ -203,7 +203,7 @@ def test_the_budget_guard_fails_synthesis_above_the_budget_in_one_line(tmp_path)
      r"^schedule.stop: got .*; has '0-4' in its day-of-week field, which takes 1-7 or SUN-SAT$"),
     ({"schedule": '{"stop": "cron(0 20 ? * MON-FRI *)", "start": "cron(0 8 ? FEBR MON-FRI *)"}'},
      r"^schedule.start: got .*; has 'FEBR' in its month field, which takes 1-12 or JAN-DEC$"),
-    # What the AWS parser tools/cron.py reads schedules with refuses, the check refuses too (one parser).
+    # What the AWS parser cost_model/cron.py reads schedules with refuses, the check refuses too (one parser).
     ({"schedule": '{"stop": "cron(*/0 20 ? * MON-FRI *)", "start": "cron(0 8 ? * MON-FRI *)"}'},
      r"^schedule.stop: got .*; has '\*/0' in its minutes field: a step \(after /\) must be a whole number of 1 or more$"),
     ({"schedule": '{"stop": "cron(5/ 20 ? * MON-FRI *)", "start": "cron(0 8 ? * MON-FRI *)"}'},
@@ -242,8 +242,8 @@ def test_day_two_rule(context, match):
     "0 20 * * MON-FRI",
 ])
 def test_the_check_accepts_exactly_what_the_schedule_simulation_reads(expression):
+    from cost_model import cron
     from ec2_web_server.options import check_cron
-    from tools import cron
 
     try:
         cron.parse_aws(expression)

@@ -1,5 +1,5 @@
 """The budget guard: a CDK validation plugin, registered beside cdk-nag, that prices the synthesized stack with
-the project's own cost model (tools/cost.py and tools/prices.json, the same as `make cost`) and fails the
+the project's own cost model (this package, the same as `make cost`) and fails the
 synthesis when the monthly estimate is above ``monthly_budget_usd``, before anything is deployed.
 
 Because it is a validation plugin, every synthesis runs it: `cdk synth`, `cdk deploy` and the tests.
@@ -12,7 +12,9 @@ from pathlib import Path
 import aws_cdk as cdk
 import jsii
 
-from tools import cost, templates
+from cost_model.estimate import estimate_template
+from cost_model.prices import Prices
+from cost_model.templates import load_template
 
 RULE = "MonthlyBudget"
 
@@ -56,9 +58,8 @@ class BudgetGuard:
         """The monthly estimate while running, as `make cost` shows it: day two's lines included (key, metrics, logs
         and backups at prices.json's assumptions), and the whole month even with a schedule, which stops the servers
         only while it stays enabled (`make cost` shows the month with the schedule beside it)."""
-        template = templates.load_template(template_path)
-        return float(cost.estimate_template(template, region=self._region, prices=cost.Prices.load(),
-                                            stack=self._stack).monthly)
+        template = load_template(template_path)
+        return float(estimate_template(template, region=self._region, prices=Prices.load(), stack=self._stack).monthly)
 
     def message(self, monthly: float) -> str:
         return (f"monthly_budget_usd: got {self._budget!r}; the stack is estimated at ${monthly:,.2f} a month in "

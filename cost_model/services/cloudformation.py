@@ -1,0 +1,4 @@
+"""AWS CloudFormation: wait conditions and their handles cost nothing."""
+
+PRICED: dict = {}
+FREE = frozenset({"AWS::CloudFormation::WaitCondition", "AWS::CloudFormation::WaitConditionHandle"})

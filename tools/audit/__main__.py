@@ -1,0 +1,7 @@
+"""`python -m tools.audit`."""
+
+import sys
+
+from tools.audit.cli import main
+
+sys.exit(main())
