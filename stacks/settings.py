@@ -39,8 +39,8 @@ AMAZON_LINUX_2023 = "amazon-linux-2023"
 NAMED_IMAGES = (AMAZON_LINUX_2, AMAZON_LINUX_2023)
 # Tags the stack sets itself: Name per server, and the app tag that `make audit` finds resources by.
 RESERVED_TAG_KEYS = ("Name", APP_TAG_KEY)
-# Context keys shaped like a setting's name; the CDK's own keys have ":" or "@", the CLI's have "-".
-_SETTING_SHAPED = re.compile(r"[a-z][a-z0-9_]*")
+# Context keys shaped like a setting's name (any case); the CDK's own keys have ":" or "@", the CLI's have "-".
+_SETTING_SHAPED = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 _AMI_ID = re.compile(r"ami-([0-9a-f]{8}|[0-9a-f]{17})")
 _VPC_ID = re.compile(r"vpc-([0-9a-f]{8}|[0-9a-f]{17})")
 _SUBNET_ID = re.compile(r"subnet-([0-9a-f]{8}|[0-9a-f]{17})")
@@ -647,22 +647,59 @@ def _check_image_architecture(settings: Settings, context: Mapping[str, Any]) ->
     return None
 
 
+# Names people reach for from other tools (the EC2 console and API, Terraform, CloudFormation), each with
+# the setting that does it here.
+ALIASES: Mapping[str, str] = MappingProxyType({
+    "ami": "machine_image", "ami_id": "machine_image", "image": "machine_image", "image_id": "machine_image",
+    "type": "instance_type", "instance": "instance_type",
+    "count": "instance_count", "instances": "instance_count",
+    "key": "key_pair_name", "key_name": "key_pair_name", "key_pair": "key_pair_name", "keypair": "key_pair_name",
+    "vpc": "vpc_id", "subnet": "subnet_id", "eip": "elastic_ip",
+    "ssh": "ssh_cidr", "ssh_ip": "ssh_cidr", "ssh_from": "ssh_cidr",
+    "volume": "volumes", "disk": "volumes", "disks": "volumes", "ebs": "volumes", "root_disk": "root_volume",
+    "email": "alarm_email", "domain": "domain_name", "certificate": "certificate_arn",
+    "cert": "certificate_arn", "min_size": "min_capacity", "max_size": "max_capacity",
+    "desired_size": "desired_capacity", "kms_key_id": "kms_key", "kms_key_arn": "kms_key", "key_arn": "kms_key",
+    "budget": "monthly_budget_usd", "patching": "patch_schedule",
+})
+# A key spelt as a setting would be in another convention: InstanceType, instance-type, INSTANCE_TYPE.
+_CAMEL_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def _normalised(key: str) -> str:
+    """``InstanceType``, ``instance-type`` and ``Instance_Type`` all read as ``instance_type``."""
+    return _CAMEL_HUMP.sub("_", key).replace("-", "_").lower()
+
+
+def suggest_setting(key: str) -> Optional[str]:
+    """The setting a mistaken key most likely meant: the same name in another case or convention, a known
+    alias (``ami``), or a close spelling (``instnace_type``); None when nothing is close."""
+    candidate = _normalised(key)
+    if candidate in _BY_NAME:
+        return candidate
+    if candidate in ALIASES and ALIASES[candidate] in _BY_NAME:
+        return ALIASES[candidate]
+    close = difflib.get_close_matches(candidate, SETTING_NAMES, n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
 def reject_unknown_keys(keys: Sequence[str] | Mapping[str, Any]) -> None:
-    """A key shaped like a setting that is none is a mistake: say so, with the nearest name if any.
+    """A key shaped like a setting that is none is a mistake: say so, with the value given and the setting it
+    most likely meant (any case or convention, an alias, a near-miss).
 
     The CDK's own context keys carry ":" or "@" (lookups, feature flags) and the CLI's have "-"
-    (``cli-telemetry``): those pass, unless a "-" is all that separates them from a setting.
+    (``cli-telemetry``): those pass, unless they are a setting's name in another convention.
     """
     for key in keys:
         if key in _BY_NAME:
             continue
-        candidate = key.replace("-", "_")
-        close = difflib.get_close_matches(candidate, SETTING_NAMES, n=1, cutoff=0.75)
+        value = keys[key] if isinstance(keys, Mapping) else "(unknown setting)"
+        meant = suggest_setting(key)
         if _SETTING_SHAPED.fullmatch(key):
-            hint = f"did you mean {close[0]}?" if close else "see the settings table in README.md"
-            raise SettingError(key, "(unknown setting)", f"not a setting; {hint}")
-        if close and "-" in key and candidate == close[0]:
-            raise SettingError(key, "(unknown setting)", f"not a setting; did you mean {close[0]}?")
+            hint = f"did you mean {meant}?" if meant else "see the settings table in README.md"
+            raise SettingError(key, value, f"not a setting; {hint}")
+        if meant is not None and _normalised(key) == meant:
+            raise SettingError(key, value, f"not a setting; did you mean {meant}?")
 
 
 # --------------------------------------------------------------------------------------------------
