@@ -98,6 +98,9 @@ class _EbsSpec:
             raise SettingError(f"{setting}.unencrypted_reason", None,
                                "is required with encrypted=false: say why this data may be stored unencrypted")
 
+    def _size_from_snapshot(self) -> bool:
+        return False
+
     def _validate_iops(self, setting: str, limits: EbsLimits, instance: Optional[InstanceTypeInfo]) -> None:
         name = f"{setting}.iops"
         if limits.iops is None:
@@ -111,6 +114,8 @@ class _EbsSpec:
         low, high = limits.iops
         if not low <= self.iops <= high:
             raise SettingError(name, self.iops, f"{self.type} takes {low} to {high} IOPS")
+        if self.size is None and self._size_from_snapshot():
+            return  # AWS judges the ratio against the snapshot's size, unknown here
         size = self.size if self.size is not None else AMAZON_LINUX_ROOT_GIB
         ceiling = max(limits.iops_free_baseline, limits.iops_per_gib * size)
         if self.iops > ceiling:
@@ -179,16 +184,22 @@ class DataVolume(_EbsSpec):
     next free device from /dev/sdf, and a snapshot on ``cdk destroy`` so no data is lost.
     """
 
-    size: Annotated[int, "GiB"]  # required: at least the snapshot's size when restoring one
+    #: Required, unless restoring ``snapshot_id``: the snapshot's size then (CreateVolume: "If you specify a
+    #: snapshot, the default is the snapshot size"); given, at least the snapshot's.
+    size: Annotated[Optional[int], "GiB"] = None
     name: Optional[str] = None
     device: Optional[str] = None
     on_destroy: OnDestroy = "snapshot"
     #: Create the volume from this EBS snapshot (a backup's, or the one ``cdk destroy`` left).
     snapshot_id: Optional[str] = None
 
+    def _size_from_snapshot(self) -> bool:
+        return self.snapshot_id is not None
+
     def validate(self, setting: str, instance: Optional[InstanceTypeInfo] = None) -> None:
-        if self.size is None:
-            raise SettingError(f"{setting}.size", None, "is required for a data volume (GiB)")
+        if self.size is None and self.snapshot_id is None:
+            raise SettingError(f"{setting}.size", None, "is required for a data volume (GiB), unless it restores a "
+                                                        "snapshot_id (then it takes the snapshot's size)")
         super().validate(setting, instance)
         if self.device is not None and not _DEVICE.fullmatch(self.device):
             raise SettingError(

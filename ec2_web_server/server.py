@@ -123,12 +123,12 @@ class Server(Construct):
         # L2 within its limit, then set the real value on its L1 (a typed attribute, not a raw
         # override, so cdk-nag and the template both see the real value).
         cdk_iops = spec.iops
-        if spec.type == "io2" and spec.iops is not None:
+        if spec.type == "io2" and spec.iops is not None and spec.size is not None:
             cdk_iops = min(spec.iops, CDK_IO2_IOPS_PER_GIB * spec.size)
         volume = ec2.Volume(
             self, f"Volume{volume_id(volume_name)}",
             availability_zone=subnet.availability_zone,
-            size=cdk.Size.gibibytes(spec.size),
+            size=cdk.Size.gibibytes(spec.size) if spec.size is not None else None,  # else the snapshot's
             volume_type=ec2.EbsDeviceVolumeType[spec.type.upper()],
             iops=cdk_iops,
             throughput=spec.throughput,

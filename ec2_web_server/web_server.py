@@ -48,6 +48,7 @@ from .load_balancer import WebLoadBalancer
 from .operations import Alarms, Backups, Budget, LogShipping, RunSchedule
 from .options import (
     DEFAULT_INGRESS,
+    DEFAULT_LOG_RETENTION_DAYS,
     PLACEMENT_STRATEGIES,
     AutoScaling,
     Backup,
@@ -60,6 +61,7 @@ from .options import (
     check_budget,
     check_domain,
     check_ec2_description,
+    check_health_check_path,
     check_host_name,
     check_iam_policies,
     check_ingress,
@@ -72,7 +74,9 @@ from .options import (
     check_private_ip,
     check_private_ip_in_subnet,
     check_schedule,
+    check_site_check_reachable,
     check_site_dir,
+    check_spread,
     instance_store_devices,
     is_admin_policy,
     normalise_ssh_cidr,
@@ -168,7 +172,8 @@ class WebServer(Construct):
         unhealthy targets, 5xx and a group at its maximum. Default: none (no topic, no alarms).
     :param logs: ship Apache's access and error logs and the boot log to CloudWatch Logs, with memory and
         disk metrics (the CloudWatch agent). Default: false.
-    :param log_retention_days: how long the log groups keep events (a CloudWatch Logs period). Default: 30.
+    :param log_retention_days: how long the log groups keep events (a CloudWatch Logs period); only with
+        ``logs``. Default: 30.
     :param backup: AWS Backup of the hand-managed servers and their volumes. Default: none.
     :param schedule: stop and start times (hand-managed servers), or scale to zero and back (Auto Scaling
         tier). Default: none (always on).
@@ -197,7 +202,7 @@ class WebServer(Construct):
                  certificate: Optional[acm.ICertificate] = None, https: Optional[bool] = None,
                  health_check_path: str = "/", access_log_days: int = 90, keep_access_logs: bool = False,
                  zones: int = 2,
-                 alarm_email: Optional[str] = None, logs: bool = False, log_retention_days: int = 30,
+                 alarm_email: Optional[str] = None, logs: bool = False, log_retention_days: Optional[int] = None,
                  backup: Optional[Backup] = None, schedule: Optional[Schedule] = None,
                  monthly_budget_usd: Optional[Union[int, float]] = None,
                  name: str = "web-server") -> None:
@@ -228,8 +233,10 @@ class WebServer(Construct):
         if zone_name is not None and not cdk.Token.is_unresolved(zone_name):
             zone_name = check_host_name("hosted_zone", zone_name)
         https = check_domain(domain_name, zone_name, certificate.certificate_arn if certificate else None, https,
-                             region=cdk.Stack.of(self).region, has_load_balancer=auto_scaling is not None,
-                             elastic_ip=elastic_ip)
+                             region=cdk.Stack.of(self).region, account=cdk.Stack.of(self).account,
+                             has_load_balancer=auto_scaling is not None, elastic_ip=elastic_ip)
+        if domain_name is not None and security_group is None:
+            check_site_check_reachable(ingress)
         check_load_balancer_props(auto_scaling is not None or https, ingress=ingress,
                                   health_check_path=health_check_path, access_log_days=access_log_days,
                                   keep_access_logs=keep_access_logs, zones=zones, defaults=_prop_defaults())
@@ -244,14 +251,16 @@ class WebServer(Construct):
         store_devices = instance_store_devices(info, instance_store)
         data_devices = assign_devices(tuple(volumes), reserved=store_devices)
         volume_names = assign_names(tuple(volumes), data_devices)
-        check_placement_group(placement_group, info, instance_count)
+        check_placement_group(placement_group, info)
         check_private_ip(private_ip, instance_count)
         check_iam_policies(iam_policies, allow_admin=allow_admin_policies)
         check_name(name)
         site = check_site_dir(site_dir) if site_dir is not None else None
+        if auto_scaling is not None or https:
+            check_health_check_path(health_check_path, site=site, commands=user_data_commands)
         if alarm_email is not None:
             check_alarm_email(alarm_email)
-        check_log_retention(log_retention_days)
+        check_log_retention(log_retention_days, logs=logs)
         if backup is not None:
             check_backup(backup, has_persistent_data=auto_scaling is None)
         if schedule is not None:
@@ -274,6 +283,9 @@ class WebServer(Construct):
         self.subnets: tuple[ec2.ISubnet, ...] = self._subnets(vpc_subnets, auto_scaling, placement_group, zones)
         if private_ip is not None:
             check_private_ip_in_subnet(private_ip, self.subnets[0])
+        if auto_scaling is None:
+            check_spread(placement_group, [self.subnets[(i - 1) % len(self.subnets)].availability_zone
+                                           for i in range(1, instance_count + 1)])
         machine_image = machine_image or ec2.MachineImage.latest_amazon_linux2023(
             cached_in_context=True,
             cpu_type=ec2.AmazonLinuxCpuType.ARM_64 if info.arm64 else ec2.AmazonLinuxCpuType.X86_64)
@@ -333,7 +345,7 @@ class WebServer(Construct):
         #: The log groups and the agent's configuration (None without ``logs``).
         self.log_shipping: Optional[LogShipping] = None
         if logs:
-            self.log_shipping = LogShipping(self, "Logs", retention_days=log_retention_days)
+            self.log_shipping = LogShipping(self, "Logs", retention_days=log_retention_days or DEFAULT_LOG_RETENTION_DAYS)
             self.log_shipping.grant(self.role)
         agent_config = self.log_shipping.agent_config() if self.log_shipping is not None else None
         #: The Auto Scaling tier's launch template and group (None for hand-managed servers).

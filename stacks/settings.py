@@ -264,9 +264,11 @@ SETTINGS: tuple[Setting, ...] = (
         "に任せ、デプロイでスケールアウト中のグループが元に戻ることはありません",
         "tier=autoscaling -c desired_capacity=3", default_doc="unset", default_doc_ja="なし", prop=False),
     Setting(
-        "cpu_target", INT, None,
-        "tier `autoscaling`: the average CPU percentage (1 to 100) that target tracking keeps the group at",
-        "tier `autoscaling`: ターゲット追跡スケーリングで維持する平均 CPU 使用率 (1〜100%)",
+        "cpu_target", NUMBER, None,
+        "tier `autoscaling`: the average CPU percentage (above 0, at most 100; 49.5 is fine) that target tracking keeps "
+        "the group at",
+        "tier `autoscaling`: ターゲット追跡スケーリングで維持する平均 CPU 使用率 "
+        "(0 より大きく 100 以下。49.5 のような小数も可)",
         "tier=autoscaling -c cpu_target=60", default_doc="`50`", default_doc_ja="`50`", prop=False),
     Setting(
         "requests_per_target", INT, None,
@@ -406,10 +408,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "placement_group", TEXT, None,
         "`cluster`, `spread`, `partition` (created), or an existing group's name; `cluster` is refused on types "
-        "that cannot use it (t2); `spread` holds at most 7 instances",
+        "that cannot use it (t2); `spread` holds at most 7 instances per Availability Zone",
         "`cluster`、`spread`、`partition` (新規作成) か、既存のグループの名前。"
         "`cluster` を使えないタイプ (t2) では拒否します。"
-        "`spread` は最大 7 インスタンス",
+        "`spread` はアベイラビリティーゾーンごとに最大 7 インスタンス",
         "placement_group=spread", default_doc="none", default_doc_ja="なし"),
     Setting(
         "private_ip", TEXT, None,
@@ -486,12 +488,12 @@ SETTINGS: tuple[Setting, ...] = (
         "メモリとディスクのメトリクスも送ります。インスタンスのロールが書き込めるのはそのロググループだけです",
         "logs=true"),
     Setting(
-        "log_retention_days", INT, 30,
-        "days the log groups keep events: one of CloudWatch Logs' periods (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, "
-        "365, ... 3653)",
-        "ロググループがイベントを保持する日数。CloudWatch Logs の保持期間のどれか "
+        "log_retention_days", INT, None,
+        "with `logs=true`: days the log groups keep events: one of CloudWatch Logs' periods (1, 3, 5, 7, 14, 30, 60, "
+        "90, 120, 150, 180, 365, ... 3653)",
+        "`logs=true` のとき: ロググループがイベントを保持する日数。CloudWatch Logs の保持期間のどれか "
         "(1、3、5、7、14、30、60、90、120、150、180、365、… 3653)",
-        "logs=true -c log_retention_days=90"),
+        "logs=true -c log_retention_days=90", default_doc="`30`", default_doc_ja="`30`"),
     Setting(
         "backup", BACKUP, None,
         'JSON `{"schedule", "retention_days"}`: AWS Backup of the servers and their volumes (tier `single`); '

@@ -135,6 +135,7 @@ AUTOSCALING_LOADED: dict[str, Any] = {
     "cpu_target": "60",
     "requests_per_target": "1000",
     "health_check_path": "/health.html",
+    "site_dir": str(ROOT / "tests" / "unit" / "site"),  # which serves /health.html (checked since issue 20)
     "access_log_days": "30",
     "ssh_cidr": "203.0.113.7",
     "volumes": json.dumps([{"name": "scratch", "size": 20, "on_destroy": "delete"}]),

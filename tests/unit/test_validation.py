@@ -61,7 +61,9 @@ def test_defaults_parse():
     ({"instance_store": "true"}, r"^instance_store: got True; t2.micro has no instance-store volumes; types that do include "),
     ({"instance_type": "m3.medium", "instance_store": "true"}, r"^instance_store: got True; m3.medium's instance store is not encrypted at rest"),
     ({"placement_group": "cluster"}, r"^placement_group: got 'cluster'; t2.micro supports only partition, spread"),
-    ({"placement_group": "spread", "instance_count": "8"}, r"^placement_group: got 'spread'; a spread group holds at most 7"),
+    ({"placement_group": "spread", "instance_count": "8", "subnet_id": "subnet-a75c2d454c03fb817"},
+     r"^placement_group: got 'spread'; a spread group holds at most 7 instances per Availability Zone, and 8 of the 8 "
+     r"servers would be in us-east-1a"),
     ({"private_ip": "172.31.0.300"}, r"^private_ip: got '172.31.0.300'; must be an IPv4 address"),
     ({"private_ip": "172.31.0.10", "instance_count": "2"}, r"^private_ip: got '172.31.0.10'; one address cannot go to 2 instances"),
     ({"iam_policies": '["AdministratorAccess"]'}, r"^iam_policies\[0\]: got 'AdministratorAccess'; must be a managed policy ARN"),
