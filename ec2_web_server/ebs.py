@@ -279,8 +279,9 @@ def assign_devices(volumes: tuple[DataVolume, ...], *, setting: str = "volumes",
 
 
 def block_devices(root_volume: RootVolume, root_size: Optional[int], root_device: str,
-                  instance_store_devices: tuple[str, ...] = ()) -> list:
-    """The block device mappings every instance gets: its encrypted root, and its instance store."""
+                  instance_store_devices: tuple[str, ...] = (), kms_key=None) -> list:  # noqa: ANN001 - kms.IKey
+    """The block device mappings every instance gets: its encrypted root (with ``kms_key``, else EBS's default
+    key), and its instance store."""
     from aws_cdk import aws_ec2 as ec2  # the specs above stay plain Python; only this builds CDK types
 
     devices = [ec2.BlockDevice(
@@ -290,6 +291,7 @@ def block_devices(root_volume: RootVolume, root_size: Optional[int], root_device
             volume_type=ec2.EbsDeviceVolumeType[root_volume.type.upper()],
             iops=root_volume.iops,
             encrypted=root_volume.encrypted,
+            kms_key=kms_key if root_volume.encrypted else None,
             delete_on_termination=root_volume.delete_on_termination,
         )),
     )]
@@ -298,11 +300,12 @@ def block_devices(root_volume: RootVolume, root_size: Optional[int], root_device
     return devices
 
 
-def data_block_device(spec: DataVolume, device: str):
+def data_block_device(spec: DataVolume, device: str, kms_key=None):  # noqa: ANN001 - kms.IKey
     """A data volume as a launch template's block device: made with each instance, and deleted with it."""
     from aws_cdk import aws_ec2 as ec2
 
     return ec2.BlockDevice(device_name=device, volume=ec2.BlockDeviceVolume(ebs_device=ec2.EbsDeviceProps(
         volume_size=spec.size, volume_type=ec2.EbsDeviceVolumeType[spec.type.upper()], iops=spec.iops,
-        throughput=spec.throughput, encrypted=spec.encrypted, delete_on_termination=True,
+        throughput=spec.throughput, encrypted=spec.encrypted, kms_key=kms_key if spec.encrypted else None,
+        delete_on_termination=True,
         snapshot_id=spec.snapshot_id)))

@@ -24,6 +24,7 @@ from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_elasticloadbalancingv2_targets as elbv2_targets
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_route53 as route53
 from aws_cdk import aws_s3_assets as s3_assets
 from constructs import Construct
@@ -41,6 +42,7 @@ from .ebs import (
     block_devices,
     data_block_device,
 )
+from .encryption import KmsKeyChoice, resolve_key
 from .errors import SettingError
 from .fleet import WebServerFleet
 from .instance_types import instance_type_info
@@ -179,6 +181,11 @@ class WebServer(Construct):
         tier). Default: none (always on).
     :param monthly_budget_usd: an AWS Budgets monthly cost budget for the stack, alerting ``alarm_email``.
         Default: none.
+    :param kms_key: a customer managed KMS key for the EBS volumes (root and data, the launch template's too),
+        the log groups, the backup vault and the alarm topic: ``"create"`` for a new one (rotated, with the key
+        policy those services need; see :mod:`.encryption`), or an existing key whose policy allows them.
+        Default: none (each service's own encryption: EBS's default key, CloudWatch Logs', AWS Backup's, and
+        a key of the alarm topic's own).
 
     :param name: ``Name`` tag prefix; instances are ``<name>-1``, ``<name>-2``... Default: web-server.
     """
@@ -205,6 +212,7 @@ class WebServer(Construct):
                  alarm_email: Optional[str] = None, logs: bool = False, log_retention_days: Optional[int] = None,
                  backup: Optional[Backup] = None, schedule: Optional[Schedule] = None,
                  monthly_budget_usd: Optional[Union[int, float]] = None,
+                 kms_key: Optional[KmsKeyChoice] = None,
                  name: str = "web-server") -> None:
         check_args(WebServer.__init__, locals())
         super().__init__(scope, id)
@@ -275,6 +283,10 @@ class WebServer(Construct):
                                "stack with env=cdk.Environment(account=..., region=...), or pass "
                                f"{' and '.join(f'{prop}=' for prop in lookups)}")
 
+        #: The customer managed key (None without ``kms_key``): created, or yours.
+        self.kms_key: Optional[kms.IKey] = resolve_key(self, kms_key, retain=auto_scaling is None and (
+            backup is not None or not root_volume.delete_on_termination
+            or any(volume.on_destroy != "delete" for volume in volumes)))
         #: The VPC the servers run in.
         self.vpc: ec2.IVpc = vpc or ec2.Vpc.from_lookup(self, "Vpc", is_default=True)
         if not self.vpc.public_subnets and not vpc_subnets:
@@ -345,7 +357,8 @@ class WebServer(Construct):
         #: The log groups and the agent's configuration (None without ``logs``).
         self.log_shipping: Optional[LogShipping] = None
         if logs:
-            self.log_shipping = LogShipping(self, "Logs", retention_days=log_retention_days or DEFAULT_LOG_RETENTION_DAYS)
+            self.log_shipping = LogShipping(self, "Logs", retention_days=log_retention_days or DEFAULT_LOG_RETENTION_DAYS,
+                                            encryption_key=self.kms_key)
             self.log_shipping.grant(self.role)
         agent_config = self.log_shipping.agent_config() if self.log_shipping is not None else None
         #: The Auto Scaling tier's launch template and group (None for hand-managed servers).
@@ -354,8 +367,9 @@ class WebServer(Construct):
         #: with the Auto Scaling tier, whose instances come and go.
         self.servers: tuple[Server, ...] = ()
         if auto_scaling is not None:
-            devices = block_devices(root_volume, ami_root_size, root_device, store_devices)
-            devices += [data_block_device(spec, device) for spec, device in zip(volumes, data_devices, strict=True)]
+            devices = block_devices(root_volume, ami_root_size, root_device, store_devices, self.kms_key)
+            devices += [data_block_device(spec, device, self.kms_key)
+                        for spec, device in zip(volumes, data_devices, strict=True)]
             self.fleet = WebServerFleet(
                 self, "Fleet", vpc=self.vpc, subnets=self.subnets,
                 machine_image=machine_image, instance_type=info, security_group=self.security_group, role=self.role,
@@ -377,7 +391,7 @@ class WebServer(Construct):
                        detailed_monitoring=detailed_monitoring, private_ip=private_ip,
                        user_data=web_server_user_data(site=self.site_asset, commands=user_data_commands,
                                                       site_check=site_check, cloudwatch_agent_config=agent_config),
-                       name=name if instance_count == 1 else f"{name}-{i}")
+                       name=name if instance_count == 1 else f"{name}-{i}", kms_key=self.kms_key)
                 for i in range(1, instance_count + 1)
             )
         self._check_user_data_size(user_data_commands)
@@ -415,7 +429,7 @@ class WebServer(Construct):
         #: The alarm topic and alarms (None without ``alarm_email``).
         self.alarms: Optional[Alarms] = None
         if alarm_email is not None:
-            self.alarms = Alarms(self, "Alarms", email=alarm_email)
+            self.alarms = Alarms(self, "Alarms", email=alarm_email, key=self.kms_key)
             if self.fleet is not None:
                 self.alarms.watch_group(self.fleet.auto_scaling_group, max_capacity=auto_scaling.max_capacity,
                                         load_balancer=self.load_balancer.load_balancer,
@@ -424,8 +438,8 @@ class WebServer(Construct):
                 # EC2 cannot recover an instance with instance store (its data would not move with it).
                 self.alarms.watch_instance(f"Server{number}", instance, recoverable=not instance_store)
         #: AWS Backup's plan, vault and selection (None without ``backup``).
-        self.backups: Optional[Backups] = (Backups(self, "Backup", options=backup, instances=self.instances)
-                                           if backup is not None else None)
+        self.backups: Optional[Backups] = (Backups(self, "Backup", options=backup, instances=self.instances,
+                                                   encryption_key=self.kms_key) if backup is not None else None)
         #: The stop/start schedule (None without ``schedule``).
         self.schedule: Optional[RunSchedule] = None
         if schedule is not None:

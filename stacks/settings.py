@@ -32,6 +32,7 @@ from typing import Any, Optional
 
 from constants import APP_TAG_KEY
 from ec2_web_server import AutoScaling, Backup, DataVolume, Ingress, RootVolume, Schedule, SettingError
+from ec2_web_server.encryption import check_key_arn
 from ec2_web_server.options import check_key_pair_name, check_tags
 
 AMAZON_LINUX_2 = "amazon-linux-2"
@@ -194,6 +195,11 @@ def _machine_image_rule(value: str) -> None:
 TIERS = ("single", "autoscaling")
 #: Settings of the Auto Scaling tier: one per AutoScaling option, of the same name.
 AUTO_SCALING_SETTINGS = tuple(field.name for field in dataclasses.fields(AutoScaling))
+
+
+def _kms_key_rule(value: str) -> None:
+    if value != "create":
+        check_key_arn(value, region=None)  # the region is the construct's to judge, against the stack's
 
 
 def _tier_rule(value: str) -> None:
@@ -516,6 +522,18 @@ SETTINGS: tuple[Setting, ...] = (
         "1 か月あたりの米ドル。`make cost` によるスタックの見積もりがこれを超えると合成が失敗し、スタックのタグに対する "
         "AWS Budgets の予算が、予測が 80%、実績が 100% に達したときに `alarm_email` にメールします",
         "monthly_budget_usd=50 -c alarm_email=ops@example.com", default_doc="none", default_doc_ja="なし"),
+    Setting(
+        "kms_key", TEXT, None,
+        "`create`, or an existing KMS key ARN (`arn:aws:kms:<region>:<account>:key/<id>`, the stack's region): a "
+        "customer managed key for the EBS volumes (root and data, the launch template's too), the log groups, the "
+        "backup vault and the alarm topic. `create` makes one, rotated yearly, with the key policy those services "
+        "need; $1 a month plus requests",
+        "`create` または既存の KMS キーの ARN (`arn:aws:kms:<region>:<account>:key/<id>`。スタックと同じリージョン)。"
+        "EBS ボリューム (ルートとデータ、起動テンプレートのものも)、ロググループ、バックアップボールト、アラームの"
+        "トピックを暗号化するカスタマーマネージドキー。`create` なら年 1 回ローテーションするキーを、それらのサービスに"
+        "必要なキーポリシーとともに作ります。月 $1 とリクエスト料金",
+        "kms_key=create", default_doc="none (each service's own encryption)",
+        default_doc_ja="なし (各サービス自身の暗号化)", prop=False, rule=_kms_key_rule),
     Setting(
         "tags", TAGS, {},
         "JSON object; keys 1–128 characters, not `aws:...`, not `Name`/`app` (set by the stack); values up to 256; "

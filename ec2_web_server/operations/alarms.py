@@ -10,6 +10,7 @@ has been at its maximum for 30 minutes (it can grow no further).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Optional
 
 import aws_cdk as cdk
 from aws_cdk import aws_autoscaling as autoscaling
@@ -34,17 +35,19 @@ class Alarms(Construct):
     """The alarm topic, its email subscription, and the alarms.
 
     :param email: where the alarms go (the subscription must be confirmed from that mailbox once).
+    :param key: the customer managed key for the topic (``kms_key``). Default: a key of the topic's own.
     """
 
-    def __init__(self, scope: Construct, id: str, *, email: str) -> None:
+    def __init__(self, scope: Construct, id: str, *, email: str, key: Optional[kms.IKey] = None) -> None:
         super().__init__(scope, id)
         # CloudWatch can publish to an encrypted topic only with a key of our own whose policy lets it use
         # the key; the AWS managed aws/sns key does not (Amazon SNS, "Encryption at rest": "Configure AWS
         # KMS permissions for AWS services").
-        #: The topic's key, rotated yearly.
-        self.key = kms.Key(self, "TopicKey", enable_key_rotation=True,
-                           description="Encrypts the web server's alarm topic",
-                           removal_policy=cdk.RemovalPolicy.DESTROY, pending_window=cdk.Duration.days(7))
+        #: The topic's key, rotated yearly: ``key``, or one of its own.
+        self.key: kms.IKey = key or kms.Key(self, "TopicKey", enable_key_rotation=True,
+                                            description="Encrypts the web server's alarm topic",
+                                            removal_policy=cdk.RemovalPolicy.DESTROY,
+                                            pending_window=cdk.Duration.days(7))
         self.key.grant(iam.ServicePrincipal("cloudwatch.amazonaws.com"), "kms:Decrypt", "kms:GenerateDataKey*")
         #: The topic: encrypted at rest, TLS only.
         self.topic = sns.Topic(self, "Topic", display_name="Web server alarms", master_key=self.key,

@@ -4,12 +4,15 @@ agent, which also reports memory and disk use. The instance role gets only what 
 from __future__ import annotations
 
 import json
+from typing import Optional
 
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from ..encryption import allow_log_groups
 from ..options import LOG_RETENTION_PERIODS
 
 #: The files shipped, and the log group each goes to (under /<stack name>/).
@@ -23,16 +26,21 @@ class LogShipping(Construct):
     """The log groups, and the agent's configuration (written to the instance by the user data).
 
     :param retention_days: how long CloudWatch Logs keeps the events.
+    :param encryption_key: a customer managed key for the log groups. Default: CloudWatch Logs' own encryption.
     """
 
-    def __init__(self, scope: Construct, id: str, *, retention_days: int) -> None:
+    def __init__(self, scope: Construct, id: str, *, retention_days: int,
+                 encryption_key: Optional[kms.IKey] = None) -> None:
         super().__init__(scope, id)
         stack = cdk.Stack.of(self)
+        if encryption_key is not None:
+            allow_log_groups(encryption_key, f"/{stack.stack_name}/")
         #: file path -> its log group (deleted with the stack: the logs are operational, not records).
         self.log_groups: dict[str, logs.LogGroup] = {
             path: logs.LogGroup(self, name.replace("/", "-").title().replace("-", ""),
                                 log_group_name=f"/{stack.stack_name}/{name}",
                                 retention=logs.RetentionDays(LOG_RETENTION_PERIODS[retention_days]),
+                                encryption_key=encryption_key,
                                 removal_policy=cdk.RemovalPolicy.DESTROY)
             for path, name in SHIPPED
         }
