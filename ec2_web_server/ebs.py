@@ -8,6 +8,7 @@ schema as shipped in cfn-lint 1.58), which are wider than some older tooling enf
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Literal, Optional
 
@@ -192,6 +193,10 @@ class DataVolume(_EbsSpec):
     on_destroy: OnDestroy = "snapshot"
     #: Create the volume from this EBS snapshot (a backup's, or the one ``cdk destroy`` left).
     snapshot_id: Optional[str] = None
+    #: Where you mount the volume on the server, e.g. /data. The construct attaches the volume (after the
+    #: instance has booted) but neither formats nor mounts it; named here, the CloudWatch agent reports its
+    #: disk use (logs=true) and the disk alarm watches it (with alarm_email). Default: none.
+    mount_point: Optional[str] = None
 
     def _size_from_snapshot(self) -> bool:
         return self.snapshot_id is not None
@@ -210,12 +215,31 @@ class DataVolume(_EbsSpec):
         if self.snapshot_id is not None and not _SNAPSHOT_ID.fullmatch(self.snapshot_id):
             raise SettingError(f"{setting}.snapshot_id", self.snapshot_id,
                                "must be an EBS snapshot id such as snap-0123456789abcdef0")
+        if self.mount_point is not None and (not _MOUNT_POINT.fullmatch(self.mount_point)
+                                             or {".", ".."} & set(self.mount_point.split("/"))):
+            raise SettingError(f"{setting}.mount_point", self.mount_point,
+                               "must be an absolute path other than / (the root volume's), such as /data: letters, "
+                               "digits and ._- between slashes")
         if self.name is not None and not _VOLUME_NAME.fullmatch(self.name):
             raise SettingError(f"{setting}.name", self.name,
                                "must be 1 to 32 letters and digits, starting with a letter (e.g. data, logs, f)")
 
 
 _SNAPSHOT_ID = re.compile(r"snap-([0-9a-f]{8}|[0-9a-f]{17})")
+_MOUNT_POINT = re.compile(r"(/[A-Za-z0-9._-]+)+")
+
+
+def mount_points(volumes: Sequence[DataVolume], *, setting: str = "volumes") -> tuple[str, ...]:
+    """The file systems the CloudWatch agent reports on: the root, then each volume's ``mount_point``, once each."""
+    points: dict[str, str] = {"/": "the root volume"}
+    for index, volume in enumerate(volumes):
+        if volume.mount_point is None:
+            continue
+        if volume.mount_point in points:
+            raise SettingError(f"{setting}[{index}].mount_point", volume.mount_point,
+                               f"already used by {points[volume.mount_point]}; one volume per mount point")
+        points[volume.mount_point] = f"{setting}[{index}]"
+    return tuple(points)
 # A volume's name becomes part of its logical ID, which takes letters and digits only.
 _VOLUME_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]{0,31}")
 

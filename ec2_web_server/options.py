@@ -560,6 +560,20 @@ def check_schedule(schedule: Schedule, *, auto_scaling: bool) -> None:
         raise SettingError("schedule.timezone", schedule.timezone, "must be an IANA time zone such as Asia/Tokyo or UTC")
 
 
+def check_resource_alarms(*, memory_percent: Optional[float], disk_percent: Optional[float], logs: bool,
+                          alarm_email: Optional[str]) -> None:
+    """The memory and disk alarms' thresholds: percentages, and only where those alarms exist (the CloudWatch
+    agent's metrics need logs=true; the alarms need alarm_email)."""
+    for prop, value in (("memory_alarm_percent", memory_percent), ("disk_alarm_percent", disk_percent)):
+        if value is None:
+            continue
+        if not logs or alarm_email is None:
+            raise SettingError(prop, value, "only applies with logs=true (the CloudWatch agent reports memory and disk "
+                                            "use) and alarm_email (where the alarms go)")
+        if not 0 < value < 100:
+            raise SettingError(prop, value, "must be a percentage above 0 and below 100")
+
+
 def check_budget(amount: float, alarm_email: Optional[str]) -> None:
     if isinstance(amount, bool) or not isinstance(amount, (int, float)) or not 1 <= amount <= 1_000_000:
         raise SettingError("monthly_budget_usd", amount, "must be a number of US dollars from 1 to 1000000")

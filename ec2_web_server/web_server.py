@@ -41,6 +41,7 @@ from .ebs import (
     assign_names,
     block_devices,
     data_block_device,
+    mount_points,
 )
 from .encryption import KmsKeyChoice, resolve_key
 from .errors import SettingError
@@ -48,6 +49,7 @@ from .fleet import WebServerFleet
 from .instance_types import instance_type_info
 from .load_balancer import WebLoadBalancer
 from .operations import Alarms, Backups, Budget, LogShipping, RunSchedule
+from .operations.alarms import DISK_HIGH_PERCENT, MEMORY_HIGH_PERCENT
 from .options import (
     DEFAULT_INGRESS,
     DEFAULT_LOG_RETENTION_DAYS,
@@ -75,6 +77,7 @@ from .options import (
     check_placement_group,
     check_private_ip,
     check_private_ip_in_subnet,
+    check_resource_alarms,
     check_schedule,
     check_site_check_reachable,
     check_site_dir,
@@ -181,6 +184,10 @@ class WebServer(Construct):
         tier). Default: none (always on).
     :param monthly_budget_usd: an AWS Budgets monthly cost budget for the stack, alerting ``alarm_email``.
         Default: none.
+    :param memory_alarm_percent: with ``logs`` and ``alarm_email``: alarm when memory use (the CloudWatch
+        agent's ``mem_used_percent``) stays above this for 15 minutes. Default: 90.
+    :param disk_alarm_percent: with ``logs`` and ``alarm_email``: alarm when the disk use of the root file system,
+        or of a data volume's ``mount_point``, stays above this for 10 minutes. Default: 85.
     :param kms_key: a customer managed KMS key for the EBS volumes (root and data, the launch template's too),
         the log groups, the backup vault and the alarm topic: ``"create"`` for a new one (rotated, with the key
         policy those services need; see :mod:`.encryption`), or an existing key whose policy allows them.
@@ -213,6 +220,8 @@ class WebServer(Construct):
                  backup: Optional[Backup] = None, schedule: Optional[Schedule] = None,
                  monthly_budget_usd: Optional[Union[int, float]] = None,
                  kms_key: Optional[KmsKeyChoice] = None,
+                 memory_alarm_percent: Optional[Union[int, float]] = None,
+                 disk_alarm_percent: Optional[Union[int, float]] = None,
                  name: str = "web-server") -> None:
         check_args(WebServer.__init__, locals())
         super().__init__(scope, id)
@@ -269,6 +278,9 @@ class WebServer(Construct):
         if alarm_email is not None:
             check_alarm_email(alarm_email)
         check_log_retention(log_retention_days, logs=logs)
+        check_resource_alarms(memory_percent=memory_alarm_percent, disk_percent=disk_alarm_percent, logs=logs,
+                              alarm_email=alarm_email)
+        watched_paths = mount_points(tuple(volumes))
         if backup is not None:
             check_backup(backup, has_persistent_data=auto_scaling is None)
         if schedule is not None:
@@ -359,8 +371,9 @@ class WebServer(Construct):
         if logs:
             self.log_shipping = LogShipping(self, "Logs", retention_days=log_retention_days or DEFAULT_LOG_RETENTION_DAYS,
                                             encryption_key=self.kms_key)
-            self.log_shipping.grant(self.role)
-        agent_config = self.log_shipping.agent_config() if self.log_shipping is not None else None
+            self.log_shipping.grant(self.role, fleet=auto_scaling is not None)
+        agent_config = (self.log_shipping.agent_config(fleet=auto_scaling is not None, mount_points=watched_paths)
+                        if self.log_shipping is not None else None)
         #: The Auto Scaling tier's launch template and group (None for hand-managed servers).
         self.fleet: Optional[WebServerFleet] = None
         #: The hand-managed servers, ``Server1`` upwards (ids stay stable as instance_count grows); none
@@ -423,6 +436,17 @@ class WebServer(Construct):
                 self.domain.point_at_addresses(self.public_ips)
                 self.domain.wait_after(*self.servers)
         self._day_two(alarm_email, backup, schedule, monthly_budget_usd, auto_scaling, instance_store)
+        if self.alarms is not None and self.log_shipping is not None:
+            thresholds = {"mount_points": watched_paths,
+                          "memory_percent": memory_alarm_percent or MEMORY_HIGH_PERCENT,
+                          "disk_percent": disk_alarm_percent or DISK_HIGH_PERCENT}
+            if self.fleet is not None:
+                self.alarms.watch_memory_and_disk(
+                    "Group", owner={"AutoScalingGroupName": self.fleet.auto_scaling_group.auto_scaling_group_name},
+                    worst_instance=True, **thresholds)
+            for number, instance in enumerate(self.instances, start=1):
+                self.alarms.watch_memory_and_disk(f"Server{number}", owner={"InstanceId": instance.instance_id},
+                                                  worst_instance=False, **thresholds)
 
     def _day_two(self, alarm_email: Optional[str], backup: Optional[Backup], schedule: Optional[Schedule],
                  monthly_budget_usd: Optional[float], auto_scaling: Optional[AutoScaling], instance_store: bool) -> None:

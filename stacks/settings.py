@@ -378,14 +378,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "volumes", VOLUMES, [],
         'JSON list of `{"size", "name", "type", "iops", "throughput", "device", "encrypted", "unencrypted_reason", '
-        '"on_destroy", "snapshot_id"}`; `name` (letters and digits) is each volume\'s identity, required once there '
-        "is more than one; type `gp3` (default), `gp2`, `io1`, `io2`, `standard`; device default next free from "
-        "`/dev/sdf`; `on_destroy` `snapshot` (default), `delete`, `retain`; `snapshot_id` restores a snapshot",
+        '"on_destroy", "snapshot_id", "mount_point"}`; `name` (letters and digits) is each volume\'s identity, '
+        "required once there is more than one; type `gp3` (default), `gp2`, `io1`, `io2`, `standard`; device default "
+        "next free from `/dev/sdf`; `on_destroy` `snapshot` (default), `delete`, `retain`; `snapshot_id` restores a "
+        "snapshot (`size` then defaults to the snapshot's); `mount_point` is where you mount it (not done for you): "
+        "the CloudWatch agent reports its disk use and the disk alarm watches it",
         '`{"size", "name", "type", "iops", "throughput", "device", "encrypted", "unencrypted_reason", '
-        '"on_destroy", "snapshot_id"}` の JSON リスト。'
+        '"on_destroy", "snapshot_id", "mount_point"}` の JSON リスト。'
         "`name` (英数字) は各ボリュームの識別名で、2 つ以上あるときは必須です。"
         "type は `gp3` (既定)、`gp2`、`io1`、`io2`、`standard`。device の既定は `/dev/sdf` から空いている順。"
-        "`on_destroy` は `snapshot` (既定)、`delete`、`retain`。`snapshot_id` でスナップショットから復元します",
+        "`on_destroy` は `snapshot` (既定)、`delete`、`retain`。`snapshot_id` でスナップショットから復元します "
+        "(`size` の既定はスナップショットの大きさ)。`mount_point` はマウント先 (マウントは利用者が行います): "
+        "CloudWatch エージェントがディスク使用率を送り、ディスクのアラームが監視します",
         'volumes=\'[{"name":"data","size":50,"type":"gp2"},{"name":"logs","size":100,"type":"io1","iops":3000}]\''),
     Setting(
         "instance_store", BOOL, False,
@@ -500,6 +504,24 @@ SETTINGS: tuple[Setting, ...] = (
         "`logs=true` のとき: ロググループがイベントを保持する日数。CloudWatch Logs の保持期間のどれか "
         "(1、3、5、7、14、30、60、90、120、150、180、365、… 3653)",
         "logs=true -c log_retention_days=90", default_doc="`30`", default_doc_ja="`30`"),
+    Setting(
+        "memory_alarm_percent", NUMBER, None,
+        "with `logs=true` and `alarm_email`: alarm when memory use (the CloudWatch agent's `mem_used_percent`, page "
+        "cache left out) stays above this percentage for 15 minutes, per server (tier `autoscaling`: its worst "
+        "instance)",
+        "`logs=true` と `alarm_email` があるとき: メモリ使用率 (CloudWatch エージェントの `mem_used_percent`。"
+        "ページキャッシュは含まない) が 15 分間この割合を超えるとアラーム。サーバーごと "
+        "(tier `autoscaling` では最も高いインスタンス)",
+        "logs=true -c alarm_email=ops@example.com -c memory_alarm_percent=80", default_doc="`90`",
+        default_doc_ja="`90`"),
+    Setting(
+        "disk_alarm_percent", NUMBER, None,
+        "with `logs=true` and `alarm_email`: alarm when the disk use (`disk_used_percent`) of the root file system, or "
+        "of a data volume's `mount_point`, stays above this percentage for 10 minutes",
+        "`logs=true` と `alarm_email` があるとき: ルートファイルシステム、またはデータボリュームの `mount_point` の"
+        "ディスク使用率 (`disk_used_percent`) が 10 分間この割合を超えるとアラーム",
+        "logs=true -c alarm_email=ops@example.com -c disk_alarm_percent=80", default_doc="`85`",
+        default_doc_ja="`85`"),
     Setting(
         "backup", BACKUP, None,
         'JSON `{"schedule", "retention_days"}`: AWS Backup of the servers and their volumes (tier `single`); '

@@ -9,7 +9,8 @@ has been at its maximum for 30 minutes (it can grow no further).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from typing import Optional
 
 import aws_cdk as cdk
@@ -24,11 +25,18 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
 
+from .logs import METRICS_NAMESPACE
+
 # Thresholds, each with why.
 CPU_HIGH_PERCENT = 80  # sustained, it leaves no room for a spike
 CPU_HIGH_MINUTES = 15
 FIVE_XX_PER_FIVE_MINUTES = 10  # a few 5xx happen during deploys; ten in five minutes is an outage
 AT_MAXIMUM_MINUTES = 30
+# Memory and disk use from the CloudWatch agent (logs=true): the thresholds are props, these are the defaults.
+MEMORY_HIGH_PERCENT = 90  # mem_used_percent leaves out the page cache: 90% sustained is a server about to swap
+MEMORY_HIGH_MINUTES = 15
+DISK_HIGH_PERCENT = 85  # time to grow the volume (EBS grows in place) before writes fail
+DISK_HIGH_MINUTES = 10
 
 
 class Alarms(Construct):
@@ -86,6 +94,27 @@ class Alarms(Construct):
         self._alarm(f"{id}CpuHigh", metric=metric("CPUUtilization", "Average", 5), threshold=CPU_HIGH_PERCENT,
                     periods=CPU_HIGH_MINUTES // 5, comparison=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
                     description=f"{id}: CPU above {CPU_HIGH_PERCENT}% for {CPU_HIGH_MINUTES} minutes")
+
+    def watch_memory_and_disk(self, id: str, *, owner: Mapping[str, str], mount_points: Sequence[str],
+                              memory_percent: float, disk_percent: float, worst_instance: bool) -> None:
+        """Memory and disk use from the CloudWatch agent, under the dimensions its configuration publishes them
+        with (:meth:`.LogShipping.agent_config`): ``owner`` is ``{"InstanceId": ...}`` or, for a group,
+        ``{"AutoScalingGroupName": ...}``, whose ``worst_instance`` (Maximum across them) is what counts."""
+        def metric(name: str, statistic: str, extra: Mapping[str, str]) -> cloudwatch.Metric:
+            return cloudwatch.Metric(namespace=METRICS_NAMESPACE, metric_name=name, statistic=statistic,
+                                     period=cdk.Duration.minutes(5), dimensions_map={**owner, **extra})
+
+        above = cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD
+        self._alarm(f"{id}MemoryHigh", metric=metric("mem_used_percent", "Maximum" if worst_instance else "Average",
+                                                     {}),
+                    threshold=memory_percent, periods=MEMORY_HIGH_MINUTES // 5, comparison=above,
+                    description=f"{id}: memory use above {memory_percent}% for {MEMORY_HIGH_MINUTES} minutes")
+        for path in mount_points:
+            label = "".join(part.title() for part in re.split(r"[^A-Za-z0-9]+", path) if part) or "Root"
+            self._alarm(f"{id}Disk{label}", metric=metric("disk_used_percent", "Maximum", {"path": path}),
+                        threshold=disk_percent, periods=DISK_HIGH_MINUTES // 5, comparison=above,
+                        description=f"{id}: disk use of {path} above {disk_percent}% for {DISK_HIGH_MINUTES} "
+                                    "minutes: grow the volume or clear space before writes fail")
 
     def watch_group(self, group: autoscaling.AutoScalingGroup, *, max_capacity: int,
                     load_balancer: elbv2.ApplicationLoadBalancer, target_group: elbv2.ApplicationTargetGroup) -> None:
