@@ -5,12 +5,16 @@ nothing else; an existing key's policy is yours, and must allow the same (README
 
 The statements, each from the service's own documentation:
 
-- the account, through IAM policies (KMS's default key policy, "Default key policy": the key stays manageable);
-- EBS, for any principal of this account calling through EC2 (``kms:ViaService`` ec2 and ``kms:CallerAccount``):
-  the statement of the AWS managed ``aws/ebs`` key (EBS User Guide, "How Amazon EBS uses AWS KMS"). It covers
-  CloudFormation launching the servers and EC2 Auto Scaling's service-linked role launching the group's
-  instances, without naming that role, which need not exist yet when the key is created (EC2 Auto Scaling User
-  Guide, "Required AWS KMS key policy for use with encrypted volumes");
+- the account, through IAM policies (KMS's default key policy, "Default key policy"): the key stays manageable,
+  and whoever launches or starts the servers with IAM permissions for the key (CloudFormation's deploy role,
+  the stop/start schedule's role) may use it for their volumes;
+- on the Auto Scaling tier, EC2 Auto Scaling's service-linked role, which launches the group's instances with
+  their encrypted volumes: the two statements of the EC2 Auto Scaling User Guide, "Required AWS KMS key policy
+  for use with encrypted volumes" (use of the key; grants for AWS resources only). KMS refuses a key policy
+  naming a role that does not exist, and that role exists once the account has had any Auto Scaling group (else
+  ``aws iam create-service-linked-role --aws-service-name autoscaling.amazonaws.com`` creates it, once). A
+  wildcard principal limited by ``kms:ViaService`` (the ``aws/ebs`` key's own policy) would not need it, but
+  policy scanners such as checkov (CKV_AWS_33) refuse any wildcard principal in a key policy;
 - CloudWatch Logs (``logs.<region>.amazonaws.com``), only for this stack's log groups, by the encryption context
   it sends (CloudWatch Logs User Guide, "Encrypt log data in CloudWatch Logs using AWS KMS");
 - CloudWatch alarms publishing to the encrypted topic (added by :class:`~.operations.Alarms`; Amazon SNS
@@ -45,9 +49,10 @@ PENDING_WINDOW_DAYS = 30
 # take a key ARN only (AssociateKmsKey kmsKeyId, CreateBackupVault EncryptionKeyArn).
 KEY_ARN = re.compile(r"arn:(aws|aws-cn|aws-us-gov):kms:([a-z0-9-]+):(\d{12}):key/"
                      r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})")
-# Who uses the key for EBS, for every encrypted volume operation (the aws/ebs key's own statement).
-EBS_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant",
-               "kms:DescribeKey"]
+# A key user's actions, as KMS's default policy for key users writes them ("Allow use of the key"); creating
+# grants is its own statement, for AWS resources only ("Allow attachment of persistent resources").
+KEY_USER_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]
+AUTO_SCALING_ROLE = "aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
 LOGS_ACTIONS = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
 
 
@@ -67,9 +72,10 @@ class DataKey(Construct):
     """The customer managed key made for ``kms_key=create``.
 
     :param retain: keep the key after ``cdk destroy``, because data left behind is encrypted with it.
+    :param auto_scaling: EC2 Auto Scaling launches instances with volumes encrypted by the key.
     """
 
-    def __init__(self, scope: Construct, id: str, *, retain: bool) -> None:
+    def __init__(self, scope: Construct, id: str, *, retain: bool, auto_scaling: bool) -> None:
         super().__init__(scope, id)
         stack = cdk.Stack.of(self)
         #: The key: rotated yearly; scheduled for deletion on destroy unless retained.
@@ -78,10 +84,18 @@ class DataKey(Construct):
             description=f"{stack.stack_name}: the web server's volumes, log groups, backup vault and alarm topic",
             removal_policy=cdk.RemovalPolicy.RETAIN if retain else cdk.RemovalPolicy.DESTROY,
             pending_window=cdk.Duration.days(PENDING_WINDOW_DAYS))
-        self.key.add_to_resource_policy(iam.PolicyStatement(
-            sid="EbsThroughEc2", principals=[iam.AnyPrincipal()], actions=EBS_ACTIONS, resources=["*"],
-            conditions={"StringEquals": {"kms:CallerAccount": stack.account,
-                                         "kms:ViaService": f"ec2.{stack.region}.amazonaws.com"}}))
+        if auto_scaling:
+            allow_key_user(self.key, "AutoScaling", iam.ArnPrincipal(stack.format_arn(
+                service="iam", region="", resource="role", resource_name=AUTO_SCALING_ROLE)))
+
+
+def allow_key_user(key: kms.IKey, sid: str, principal: iam.IPrincipal) -> None:
+    """``principal`` may use the key and create grants for AWS resources with it (no-op for an existing key)."""
+    key.add_to_resource_policy(iam.PolicyStatement(
+        sid=f"{sid}UsesTheKey", principals=[principal], actions=KEY_USER_ACTIONS, resources=["*"]))
+    key.add_to_resource_policy(iam.PolicyStatement(
+        sid=f"{sid}GrantsForAwsResources", principals=[principal], actions=["kms:CreateGrant"], resources=["*"],
+        conditions={"Bool": {"kms:GrantIsForAWSResource": "true"}}))
 
 
 def allow_log_groups(key: kms.IKey, prefix: str) -> None:
@@ -96,12 +110,13 @@ def allow_log_groups(key: kms.IKey, prefix: str) -> None:
             arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME)}}))
 
 
-def resolve_key(scope: Construct, choice: Optional[KmsKeyChoice], *, retain: bool) -> Optional[kms.IKey]:
+def resolve_key(scope: Construct, choice: Optional[KmsKeyChoice], *, retain: bool,
+                auto_scaling: bool) -> Optional[kms.IKey]:
     """The key for ``kms_key``: a new one (``create``), the given one (its region checked), or None."""
     if choice is None:
         return None
     if choice == "create":
-        return DataKey(scope, "Encryption", retain=retain).key
+        return DataKey(scope, "Encryption", retain=retain, auto_scaling=auto_scaling).key
     if isinstance(choice, str):
         raise SettingError("kms_key", choice, "must be create, or a kms.IKey (kms.Key.from_key_arn for an existing key)")
     arn = choice.key_arn

@@ -466,6 +466,17 @@ class Schedule:
     timezone: str = "UTC"
 
 
+@dataclass(frozen=True, kw_only=True)
+class PatchSchedule:
+    """When the servers are patched (AWS-RunPatchBaseline through a Systems Manager maintenance window, one
+    server at a time): a six-field cron(...) expression, as maintenance windows take it, e.g.
+    cron(0 3 ? * SUN *), in ``timezone``."""
+
+    cron: str
+    #: An IANA time zone for the expression. Default: UTC.
+    timezone: str = "UTC"
+
+
 #: CloudWatch Logs' retention periods (PutRetentionPolicy, retentionInDays), each with its aws_logs.RetentionDays member.
 LOG_RETENTION_PERIODS: Mapping[int, str] = {
     1: "ONE_DAY", 3: "THREE_DAYS", 5: "FIVE_DAYS", 7: "ONE_WEEK", 14: "TWO_WEEKS", 30: "ONE_MONTH",
@@ -547,8 +558,6 @@ def check_backup(backup: Backup, *, has_persistent_data: bool) -> None:
 
 
 def check_schedule(schedule: Schedule, *, auto_scaling: bool) -> None:
-    import zoneinfo
-
     from .checks import check_fields
 
     check_fields(schedule, "schedule")
@@ -556,8 +565,24 @@ def check_schedule(schedule: Schedule, *, auto_scaling: bool) -> None:
         check_cron(prop, expression)
         if auto_scaling:
             unix_cron(prop, expression)
-    if schedule.timezone not in zoneinfo.available_timezones():
-        raise SettingError("schedule.timezone", schedule.timezone, "must be an IANA time zone such as Asia/Tokyo or UTC")
+    check_timezone("schedule.timezone", schedule.timezone)
+
+
+def check_timezone(prop: str, timezone: str) -> None:
+    import zoneinfo
+
+    if timezone not in zoneinfo.available_timezones():
+        raise SettingError(prop, timezone, "must be an IANA time zone such as Asia/Tokyo or UTC")
+
+
+def check_patch_schedule(patching: PatchSchedule) -> None:
+    """A maintenance window's cron (Systems Manager User Guide, "Reference: Cron and rate expressions for Systems
+    Manager": six fields for maintenance windows) and time zone (CreateMaintenanceWindow ScheduleTimezone: IANA)."""
+    from .checks import check_fields
+
+    check_fields(patching, "patch_schedule")
+    check_cron("patch_schedule.cron", patching.cron)
+    check_timezone("patch_schedule.timezone", patching.timezone)
 
 
 def check_resource_alarms(*, memory_percent: Optional[float], disk_percent: Optional[float], logs: bool,

@@ -48,7 +48,7 @@ from .errors import SettingError
 from .fleet import WebServerFleet
 from .instance_types import instance_type_info
 from .load_balancer import WebLoadBalancer
-from .operations import Alarms, Backups, Budget, LogShipping, RunSchedule
+from .operations import Alarms, Backups, Budget, LogShipping, Patching, RunSchedule
 from .operations.alarms import DISK_HIGH_PERCENT, MEMORY_HIGH_PERCENT
 from .options import (
     DEFAULT_INGRESS,
@@ -57,6 +57,7 @@ from .options import (
     AutoScaling,
     Backup,
     Ingress,
+    PatchSchedule,
     Schedule,
     ShutdownBehavior,
     check_alarm_email,
@@ -74,6 +75,7 @@ from .options import (
     check_load_balancer_props,
     check_log_retention,
     check_name,
+    check_patch_schedule,
     check_placement_group,
     check_private_ip,
     check_private_ip_in_subnet,
@@ -188,6 +190,9 @@ class WebServer(Construct):
         agent's ``mem_used_percent``) stays above this for 15 minutes. Default: 90.
     :param disk_alarm_percent: with ``logs`` and ``alarm_email``: alarm when the disk use of the root file system,
         or of a data volume's ``mount_point``, stays above this for 10 minutes. Default: 85.
+    :param patch_schedule: patch the servers' operating system on this schedule: a Systems Manager maintenance
+        window runs AWS-RunPatchBaseline (Install, rebooting where needed) on one server at a time
+        (:mod:`.operations.patching`). Default: none (user data updates packages at first boot only).
     :param kms_key: a customer managed KMS key for the EBS volumes (root and data, the launch template's too),
         the log groups, the backup vault and the alarm topic: ``"create"`` for a new one (rotated, with the key
         policy those services need; see :mod:`.encryption`), or an existing key whose policy allows them.
@@ -222,6 +227,7 @@ class WebServer(Construct):
                  kms_key: Optional[KmsKeyChoice] = None,
                  memory_alarm_percent: Optional[Union[int, float]] = None,
                  disk_alarm_percent: Optional[Union[int, float]] = None,
+                 patch_schedule: Optional[PatchSchedule] = None,
                  name: str = "web-server") -> None:
         check_args(WebServer.__init__, locals())
         super().__init__(scope, id)
@@ -285,6 +291,8 @@ class WebServer(Construct):
             check_backup(backup, has_persistent_data=auto_scaling is None)
         if schedule is not None:
             check_schedule(schedule, auto_scaling=auto_scaling is not None)
+        if patch_schedule is not None:
+            check_patch_schedule(patch_schedule)
         if monthly_budget_usd is not None:
             check_budget(monthly_budget_usd, alarm_email)
         lookups = [prop for prop, value in (("vpc", vpc), ("machine_image", machine_image)) if value is None]
@@ -298,7 +306,7 @@ class WebServer(Construct):
         #: The customer managed key (None without ``kms_key``): created, or yours.
         self.kms_key: Optional[kms.IKey] = resolve_key(self, kms_key, retain=auto_scaling is None and (
             backup is not None or not root_volume.delete_on_termination
-            or any(volume.on_destroy != "delete" for volume in volumes)))
+            or any(volume.on_destroy != "delete" for volume in volumes)), auto_scaling=auto_scaling is not None)
         #: The VPC the servers run in.
         self.vpc: ec2.IVpc = vpc or ec2.Vpc.from_lookup(self, "Vpc", is_default=True)
         if not self.vpc.public_subnets and not vpc_subnets:
@@ -436,6 +444,13 @@ class WebServer(Construct):
                 self.domain.point_at_addresses(self.public_ips)
                 self.domain.wait_after(*self.servers)
         self._day_two(alarm_email, backup, schedule, monthly_budget_usd, auto_scaling, instance_store)
+        #: The patch window (None without ``patch_schedule``).
+        self.patching: Optional[Patching] = None
+        if patch_schedule is not None:
+            self.patching = Patching(
+                self, "Patching", options=patch_schedule, instances=self.instances,
+                group=self.fleet.auto_scaling_group if self.fleet is not None else None,
+                servers=auto_scaling.max_capacity if auto_scaling is not None else instance_count)
         if self.alarms is not None and self.log_shipping is not None:
             thresholds = {"mount_points": watched_paths,
                           "memory_percent": memory_alarm_percent or MEMORY_HIGH_PERCENT,
@@ -473,7 +488,7 @@ class WebServer(Construct):
                                                      min_capacity=auto_scaling.min_capacity,
                                                      max_capacity=auto_scaling.max_capacity)
             else:
-                self.schedule.stop_and_start(self.instances)
+                self.schedule.stop_and_start(self.instances, volume_key=self.kms_key)
         #: The AWS Budgets budget (None without ``monthly_budget_usd``).
         self.budget: Optional[Budget] = None
         if monthly_budget_usd is not None:

@@ -31,7 +31,7 @@ from types import MappingProxyType
 from typing import Any, Optional
 
 from constants import APP_TAG_KEY
-from ec2_web_server import AutoScaling, Backup, DataVolume, Ingress, RootVolume, Schedule, SettingError
+from ec2_web_server import AutoScaling, Backup, DataVolume, Ingress, PatchSchedule, RootVolume, Schedule, SettingError
 from ec2_web_server.encryption import check_key_arn
 from ec2_web_server.options import check_key_pair_name, check_tags
 
@@ -173,7 +173,12 @@ def _schedule(value: Any, name: str) -> Schedule:
     return _struct(Schedule, value, name, '{"stop": "cron(0 20 ? * MON-FRI *)", "start": "cron(0 8 ? * MON-FRI *)"}')
 
 
+def _patch_schedule(value: Any, name: str) -> PatchSchedule:
+    return _struct(PatchSchedule, value, name, '{"cron": "cron(0 3 ? * SUN *)", "timezone": "Asia/Tokyo"}')
+
+
 ROOT_VOLUME = Kind(_root_volume, json=True)
+PATCH_SCHEDULE = Kind(_patch_schedule, json=True)
 BACKUP = Kind(_backup, json=True)
 SCHEDULE = Kind(_schedule, json=True)
 VOLUMES = Kind(_volumes, json=True)
@@ -537,6 +542,16 @@ SETTINGS: tuple[Setting, ...] = (
         "EventBridge Scheduler が停止・起動し、tier `autoscaling` は 0 台にしてまた戻します",
         'schedule=\'{"stop":"cron(0 20 ? * MON-FRI *)","start":"cron(0 8 ? * MON-FRI *)","timezone":"Asia/Tokyo"}\'',
         default_doc="none (always on)", default_doc_ja="なし (常時稼働)"),
+    Setting(
+        "patch_schedule", PATCH_SCHEDULE, None,
+        'JSON `{"cron", "timezone"}` (six-field `cron(...)`, an IANA time zone, as `schedule` takes): a Systems '
+        "Manager maintenance window runs AWS-RunPatchBaseline (Install, reboot if needed) on the servers of either "
+        "tier, one at a time, stopping at the first failure; each run records patch compliance",
+        'JSON `{"cron", "timezone"}` (`schedule` と同じく 6 フィールドの `cron(...)` と IANA のタイムゾーン)。'
+        "Systems Manager のメンテナンスウィンドウが、どちらの tier のサーバーにも AWS-RunPatchBaseline "
+        "(Install、必要なら再起動) を 1 台ずつ実行し、最初の失敗で止めます。実行ごとにパッチのコンプライアンスを記録します",
+        'patch_schedule=\'{"cron":"cron(0 3 ? * SUN *)","timezone":"Asia/Tokyo"}\'',
+        default_doc="none (packages updated at first boot only)", default_doc_ja="なし (パッケージの更新は初回起動時のみ)"),
     Setting(
         "monthly_budget_usd", NUMBER, None,
         "US dollars a month: synth fails when `make cost`'s estimate of the stack is above it, and an AWS Budgets "

@@ -21,10 +21,10 @@ import aws_cdk as cdk
 from aws_cdk import aws_backup as backup
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_events as events
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
+from ..encryption import allow_key_user
 from ..options import Backup
 
 
@@ -59,16 +59,8 @@ class Backups(Construct):
         self.selection = self.plan.add_selection("Instances", resources=[
             backup.BackupResource.from_ec2_instance(instance) for instance in instances])
         if encryption_key is not None:
-            # The plan's role uses the vault's key (the key policy's own statement, as KMS's default policy
-            # writes it for a key user: "Allow use of the key", and grants for AWS resources only).
-            role = self.selection.grant_principal
-            encryption_key.add_to_resource_policy(iam.PolicyStatement(
-                sid="AwsBackupUsesTheKey", principals=[role],
-                actions=["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
-                resources=["*"]))
-            encryption_key.add_to_resource_policy(iam.PolicyStatement(
-                sid="AwsBackupGrantsForItsResources", principals=[role], actions=["kms:CreateGrant"],
-                resources=["*"], conditions={"Bool": {"kms:GrantIsForAWSResource": "true"}}))
+            # The plan's role uses the vault's key, as a key user (see ..encryption).
+            allow_key_user(encryption_key, "AwsBackup", self.selection.grant_principal)
         cdk.Validations.of(self.selection).acknowledge(cdk.Acknowledgment(
             id="AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
                "AWSBackupServiceRolePolicyForBackup]",

@@ -63,12 +63,31 @@ def test_the_log_groups_vault_and_topic_use_the_key(keyed):
     assert topic["Properties"]["KmsMasterKeyId"] == key_ref(keyed)
 
 
-def test_ebs_may_use_the_key_through_ec2_for_this_account_only(keyed):
-    ebs = statement(keyed, "EbsThroughEc2")
-    assert ebs["Principal"] == {"AWS": "*"}
-    assert ebs["Condition"] == {"StringEquals": {"kms:CallerAccount": EXAMPLE_ACCOUNT,
-                                                 "kms:ViaService": f"ec2.{EXAMPLE_REGION}.amazonaws.com"}}
-    assert {"kms:CreateGrant", "kms:GenerateDataKey*", "kms:Decrypt"} <= set(ebs["Action"])
+def test_no_wildcard_principal_in_the_key_policy(keyed, keyed_fleet):
+    # checkov's CKV_AWS_33 refuses any, whatever its conditions.
+    for result in (keyed, keyed_fleet):
+        principals = [s["Principal"] for s in the_key(result)[1]["Properties"]["KeyPolicy"]["Statement"]]
+        assert {"AWS": "*"} not in principals
+        assert "*" not in principals
+
+
+def test_auto_scalings_service_linked_role_may_launch_encrypted_volumes(keyed_fleet, keyed):
+    role = {"AWS": f"arn:aws:iam::{EXAMPLE_ACCOUNT}:role/aws-service-role/autoscaling.amazonaws.com/"
+                   "AWSServiceRoleForAutoScaling"}
+    use = statement(keyed_fleet, "AutoScalingUsesTheKey")
+    grants = statement(keyed_fleet, "AutoScalingGrantsForAwsResources")
+    assert use["Principal"] == grants["Principal"] == role
+    assert {"kms:Decrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"} <= set(use["Action"])
+    assert (grants["Action"], grants["Condition"]) == ("kms:CreateGrant", {"Bool": {"kms:GrantIsForAWSResource": "true"}})
+    assert "AutoScalingUsesTheKey" not in json.dumps(the_key(keyed))  # the single tier has no group
+
+
+def test_the_schedule_may_start_servers_whose_volumes_use_the_key(keyed):
+    statements = [s for p in keyed.resources("AWS::IAM::Policy").values()
+                  for s in p["Properties"]["PolicyDocument"]["Statement"]]
+    (grant,) = [s for s in statements if s.get("Action") == "kms:CreateGrant"]
+    assert grant["Resource"] == key_ref(keyed)
+    assert grant["Condition"] == {"Bool": {"kms:GrantIsForAWSResource": "true"}}
 
 
 def test_cloudwatch_logs_may_use_the_key_for_the_stacks_log_groups_only(keyed):
@@ -82,7 +101,7 @@ def test_cloudwatch_alarms_and_backup_may_use_the_key(keyed):
     statements = the_key(keyed)[1]["Properties"]["KeyPolicy"]["Statement"]
     assert any(s["Principal"] == {"Service": "cloudwatch.amazonaws.com"} and "kms:GenerateDataKey*" in s["Action"]
                for s in statements)
-    backup = statement(keyed, "AwsBackupGrantsForItsResources")
+    backup = statement(keyed, "AwsBackupGrantsForAwsResources")
     (role,) = keyed.resources("AWS::IAM::Role").keys() & {backup["Principal"]["AWS"]["Fn::GetAtt"][0]}
     assert backup["Condition"] == {"Bool": {"kms:GrantIsForAWSResource": "true"}}
     assert role.startswith("WebServerBackup")
