@@ -11,12 +11,12 @@ from importlib.metadata import version as _version
 
 from .ebs import EBS_LIMITS, DataVolume, RootVolume
 from .errors import SettingError
-from .options import AutoScaling, Backup, Ingress, Schedule
+from .options import AutoScaling, Backup, Ingress, PatchSchedule, Schedule
 from .server import Server
 from .web_server import WebServer
 
 #: The installed distribution's version (pyproject.toml is its one home).
 __version__ = _version("cdk-ec2-web-server")
 
-__all__ = ["EBS_LIMITS", "AutoScaling", "Backup", "DataVolume", "Ingress", "RootVolume", "Schedule", "Server",
-           "SettingError", "WebServer", "__version__"]
+__all__ = ["EBS_LIMITS", "AutoScaling", "Backup", "DataVolume", "Ingress", "PatchSchedule", "RootVolume", "Schedule",
+           "Server", "SettingError", "WebServer", "__version__"]

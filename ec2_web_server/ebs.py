@@ -8,6 +8,7 @@ schema as shipped in cfn-lint 1.58), which are wider than some older tooling enf
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Literal, Optional
 
@@ -98,6 +99,9 @@ class _EbsSpec:
             raise SettingError(f"{setting}.unencrypted_reason", None,
                                "is required with encrypted=false: say why this data may be stored unencrypted")
 
+    def _size_from_snapshot(self) -> bool:
+        return False
+
     def _validate_iops(self, setting: str, limits: EbsLimits, instance: Optional[InstanceTypeInfo]) -> None:
         name = f"{setting}.iops"
         if limits.iops is None:
@@ -111,6 +115,8 @@ class _EbsSpec:
         low, high = limits.iops
         if not low <= self.iops <= high:
             raise SettingError(name, self.iops, f"{self.type} takes {low} to {high} IOPS")
+        if self.size is None and self._size_from_snapshot():
+            return  # AWS judges the ratio against the snapshot's size, unknown here
         size = self.size if self.size is not None else AMAZON_LINUX_ROOT_GIB
         ceiling = max(limits.iops_free_baseline, limits.iops_per_gib * size)
         if self.iops > ceiling:
@@ -179,16 +185,26 @@ class DataVolume(_EbsSpec):
     next free device from /dev/sdf, and a snapshot on ``cdk destroy`` so no data is lost.
     """
 
-    size: Annotated[int, "GiB"]  # required: at least the snapshot's size when restoring one
+    #: Required, unless restoring ``snapshot_id``: the snapshot's size then (CreateVolume: "If you specify a
+    #: snapshot, the default is the snapshot size"); given, at least the snapshot's.
+    size: Annotated[Optional[int], "GiB"] = None
     name: Optional[str] = None
     device: Optional[str] = None
     on_destroy: OnDestroy = "snapshot"
     #: Create the volume from this EBS snapshot (a backup's, or the one ``cdk destroy`` left).
     snapshot_id: Optional[str] = None
+    #: Where you mount the volume on the server, e.g. /data. The construct attaches the volume (after the
+    #: instance has booted) but neither formats nor mounts it; named here, the CloudWatch agent reports its
+    #: disk use (logs=true) and the disk alarm watches it (with alarm_email). Default: none.
+    mount_point: Optional[str] = None
+
+    def _size_from_snapshot(self) -> bool:
+        return self.snapshot_id is not None
 
     def validate(self, setting: str, instance: Optional[InstanceTypeInfo] = None) -> None:
-        if self.size is None:
-            raise SettingError(f"{setting}.size", None, "is required for a data volume (GiB)")
+        if self.size is None and self.snapshot_id is None:
+            raise SettingError(f"{setting}.size", None, "is required for a data volume (GiB), unless it restores a "
+                                                        "snapshot_id (then it takes the snapshot's size)")
         super().validate(setting, instance)
         if self.device is not None and not _DEVICE.fullmatch(self.device):
             raise SettingError(
@@ -199,12 +215,31 @@ class DataVolume(_EbsSpec):
         if self.snapshot_id is not None and not _SNAPSHOT_ID.fullmatch(self.snapshot_id):
             raise SettingError(f"{setting}.snapshot_id", self.snapshot_id,
                                "must be an EBS snapshot id such as snap-0123456789abcdef0")
+        if self.mount_point is not None and (not _MOUNT_POINT.fullmatch(self.mount_point)
+                                             or {".", ".."} & set(self.mount_point.split("/"))):
+            raise SettingError(f"{setting}.mount_point", self.mount_point,
+                               "must be an absolute path other than / (the root volume's), such as /data: letters, "
+                               "digits and ._- between slashes")
         if self.name is not None and not _VOLUME_NAME.fullmatch(self.name):
             raise SettingError(f"{setting}.name", self.name,
                                "must be 1 to 32 letters and digits, starting with a letter (e.g. data, logs, f)")
 
 
 _SNAPSHOT_ID = re.compile(r"snap-([0-9a-f]{8}|[0-9a-f]{17})")
+_MOUNT_POINT = re.compile(r"(/[A-Za-z0-9._-]+)+")
+
+
+def mount_points(volumes: Sequence[DataVolume], *, setting: str = "volumes") -> tuple[str, ...]:
+    """The file systems the CloudWatch agent reports on: the root, then each volume's ``mount_point``, once each."""
+    points: dict[str, str] = {"/": "the root volume"}
+    for index, volume in enumerate(volumes):
+        if volume.mount_point is None:
+            continue
+        if volume.mount_point in points:
+            raise SettingError(f"{setting}[{index}].mount_point", volume.mount_point,
+                               f"already used by {points[volume.mount_point]}; one volume per mount point")
+        points[volume.mount_point] = f"{setting}[{index}]"
+    return tuple(points)
 # A volume's name becomes part of its logical ID, which takes letters and digits only.
 _VOLUME_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]{0,31}")
 
@@ -268,8 +303,9 @@ def assign_devices(volumes: tuple[DataVolume, ...], *, setting: str = "volumes",
 
 
 def block_devices(root_volume: RootVolume, root_size: Optional[int], root_device: str,
-                  instance_store_devices: tuple[str, ...] = ()) -> list:
-    """The block device mappings every instance gets: its encrypted root, and its instance store."""
+                  instance_store_devices: tuple[str, ...] = (), kms_key=None) -> list:  # noqa: ANN001 - kms.IKey
+    """The block device mappings every instance gets: its encrypted root (with ``kms_key``, else EBS's default
+    key), and its instance store."""
     from aws_cdk import aws_ec2 as ec2  # the specs above stay plain Python; only this builds CDK types
 
     devices = [ec2.BlockDevice(
@@ -279,6 +315,7 @@ def block_devices(root_volume: RootVolume, root_size: Optional[int], root_device
             volume_type=ec2.EbsDeviceVolumeType[root_volume.type.upper()],
             iops=root_volume.iops,
             encrypted=root_volume.encrypted,
+            kms_key=kms_key if root_volume.encrypted else None,
             delete_on_termination=root_volume.delete_on_termination,
         )),
     )]
@@ -287,11 +324,12 @@ def block_devices(root_volume: RootVolume, root_size: Optional[int], root_device
     return devices
 
 
-def data_block_device(spec: DataVolume, device: str):
+def data_block_device(spec: DataVolume, device: str, kms_key=None):  # noqa: ANN001 - kms.IKey
     """A data volume as a launch template's block device: made with each instance, and deleted with it."""
     from aws_cdk import aws_ec2 as ec2
 
     return ec2.BlockDevice(device_name=device, volume=ec2.BlockDeviceVolume(ebs_device=ec2.EbsDeviceProps(
         volume_size=spec.size, volume_type=ec2.EbsDeviceVolumeType[spec.type.upper()], iops=spec.iops,
-        throughput=spec.throughput, encrypted=spec.encrypted, delete_on_termination=True,
+        throughput=spec.throughput, encrypted=spec.encrypted, kms_key=kms_key if spec.encrypted else None,
+        delete_on_termination=True,
         snapshot_id=spec.snapshot_id)))

@@ -217,14 +217,13 @@ class AutoScaling:
     #: The group's size at deploy. Default: unset, so Auto Scaling owns it and a deploy never resets a
     #: scaled-out group.
     desired_capacity: Optional[int] = None
-    #: Average CPU utilization (percent) that target tracking keeps the group at. Default: 50.
-    cpu_target: int = 50
+    #: Average CPU utilization (percent) that target tracking keeps the group at; a fraction is fine
+    #: (PutScalingPolicy's TargetValue is a double). Default: 50.
+    cpu_target: Union[int, float] = 50
     #: Requests per instance per minute that target tracking keeps the group at, if given. Default: none.
     requests_per_target: Optional[int] = None
 
 
-# A rolling update or a scale-out above this is a quota conversation with AWS first.
-MAX_GROUP_CAPACITY = 100
 # Elastic Load Balancing: a health check path is at most 1024 characters.
 _HEALTH_CHECK_PATH = re.compile(r"/[\x21-\x7e]{0,1023}")
 
@@ -247,12 +246,14 @@ def check_auto_scaling(options: AutoScaling, *, elastic_ip: Optional[bool], inst
                                "must be delete with tier=autoscaling: each instance's volumes come and go "
                                "with it; keep state in a database, EFS or S3")
     low, high = options.min_capacity, options.max_capacity
-    if not 1 <= low <= MAX_GROUP_CAPACITY:
-        raise SettingError("min_capacity", low, f"must be a whole number from 1 to {MAX_GROUP_CAPACITY}")
-    if not low < high <= MAX_GROUP_CAPACITY:
+    # No upper bound: EC2 Auto Scaling has no per-group cap on MaxSize (its quotas count groups and launch
+    # configurations, "Auto Scaling quotas"); the account's vCPU quota is what a large group meets.
+    if low < 1:
+        raise SettingError("min_capacity", low, "must be at least 1, so that the site always has a server")
+    if not low < high:
         raise SettingError("max_capacity", high,
                            f"must be above min_capacity ({low}), so that a rolling update can start new instances "
-                           f"before it stops old ones, and at most {MAX_GROUP_CAPACITY}")
+                           "before it stops old ones")
     if options.desired_capacity is not None and not low <= options.desired_capacity <= high:
         raise SettingError("desired_capacity", options.desired_capacity,
                            f"must lie from min_capacity to max_capacity ({low} to {high}), or be left unset")
@@ -261,8 +262,8 @@ def check_auto_scaling(options: AutoScaling, *, elastic_ip: Optional[bool], inst
                            f"a spread group holds at most {SPREAD_MAX_PER_AZ} instances per Availability Zone, "
                            f"{SPREAD_MAX_PER_AZ * zones} in the group's {zones} zones, and max_capacity is {high}; "
                            "raise zones or lower max_capacity")
-    if not 1 <= options.cpu_target <= 100:
-        raise SettingError("cpu_target", options.cpu_target, "must be a percentage from 1 to 100")
+    if not 0 < options.cpu_target <= 100:
+        raise SettingError("cpu_target", options.cpu_target, "must be a percentage above 0 and at most 100")
     if options.requests_per_target is not None and options.requests_per_target < 1:
         raise SettingError("requests_per_target", options.requests_per_target,
                            "must be a whole number of requests per instance per minute, at least 1")
@@ -280,6 +281,11 @@ def check_load_balancer_props(has_load_balancer: bool, *, ingress: Sequence[Ingr
                 raise SettingError(prop, value, "only applies with a load balancer: tier=autoscaling, or https")
         return
     for index, rule in enumerate(ingress):
+        if rule.protocol != "tcp":
+            # An Application Load Balancer's listeners are HTTP and HTTPS only, over TCP (ELB user guide,
+            # "Listeners for your Application Load Balancers": "Protocols: HTTP, HTTPS").
+            raise SettingError(f"ingress[{index}].protocol", rule.protocol, "cannot reach an Application Load "
+                               "Balancer, whose listeners are HTTP and HTTPS over TCP; use tcp")
         if rule.port != 80 or rule.to_port not in (None, 80):
             raise SettingError(f"ingress[{index}].port", rule.port, "with a load balancer, ingress says who "
                                "may reach it, on port 80 (and 443 with HTTPS, from the same sources)")
@@ -295,8 +301,20 @@ def check_load_balancer_props(has_load_balancer: bool, *, ingress: Sequence[Ingr
 
 
 # A host name: dot-separated labels of letters, digits and inner hyphens, a top-level label of letters.
-_HOST_NAME = re.compile(r"(?=.{1,253}\Z)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
-_CERTIFICATE_ARN = re.compile(r"arn:aws(-cn|-us-gov)?:acm:([a-z0-9-]+):(\d{12}):certificate/[0-9a-f-]{36}")
+# An internationalised name is written in its ASCII (punycode) form, top-level label included (xn--p1ai).
+_HOST_NAME = re.compile(r"(?=.{1,253}\Z)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+([a-z]{2,63}|xn--[a-z0-9-]{1,59})")
+# ACM's certificate ARN: arn:<partition>:acm:<region>:<account>:certificate/<certificate id, a UUID>
+# (ACM API reference, CertificateSummary.CertificateArn; "Amazon Resource Names", AWS General Reference).
+_CERTIFICATE_ARN = re.compile(r"arn:(aws|aws-cn|aws-us-gov):acm:([a-z0-9-]+):(\d{12}):certificate/"
+                              r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+# ACM: "The first domain name you enter cannot exceed 64 octets, including periods" (ACM User Guide,
+# "Requesting a public certificate"); the 253 of DNS apply to the names after it.
+ACM_MAX_FIRST_NAME = 64
+
+
+def partition_of(region: str) -> str:
+    """The partition of a Region's ARNs (AWS General Reference, "Amazon Resource Names")."""
+    return "aws-cn" if region.startswith("cn-") else "aws-us-gov" if region.startswith("us-gov-") else "aws"
 
 
 def check_host_name(prop: str, value: str) -> str:
@@ -310,13 +328,64 @@ def check_host_name(prop: str, value: str) -> str:
         pass
     else:
         raise SettingError(prop, value, "is an IP address; give a DNS name such as www.example.com")
+    if not name.isascii():
+        try:
+            ascii_name = name.encode("idna").decode()
+        except UnicodeError:
+            ascii_name = None
+        hint = f"; write it as {ascii_name}" if ascii_name else ""
+        raise SettingError(prop, value, "must be written in its ASCII (punycode) form, as DNS, Route 53 and ACM take "
+                                        f"internationalised names{hint}")
     if not _HOST_NAME.fullmatch(name):
         raise SettingError(prop, value, "must be a DNS name such as www.example.com (letters, digits, hyphens, dots)")
     return name
 
 
+def check_site_check_reachable(ingress: Sequence[Ingress]) -> None:
+    """With a domain_name, the deploy waits until each instance reaches the site by its name, through the
+    Internet: from its public address (or its NAT gateway's), which only a rule open to every IPv4 address
+    admits (security groups match the packet's source address; a group reference matches private addresses
+    only: VPC User Guide, "Security group rules")."""
+    for rule in ingress:
+        last = rule.to_port if rule.to_port is not None else rule.port
+        if rule.protocol == "tcp" and rule.port <= 80 <= last and rule.cidr == "0.0.0.0/0":
+            return
+    sources = ", ".join(sorted({rule.source() for rule in ingress})) or "nothing"
+    raise SettingError("ingress", sources, "must admit HTTP (80) from 0.0.0.0/0 with a domain_name: the deploy waits "
+                                           "until the servers reach the site by its name through the Internet, from "
+                                           "addresses these rules block; restrict access without domain_name, or "
+                                           "with a WAF or the site itself")
+
+
+def check_health_check_path(path: str, *, site: Optional[Path], commands: Sequence[str]) -> None:
+    """The load balancer's check must ask for something the site serves with 200: a file of ``site_dir``
+    (``/`` and paths ending in ``/`` are that folder's index.html; Apache answers a folder without its ``/``
+    with a 301 redirect, which the target group counts as unhealthy), or, without site_dir, ``/`` or
+    ``/index.html``, the only page there. ``user_data_commands`` may install whatever serves it: then it is
+    yours to check."""
+    if commands:
+        return
+    from urllib.parse import unquote
+
+    local = unquote(path.split("?", 1)[0])
+    if site is None:
+        if local not in ("/", "/index.html"):
+            raise SettingError("health_check_path", path, "is not served: without site_dir the site is one page, / "
+                                                          "(index.html); give a site_dir holding it, or use /")
+        return
+    relative = local.lstrip("/") + ("index.html" if local.endswith("/") else "")
+    target = (site / relative).resolve()
+    if target.is_dir():
+        raise SettingError("health_check_path", path, f"is a folder of site_dir, which Apache answers with a 301 "
+                                                      f"redirect, not 200; use {local}/")
+    if site.resolve() not in target.parents or not target.is_file():
+        raise SettingError("health_check_path", path, f"is not a file of site_dir ({site}), so Apache answers 404 "
+                                                      "and every target is unhealthy")
+
+
 def check_domain(domain_name: Optional[str], zone_name: Optional[str], certificate_arn: Optional[str],
-                 https: Optional[bool], *, region: str, has_load_balancer: bool, elastic_ip: bool) -> bool:
+                 https: Optional[bool], *, region: str, account: str, has_load_balancer: bool,
+                 elastic_ip: bool) -> bool:
     """The name rules; returns whether the site is served over HTTPS."""
     if domain_name is None:
         for prop, value in (("hosted_zone", zone_name), ("certificate_arn", certificate_arn), ("https", https)):
@@ -329,13 +398,28 @@ def check_domain(domain_name: Optional[str], zone_name: Optional[str], certifica
         match = _CERTIFICATE_ARN.fullmatch(certificate_arn)
         if not match:
             raise SettingError("certificate_arn", certificate_arn, "must be an ACM certificate ARN such as "
-                               "arn:aws:acm:us-east-1:123456789012:certificate/<uuid>")
+                               "arn:aws:acm:us-east-1:123456789012:certificate/<uuid> (its id is a UUID)")
+        if not cdk.Token.is_unresolved(region) and match.group(1) != partition_of(region):
+            raise SettingError("certificate_arn", certificate_arn,
+                               f"is in the {match.group(1)} partition, and the stack's region {region} is in "
+                               f"{partition_of(region)}: a load balancer takes certificates of its own region only")
+        # "Certificates in ACM are regional resources" (ACM User Guide, "Supported Regions").
         if not cdk.Token.is_unresolved(region) and match.group(2) != region:
             raise SettingError("certificate_arn", certificate_arn,
                                f"is in {match.group(2)}, and a load balancer takes certificates of its own region "
                                f"({region}) only")
+        # An ACM certificate serves resources of the account that holds it; ACM does not share certificates
+        # with other accounts (ACM User Guide, "Services integrated with ACM").
+        if not cdk.Token.is_unresolved(account) and match.group(3) != account:
+            raise SettingError("certificate_arn", certificate_arn,
+                               f"belongs to account {match.group(3)}, and a load balancer takes certificates of its "
+                               f"own account ({account}) only; import or request it in {account}")
     if https is None:
         https = certificate_arn is not None or (has_load_balancer and zone_name is not None)
+    if https and certificate_arn is None and len(domain_name) > ACM_MAX_FIRST_NAME:
+        raise SettingError("domain_name", domain_name,
+                           f"is {len(domain_name)} characters, and ACM refuses a certificate whose name is over "
+                           f"{ACM_MAX_FIRST_NAME}; use a shorter name, or bring your own certificate_arn")
     if https and certificate_arn is None and zone_name is None:
         raise SettingError("https", True, "asks for a certificate with no way to get one: give hosted_zone (to "
                                           "validate a new one through DNS) or certificate_arn (an existing one)")
@@ -382,6 +466,17 @@ class Schedule:
     timezone: str = "UTC"
 
 
+@dataclass(frozen=True, kw_only=True)
+class PatchSchedule:
+    """When the servers are patched (AWS-RunPatchBaseline through a Systems Manager maintenance window, one
+    server at a time): a six-field cron(...) expression, as maintenance windows take it, e.g.
+    cron(0 3 ? * SUN *), in ``timezone``."""
+
+    cron: str
+    #: An IANA time zone for the expression. Default: UTC.
+    timezone: str = "UTC"
+
+
 #: CloudWatch Logs' retention periods (PutRetentionPolicy, retentionInDays), each with its aws_logs.RetentionDays member.
 LOG_RETENTION_PERIODS: Mapping[int, str] = {
     1: "ONE_DAY", 3: "THREE_DAYS", 5: "FIVE_DAYS", 7: "ONE_WEEK", 14: "TWO_WEEKS", 30: "ONE_MONTH",
@@ -390,6 +485,7 @@ LOG_RETENTION_PERIODS: Mapping[int, str] = {
     1827: "FIVE_YEARS", 2192: "SIX_YEARS", 2557: "SEVEN_YEARS", 2922: "EIGHT_YEARS", 3288: "NINE_YEARS",
     3653: "TEN_YEARS"}
 LOG_RETENTION_DAYS = tuple(LOG_RETENTION_PERIODS)
+DEFAULT_LOG_RETENTION_DAYS = 30
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,63}", re.ASCII)
 _BACKUP_PRESETS = ("daily", "weekly")
 
@@ -399,7 +495,11 @@ def check_alarm_email(email: str) -> None:
         raise SettingError("alarm_email", email, "must be an email address such as ops@example.com")
 
 
-def check_log_retention(days: int) -> None:
+def check_log_retention(days: Optional[int], *, logs: bool) -> None:
+    if days is None:
+        return
+    if not logs:
+        raise SettingError("log_retention_days", days, "only applies with logs=true, which creates the log groups")
     if days not in LOG_RETENTION_DAYS:
         raise SettingError("log_retention_days", days,
                            f"must be one of CloudWatch Logs' periods: {', '.join(map(str, LOG_RETENTION_DAYS))}")
@@ -442,6 +542,14 @@ def check_backup(backup: Backup, *, has_persistent_data: bool) -> None:
     check_fields(backup, "backup")
     if backup.schedule not in _BACKUP_PRESETS:
         check_cron("backup.schedule", backup.schedule)
+        # AWS Backup starts a rule's jobs at most once an hour (CreateBackupPlan: "The interval between backup
+        # jobs shouldn't be less than 60 minutes"; AWS Backup Developer Guide, "Backup frequency"): the minutes
+        # field must name one minute.
+        minutes = backup.schedule.strip()[len("cron("):].split()[0]
+        if not re.fullmatch(r"[0-9]{1,2}", minutes):
+            raise SettingError("backup.schedule", backup.schedule,
+                               f"runs more than once an hour (minutes {minutes!r}); AWS Backup takes at most one "
+                               "backup an hour: give one minute, e.g. cron(0 * * * ? *) for hourly")
     if not 1 <= backup.retention_days <= 36500:
         raise SettingError("backup.retention_days", backup.retention_days, "must be from 1 to 36500 days")
     if not has_persistent_data:
@@ -450,8 +558,6 @@ def check_backup(backup: Backup, *, has_persistent_data: bool) -> None:
 
 
 def check_schedule(schedule: Schedule, *, auto_scaling: bool) -> None:
-    import zoneinfo
-
     from .checks import check_fields
 
     check_fields(schedule, "schedule")
@@ -459,8 +565,38 @@ def check_schedule(schedule: Schedule, *, auto_scaling: bool) -> None:
         check_cron(prop, expression)
         if auto_scaling:
             unix_cron(prop, expression)
-    if schedule.timezone not in zoneinfo.available_timezones():
-        raise SettingError("schedule.timezone", schedule.timezone, "must be an IANA time zone such as Asia/Tokyo or UTC")
+    check_timezone("schedule.timezone", schedule.timezone)
+
+
+def check_timezone(prop: str, timezone: str) -> None:
+    import zoneinfo
+
+    if timezone not in zoneinfo.available_timezones():
+        raise SettingError(prop, timezone, "must be an IANA time zone such as Asia/Tokyo or UTC")
+
+
+def check_patch_schedule(patching: PatchSchedule) -> None:
+    """A maintenance window's cron (Systems Manager User Guide, "Reference: Cron and rate expressions for Systems
+    Manager": six fields for maintenance windows) and time zone (CreateMaintenanceWindow ScheduleTimezone: IANA)."""
+    from .checks import check_fields
+
+    check_fields(patching, "patch_schedule")
+    check_cron("patch_schedule.cron", patching.cron)
+    check_timezone("patch_schedule.timezone", patching.timezone)
+
+
+def check_resource_alarms(*, memory_percent: Optional[float], disk_percent: Optional[float], logs: bool,
+                          alarm_email: Optional[str]) -> None:
+    """The memory and disk alarms' thresholds: percentages, and only where those alarms exist (the CloudWatch
+    agent's metrics need logs=true; the alarms need alarm_email)."""
+    for prop, value in (("memory_alarm_percent", memory_percent), ("disk_alarm_percent", disk_percent)):
+        if value is None:
+            continue
+        if not logs or alarm_email is None:
+            raise SettingError(prop, value, "only applies with logs=true (the CloudWatch agent reports memory and disk "
+                                            "use) and alarm_email (where the alarms go)")
+        if not 0 < value < 100:
+            raise SettingError(prop, value, "must be a percentage above 0 and below 100")
 
 
 def check_budget(amount: float, alarm_email: Optional[str]) -> None:
@@ -502,7 +638,7 @@ def instance_store_devices(info: InstanceTypeInfo, enabled: bool) -> tuple[str, 
     return tuple(f"/dev/sd{chr(ord('b') + i)}" for i in range(info.instance_store_count))
 
 
-def check_placement_group(group: Optional[str], info: InstanceTypeInfo, instance_count: int) -> None:
+def check_placement_group(group: Optional[str], info: InstanceTypeInfo) -> None:
     if group is None:
         return
     if not _PRINTABLE_ASCII.fullmatch(group):
@@ -511,10 +647,21 @@ def check_placement_group(group: Optional[str], info: InstanceTypeInfo, instance
     if group in PLACEMENT_STRATEGIES and group not in info.placement_strategies:
         raise SettingError("placement_group", group,
                            f"{info.name} supports only {', '.join(info.placement_strategies)} placement groups")
-    if group == "spread" and instance_count > SPREAD_MAX_PER_AZ:
+
+
+def check_spread(group: Optional[str], zones_of_servers: Sequence[str]) -> None:
+    """A spread placement group holds at most 7 running instances per Availability Zone (EC2 User Guide,
+    "Placement groups": "a spread placement group can span multiple Availability Zones ... a maximum of
+    seven running instances per Availability Zone per group"). ``zones_of_servers``: each server's zone."""
+    if group != "spread":
+        return
+    busiest = max(set(zones_of_servers), key=list(zones_of_servers).count)
+    count = list(zones_of_servers).count(busiest)
+    if count > SPREAD_MAX_PER_AZ:
         raise SettingError("placement_group", group,
-                           f"a spread group holds at most {SPREAD_MAX_PER_AZ} instances per Availability Zone "
-                           f"(instance_count is {instance_count})")
+                           f"a spread group holds at most {SPREAD_MAX_PER_AZ} instances per Availability Zone, and "
+                           f"{count} of the {len(zones_of_servers)} servers would be in {busiest}; spread them over "
+                           "more zones (leave subnet_id unset) or use fewer")
 
 
 def check_private_ip(private_ip: Optional[str], instance_count: int) -> None:

@@ -15,6 +15,7 @@ import aws_cdk as cdk
 import jsii
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from constructs import Construct, IConstruct
 
 from .ebs import CDK_IO2_IOPS_PER_GIB, DataVolume, RootVolume, block_devices, volume_id
@@ -41,6 +42,7 @@ class Server(Construct):
     :param user_data: what the instance runs at first boot (see :mod:`.boot`); the signal to
         CloudFormation is added here, last.
     :param name: the instance's ``Name`` tag; volumes are ``<name>-<volume name>``.
+    :param kms_key: the key for the encrypted root and data volumes. Default: EBS's default key.
     """
 
     def __init__(self, scope: Construct, id: str, *, vpc: ec2.IVpc, subnet: ec2.ISubnet,
@@ -51,7 +53,8 @@ class Server(Construct):
                  volumes: Sequence[DataVolume], data_devices: Sequence[str], volume_names: Sequence[str],
                  detach_volumes: bool, elastic_ip: bool,
                  shutdown_behavior: ShutdownBehavior, termination_protection: bool, detailed_monitoring: bool,
-                 private_ip: Optional[str], user_data: ec2.UserData, name: str) -> None:
+                 private_ip: Optional[str], user_data: ec2.UserData, name: str,
+                 kms_key: Optional[kms.IKey] = None) -> None:
         super().__init__(scope, id)
         #: The EC2 instance.
         self.instance = ec2.Instance(
@@ -68,7 +71,7 @@ class Server(Construct):
             # instance: a change replaces the instance instead (its logical ID carries the script's hash),
             # and the new one boots with it. An Elastic IP moves to the new instance; its address stays.
             user_data_causes_replacement=True,
-            block_devices=block_devices(root_volume, root_size, root_device, tuple(instance_store_devices)),
+            block_devices=block_devices(root_volume, root_size, root_device, tuple(instance_store_devices), kms_key),
             instance_name=name,
             # IMDSv2 only, set on the instance itself (MetadataOptions) rather than through a launch template.
             http_tokens=ec2.HttpTokens.REQUIRED,
@@ -94,7 +97,7 @@ class Server(Construct):
         #: Their attachments to the instance (none with ``detach_volumes``).
         self.attachments: list[ec2.CfnVolumeAttachment] = []
         for i, (spec, device, volume_name) in enumerate(zip(volumes, data_devices, volume_names, strict=True)):
-            volume = self._data_volume(f"volumes[{i}]", spec, volume_name, subnet, name)
+            volume = self._data_volume(f"volumes[{i}]", spec, volume_name, subnet, name, kms_key)
             self.volumes.append(volume)
             if not detach_volumes:
                 self.attachments.append(ec2.CfnVolumeAttachment(
@@ -117,22 +120,23 @@ class Server(Construct):
         self._acknowledge_instance_choices(detailed_monitoring, termination_protection)
 
     def _data_volume(self, prop: str, spec: DataVolume, volume_name: str, subnet: ec2.ISubnet,
-                     name: str) -> ec2.Volume:
+                     name: str, kms_key: Optional[kms.IKey]) -> ec2.Volume:
         """An ``AWS::EC2::Volume`` in the instance's zone, its logical ID derived from its name."""
         # Follow AWS where the pinned aws-cdk-lib is stricter (io2 above 500 IOPS/GiB): build the
         # L2 within its limit, then set the real value on its L1 (a typed attribute, not a raw
         # override, so cdk-nag and the template both see the real value).
         cdk_iops = spec.iops
-        if spec.type == "io2" and spec.iops is not None:
+        if spec.type == "io2" and spec.iops is not None and spec.size is not None:
             cdk_iops = min(spec.iops, CDK_IO2_IOPS_PER_GIB * spec.size)
         volume = ec2.Volume(
             self, f"Volume{volume_id(volume_name)}",
             availability_zone=subnet.availability_zone,
-            size=cdk.Size.gibibytes(spec.size),
+            size=cdk.Size.gibibytes(spec.size) if spec.size is not None else None,  # else the snapshot's
             volume_type=ec2.EbsDeviceVolumeType[spec.type.upper()],
             iops=cdk_iops,
             throughput=spec.throughput,
             encrypted=spec.encrypted,
+            encryption_key=kms_key if spec.encrypted else None,
             snapshot_id=spec.snapshot_id,
             removal_policy=_REMOVAL[spec.on_destroy],
         )

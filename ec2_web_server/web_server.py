@@ -23,6 +23,7 @@ import jsii
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_route53 as route53
 from constructs import Construct
 
@@ -38,15 +39,19 @@ from .ebs import (
     assign_names,
     block_devices,
     data_block_device,
+    mount_points,
 )
+from .encryption import KmsKeyChoice, resolve_key
 from .errors import SettingError
 from .instance_types import instance_type_info
 from .options import (
     DEFAULT_INGRESS,
+    DEFAULT_LOG_RETENTION_DAYS,
     PLACEMENT_STRATEGIES,
     AutoScaling,
     Backup,
     Ingress,
+    PatchSchedule,
     Schedule,
     ShutdownBehavior,
     check_alarm_email,
@@ -55,6 +60,7 @@ from .options import (
     check_budget,
     check_domain,
     check_ec2_description,
+    check_health_check_path,
     check_host_name,
     check_iam_policies,
     check_ingress,
@@ -63,11 +69,15 @@ from .options import (
     check_load_balancer_props,
     check_log_retention,
     check_name,
+    check_patch_schedule,
     check_placement_group,
     check_private_ip,
     check_private_ip_in_subnet,
+    check_resource_alarms,
     check_schedule,
+    check_site_check_reachable,
     check_site_dir,
+    check_spread,
     instance_store_devices,
     is_admin_policy,
     normalise_ssh_cidr,
@@ -82,7 +92,7 @@ if TYPE_CHECKING:
 
     from .fleet import WebServerFleet
     from .load_balancer import WebLoadBalancer
-    from .operations import Alarms, Backups, Budget, LogShipping, RunSchedule
+    from .operations import Alarms, Backups, Budget, LogShipping, Patching, RunSchedule
 from .server import Server
 
 
@@ -173,12 +183,25 @@ class WebServer(Construct):
         unhealthy targets, 5xx and a group at its maximum. Default: none (no topic, no alarms).
     :param logs: ship Apache's access and error logs and the boot log to CloudWatch Logs, with memory and
         disk metrics (the CloudWatch agent). Default: false.
-    :param log_retention_days: how long the log groups keep events (a CloudWatch Logs period). Default: 30.
+    :param log_retention_days: how long the log groups keep events (a CloudWatch Logs period); only with
+        ``logs``. Default: 30.
     :param backup: AWS Backup of the hand-managed servers and their volumes. Default: none.
     :param schedule: stop and start times (hand-managed servers), or scale to zero and back (Auto Scaling
         tier). Default: none (always on).
     :param monthly_budget_usd: an AWS Budgets monthly cost budget for the stack, alerting ``alarm_email``.
         Default: none.
+    :param memory_alarm_percent: with ``logs`` and ``alarm_email``: alarm when memory use (the CloudWatch
+        agent's ``mem_used_percent``) stays above this for 15 minutes. Default: 90.
+    :param disk_alarm_percent: with ``logs`` and ``alarm_email``: alarm when the disk use of the root file system,
+        or of a data volume's ``mount_point``, stays above this for 10 minutes. Default: 85.
+    :param patch_schedule: patch the servers' operating system on this schedule: a Systems Manager maintenance
+        window runs AWS-RunPatchBaseline (Install, rebooting where needed) on one server at a time
+        (:mod:`.operations.patching`). Default: none (user data updates packages at first boot only).
+    :param kms_key: a customer managed KMS key for the EBS volumes (root and data, the launch template's too),
+        the log groups, the backup vault and the alarm topic: ``"create"`` for a new one (rotated, with the key
+        policy those services need; see :mod:`.encryption`), or an existing key whose policy allows them.
+        Default: none (each service's own encryption: EBS's default key, CloudWatch Logs', AWS Backup's, and
+        a key of the alarm topic's own).
 
     :param name: ``Name`` tag prefix; instances are ``<name>-1``, ``<name>-2``... Default: web-server.
     """
@@ -202,9 +225,13 @@ class WebServer(Construct):
                  certificate: Optional[acm.ICertificate] = None, https: Optional[bool] = None,
                  health_check_path: str = "/", access_log_days: int = 90, keep_access_logs: bool = False,
                  zones: int = 2,
-                 alarm_email: Optional[str] = None, logs: bool = False, log_retention_days: int = 30,
+                 alarm_email: Optional[str] = None, logs: bool = False, log_retention_days: Optional[int] = None,
                  backup: Optional[Backup] = None, schedule: Optional[Schedule] = None,
                  monthly_budget_usd: Optional[Union[int, float]] = None,
+                 kms_key: Optional[KmsKeyChoice] = None,
+                 memory_alarm_percent: Optional[Union[int, float]] = None,
+                 disk_alarm_percent: Optional[Union[int, float]] = None,
+                 patch_schedule: Optional[PatchSchedule] = None,
                  name: str = "web-server") -> None:
         check_args(WebServer.__init__, locals())
         super().__init__(scope, id)
@@ -233,8 +260,10 @@ class WebServer(Construct):
         if zone_name is not None and not cdk.Token.is_unresolved(zone_name):
             zone_name = check_host_name("hosted_zone", zone_name)
         https = check_domain(domain_name, zone_name, certificate.certificate_arn if certificate else None, https,
-                             region=cdk.Stack.of(self).region, has_load_balancer=auto_scaling is not None,
-                             elastic_ip=elastic_ip)
+                             region=cdk.Stack.of(self).region, account=cdk.Stack.of(self).account,
+                             has_load_balancer=auto_scaling is not None, elastic_ip=elastic_ip)
+        if domain_name is not None and security_group is None:
+            check_site_check_reachable(ingress)
         check_load_balancer_props(auto_scaling is not None or https, ingress=ingress,
                                   health_check_path=health_check_path, access_log_days=access_log_days,
                                   keep_access_logs=keep_access_logs, zones=zones, defaults=_prop_defaults())
@@ -249,18 +278,25 @@ class WebServer(Construct):
         store_devices = instance_store_devices(info, instance_store)
         data_devices = assign_devices(tuple(volumes), reserved=store_devices)
         volume_names = assign_names(tuple(volumes), data_devices)
-        check_placement_group(placement_group, info, instance_count)
+        check_placement_group(placement_group, info)
         check_private_ip(private_ip, instance_count)
         check_iam_policies(iam_policies, allow_admin=allow_admin_policies)
         check_name(name)
         site = check_site_dir(site_dir) if site_dir is not None else None
+        if auto_scaling is not None or https:
+            check_health_check_path(health_check_path, site=site, commands=user_data_commands)
         if alarm_email is not None:
             check_alarm_email(alarm_email)
-        check_log_retention(log_retention_days)
+        check_log_retention(log_retention_days, logs=logs)
+        check_resource_alarms(memory_percent=memory_alarm_percent, disk_percent=disk_alarm_percent, logs=logs,
+                              alarm_email=alarm_email)
+        watched_paths = mount_points(tuple(volumes))
         if backup is not None:
             check_backup(backup, has_persistent_data=auto_scaling is None)
         if schedule is not None:
             check_schedule(schedule, auto_scaling=auto_scaling is not None)
+        if patch_schedule is not None:
+            check_patch_schedule(patch_schedule)
         if monthly_budget_usd is not None:
             check_budget(monthly_budget_usd, alarm_email)
         lookups = [prop for prop, value in (("vpc", vpc), ("machine_image", machine_image)) if value is None]
@@ -271,6 +307,10 @@ class WebServer(Construct):
                                "stack with env=cdk.Environment(account=..., region=...), or pass "
                                f"{' and '.join(f'{prop}=' for prop in lookups)}")
 
+        #: The customer managed key (None without ``kms_key``): created, or yours.
+        self.kms_key: Optional[kms.IKey] = resolve_key(self, kms_key, retain=auto_scaling is None and (
+            backup is not None or not root_volume.delete_on_termination
+            or any(volume.on_destroy != "delete" for volume in volumes)), auto_scaling=auto_scaling is not None)
         #: The VPC the servers run in.
         self.vpc: ec2.IVpc = vpc or ec2.Vpc.from_lookup(self, "Vpc", is_default=True)
         if not self.vpc.public_subnets and not vpc_subnets:
@@ -279,6 +319,9 @@ class WebServer(Construct):
         self.subnets: tuple[ec2.ISubnet, ...] = self._subnets(vpc_subnets, auto_scaling, placement_group, zones)
         if private_ip is not None:
             check_private_ip_in_subnet(private_ip, self.subnets[0])
+        if auto_scaling is None:
+            check_spread(placement_group, [self.subnets[(i - 1) % len(self.subnets)].availability_zone
+                                           for i in range(1, instance_count + 1)])
         machine_image = machine_image or ec2.MachineImage.latest_amazon_linux2023(
             cached_in_context=True,
             cpu_type=info.amazon_linux_cpu_type)
@@ -344,17 +387,20 @@ class WebServer(Construct):
         if logs:
             from .operations import LogShipping
 
-            self.log_shipping = LogShipping(self, "Logs", retention_days=log_retention_days)
-            self.log_shipping.grant(self.role)
-        agent_config = self.log_shipping.agent_config() if self.log_shipping is not None else None
+            self.log_shipping = LogShipping(self, "Logs", retention_days=log_retention_days or DEFAULT_LOG_RETENTION_DAYS,
+                                            encryption_key=self.kms_key)
+            self.log_shipping.grant(self.role, fleet=auto_scaling is not None)
+        agent_config = (self.log_shipping.agent_config(fleet=auto_scaling is not None, mount_points=watched_paths)
+                        if self.log_shipping is not None else None)
         #: The Auto Scaling tier's launch template and group (None for hand-managed servers).
         self.fleet: Optional[WebServerFleet] = None
         #: The hand-managed servers, ``Server1`` upwards (ids stay stable as instance_count grows); none
         #: with the Auto Scaling tier, whose instances come and go.
         self.servers: tuple[Server, ...] = ()
         if auto_scaling is not None:
-            devices = block_devices(root_volume, ami_root_size, root_device, store_devices)
-            devices += [data_block_device(spec, device) for spec, device in zip(volumes, data_devices, strict=True)]
+            devices = block_devices(root_volume, ami_root_size, root_device, store_devices, self.kms_key)
+            devices += [data_block_device(spec, device, self.kms_key)
+                        for spec, device in zip(volumes, data_devices, strict=True)]
             from .fleet import WebServerFleet
 
             self.fleet = WebServerFleet(
@@ -378,7 +424,7 @@ class WebServer(Construct):
                        detailed_monitoring=detailed_monitoring, private_ip=private_ip,
                        user_data=web_server_user_data(site=self.site_asset, commands=user_data_commands,
                                                       site_check=site_check, cloudwatch_agent_config=agent_config),
-                       name=name if instance_count == 1 else f"{name}-{i}")
+                       name=name if instance_count == 1 else f"{name}-{i}", kms_key=self.kms_key)
                 for i in range(1, instance_count + 1)
             )
         self._check_user_data_size(user_data_commands)
@@ -412,6 +458,28 @@ class WebServer(Construct):
                 self.domain.point_at_addresses(self.public_ips)
                 self.domain.wait_after(*self.servers)
         self._day_two(alarm_email, backup, schedule, monthly_budget_usd, auto_scaling, instance_store)
+        #: The patch window (None without ``patch_schedule``).
+        self.patching: Optional[Patching] = None
+        if patch_schedule is not None:
+            from .operations import Patching
+
+            self.patching = Patching(
+                self, "Patching", options=patch_schedule, instances=self.instances,
+                group=self.fleet.auto_scaling_group if self.fleet is not None else None,
+                servers=auto_scaling.max_capacity if auto_scaling is not None else instance_count)
+        if self.alarms is not None and self.log_shipping is not None:
+            from .operations.alarms import DISK_HIGH_PERCENT, MEMORY_HIGH_PERCENT
+
+            thresholds = {"mount_points": watched_paths,
+                          "memory_percent": memory_alarm_percent or MEMORY_HIGH_PERCENT,
+                          "disk_percent": disk_alarm_percent or DISK_HIGH_PERCENT}
+            if self.fleet is not None:
+                self.alarms.watch_memory_and_disk(
+                    "Group", owner={"AutoScalingGroupName": self.fleet.auto_scaling_group.auto_scaling_group_name},
+                    worst_instance=True, **thresholds)
+            for number, instance in enumerate(self.instances, start=1):
+                self.alarms.watch_memory_and_disk(f"Server{number}", owner={"InstanceId": instance.instance_id},
+                                                  worst_instance=False, **thresholds)
 
     def _day_two(self, alarm_email: Optional[str], backup: Optional[Backup], schedule: Optional[Schedule],
                  monthly_budget_usd: Optional[float], auto_scaling: Optional[AutoScaling], instance_store: bool) -> None:
@@ -420,7 +488,7 @@ class WebServer(Construct):
         if alarm_email is not None:
             from .operations import Alarms
 
-            self.alarms = Alarms(self, "Alarms", email=alarm_email)
+            self.alarms = Alarms(self, "Alarms", email=alarm_email, key=self.kms_key)
             if self.fleet is not None:
                 self.alarms.watch_group(self.fleet.auto_scaling_group, max_capacity=auto_scaling.max_capacity,
                                         load_balancer=self.load_balancer.load_balancer,
@@ -433,7 +501,8 @@ class WebServer(Construct):
         if backup is not None:
             from .operations import Backups
 
-            self.backups = Backups(self, "Backup", options=backup, instances=self.instances)
+            self.backups = Backups(self, "Backup", options=backup, instances=self.instances,
+                                   encryption_key=self.kms_key)
         #: The stop/start schedule (None without ``schedule``).
         self.schedule: Optional[RunSchedule] = None
         if schedule is not None:
@@ -445,7 +514,7 @@ class WebServer(Construct):
                                                      min_capacity=auto_scaling.min_capacity,
                                                      max_capacity=auto_scaling.max_capacity)
             else:
-                self.schedule.stop_and_start(self.instances)
+                self.schedule.stop_and_start(self.instances, volume_key=self.kms_key)
         #: The AWS Budgets budget (None without ``monthly_budget_usd``).
         self.budget: Optional[Budget] = None
         if monthly_budget_usd is not None:

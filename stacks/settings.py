@@ -31,7 +31,8 @@ from types import MappingProxyType
 from typing import Any, Optional
 
 from constants import APP_TAG_KEY
-from ec2_web_server import AutoScaling, Backup, DataVolume, Ingress, RootVolume, Schedule, SettingError
+from ec2_web_server import AutoScaling, Backup, DataVolume, Ingress, PatchSchedule, RootVolume, Schedule, SettingError
+from ec2_web_server.encryption import check_key_arn
 from ec2_web_server.options import check_key_pair_name, check_tags
 
 AMAZON_LINUX_2 = "amazon-linux-2"
@@ -39,8 +40,8 @@ AMAZON_LINUX_2023 = "amazon-linux-2023"
 NAMED_IMAGES = (AMAZON_LINUX_2, AMAZON_LINUX_2023)
 # Tags the stack sets itself: Name per server, and the app tag that `make audit` finds resources by.
 RESERVED_TAG_KEYS = ("Name", APP_TAG_KEY)
-# Context keys shaped like a setting's name; the CDK's own keys have ":" or "@", the CLI's have "-".
-_SETTING_SHAPED = re.compile(r"[a-z][a-z0-9_]*")
+# Context keys shaped like a setting's name (any case); the CDK's own keys have ":" or "@", the CLI's have "-".
+_SETTING_SHAPED = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 _AMI_ID = re.compile(r"ami-([0-9a-f]{8}|[0-9a-f]{17})")
 _VPC_ID = re.compile(r"vpc-([0-9a-f]{8}|[0-9a-f]{17})")
 _SUBNET_ID = re.compile(r"subnet-([0-9a-f]{8}|[0-9a-f]{17})")
@@ -172,7 +173,12 @@ def _schedule(value: Any, name: str) -> Schedule:
     return _struct(Schedule, value, name, '{"stop": "cron(0 20 ? * MON-FRI *)", "start": "cron(0 8 ? * MON-FRI *)"}')
 
 
+def _patch_schedule(value: Any, name: str) -> PatchSchedule:
+    return _struct(PatchSchedule, value, name, '{"cron": "cron(0 3 ? * SUN *)", "timezone": "Asia/Tokyo"}')
+
+
 ROOT_VOLUME = Kind(_root_volume, json=True)
+PATCH_SCHEDULE = Kind(_patch_schedule, json=True)
 BACKUP = Kind(_backup, json=True)
 SCHEDULE = Kind(_schedule, json=True)
 VOLUMES = Kind(_volumes, json=True)
@@ -194,6 +200,11 @@ def _machine_image_rule(value: str) -> None:
 TIERS = ("single", "autoscaling")
 #: Settings of the Auto Scaling tier: one per AutoScaling option, of the same name.
 AUTO_SCALING_SETTINGS = tuple(field.name for field in dataclasses.fields(AutoScaling))
+
+
+def _kms_key_rule(value: str) -> None:
+    if value != "create":
+        check_key_arn(value, region=None)  # the region is the construct's to judge, against the stack's
 
 
 def _tier_rule(value: str) -> None:
@@ -264,9 +275,11 @@ SETTINGS: tuple[Setting, ...] = (
         "に任せ、デプロイでスケールアウト中のグループが元に戻ることはありません",
         "tier=autoscaling -c desired_capacity=3", default_doc="unset", default_doc_ja="なし", prop=False),
     Setting(
-        "cpu_target", INT, None,
-        "tier `autoscaling`: the average CPU percentage (1 to 100) that target tracking keeps the group at",
-        "tier `autoscaling`: ターゲット追跡スケーリングで維持する平均 CPU 使用率 (1〜100%)",
+        "cpu_target", NUMBER, None,
+        "tier `autoscaling`: the average CPU percentage (above 0, at most 100; 49.5 is fine) that target tracking keeps "
+        "the group at",
+        "tier `autoscaling`: ターゲット追跡スケーリングで維持する平均 CPU 使用率 "
+        "(0 より大きく 100 以下。49.5 のような小数も可)",
         "tier=autoscaling -c cpu_target=60", default_doc="`50`", default_doc_ja="`50`", prop=False),
     Setting(
         "requests_per_target", INT, None,
@@ -370,14 +383,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "volumes", VOLUMES, [],
         'JSON list of `{"size", "name", "type", "iops", "throughput", "device", "encrypted", "unencrypted_reason", '
-        '"on_destroy", "snapshot_id"}`; `name` (letters and digits) is each volume\'s identity, required once there '
-        "is more than one; type `gp3` (default), `gp2`, `io1`, `io2`, `standard`; device default next free from "
-        "`/dev/sdf`; `on_destroy` `snapshot` (default), `delete`, `retain`; `snapshot_id` restores a snapshot",
+        '"on_destroy", "snapshot_id", "mount_point"}`; `name` (letters and digits) is each volume\'s identity, '
+        "required once there is more than one; type `gp3` (default), `gp2`, `io1`, `io2`, `standard`; device default "
+        "next free from `/dev/sdf`; `on_destroy` `snapshot` (default), `delete`, `retain`; `snapshot_id` restores a "
+        "snapshot (`size` then defaults to the snapshot's); `mount_point` is where you mount it (not done for you): "
+        "the CloudWatch agent reports its disk use and the disk alarm watches it",
         '`{"size", "name", "type", "iops", "throughput", "device", "encrypted", "unencrypted_reason", '
-        '"on_destroy", "snapshot_id"}` の JSON リスト。'
+        '"on_destroy", "snapshot_id", "mount_point"}` の JSON リスト。'
         "`name` (英数字) は各ボリュームの識別名で、2 つ以上あるときは必須です。"
         "type は `gp3` (既定)、`gp2`、`io1`、`io2`、`standard`。device の既定は `/dev/sdf` から空いている順。"
-        "`on_destroy` は `snapshot` (既定)、`delete`、`retain`。`snapshot_id` でスナップショットから復元します",
+        "`on_destroy` は `snapshot` (既定)、`delete`、`retain`。`snapshot_id` でスナップショットから復元します "
+        "(`size` の既定はスナップショットの大きさ)。`mount_point` はマウント先 (マウントは利用者が行います): "
+        "CloudWatch エージェントがディスク使用率を送り、ディスクのアラームが監視します",
         'volumes=\'[{"name":"data","size":50,"type":"gp2"},{"name":"logs","size":100,"type":"io1","iops":3000}]\''),
     Setting(
         "instance_store", BOOL, False,
@@ -406,10 +423,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "placement_group", TEXT, None,
         "`cluster`, `spread`, `partition` (created), or an existing group's name; `cluster` is refused on types "
-        "that cannot use it (t2); `spread` holds at most 7 instances",
+        "that cannot use it (t2); `spread` holds at most 7 instances per Availability Zone",
         "`cluster`、`spread`、`partition` (新規作成) か、既存のグループの名前。"
         "`cluster` を使えないタイプ (t2) では拒否します。"
-        "`spread` は最大 7 インスタンス",
+        "`spread` はアベイラビリティーゾーンごとに最大 7 インスタンス",
         "placement_group=spread", default_doc="none", default_doc_ja="なし"),
     Setting(
         "private_ip", TEXT, None,
@@ -486,12 +503,30 @@ SETTINGS: tuple[Setting, ...] = (
         "メモリとディスクのメトリクスも送ります。インスタンスのロールが書き込めるのはそのロググループだけです",
         "logs=true"),
     Setting(
-        "log_retention_days", INT, 30,
-        "days the log groups keep events: one of CloudWatch Logs' periods (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, "
-        "365, ... 3653)",
-        "ロググループがイベントを保持する日数。CloudWatch Logs の保持期間のどれか "
+        "log_retention_days", INT, None,
+        "with `logs=true`: days the log groups keep events: one of CloudWatch Logs' periods (1, 3, 5, 7, 14, 30, 60, "
+        "90, 120, 150, 180, 365, ... 3653)",
+        "`logs=true` のとき: ロググループがイベントを保持する日数。CloudWatch Logs の保持期間のどれか "
         "(1、3、5、7、14、30、60、90、120、150、180、365、… 3653)",
-        "logs=true -c log_retention_days=90"),
+        "logs=true -c log_retention_days=90", default_doc="`30`", default_doc_ja="`30`"),
+    Setting(
+        "memory_alarm_percent", NUMBER, None,
+        "with `logs=true` and `alarm_email`: alarm when memory use (the CloudWatch agent's `mem_used_percent`, page "
+        "cache left out) stays above this percentage for 15 minutes, per server (tier `autoscaling`: its worst "
+        "instance)",
+        "`logs=true` と `alarm_email` があるとき: メモリ使用率 (CloudWatch エージェントの `mem_used_percent`。"
+        "ページキャッシュは含まない) が 15 分間この割合を超えるとアラーム。サーバーごと "
+        "(tier `autoscaling` では最も高いインスタンス)",
+        "logs=true -c alarm_email=ops@example.com -c memory_alarm_percent=80", default_doc="`90`",
+        default_doc_ja="`90`"),
+    Setting(
+        "disk_alarm_percent", NUMBER, None,
+        "with `logs=true` and `alarm_email`: alarm when the disk use (`disk_used_percent`) of the root file system, or "
+        "of a data volume's `mount_point`, stays above this percentage for 10 minutes",
+        "`logs=true` と `alarm_email` があるとき: ルートファイルシステム、またはデータボリュームの `mount_point` の"
+        "ディスク使用率 (`disk_used_percent`) が 10 分間この割合を超えるとアラーム",
+        "logs=true -c alarm_email=ops@example.com -c disk_alarm_percent=80", default_doc="`85`",
+        default_doc_ja="`85`"),
     Setting(
         "backup", BACKUP, None,
         'JSON `{"schedule", "retention_days"}`: AWS Backup of the servers and their volumes (tier `single`); '
@@ -508,12 +543,34 @@ SETTINGS: tuple[Setting, ...] = (
         'schedule=\'{"stop":"cron(0 20 ? * MON-FRI *)","start":"cron(0 8 ? * MON-FRI *)","timezone":"Asia/Tokyo"}\'',
         default_doc="none (always on)", default_doc_ja="なし (常時稼働)"),
     Setting(
+        "patch_schedule", PATCH_SCHEDULE, None,
+        'JSON `{"cron", "timezone"}` (six-field `cron(...)`, an IANA time zone, as `schedule` takes): a Systems '
+        "Manager maintenance window runs AWS-RunPatchBaseline (Install, reboot if needed) on the servers of either "
+        "tier, one at a time, stopping at the first failure; each run records patch compliance",
+        'JSON `{"cron", "timezone"}` (`schedule` と同じく 6 フィールドの `cron(...)` と IANA のタイムゾーン)。'
+        "Systems Manager のメンテナンスウィンドウが、どちらの tier のサーバーにも AWS-RunPatchBaseline "
+        "(Install、必要なら再起動) を 1 台ずつ実行し、最初の失敗で止めます。実行ごとにパッチのコンプライアンスを記録します",
+        'patch_schedule=\'{"cron":"cron(0 3 ? * SUN *)","timezone":"Asia/Tokyo"}\'',
+        default_doc="none (packages updated at first boot only)", default_doc_ja="なし (パッケージの更新は初回起動時のみ)"),
+    Setting(
         "monthly_budget_usd", NUMBER, None,
         "US dollars a month: synth fails when `make cost`'s estimate of the stack is above it, and an AWS Budgets "
         "budget for the stack's tag mails `alarm_email` at 80% forecast and 100% actual",
         "1 か月あたりの米ドル。`make cost` によるスタックの見積もりがこれを超えると合成が失敗し、スタックのタグに対する "
         "AWS Budgets の予算が、予測が 80%、実績が 100% に達したときに `alarm_email` にメールします",
         "monthly_budget_usd=50 -c alarm_email=ops@example.com", default_doc="none", default_doc_ja="なし"),
+    Setting(
+        "kms_key", TEXT, None,
+        "`create`, or an existing KMS key ARN (`arn:aws:kms:<region>:<account>:key/<id>`, the stack's region): a "
+        "customer managed key for the EBS volumes (root and data, the launch template's too), the log groups, the "
+        "backup vault and the alarm topic. `create` makes one, rotated yearly, with the key policy those services "
+        "need; $1 a month plus requests",
+        "`create` または既存の KMS キーの ARN (`arn:aws:kms:<region>:<account>:key/<id>`。スタックと同じリージョン)。"
+        "EBS ボリューム (ルートとデータ、起動テンプレートのものも)、ロググループ、バックアップボールト、アラームの"
+        "トピックを暗号化するカスタマーマネージドキー。`create` なら年 1 回ローテーションするキーを、それらのサービスに"
+        "必要なキーポリシーとともに作ります。月 $1 とリクエスト料金",
+        "kms_key=create", default_doc="none (each service's own encryption)",
+        default_doc_ja="なし (各サービス自身の暗号化)", prop=False, rule=_kms_key_rule),
     Setting(
         "tags", TAGS, {},
         "JSON object; keys 1–128 characters, not `aws:...`, not `Name`/`app` (set by the stack); values up to 256; "
@@ -647,22 +704,59 @@ def _check_image_architecture(settings: Settings, context: Mapping[str, Any]) ->
     return None
 
 
+# Names people reach for from other tools (the EC2 console and API, Terraform, CloudFormation), each with
+# the setting that does it here.
+ALIASES: Mapping[str, str] = MappingProxyType({
+    "ami": "machine_image", "ami_id": "machine_image", "image": "machine_image", "image_id": "machine_image",
+    "type": "instance_type", "instance": "instance_type",
+    "count": "instance_count", "instances": "instance_count",
+    "key": "key_pair_name", "key_name": "key_pair_name", "key_pair": "key_pair_name", "keypair": "key_pair_name",
+    "vpc": "vpc_id", "subnet": "subnet_id", "eip": "elastic_ip",
+    "ssh": "ssh_cidr", "ssh_ip": "ssh_cidr", "ssh_from": "ssh_cidr",
+    "volume": "volumes", "disk": "volumes", "disks": "volumes", "ebs": "volumes", "root_disk": "root_volume",
+    "email": "alarm_email", "domain": "domain_name", "certificate": "certificate_arn",
+    "cert": "certificate_arn", "min_size": "min_capacity", "max_size": "max_capacity",
+    "desired_size": "desired_capacity", "kms_key_id": "kms_key", "kms_key_arn": "kms_key", "key_arn": "kms_key",
+    "budget": "monthly_budget_usd", "patching": "patch_schedule",
+})
+# A key spelt as a setting would be in another convention: InstanceType, instance-type, INSTANCE_TYPE.
+_CAMEL_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def _normalised(key: str) -> str:
+    """``InstanceType``, ``instance-type`` and ``Instance_Type`` all read as ``instance_type``."""
+    return _CAMEL_HUMP.sub("_", key).replace("-", "_").lower()
+
+
+def suggest_setting(key: str) -> Optional[str]:
+    """The setting a mistaken key most likely meant: the same name in another case or convention, a known
+    alias (``ami``), or a close spelling (``instnace_type``); None when nothing is close."""
+    candidate = _normalised(key)
+    if candidate in _BY_NAME:
+        return candidate
+    if candidate in ALIASES and ALIASES[candidate] in _BY_NAME:
+        return ALIASES[candidate]
+    close = difflib.get_close_matches(candidate, SETTING_NAMES, n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
 def reject_unknown_keys(keys: Sequence[str] | Mapping[str, Any]) -> None:
-    """A key shaped like a setting that is none is a mistake: say so, with the nearest name if any.
+    """A key shaped like a setting that is none is a mistake: say so, with the value given and the setting it
+    most likely meant (any case or convention, an alias, a near-miss).
 
     The CDK's own context keys carry ":" or "@" (lookups, feature flags) and the CLI's have "-"
-    (``cli-telemetry``): those pass, unless a "-" is all that separates them from a setting.
+    (``cli-telemetry``): those pass, unless they are a setting's name in another convention.
     """
     for key in keys:
         if key in _BY_NAME:
             continue
-        candidate = key.replace("-", "_")
-        close = difflib.get_close_matches(candidate, SETTING_NAMES, n=1, cutoff=0.75)
+        value = keys[key] if isinstance(keys, Mapping) else "(unknown setting)"
+        meant = suggest_setting(key)
         if _SETTING_SHAPED.fullmatch(key):
-            hint = f"did you mean {close[0]}?" if close else "see the settings table in README.md"
-            raise SettingError(key, "(unknown setting)", f"not a setting; {hint}")
-        if close and "-" in key and candidate == close[0]:
-            raise SettingError(key, "(unknown setting)", f"not a setting; did you mean {close[0]}?")
+            hint = f"did you mean {meant}?" if meant else "see the settings table in README.md"
+            raise SettingError(key, value, f"not a setting; {hint}")
+        if meant is not None and _normalised(key) == meant:
+            raise SettingError(key, value, f"not a setting; did you mean {meant}?")
 
 
 # --------------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from typing import Any, Optional
 import aws_cdk as cdk
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_route53 as route53
 from constructs import Construct
 
@@ -49,6 +50,8 @@ class WebServerStack(cdk.Stack):
                        if settings.hosted_zone else None)
         certificate = (acm.Certificate.from_certificate_arn(self, "ExistingCertificate", settings.certificate_arn)
                        if settings.certificate_arn else None)
+        kms_key = (kms.Key.from_key_arn(self, "ExistingKey", settings.kms_key)
+                   if settings.kms_key not in (None, "create") else settings.kms_key)
         #: The web server construct.
         self.web_server = WebServer(
             self, "WebServer",
@@ -60,6 +63,7 @@ class WebServerStack(cdk.Stack):
             hosted_zone=hosted_zone,
             certificate=certificate,
             https=settings.https,
+            kms_key=kms_key,
             ami_root_size=AMAZON_LINUX_ROOT_GIB if settings.is_amazon_linux else None,
             **settings.props(),
         )

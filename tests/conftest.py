@@ -135,6 +135,7 @@ AUTOSCALING_LOADED: dict[str, Any] = {
     "cpu_target": "60",
     "requests_per_target": "1000",
     "health_check_path": "/health.html",
+    "site_dir": str(ROOT / "tests" / "unit" / "site"),  # which serves /health.html (checked since issue 20)
     "access_log_days": "30",
     "ssh_cidr": "203.0.113.7",
     "volumes": json.dumps([{"name": "scratch", "size": 20, "on_destroy": "delete"}]),
@@ -157,6 +158,19 @@ DAY_TWO: dict[str, Any] = {
 DAY_TWO_AUTOSCALING: dict[str, Any] = {
     "tier": "autoscaling", "alarm_email": "ops@example.com", "logs": "true", "schedule": json.dumps(SCHEDULE),
     "monthly_budget_usd": "200",
+}
+
+# Months in production (issue 20): day two with the data under a key of its own, the memory and disk alarms'
+# thresholds set, a data volume's mount point watched, and the servers patched on Sunday nights. Checked by cdk-nag,
+# cfn-lint and checkov; not deployed on the emulator, which has no AWS::SSM::MaintenanceWindow*.
+PATCH_SCHEDULE = {"cron": "cron(0 3 ? * SUN *)", "timezone": "Asia/Tokyo"}
+PRODUCTION: dict[str, Any] = {
+    **DAY_TWO, "kms_key": "create", "memory_alarm_percent": "85", "disk_alarm_percent": "80",
+    "volumes": json.dumps([{"size": 20, "mount_point": "/data"}]), "patch_schedule": json.dumps(PATCH_SCHEDULE),
+}
+PRODUCTION_AUTOSCALING: dict[str, Any] = {
+    **DAY_TWO_AUTOSCALING, "kms_key": "create", "patch_schedule": json.dumps(PATCH_SCHEDULE),
+    "domain_name": "www.example.com", "hosted_zone": "example.com",
 }
 
 

@@ -5,13 +5,15 @@
 - :mod:`.logs`: log groups for Apache's and the boot's logs, fed by the CloudWatch agent;
 - :mod:`.backup`: an AWS Backup plan, vault and selection by the stack's tag;
 - :mod:`.schedule`: stop and start on a schedule (EventBridge Scheduler, or the group's scheduled actions);
-- :mod:`.budget`: an AWS Budgets monthly cost budget for the stack's tag.
+- :mod:`.budget`: an AWS Budgets monthly cost budget for the stack's tag;
+- :mod:`.patching`: the operating system patched on a schedule, one server at a time (Systems Manager).
 """
 
 from .alarms import Alarms
 from .backup import Backups
 from .budget import Budget
 from .logs import LogShipping
+from .patching import Patching
 from .schedule import RunSchedule
 
-__all__ = ["Alarms", "Backups", "Budget", "LogShipping", "RunSchedule"]
+__all__ = ["Alarms", "Backups", "Budget", "LogShipping", "Patching", "RunSchedule"]

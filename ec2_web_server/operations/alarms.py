@@ -9,7 +9,9 @@ has been at its maximum for 30 minutes (it can grow no further).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
+from typing import Optional
 
 import aws_cdk as cdk
 from aws_cdk import aws_autoscaling as autoscaling
@@ -23,28 +25,37 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
 
+from .logs import METRICS_NAMESPACE
+
 # Thresholds, each with why.
 CPU_HIGH_PERCENT = 80  # sustained, it leaves no room for a spike
 CPU_HIGH_MINUTES = 15
 FIVE_XX_PER_FIVE_MINUTES = 10  # a few 5xx happen during deploys; ten in five minutes is an outage
 AT_MAXIMUM_MINUTES = 30
+# Memory and disk use from the CloudWatch agent (logs=true): the thresholds are props, these are the defaults.
+MEMORY_HIGH_PERCENT = 90  # mem_used_percent leaves out the page cache: 90% sustained is a server about to swap
+MEMORY_HIGH_MINUTES = 15
+DISK_HIGH_PERCENT = 85  # time to grow the volume (EBS grows in place) before writes fail
+DISK_HIGH_MINUTES = 10
 
 
 class Alarms(Construct):
     """The alarm topic, its email subscription, and the alarms.
 
     :param email: where the alarms go (the subscription must be confirmed from that mailbox once).
+    :param key: the customer managed key for the topic (``kms_key``). Default: a key of the topic's own.
     """
 
-    def __init__(self, scope: Construct, id: str, *, email: str) -> None:
+    def __init__(self, scope: Construct, id: str, *, email: str, key: Optional[kms.IKey] = None) -> None:
         super().__init__(scope, id)
         # CloudWatch can publish to an encrypted topic only with a key of our own whose policy lets it use
         # the key; the AWS managed aws/sns key does not (Amazon SNS, "Encryption at rest": "Configure AWS
         # KMS permissions for AWS services").
-        #: The topic's key, rotated yearly.
-        self.key = kms.Key(self, "TopicKey", enable_key_rotation=True,
-                           description="Encrypts the web server's alarm topic",
-                           removal_policy=cdk.RemovalPolicy.DESTROY, pending_window=cdk.Duration.days(7))
+        #: The topic's key, rotated yearly: ``key``, or one of its own.
+        self.key: kms.IKey = key or kms.Key(self, "TopicKey", enable_key_rotation=True,
+                                            description="Encrypts the web server's alarm topic",
+                                            removal_policy=cdk.RemovalPolicy.DESTROY,
+                                            pending_window=cdk.Duration.days(7))
         self.key.grant(iam.ServicePrincipal("cloudwatch.amazonaws.com"), "kms:Decrypt", "kms:GenerateDataKey*")
         #: The topic: encrypted at rest, TLS only.
         self.topic = sns.Topic(self, "Topic", display_name="Web server alarms", master_key=self.key,
@@ -83,6 +94,27 @@ class Alarms(Construct):
         self._alarm(f"{id}CpuHigh", metric=metric("CPUUtilization", "Average", 5), threshold=CPU_HIGH_PERCENT,
                     periods=CPU_HIGH_MINUTES // 5, comparison=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
                     description=f"{id}: CPU above {CPU_HIGH_PERCENT}% for {CPU_HIGH_MINUTES} minutes")
+
+    def watch_memory_and_disk(self, id: str, *, owner: Mapping[str, str], mount_points: Sequence[str],
+                              memory_percent: float, disk_percent: float, worst_instance: bool) -> None:
+        """Memory and disk use from the CloudWatch agent, under the dimensions its configuration publishes them
+        with (:meth:`.LogShipping.agent_config`): ``owner`` is ``{"InstanceId": ...}`` or, for a group,
+        ``{"AutoScalingGroupName": ...}``, whose ``worst_instance`` (Maximum across them) is what counts."""
+        def metric(name: str, statistic: str, extra: Mapping[str, str]) -> cloudwatch.Metric:
+            return cloudwatch.Metric(namespace=METRICS_NAMESPACE, metric_name=name, statistic=statistic,
+                                     period=cdk.Duration.minutes(5), dimensions_map={**owner, **extra})
+
+        above = cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD
+        self._alarm(f"{id}MemoryHigh", metric=metric("mem_used_percent", "Maximum" if worst_instance else "Average",
+                                                     {}),
+                    threshold=memory_percent, periods=MEMORY_HIGH_MINUTES // 5, comparison=above,
+                    description=f"{id}: memory use above {memory_percent}% for {MEMORY_HIGH_MINUTES} minutes")
+        for path in mount_points:
+            label = "".join(part.title() for part in re.split(r"[^A-Za-z0-9]+", path) if part) or "Root"
+            self._alarm(f"{id}Disk{label}", metric=metric("disk_used_percent", "Maximum", {"path": path}),
+                        threshold=disk_percent, periods=DISK_HIGH_MINUTES // 5, comparison=above,
+                        description=f"{id}: disk use of {path} above {disk_percent}% for {DISK_HIGH_MINUTES} "
+                                    "minutes: grow the volume or clear space before writes fail")
 
     def watch_group(self, group: autoscaling.AutoScalingGroup, *, max_capacity: int,
                     load_balancer: elbv2.ApplicationLoadBalancer, target_group: elbv2.ApplicationTargetGroup) -> None:

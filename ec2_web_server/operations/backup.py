@@ -15,13 +15,16 @@ they are the point): ``make audit`` lists it with its recovery points, their cos
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Optional
 
 import aws_cdk as cdk
 from aws_cdk import aws_backup as backup
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_events as events
+from aws_cdk import aws_kms as kms
 from constructs import Construct
 
+from ..encryption import allow_key_user
 from ..options import Backup
 
 
@@ -30,12 +33,15 @@ class Backups(Construct):
 
     :param options: when, and for how long recovery points are kept.
     :param instances: the instances to back up, each with all its volumes.
+    :param encryption_key: a customer managed key for the vault. Default: AWS Backup's own key (aws/backup).
     """
 
-    def __init__(self, scope: Construct, id: str, *, options: Backup, instances: Sequence[ec2.Instance]) -> None:
+    def __init__(self, scope: Construct, id: str, *, options: Backup, instances: Sequence[ec2.Instance],
+                 encryption_key: Optional[kms.IKey] = None) -> None:
         super().__init__(scope, id)
-        #: Encrypted with AWS Backup's own KMS key (aws/backup); kept after destroy.
-        self.vault = backup.BackupVault(self, "Vault", removal_policy=cdk.RemovalPolicy.RETAIN)
+        #: Encrypted with ``encryption_key``, else AWS Backup's own KMS key (aws/backup); kept after destroy.
+        self.vault = backup.BackupVault(self, "Vault", removal_policy=cdk.RemovalPolicy.RETAIN,
+                                        encryption_key=encryption_key)
         if options.schedule == "daily":
             rule = backup.BackupPlanRule.daily(self.vault)
         elif options.schedule == "weekly":
@@ -52,6 +58,9 @@ class Backups(Construct):
         #: The stack's instances, each with all its volumes.
         self.selection = self.plan.add_selection("Instances", resources=[
             backup.BackupResource.from_ec2_instance(instance) for instance in instances])
+        if encryption_key is not None:
+            # The plan's role uses the vault's key, as a key user (see ..encryption).
+            allow_key_user(encryption_key, "AwsBackup", self.selection.grant_principal)
         cdk.Validations.of(self.selection).acknowledge(cdk.Acknowledgment(
             id="AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
                "AWSBackupServiceRolePolicyForBackup]",

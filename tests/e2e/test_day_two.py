@@ -83,8 +83,11 @@ def test_server_alarms_recover_reboot_and_notify(single):
     assert alarms["StatusCheckFailed_System"]["AlarmActions"] == ["arn:aws:automate:us-east-1:ec2:recover", topic]
     assert alarms["StatusCheckFailed_Instance"]["AlarmActions"] == ["arn:aws:automate:us-east-1:ec2:reboot", topic]
     assert alarms["CPUUtilization"]["AlarmActions"] == [topic]
-    for alarm in alarms.values():
-        assert alarm["Dimensions"] == [{"Name": "InstanceId", "Value": instance["InstanceId"]}]
+    server = {"Name": "InstanceId", "Value": instance["InstanceId"]}
+    for name in ("StatusCheckFailed_System", "StatusCheckFailed_Instance", "CPUUtilization", "mem_used_percent"):
+        assert alarms[name]["Dimensions"] == [server]
+    # The CloudWatch agent's disk use, of the root file system (issue 20).
+    assert alarms["disk_used_percent"]["Dimensions"] == [server, {"Name": "path", "Value": "/"}]
 
 
 def test_alarm_topic_encrypted_tls_only_and_mailing_once_confirmed(single):
@@ -152,7 +155,8 @@ def test_single_tier_destroy_leaves_nothing_unintended(single):
 
 def test_group_alarms_watch_the_load_balancer_and_the_group(fleet):
     alarms = {a["MetricName"]: a for a in fleet["before"]["alarms"]}
-    assert set(alarms) == {"UnHealthyHostCount", "HTTPCode_ELB_5XX_Count", "GroupInServiceInstances"}
+    assert set(alarms) == {"UnHealthyHostCount", "HTTPCode_ELB_5XX_Count", "GroupInServiceInstances",
+                           "mem_used_percent", "disk_used_percent"}  # the last two from the CloudWatch agent
     (balancer,) = fleet["before"]["fleet"]["load_balancers"]
     full_name = balancer["LoadBalancerArn"].split(":loadbalancer/")[1]
     assert {"Name": "LoadBalancer", "Value": full_name} in alarms["HTTPCode_ELB_5XX_Count"]["Dimensions"]

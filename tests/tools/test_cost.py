@@ -773,13 +773,14 @@ def test_make_cost_passes_log_gb_lcu_and_dns_queries():
 def test_budget_guard_prices_the_day_two_lines(day_two):
     from cost_model.budget_guard import BudgetGuard
 
-    # Every day-two option on, us-east-1: $18.83 a month, of which $3.92 are day two's lines (the KMS key, custom
-    # metrics, logs ingested, backups). A $15 budget holds the rest ($14.91) but not the whole: the guard refuses it.
+    # Every day-two option on, us-east-1: $19.03 a month (with issue 20's memory and disk alarms, $0.10 each), of
+    # which $3.92 are day two's lines (the KMS key, custom metrics, logs ingested, backups). A $15 budget holds the
+    # rest but not the whole: the guard refuses it.
     guard = BudgetGuard(budget_usd=15, stack_name="WebServerStack", region="us-east-1")
     report = guard.validate(types.SimpleNamespace(template_paths=[str(day_two.template_path)]))
     assert not report.success
     assert [violation.description for violation in report.violations] == [
-        "monthly_budget_usd: got 15; the stack is estimated at $18.83 a month in us-east-1 (make cost shows each "
+        "monthly_budget_usd: got 15; the stack is estimated at $19.03 a month in us-east-1 (make cost shows each "
         "line), above the budget"]
 
 

@@ -217,10 +217,10 @@ def test_data_volumes_become_block_devices_deleted_with_each_instance(fleet_load
     ({"min_capacity": "3", "max_capacity": "2"}, r"^max_capacity: got 2; must be above min_capacity \(3\), so that a "
                                                  r"rolling update can start new instances"),
     ({"min_capacity": "2", "max_capacity": "2"}, r"^max_capacity: got 2; must be above min_capacity"),
-    ({"min_capacity": "0"}, r"^min_capacity: got 0; must be a whole number from 1 to 100"),
+    ({"min_capacity": "0"}, r"^min_capacity: got 0; must be at least 1, so that the site always has a server"),
     ({"desired_capacity": "9"}, r"^desired_capacity: got 9; must lie from min_capacity to max_capacity \(2 to 4\)"),
-    ({"cpu_target": "0"}, r"^cpu_target: got 0; must be a percentage from 1 to 100"),
-    ({"cpu_target": "101"}, r"^cpu_target: got 101; must be a percentage from 1 to 100"),
+    ({"cpu_target": "0"}, r"^cpu_target: got 0; must be a percentage above 0 and at most 100"),
+    ({"cpu_target": "100.5"}, r"^cpu_target: got 100.5; must be a percentage above 0 and at most 100"),
     ({"requests_per_target": "0"}, r"^requests_per_target: got 0; must be a whole number of requests"),
     ({"health_check_path": "health"}, r"^health_check_path: got 'health'; must start with /"),
     ({"health_check_path": "/a b"}, r"^health_check_path: got '/a b'; must start with / and hold at most 1024 printable"),

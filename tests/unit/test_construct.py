@@ -117,7 +117,8 @@ def test_a_security_group_id_reaches_http_and_https_of_the_load_balancer():
         scope, "Certificate",
         f"arn:aws:acm:{EXAMPLE_REGION}:{EXAMPLE_ACCOUNT}:certificate/01234567-89ab-cdef-0123-456789abcdef")
     WebServer(scope, "Web", machine_image=IMAGE, domain_name="www.example.com", certificate=certificate,
-              ingress=[Ingress(port=80, security_group=PEER_GROUP)])
+              # (with a domain_name the servers' own check of the site needs the public rule: issue 20)
+              ingress=[Ingress(port=80, cidr="0.0.0.0/0"), Ingress(port=80, security_group=PEER_GROUP)])
     assert rules_from(Template.from_stack(scope), PEER_GROUP) == [
         (80, f"tcp/80 from {PEER_GROUP}"), (443, f"tcp/443 from {PEER_GROUP}")]
 

@@ -6,10 +6,20 @@ import sys
 
 import pytest
 
-from tests.conftest import AUTOSCALING, AUTOSCALING_LOADED, DAY_TWO, DAY_TWO_AUTOSCALING, DEFAULT, FULLY_LOADED
+from tests.conftest import (
+    AUTOSCALING,
+    AUTOSCALING_LOADED,
+    DAY_TWO,
+    DAY_TWO_AUTOSCALING,
+    DEFAULT,
+    FULLY_LOADED,
+    PRODUCTION,
+    PRODUCTION_AUTOSCALING,
+)
 
 SHIPPED = {"default": DEFAULT, "fully-loaded": FULLY_LOADED, "autoscaling": AUTOSCALING,
-           "autoscaling-loaded": AUTOSCALING_LOADED, "day-two": DAY_TWO, "day-two-autoscaling": DAY_TWO_AUTOSCALING}
+           "autoscaling-loaded": AUTOSCALING_LOADED, "day-two": DAY_TWO, "day-two-autoscaling": DAY_TWO_AUTOSCALING,
+           "production": PRODUCTION, "production-autoscaling": PRODUCTION_AUTOSCALING}
 
 
 def test_nag_is_wired_in_a_non_compliant_resource_fails_synth(tmp_path):
