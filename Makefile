@@ -4,8 +4,8 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-# The pinned CLI itself, not through npx: npx asks the npm registry whether npm is current (a network call, and
-# a notice on stderr) before it runs anything.
+# The pinned CLI itself, not through npx: npx starts a Node process of its own first (its update check, a network
+# call, is off in .npmrc).
 CDK := node_modules/.bin/cdk
 
 # Quiet, offline-friendly CDK CLI: no telemetry, no Node end-of-life banners.
