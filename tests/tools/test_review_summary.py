@@ -272,6 +272,18 @@ def test_growing_a_volume_does_not_fail():
     assert (grown.flags, grown.changes[0].fails) == ([], [])
 
 
+def test_a_volume_modification_says_ec2_paces_them_once_per_volume():
+    # ModifyVolume: none while the previous modification of the volume is in progress, at most four in 24 hours.
+    grown = pair("volume_grows")
+    (reason,) = grown.changes[0].reasons
+    assert reason.startswith("Size: 20 to 50 (in place by one ModifyVolume, which EC2 refuses "
+                             "(VolumeModificationRateExceeded) while this volume's previous modification is still in "
+                             "progress")
+    assert "make diff cannot see when the volume was last modified" in render_review(grown)
+    retyped = pair("volume_type")
+    assert sum("ModifyVolume" in reason for reason in retyped.changes[0].reasons) == 1
+
+
 def test_volume_type_changes_in_place():
     assert actions(pair("volume_type")) == {"Data": ("update", False, False)}
 

@@ -40,6 +40,17 @@ VOLUME_NOT_UPDATABLE = ("AvailabilityZone", "Encrypted", "KmsKeyId", "SnapshotId
 # (IOPS) of a multi-attach enabled volume".
 VOLUME_NOT_UPDATABLE_MULTI_ATTACH = {"Size": "size", "Iops": "IOPS"}
 _VOLUME_BOOLEANS = ("Encrypted", "MultiAttachEnabled")  # absent means false to CloudFormation
+# EC2 changes these in place with one ModifyVolume call, which it paces: "After you initiate a volume modification,
+# you must wait for that modification to reach the completed state before you can initiate another modification for
+# the same volume. You can modify a volume up to four times within a rolling 24-hour period" (ModifyVolume, EC2 API
+# reference); a modification stays "optimizing" for "a few minutes to a few hours" (EBS user guide, "Monitor the
+# progress of volume modifications"). When the volume was last modified is in EC2, not in the templates.
+MODIFY_VOLUME_PROPERTIES = ("Iops", "Size", "Throughput", "VolumeType")
+MODIFY_VOLUME_PACING = (
+    "in place by one ModifyVolume, which EC2 refuses (VolumeModificationRateExceeded) while this volume's previous "
+    "modification is still in progress, often hours, or after four in 24 hours, and the update then fails and rolls "
+    "back; make diff cannot see when the volume was last modified: `aws ec2 describe-volumes-modifications "
+    "--volume-ids <id>` shows it")
 
 
 def instance_behaviour(prop: str, old: Any, new: Any) -> Optional[str]:

@@ -20,6 +20,8 @@ from cost_model.templates import (
 from tools import cfn_diff
 from tools.review_diff.autoscaling import rolling_updates
 from tools.review_diff.ec2 import (
+    MODIFY_VOLUME_PACING,
+    MODIFY_VOLUME_PROPERTIES,
     USER_DATA_NOT_RERUN,
     attachment_slots,
     describe_fields,
@@ -118,6 +120,8 @@ class Summarizer:
             if failure is not None:
                 change.fails.append(f"{self.describe(prop, old, new)}: {failure}")
                 said = ["the update fails"]
+            elif prop in MODIFY_VOLUME_PROPERTIES and not any(MODIFY_VOLUME_PACING in r for r in change.reasons):
+                said.append(MODIFY_VOLUME_PACING)  # once per volume: one ModifyVolume makes every such change
         if behaviour == "replace":
             change.action, change.maybe = "replace", False
         elif behaviour == "maybe-replace" and change.action != "replace":
