@@ -44,7 +44,8 @@ What is counted, per stack:
   lifecycle rule says); the CloudWatch alarms target tracking creates (two per policy); the Lambda function
   of CDK's bucket auto-delete custom resource, free at this use (it runs on deploy and destroy only);
 - day two: CloudWatch alarms; a KMS customer managed key (after destroy: pending deletion for its
-  PendingWindowInDays, not billed); an SNS topic mailing its subscribers (an assumed number of alarm emails a
+  PendingWindowInDays, not billed) and its requests (an assumed number a month, ``--kms-requests``, within the
+  account's free 20,000); an SNS topic mailing its subscribers (an assumed number of alarm emails a
   month, within SNS's free 1,000); the CloudWatch agent's custom metrics (counted from the agent configuration
   that the user data writes) and the logs it ships (an assumed volume per instance a month, ``--log-gb``,
   ingested, then stored as long as the log groups' RetentionInDays keeps them); AWS Backup's EBS snapshot
@@ -65,7 +66,7 @@ What is counted, per stack:
 - after destroy: snapshots that ``DeletionPolicy: Snapshot`` volumes (``on_destroy: snapshot``) leave
   behind (at most the volume's size: a snapshot stores only the blocks written), and anything retained.
 
-Not counted: data transfer, I/O requests of magnetic volumes, S3 requests (log deliveries), KMS and SNS
-requests (within their free tiers at alarm volumes), snapshots you take yourself, the free tier (except
+Not counted: data transfer, I/O requests of magnetic volumes, S3 requests (log deliveries), SNS
+requests (within their free tier at alarm volumes), snapshots you take yourself, the free tier (except
 where a line says so), Savings Plans and taxes.
 """

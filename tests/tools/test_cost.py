@@ -395,6 +395,33 @@ def test_retained_kms_key_keeps_costing_after_destroy(prices):
     assert not lines(result, "pending deletion")
 
 
+def keys(count):
+    return {"Resources": {f"Key{n}": {"Type": "AWS::KMS::Key", "Properties": {}} for n in range(count)}}
+
+
+def test_kms_requests_are_assumed_and_free_within_the_accounts_20000(day_two, prices):
+    requests = only(estimate(day_two.template, "us-east-1", prices), "KMS requests")
+    assert f"{assumed(prices, 'kms_requests_per_month'):,} a month, assumed" in requests.item
+    assert "the first 20,000 a month of the account are free (then $0.03 per 10,000)" in requests.item
+    assert (requests.quantity, requests.monthly, requests.stopped) == (0, 0, True)
+
+
+def test_kms_requests_beyond_the_free_tier_are_billed_and_the_allowance_is_shared_by_the_keys(prices):
+    result = estimate(keys(3), "us-east-1", prices)  # 3 x 10,000 assumed: 10,000 beyond the free 20,000
+    billed = [line.quantity for line in lines(result, "KMS requests")]
+    assert billed == [0, 0, 10_000]
+    assert "(with this template's other keys: 30,000)" in lines(result, "KMS requests")[2].item
+    assert sum(line.monthly for line in lines(result, "KMS requests")) == D("0.03")
+
+
+def test_kms_requests_option_prices_another_number(prices):
+    result = cost.estimate_template(keys(1), region="us-east-1", prices=prices, stack="WebServerStack",
+                                    assumptions=prices.assumptions(kms_requests=D(120_000)))
+    requests = only(result, "KMS requests")
+    assert (requests.quantity, requests.monthly) == (100_000, D("0.30"))
+    assert "120,000 a month, assumed" in requests.item
+
+
 def test_alarm_emails_are_free_up_to_snss_allowance(day_two, prices):
     topic = only(estimate(day_two.template, "us-east-1", prices), "SNS email notifications")
     emails = assumed(prices, "alarm_emails_per_month")
@@ -759,15 +786,24 @@ def test_log_gb_option_prices_another_log_volume(day_two):
     assert (refused.returncode, refused.stderr.strip()) == (2, "error: --log-gb must be 0 or more (got -1)")
 
 
+def test_kms_requests_option_of_the_command(day_two):
+    run = run_cost("--template", day_two.template_path, "--region", "us-east-1", "--kms-requests", "50000")
+    assert run.returncode == 0, run.stderr
+    assert "KMS requests: 50,000 a month, assumed" in run.stdout
+    refused = run_cost("--template", day_two.template_path, "--region", "us-east-1", "--kms-requests", "-1")
+    assert (refused.returncode, refused.stderr.strip()) == (2, "error: --kms-requests must be 0 or more (got -1)")
+
+
 def test_make_cost_passes_log_gb_lcu_and_dns_queries():
     dry = subprocess.run(["make", "--no-print-directory", "-n", "-o", "synth", "cost", "LOG_GB=2", "LCU=3",
-                          "DNS_QUERIES=4000000"], cwd=ROOT, capture_output=True, text=True, check=False)
+                          "DNS_QUERIES=4000000", "KMS_REQUESTS=30000"], cwd=ROOT, capture_output=True, text=True,
+                         check=False)
     assert dry.returncode == 0, dry.stderr
-    assert "-m tools.cost --lcu 3 --log-gb 2 --dns-queries 4000000" in dry.stdout
+    assert "-m tools.cost --lcu 3 --log-gb 2 --dns-queries 4000000 --kms-requests 30000" in dry.stdout
     helped = subprocess.run(["make", "--no-print-directory", "help"], cwd=ROOT, capture_output=True, text=True,
                             check=False)
     (cost_help,) = [line for line in helped.stdout.splitlines() if line.strip().startswith("make cost ")]
-    assert all(f"{name}=" in cost_help for name in ("REGION", "LCU", "LOG_GB", "DNS_QUERIES"))
+    assert all(f"{name}=" in cost_help for name in ("REGION", "LCU", "LOG_GB", "DNS_QUERIES", "KMS_REQUESTS"))
 
 
 def test_budget_guard_prices_the_day_two_lines(day_two):
