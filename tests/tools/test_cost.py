@@ -22,7 +22,7 @@ from decimal import Decimal
 import pytest
 
 from cost_model import cron
-from tests.conftest import ROOT
+from tests.conftest import PRODUCTION, ROOT
 from tests.tools import pairs
 from tools import cost
 
@@ -420,6 +420,32 @@ def test_kms_requests_option_prices_another_number(prices):
     requests = only(result, "KMS requests")
     assert (requests.quantity, requests.monthly) == (100_000, D("0.30"))
     assert "120,000 a month, assumed" in requests.item
+
+
+@pytest.fixture(scope="module")
+def production(synth_with):
+    """Months in production (tests/conftest.py): kms_key=create and patch_schedule on the day-two stack."""
+    return synth_with(PRODUCTION)
+
+
+def test_patch_schedule_is_priced_as_free_lines_that_say_why(production, prices):
+    result = estimate(production.template, "us-east-1", prices)
+    assert not [note for note in result.notes if note.startswith("not priced")], result.notes
+    for kind, text in (("AWS::SSM::MaintenanceWindow", "SSM maintenance window (cron(0 3 ? * SUN *) Asia/Tokyo)"),
+                       ("AWS::SSM::MaintenanceWindowTarget", "SSM maintenance window targets (INSTANCE)"),
+                       ("AWS::SSM::MaintenanceWindowTask", "Run Command task AWS-RunPatchBaseline")):
+        assert len(of_type(production.template, kind)) == 1, kind
+        line = only(result, text)
+        assert (line.monthly, line.stopped, line.after_destroy) == (0, True, False), kind
+        assert "free (AWS Systems Manager charges nothing for Maintenance Windows" in line.item
+
+
+def test_a_maintenance_window_task_other_than_run_command_is_named_not_priced(prices):
+    task = {"Type": "AWS::SSM::MaintenanceWindowTask", "Properties": {"TaskType": "AUTOMATION", "TaskArn": "AWS-X"}}
+    result = estimate({"Resources": {"Task": task}}, "us-east-1", prices)
+    assert result.lines == []
+    assert result.notes == ["not priced: Task (a maintenance window task of type AUTOMATION: charged by the service "
+                            "it runs)"]
 
 
 def test_alarm_emails_are_free_up_to_snss_allowance(day_two, prices):
