@@ -57,6 +57,9 @@ What is counted, per stack:
   zone after destroy; each Route 53 record's queries (an assumed number a month, ``--dns-queries``): free for an
   alias to a load balancer, standard queries otherwise. A hosted zone the stack only looks up is said in a note
   (it costs a month's fee outside the stack), not counted; one the stack creates is priced;
+- a data volume restored from a snapshot without a size (AWS gives it the snapshot's size, which only AWS knows):
+  its lines (storage, backups, the snapshot destroy leaves) say the size is unknown offline, count it as 0 GB, and
+  each total they belong to is written ``+ ?``; the budget guard checks the known part and names the rest;
 - while stopped: EBS volumes and Elastic IPs keep costing; instance hours, the auto-assigned address
   (released on stop) and metrics (none are sent) do not; a load balancer and its addresses keep costing;
 - with the schedule: when EventBridge Scheduler stops and starts instances (ec2:stopInstances /

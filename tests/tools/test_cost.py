@@ -846,6 +846,71 @@ def test_budget_guard_prices_the_day_two_lines(day_two):
         "line), above the budget"]
 
 
+SNAPSHOT = "snap-0123456789abcdef0"
+UNKNOWN = f"the size of snapshot {SNAPSHOT}, unknown offline"
+
+
+@pytest.fixture(scope="module")
+def restored(synth_with):
+    """A data volume restored from a snapshot without a size (AWS gives it the snapshot's), backed up, under a
+    budget: the synthesis passes the budget guard."""
+    return synth_with({"volumes": json.dumps([{"snapshot_id": SNAPSHOT, "mount_point": "/data"}]),
+                       "backup": json.dumps({"schedule": "daily", "retention_days": 7}),
+                       "alarm_email": "ops@example.com", "monthly_budget_usd": "100"})
+
+
+def test_a_restored_volume_without_a_size_is_a_line_of_unknown_size(restored, prices):
+    (props,) = [r["Properties"] for r in of_type(restored.template, "AWS::EC2::Volume")]
+    assert (props.get("Size"), props["SnapshotId"]) == (None, SNAPSHOT)
+    result = estimate(restored.template, "us-east-1", prices)
+    storage = only(result, "data volume: gp3 storage")
+    gp3 = prices.raw["regions"]["us-east-1"]["ebs_gb_month"]["prices"]["gp3"]
+    assert (storage.unknown, storage.quantity, storage.price, storage.monthly) == (UNKNOWN, 0, gp3, 0)
+    assert "(restored from a snapshot: its size is the snapshot's)" in storage.item
+    (backup,) = lines(result, "EBS snapshot backups")  # the root volume's 8 GB known, the restored one not
+    assert (backup.unknown, backup.quantity) == (UNKNOWN, D("10.40"))
+    assert "the whole 8 GB and a restored volume of unknown size at most" in backup.item
+    (snapshot,) = result.unknowns("after_destroy")[1:]
+    assert (snapshot.item, snapshot.unknown) == ("snapshot left by cdk destroy (at most the volume's size)", UNKNOWN)
+    assert result.unknowns() == [backup, storage]
+
+
+def test_make_cost_states_the_unknown_size_and_leaves_it_out_of_the_totals(restored):
+    run = run_cost("--template", restored.template_path, "--region", "us-east-1")
+    assert run.returncode == 0, run.stderr
+    volume = only(estimate(restored.template, "us-east-1", cost.Prices.load()), "data volume: gp3 storage").resource
+    assert f"| ? GB ({UNKNOWN}) | $0.08 per GB-month | $0.0000 + ? | $0.00 + ? |" in run.stdout
+    assert f"| 10.4 GB + ? GB ({UNKNOWN}) | $0.05 per GB-month | $0.0007 + ? | $0.52 + ? |" in run.stdout
+    (total,) = [line for line in run.stdout.splitlines() if line.startswith("| **total while running**")]
+    assert total.endswith(" + ?** |")
+    assert f"- **Not in the totals:** {volume}: {UNKNOWN}, at $0.08 per GB-month" in run.stdout
+    for total in ("- **While stopped: $", "- **After `cdk destroy`: $"):  # the volume and its snapshot
+        (said,) = [line for line in run.stdout.splitlines() if line.startswith(total)]
+        assert " + ? a month**" in said, said
+
+
+def test_the_budget_guard_checks_the_known_part_and_names_the_unknown(restored):
+    from cost_model.budget_guard import BudgetGuard
+
+    passed = BudgetGuard(budget_usd=100, stack_name="WebServerStack", region="us-east-1")
+    assert passed.validate(types.SimpleNamespace(template_paths=[str(restored.template_path)])).success
+    guard = BudgetGuard(budget_usd=5, stack_name="WebServerStack", region="us-east-1")
+    report = guard.validate(types.SimpleNamespace(template_paths=[str(restored.template_path)]))
+    (violation,) = report.violations
+    names = [line.resource for line in guard.estimate(str(restored.template_path)).unknowns()]
+    assert f"a month in us-east-1, not counting what is unknown offline: {names[0]} ({UNKNOWN}); {names[1]} " \
+           f"({UNKNOWN}) (make cost" in violation.description
+    assert violation.description.endswith("(make cost shows each line), above the budget")
+
+
+
+def test_a_synth_under_too_small_a_budget_fails_naming_the_unknown_size(synth_with):
+    with pytest.raises(RuntimeError, match=rf"monthly_budget_usd: got 5; the stack is estimated at \$[0-9.]+ a "
+                                           rf"month in us-east-1, not counting what is unknown offline: .*{UNKNOWN}"):
+        synth_with({"volumes": json.dumps([{"snapshot_id": SNAPSHOT, "mount_point": "/data"}]),
+                    "alarm_email": "ops@example.com", "monthly_budget_usd": "5"})
+
+
 # --- cost_model/cron.py: the schedules' time ------------------------------------------------------------------
 
 def share(stop, start, tz="UTC", parse=cron.parse_aws):
