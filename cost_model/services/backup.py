@@ -86,12 +86,12 @@ def backed_up(b: Builder, plan_id: str, vault_name: str) -> list[tuple[str, Deci
     found = []
     for logical_id in sorted(covered & set(instances), key=b.names.get):
         props = properties(instances[logical_id])
-        sizes = [literal_number(m["Ebs"]["VolumeSize"], f"{b.names[logical_id]}.VolumeSize")
-                 for m in props.get("BlockDeviceMappings") or [] if "VolumeSize" in (m.get("Ebs") or {})]
-        data = [volume_size(properties(volumes[v]), "Size", b.names[v]) for v in attached.get(logical_id, [])]
+        data = [volume_size(m["Ebs"], "VolumeSize", b.names[logical_id]) for m in props.get("BlockDeviceMappings") or []
+                if {"VolumeSize", "SnapshotId"} & set(m.get("Ebs") or {})]
+        data += [volume_size(properties(volumes[v]), "Size", b.names[v]) for v in attached.get(logical_id, [])]
         with_data = f" and {len(attached[logical_id])} attached data volume(s)" if attached.get(logical_id) else ""
         found.append((f"{b.names[logical_id]} (an AMI: its root volume{with_data})",
-                      sum(sizes + [size for size, _ in data], Decimal(0)),
+                      sum((size for size, _ in data), Decimal(0)),
                       "; ".join(unknown for _, unknown in data if unknown) or None))
     for logical_id in sorted(covered & set(volumes), key=b.names.get):
         found.append((b.names[logical_id], *volume_size(properties(volumes[logical_id]), "Size", b.names[logical_id])))

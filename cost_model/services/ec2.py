@@ -45,7 +45,7 @@ def instance(b: Builder, logical_id: str, name: str, resource: dict[str, Any], r
         if ebs is None:
             continue  # an instance-store volume: included in the instance price
         device = mapping.get("DeviceName", f"BlockDeviceMappings[{index}]")
-        if "VolumeSize" not in ebs:
+        if "VolumeSize" not in ebs and "SnapshotId" not in ebs:  # from a snapshot: its size, unknown (ebs_volume)
             b.notes.append(f"{name}: volume {device} takes its size from the AMI, which the template does "
                            "not say; it is not included")
             continue

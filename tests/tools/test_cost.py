@@ -875,6 +875,29 @@ def test_a_restored_volume_without_a_size_is_a_line_of_unknown_size(restored, pr
     assert result.unknowns() == [backup, storage]
 
 
+def test_a_launch_templates_or_instances_volume_from_a_snapshot_without_a_size_is_of_unknown_size(prices):
+    mappings = [{"DeviceName": "/dev/xvda", "Ebs": {"VolumeSize": 8, "VolumeType": "gp2"}},
+                {"DeviceName": "/dev/sdf", "Ebs": {"SnapshotId": SNAPSHOT, "VolumeType": "gp3"}}]
+    group = {"Type": "AWS::AutoScaling::AutoScalingGroup",
+             "Properties": {"MinSize": "2", "MaxSize": "2", "LaunchTemplate": {"LaunchTemplateId": {"Ref": "Template"}}}}
+    template = {"Resources": {
+        "Group": group, "Template": {"Type": "AWS::EC2::LaunchTemplate", "Properties": {"LaunchTemplateData": {
+            "InstanceType": "t2.micro", "BlockDeviceMappings": mappings}}},
+        "Server": instance(BlockDeviceMappings=mappings)}}
+    result = estimate(template, "us-east-1", prices)
+    assert [(line.resource, line.item) for line in result.unknowns()] == [
+        ("Group", "volume /dev/sdf of each instance: gp3 storage (restored from a snapshot: its size is the snapshot's)"),
+        ("Server", "volume /dev/sdf: gp3 storage (restored from a snapshot: its size is the snapshot's)")]
+    assert not [note for note in result.notes if "/dev/sdf" in note]
+
+
+def test_backups_of_an_instance_with_a_mapped_volume_from_a_snapshot_say_its_size_is_unknown(prices):
+    template = backup_template("cron(0 5 ? * SAT *)", 14)
+    template["Resources"]["Web"]["Properties"]["BlockDeviceMappings"].append(
+        {"DeviceName": "/dev/sdf", "Ebs": {"SnapshotId": SNAPSHOT}})
+    (backup,) = lines(estimate(template, "us-east-1", prices), "EBS snapshot")
+    assert (backup.unknown, backup.quantity) == (UNKNOWN, 8 * (1 + assumed(prices, "backup_changed_share")))
+
 def test_make_cost_states_the_unknown_size_and_leaves_it_out_of_the_totals(restored):
     run = run_cost("--template", restored.template_path, "--region", "us-east-1")
     assert run.returncode == 0, run.stderr
