@@ -421,7 +421,8 @@ def test_a_kms_key_kept_data_still_uses_is_an_intended_leftover(emu: Emulator, a
                        ("vault", "backup vault OtherVault")):
         finding = found[keys[name]["KeyId"]]
         assert (finding.intended, finding.monthly) == (True, _region_price("kms_key_month")), name
-        assert f"kept: {user} in the region still use it" in finding.detail, name
+        assert f"kept: {user} in the region uses it (deleting the key would leave that data unreadable)" in \
+            finding.detail, name
         assert finding.remove == (f"aws kms schedule-key-deletion --key-id {keys[name]['KeyId']} "
                                   f"--pending-window-in-days 30 --region {REGION}",)
     assert found[keys["unused"]["KeyId"]].intended is False  # nothing uses it: left behind

@@ -75,11 +75,12 @@ def kms_keys(kms: Any, region: str, prices: Optional[RegionPrices], tag_key: str
             if users is None:
                 users = data() if data is not None else {}
             monthly = price(prices, "kms_key_month", Decimal(1))
-            if users.get(key["KeyId"]):
+            data_users = users.get(key["KeyId"])
+            if data_users:
                 findings.append(Finding(
                     "kms-key", key["KeyId"],
-                    f"{state}, kept: {', '.join(users[key['KeyId']])} in the region still use it (deleting the key "
-                    "would leave them unreadable); schedule its deletion once they are removed",
+                    f"{state}, kept: {', '.join(data_users)} in the region {'use' if len(data_users) > 1 else 'uses'} "
+                    "it (deleting the key would leave that data unreadable); schedule its deletion once it is removed",
                     intended=True, monthly=monthly,
                     remove=(f"aws kms schedule-key-deletion --key-id {key['KeyId']} --pending-window-in-days 30 "
                             f"--region {region}",)))
