@@ -44,7 +44,8 @@ What is counted, per stack:
   lifecycle rule says); the CloudWatch alarms target tracking creates (two per policy); the Lambda function
   of CDK's bucket auto-delete custom resource, free at this use (it runs on deploy and destroy only);
 - day two: CloudWatch alarms; a KMS customer managed key (after destroy: pending deletion for its
-  PendingWindowInDays, not billed); an SNS topic mailing its subscribers (an assumed number of alarm emails a
+  PendingWindowInDays, not billed) and its requests (an assumed number a month, ``--kms-requests``, within the
+  account's free 20,000); an SNS topic mailing its subscribers (an assumed number of alarm emails a
   month, within SNS's free 1,000); the CloudWatch agent's custom metrics (counted from the agent configuration
   that the user data writes) and the logs it ships (an assumed volume per instance a month, ``--log-gb``,
   ingested, then stored as long as the log groups' RetentionInDays keeps them); AWS Backup's EBS snapshot
@@ -56,6 +57,9 @@ What is counted, per stack:
   zone after destroy; each Route 53 record's queries (an assumed number a month, ``--dns-queries``): free for an
   alias to a load balancer, standard queries otherwise. A hosted zone the stack only looks up is said in a note
   (it costs a month's fee outside the stack), not counted; one the stack creates is priced;
+- a data volume restored from a snapshot without a size (AWS gives it the snapshot's size, which only AWS knows):
+  its lines (storage, backups, the snapshot destroy leaves) say the size is unknown offline, count it as 0 GB, and
+  each total they belong to is written ``+ ?``; the budget guard checks the known part and names the rest;
 - while stopped: EBS volumes and Elastic IPs keep costing; instance hours, the auto-assigned address
   (released on stop) and metrics (none are sent) do not; a load balancer and its addresses keep costing;
 - with the schedule: when EventBridge Scheduler stops and starts instances (ec2:stopInstances /
@@ -65,7 +69,7 @@ What is counted, per stack:
 - after destroy: snapshots that ``DeletionPolicy: Snapshot`` volumes (``on_destroy: snapshot``) leave
   behind (at most the volume's size: a snapshot stores only the blocks written), and anything retained.
 
-Not counted: data transfer, I/O requests of magnetic volumes, S3 requests (log deliveries), KMS and SNS
-requests (within their free tiers at alarm volumes), snapshots you take yourself, the free tier (except
+Not counted: data transfer, I/O requests of magnetic volumes, S3 requests (log deliveries), SNS
+requests (within their free tier at alarm volumes), snapshots you take yourself, the free tier (except
 where a line says so), Savings Plans and taxes.
 """

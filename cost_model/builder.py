@@ -39,10 +39,10 @@ class Builder:
 
     def line(self, resource: str, item: str, quantity: Any, unit: str, price: Decimal, per: str, *,
              stopped: bool = False, running: bool = True, after_destroy: bool = False,
-             follows: Optional[str] = None) -> None:
+             follows: Optional[str] = None, unknown: Optional[str] = None) -> None:
         self.lines.append(Line(resource=resource, item=item, quantity=Decimal(quantity), unit=unit, price=price,
                                per=per, hours_per_month=self.hours, running=running, stopped=stopped,
-                               after_destroy=after_destroy, follows=follows))
+                               after_destroy=after_destroy, follows=follows, unknown=unknown))
 
     def not_priced(self, name: str, kind: str) -> None:
         self.notes.append(f"not priced: {name} ({kind})")

@@ -26,6 +26,9 @@ class Line:
     # The instance or group (by display name) whose running time this line's cost follows: a schedule that stops it
     # a share of the time scales this line by that share.
     follows: Optional[str] = None
+    # Why the quantity is not known offline (a volume restored without a size takes its snapshot's): the line is
+    # counted as 0, says so, and the totals say what they leave out.
+    unknown: Optional[str] = None
 
     @property
     def monthly(self) -> Decimal:
@@ -63,6 +66,10 @@ class Estimate:
     @property
     def monthly(self) -> Decimal:
         return self.total("running")[1]
+
+    def unknowns(self, phase: str = "running") -> list[Line]:
+        """The lines of ``phase`` whose quantity is (partly) unknown offline, counted as 0 in its total."""
+        return [line for line in self.lines if line.unknown and getattr(line, phase)]
 
     @property
     def stopped_monthly(self) -> Decimal:

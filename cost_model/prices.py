@@ -90,6 +90,7 @@ class Assumptions:
     backup_changed_share: Decimal = Decimal("0.05")  # share of a volume each backup after the first stores
     alarm_emails_month: Decimal = Decimal(100)  # emails an alarm topic sends a month
     dns_queries_month: Decimal = Decimal(1_000_000)  # DNS queries Route 53 answers a month for each record
+    kms_requests_month: Decimal = Decimal(10_000)  # requests each KMS key receives a month
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ class Prices:
         return sorted({source["checked"] for source in self.raw["sources"].values()})
 
     def assumptions(self, *, lcu: Optional[Decimal] = None, log_gb: Optional[Decimal] = None,
-                    dns_queries: Optional[Decimal] = None) -> Assumptions:
+                    dns_queries: Optional[Decimal] = None, kms_requests: Optional[Decimal] = None) -> Assumptions:
         raw = self.raw["assumptions"]
         return Assumptions(
             lcu=Decimal(lcu) if lcu is not None else Decimal(raw["alb_lcu_average"]["value"]),
@@ -136,4 +137,6 @@ class Prices:
             backup_changed_share=Decimal(raw["backup_changed_share"]["value"]),
             alarm_emails_month=Decimal(raw["alarm_emails_per_month"]["value"]),
             dns_queries_month=Decimal(dns_queries) if dns_queries is not None
-            else Decimal(raw["dns_queries_per_month"]["value"]))
+            else Decimal(raw["dns_queries_per_month"]["value"]),
+            kms_requests_month=Decimal(kms_requests) if kms_requests is not None
+            else Decimal(raw["kms_requests_per_month"]["value"]))

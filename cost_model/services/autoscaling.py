@@ -37,7 +37,7 @@ def group(b: Builder, logical_id: str, name: str, resource: dict[str, Any], reta
         if ebs is None:
             continue
         device = mapping.get("DeviceName", f"BlockDeviceMappings[{index}]")
-        if "VolumeSize" not in ebs:
+        if "VolumeSize" not in ebs and "SnapshotId" not in ebs:  # from a snapshot: its size, unknown (ebs_volume)
             b.notes.append(f"{name}: volume {device} takes its size from the AMI; it is not included")
             continue
         label = f"root volume {device}" if device in ROOT_DEVICES else f"volume {device}"

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import math
 from decimal import Decimal
-from typing import Any
+from typing import Any, Optional
 
 from cost_model import cron
 from cost_model.builder import UNEXPIRED_DAYS, Builder, literal_number
+from cost_model.services.ec2 import volume_size
 from cost_model.templates import properties, references, resources
 from cost_model.words import plain
 
@@ -42,17 +43,20 @@ def vault(b: Builder, logical_id: str, name: str, resource: dict[str, Any], reta
             f"never deleted (no DeleteAfterDays; priced at {UNEXPIRED_DAYS} days' worth)"
         after = ("; the vault is retained: after cdk destroy they stay until each is deleted"
                  f"{f', at most {days} days later' if delete_after is not None else ''}") if retained else ""
-        for source, gb in backed_up(b, plan_id, name):
+        for source, gb, unknown in backed_up(b, plan_id, name):
             stored = (gb * (1 + (points - 1) * share)).quantize(Decimal("0.01"))
+            whole = f"{plain(gb)} GB" + (" and a restored volume of unknown size" if unknown and gb else
+                                         " of unknown size" if unknown else "")
             b.line(name, f"EBS snapshot backups of {source}: {points} recovery points kept ({expression}, "
-                         f"{kept}); the first stores the whole {plain(gb)} GB at most, each next one "
+                         f"{kept}); the first stores the whole {whole} at most, each next one "
                          f"{plain(share * 100)}% of it (changed data, assumed){after}",
                    stored, "GB", b.region.usd("backup_ebs_gb_month"), "month", stopped=True,
-                   after_destroy=retained)
+                   after_destroy=retained, unknown=unknown)
 
 
-def backed_up(b: Builder, plan_id: str, vault_name: str) -> list[tuple[str, Decimal]]:
-    """What a plan's selections cover: each instance (an AMI with all its EBS volumes) and each data volume."""
+def backed_up(b: Builder, plan_id: str, vault_name: str) -> list[tuple[str, Decimal, Optional[str]]]:
+    """What a plan's selections cover: each instance (an AMI with all its EBS volumes) and each data volume, with its
+    size in GB and what is unknown of it (a volume restored from a snapshot without a size)."""
     instances, volumes = resources(b.template, "AWS::EC2::Instance"), resources(b.template, "AWS::EC2::Volume")
     covered: set[str] = set()
     for selection in resources(b.template, "AWS::Backup::BackupSelection").values():
@@ -82,15 +86,15 @@ def backed_up(b: Builder, plan_id: str, vault_name: str) -> list[tuple[str, Deci
     found = []
     for logical_id in sorted(covered & set(instances), key=b.names.get):
         props = properties(instances[logical_id])
-        sizes = [literal_number(m["Ebs"]["VolumeSize"], f"{b.names[logical_id]}.VolumeSize")
-                 for m in props.get("BlockDeviceMappings") or [] if "VolumeSize" in (m.get("Ebs") or {})]
-        sizes += [literal_number(properties(volumes[v]).get("Size"), f"{b.names[v]}.Size")
-                  for v in attached.get(logical_id, [])]
+        data = [volume_size(m["Ebs"], "VolumeSize", b.names[logical_id]) for m in props.get("BlockDeviceMappings") or []
+                if {"VolumeSize", "SnapshotId"} & set(m.get("Ebs") or {})]
+        data += [volume_size(properties(volumes[v]), "Size", b.names[v]) for v in attached.get(logical_id, [])]
         with_data = f" and {len(attached[logical_id])} attached data volume(s)" if attached.get(logical_id) else ""
-        found.append((f"{b.names[logical_id]} (an AMI: its root volume{with_data})", sum(sizes, Decimal(0))))
+        found.append((f"{b.names[logical_id]} (an AMI: its root volume{with_data})",
+                      sum((size for size, _ in data), Decimal(0)),
+                      "; ".join(unknown for _, unknown in data if unknown) or None))
     for logical_id in sorted(covered & set(volumes), key=b.names.get):
-        found.append((b.names[logical_id],
-                      literal_number(properties(volumes[logical_id]).get("Size"), f"{b.names[logical_id]}.Size")))
+        found.append((b.names[logical_id], *volume_size(properties(volumes[logical_id]), "Size", b.names[logical_id])))
     if any(attached.get(i) for i in covered & set(instances)) and covered & set(volumes):
         b.notes.append(f"{vault_name}: data volumes are backed up twice, in their instance's AMI and on their "
                        "own: counted twice (an upper bound, if EBS stores one set incrementally to the other)")

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any, Optional
 
 from cost_model.builder import Builder, literal_number, literal_string
-from cost_model.templates import DEFAULT_VOLUME_TYPE, elastic_ip_associations, properties, resources
+from cost_model.templates import DEFAULT_VOLUME_TYPE, elastic_ip_associations, properties, render_value, resources
 
 # gp3's free baseline: every gp3 volume includes 3,000 IOPS and 125 MiB/s; only what is provisioned above
 # is billed (Amazon EBS pricing, "Example 1 - General Purpose SSD (gp3) Volumes").
@@ -45,7 +45,7 @@ def instance(b: Builder, logical_id: str, name: str, resource: dict[str, Any], r
         if ebs is None:
             continue  # an instance-store volume: included in the instance price
         device = mapping.get("DeviceName", f"BlockDeviceMappings[{index}]")
-        if "VolumeSize" not in ebs:
+        if "VolumeSize" not in ebs and "SnapshotId" not in ebs:  # from a snapshot: its size, unknown (ebs_volume)
             b.notes.append(f"{name}: volume {device} takes its size from the AMI, which the template does "
                            "not say; it is not included")
             continue
@@ -73,21 +73,30 @@ def volume(b: Builder, logical_id: str, name: str, resource: dict[str, Any], ret
     props = properties(resource)
     ebs_volume(b, name, "data volume", props, size_key="Size", type_key="VolumeType", after_destroy=retained)
     if resource.get("DeletionPolicy") == "Snapshot":
-        size = literal_number(props.get("Size"), f"{name}.Size")
+        size, unknown = volume_size(props, "Size", name)
         b.line(name, "snapshot left by cdk destroy (at most the volume's size)", size, "GB",
-               b.region.usd("snapshot_gb_month"), "month", running=False, after_destroy=True)
+               b.region.usd("snapshot_gb_month"), "month", running=False, after_destroy=True, unknown=unknown)
+
+
+def volume_size(props: dict[str, Any], size_key: str, name: str) -> tuple[Decimal, Optional[str]]:
+    """A volume's size in GiB, and why it is unknown when it is: a volume restored from a snapshot without a size
+    takes the snapshot's (CreateVolume: "If you specify a snapshot, the default is the snapshot size"), which only
+    AWS knows; it is counted as 0 and said."""
+    if props.get(size_key) is None and props.get("SnapshotId") is not None:
+        return Decimal(0), f"the size of snapshot {render_value(props['SnapshotId'])}, unknown offline"
+    return literal_number(props.get(size_key), f"{name}.{size_key}"), None
 
 
 def ebs_volume(b: Builder, name: str, label: str, props: dict[str, Any], *, size_key: str, type_key: str,
                after_destroy: bool, count: int = 1, stopped: bool = True, follows: Optional[str] = None) -> None:
     """Storage, IOPS and throughput of one EBS volume (``count`` alike); they keep costing while the instance
     is stopped."""
-    size = literal_number(props.get(size_key), f"{name}.{size_key}")
+    size, unknown = volume_size(props, size_key, name)
     volume_type = literal_string(props.get(type_key, DEFAULT_VOLUME_TYPE), f"{name}.{type_key}")
     where = f"{label}: {volume_type}"
     flags: dict[str, Any] = {"stopped": stopped, "after_destroy": after_destroy, "follows": follows}
-    b.line(name, f"{where} storage", size * count, "GB", b.region.ebs_gb_month(volume_type), "month",
-           **flags)
+    b.line(name, f"{where} storage" + (" (restored from a snapshot: its size is the snapshot's)" if unknown else ""),
+           size * count, "GB", b.region.ebs_gb_month(volume_type), "month", unknown=unknown, **flags)
     iops = props.get("Iops")
     if volume_type == "gp3":
         if iops is not None:

@@ -403,6 +403,34 @@ def test_a_kms_key_pending_deletion_is_fine_an_enabled_one_is_left_behind(emu: E
         _commands(output)
 
 
+def test_a_kms_key_kept_data_still_uses_is_an_intended_leftover(emu: Emulator, audited) -> None:  # type: ignore[no-untyped-def]
+    kms, ec2, backup = emu.client("kms"), emu.client("ec2"), emu.client("backup")
+    tags = [{"TagKey": APP_TAG_KEY, "TagValue": APP_TAG_VALUE}]
+    keys = {name: kms.create_key(Tags=tags)["KeyMetadata"] for name in ("volume", "snapshot", "vault", "unused")}
+    volume = ec2.create_volume(AvailabilityZone="us-east-1a", Size=8, Encrypted=True,
+                               KmsKeyId=keys["volume"]["Arn"])["VolumeId"]
+    # The emulator's CreateSnapshot does not carry the volume's key over (moto 5.2.5); CopySnapshot sets it.
+    plain = ec2.create_snapshot(VolumeId=ec2.create_volume(AvailabilityZone="us-east-1a", Size=8)["VolumeId"])
+    snapshot = ec2.copy_snapshot(SourceSnapshotId=plain["SnapshotId"], SourceRegion=REGION, Encrypted=True,
+                                 KmsKeyId=keys["snapshot"]["Arn"])["SnapshotId"]
+    backup.create_backup_vault(BackupVaultName="OtherVault", EncryptionKeyArn=keys["vault"]["Arn"])
+    code, report, output = audited()
+    found = {f.resource_id: f for f in report.findings if f.kind == "kms-key"}
+    assert set(found) == {key["KeyId"] for key in keys.values()}
+    for name, user in (("volume", f"volume {volume}"), ("snapshot", f"snapshot {snapshot}"),
+                       ("vault", "backup vault OtherVault")):
+        finding = found[keys[name]["KeyId"]]
+        assert (finding.intended, finding.monthly) == (True, _region_price("kms_key_month")), name
+        assert f"kept: {user} in the region uses it (deleting the key would leave that data unreadable)" in \
+            finding.detail, name
+        assert finding.remove == (f"aws kms schedule-key-deletion --key-id {keys[name]['KeyId']} "
+                                  f"--pending-window-in-days 30 --region {REGION}",)
+    assert found[keys["unused"]["KeyId"]].intended is False  # nothing uses it: left behind
+    assert code == 1
+    (kept_said,) = [n for n, line in enumerate(output.splitlines()) if line.startswith("Intended leftovers cost")]
+    assert f"--key-id {keys['vault']['KeyId']} --pending-window-in-days 30" in "\n".join(output.splitlines()[kept_said:])
+
+
 def test_log_groups_named_after_the_stack_are_left_behind(emu: Emulator, audited) -> None:  # type: ignore[no-untyped-def]
     logs = emu.client("logs")
     logs.create_log_group(logGroupName=f"/{STACK_NAME}/httpd/access")

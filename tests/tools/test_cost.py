@@ -22,7 +22,7 @@ from decimal import Decimal
 import pytest
 
 from cost_model import cron
-from tests.conftest import ROOT
+from tests.conftest import PRODUCTION, ROOT
 from tests.tools import pairs
 from tools import cost
 
@@ -395,6 +395,59 @@ def test_retained_kms_key_keeps_costing_after_destroy(prices):
     assert not lines(result, "pending deletion")
 
 
+def keys(count):
+    return {"Resources": {f"Key{n}": {"Type": "AWS::KMS::Key", "Properties": {}} for n in range(count)}}
+
+
+def test_kms_requests_are_assumed_and_free_within_the_accounts_20000(day_two, prices):
+    requests = only(estimate(day_two.template, "us-east-1", prices), "KMS requests")
+    assert f"{assumed(prices, 'kms_requests_per_month'):,} a month, assumed" in requests.item
+    assert "the first 20,000 a month of the account are free (then $0.03 per 10,000)" in requests.item
+    assert (requests.quantity, requests.monthly, requests.stopped) == (0, 0, True)
+
+
+def test_kms_requests_beyond_the_free_tier_are_billed_and_the_allowance_is_shared_by_the_keys(prices):
+    result = estimate(keys(3), "us-east-1", prices)  # 3 x 10,000 assumed: 10,000 beyond the free 20,000
+    billed = [line.quantity for line in lines(result, "KMS requests")]
+    assert billed == [0, 0, 10_000]
+    assert "(with this template's other keys: 30,000)" in lines(result, "KMS requests")[2].item
+    assert sum(line.monthly for line in lines(result, "KMS requests")) == D("0.03")
+
+
+def test_kms_requests_option_prices_another_number(prices):
+    result = cost.estimate_template(keys(1), region="us-east-1", prices=prices, stack="WebServerStack",
+                                    assumptions=prices.assumptions(kms_requests=D(120_000)))
+    requests = only(result, "KMS requests")
+    assert (requests.quantity, requests.monthly) == (100_000, D("0.30"))
+    assert "120,000 a month, assumed" in requests.item
+
+
+@pytest.fixture(scope="module")
+def production(synth_with):
+    """Months in production (tests/conftest.py): kms_key=create and patch_schedule on the day-two stack."""
+    return synth_with(PRODUCTION)
+
+
+def test_patch_schedule_is_priced_as_free_lines_that_say_why(production, prices):
+    result = estimate(production.template, "us-east-1", prices)
+    assert not [note for note in result.notes if note.startswith("not priced")], result.notes
+    for kind, text in (("AWS::SSM::MaintenanceWindow", "SSM maintenance window (cron(0 3 ? * SUN *) Asia/Tokyo)"),
+                       ("AWS::SSM::MaintenanceWindowTarget", "SSM maintenance window targets (INSTANCE)"),
+                       ("AWS::SSM::MaintenanceWindowTask", "Run Command task AWS-RunPatchBaseline")):
+        assert len(of_type(production.template, kind)) == 1, kind
+        line = only(result, text)
+        assert (line.monthly, line.stopped, line.after_destroy) == (0, True, False), kind
+        assert "free (AWS Systems Manager charges nothing for Maintenance Windows" in line.item
+
+
+def test_a_maintenance_window_task_other_than_run_command_is_named_not_priced(prices):
+    task = {"Type": "AWS::SSM::MaintenanceWindowTask", "Properties": {"TaskType": "AUTOMATION", "TaskArn": "AWS-X"}}
+    result = estimate({"Resources": {"Task": task}}, "us-east-1", prices)
+    assert result.lines == []
+    assert result.notes == ["not priced: Task (a maintenance window task of type AUTOMATION: charged by the service "
+                            "it runs)"]
+
+
 def test_alarm_emails_are_free_up_to_snss_allowance(day_two, prices):
     topic = only(estimate(day_two.template, "us-east-1", prices), "SNS email notifications")
     emails = assumed(prices, "alarm_emails_per_month")
@@ -759,15 +812,24 @@ def test_log_gb_option_prices_another_log_volume(day_two):
     assert (refused.returncode, refused.stderr.strip()) == (2, "error: --log-gb must be 0 or more (got -1)")
 
 
+def test_kms_requests_option_of_the_command(day_two):
+    run = run_cost("--template", day_two.template_path, "--region", "us-east-1", "--kms-requests", "50000")
+    assert run.returncode == 0, run.stderr
+    assert "KMS requests: 50,000 a month, assumed" in run.stdout
+    refused = run_cost("--template", day_two.template_path, "--region", "us-east-1", "--kms-requests", "-1")
+    assert (refused.returncode, refused.stderr.strip()) == (2, "error: --kms-requests must be 0 or more (got -1)")
+
+
 def test_make_cost_passes_log_gb_lcu_and_dns_queries():
     dry = subprocess.run(["make", "--no-print-directory", "-n", "-o", "synth", "cost", "LOG_GB=2", "LCU=3",
-                          "DNS_QUERIES=4000000"], cwd=ROOT, capture_output=True, text=True, check=False)
+                          "DNS_QUERIES=4000000", "KMS_REQUESTS=30000"], cwd=ROOT, capture_output=True, text=True,
+                         check=False)
     assert dry.returncode == 0, dry.stderr
-    assert "-m tools.cost --lcu 3 --log-gb 2 --dns-queries 4000000" in dry.stdout
+    assert "-m tools.cost --lcu 3 --log-gb 2 --dns-queries 4000000 --kms-requests 30000" in dry.stdout
     helped = subprocess.run(["make", "--no-print-directory", "help"], cwd=ROOT, capture_output=True, text=True,
                             check=False)
     (cost_help,) = [line for line in helped.stdout.splitlines() if line.strip().startswith("make cost ")]
-    assert all(f"{name}=" in cost_help for name in ("REGION", "LCU", "LOG_GB", "DNS_QUERIES"))
+    assert all(f"{name}=" in cost_help for name in ("REGION", "LCU", "LOG_GB", "DNS_QUERIES", "KMS_REQUESTS"))
 
 
 def test_budget_guard_prices_the_day_two_lines(day_two):
@@ -782,6 +844,94 @@ def test_budget_guard_prices_the_day_two_lines(day_two):
     assert [violation.description for violation in report.violations] == [
         "monthly_budget_usd: got 15; the stack is estimated at $19.03 a month in us-east-1 (make cost shows each "
         "line), above the budget"]
+
+
+SNAPSHOT = "snap-0123456789abcdef0"
+UNKNOWN = f"the size of snapshot {SNAPSHOT}, unknown offline"
+
+
+@pytest.fixture(scope="module")
+def restored(synth_with):
+    """A data volume restored from a snapshot without a size (AWS gives it the snapshot's), backed up, under a
+    budget: the synthesis passes the budget guard."""
+    return synth_with({"volumes": json.dumps([{"snapshot_id": SNAPSHOT, "mount_point": "/data"}]),
+                       "backup": json.dumps({"schedule": "daily", "retention_days": 7}),
+                       "alarm_email": "ops@example.com", "monthly_budget_usd": "100"})
+
+
+def test_a_restored_volume_without_a_size_is_a_line_of_unknown_size(restored, prices):
+    (props,) = [r["Properties"] for r in of_type(restored.template, "AWS::EC2::Volume")]
+    assert (props.get("Size"), props["SnapshotId"]) == (None, SNAPSHOT)
+    result = estimate(restored.template, "us-east-1", prices)
+    storage = only(result, "data volume: gp3 storage")
+    gp3 = prices.raw["regions"]["us-east-1"]["ebs_gb_month"]["prices"]["gp3"]
+    assert (storage.unknown, storage.quantity, storage.price, storage.monthly) == (UNKNOWN, 0, gp3, 0)
+    assert "(restored from a snapshot: its size is the snapshot's)" in storage.item
+    (backup,) = lines(result, "EBS snapshot backups")  # the root volume's 8 GB known, the restored one not
+    assert (backup.unknown, backup.quantity) == (UNKNOWN, D("10.40"))
+    assert "the whole 8 GB and a restored volume of unknown size at most" in backup.item
+    (snapshot,) = result.unknowns("after_destroy")[1:]
+    assert (snapshot.item, snapshot.unknown) == ("snapshot left by cdk destroy (at most the volume's size)", UNKNOWN)
+    assert result.unknowns() == [backup, storage]
+
+
+def test_a_launch_templates_or_instances_volume_from_a_snapshot_without_a_size_is_of_unknown_size(prices):
+    mappings = [{"DeviceName": "/dev/xvda", "Ebs": {"VolumeSize": 8, "VolumeType": "gp2"}},
+                {"DeviceName": "/dev/sdf", "Ebs": {"SnapshotId": SNAPSHOT, "VolumeType": "gp3"}}]
+    group = {"Type": "AWS::AutoScaling::AutoScalingGroup",
+             "Properties": {"MinSize": "2", "MaxSize": "2", "LaunchTemplate": {"LaunchTemplateId": {"Ref": "Template"}}}}
+    template = {"Resources": {
+        "Group": group, "Template": {"Type": "AWS::EC2::LaunchTemplate", "Properties": {"LaunchTemplateData": {
+            "InstanceType": "t2.micro", "BlockDeviceMappings": mappings}}},
+        "Server": instance(BlockDeviceMappings=mappings)}}
+    result = estimate(template, "us-east-1", prices)
+    assert [(line.resource, line.item) for line in result.unknowns()] == [
+        ("Group", "volume /dev/sdf of each instance: gp3 storage (restored from a snapshot: its size is the snapshot's)"),
+        ("Server", "volume /dev/sdf: gp3 storage (restored from a snapshot: its size is the snapshot's)")]
+    assert not [note for note in result.notes if "/dev/sdf" in note]
+
+
+def test_backups_of_an_instance_with_a_mapped_volume_from_a_snapshot_say_its_size_is_unknown(prices):
+    template = backup_template("cron(0 5 ? * SAT *)", 14)
+    template["Resources"]["Web"]["Properties"]["BlockDeviceMappings"].append(
+        {"DeviceName": "/dev/sdf", "Ebs": {"SnapshotId": SNAPSHOT}})
+    (backup,) = lines(estimate(template, "us-east-1", prices), "EBS snapshot")
+    assert (backup.unknown, backup.quantity) == (UNKNOWN, 8 * (1 + assumed(prices, "backup_changed_share")))
+
+def test_make_cost_states_the_unknown_size_and_leaves_it_out_of_the_totals(restored):
+    run = run_cost("--template", restored.template_path, "--region", "us-east-1")
+    assert run.returncode == 0, run.stderr
+    volume = only(estimate(restored.template, "us-east-1", cost.Prices.load()), "data volume: gp3 storage").resource
+    assert f"| ? GB ({UNKNOWN}) | $0.08 per GB-month | $0.0000 + ? | $0.00 + ? |" in run.stdout
+    assert f"| 10.4 GB + ? GB ({UNKNOWN}) | $0.05 per GB-month | $0.0007 + ? | $0.52 + ? |" in run.stdout
+    (total,) = [line for line in run.stdout.splitlines() if line.startswith("| **total while running**")]
+    assert total.endswith(" + ?** |")
+    assert f"- **Not in the totals:** {volume}: {UNKNOWN}, at $0.08 per GB-month" in run.stdout
+    for total in ("- **While stopped: $", "- **After `cdk destroy`: $"):  # the volume and its snapshot
+        (said,) = [line for line in run.stdout.splitlines() if line.startswith(total)]
+        assert " + ? a month**" in said, said
+
+
+def test_the_budget_guard_checks_the_known_part_and_names_the_unknown(restored):
+    from cost_model.budget_guard import BudgetGuard
+
+    passed = BudgetGuard(budget_usd=100, stack_name="WebServerStack", region="us-east-1")
+    assert passed.validate(types.SimpleNamespace(template_paths=[str(restored.template_path)])).success
+    guard = BudgetGuard(budget_usd=5, stack_name="WebServerStack", region="us-east-1")
+    report = guard.validate(types.SimpleNamespace(template_paths=[str(restored.template_path)]))
+    (violation,) = report.violations
+    names = [line.resource for line in guard.estimate(str(restored.template_path)).unknowns()]
+    assert f"a month in us-east-1, not counting what is unknown offline: {names[0]} ({UNKNOWN}); {names[1]} " \
+           f"({UNKNOWN}) (make cost" in violation.description
+    assert violation.description.endswith("(make cost shows each line), above the budget")
+
+
+
+def test_a_synth_under_too_small_a_budget_fails_naming_the_unknown_size(synth_with):
+    with pytest.raises(RuntimeError, match=rf"monthly_budget_usd: got 5; the stack is estimated at \$[0-9.]+ a "
+                                           rf"month in us-east-1, not counting what is unknown offline: .*{UNKNOWN}"):
+        synth_with({"volumes": json.dumps([{"snapshot_id": SNAPSHOT, "mount_point": "/data"}]),
+                    "alarm_email": "ops@example.com", "monthly_budget_usd": "5"})
 
 
 # --- cost_model/cron.py: the schedules' time ------------------------------------------------------------------

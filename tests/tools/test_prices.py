@@ -16,7 +16,7 @@ REQUIRED = ("instance_hour", "ebs_gb_month", "gp3_iops_month", "gp3_throughput_m
 GLOBAL = ("route53_hosted_zone_month", "route53_standard_queries_million", "route53_alias_queries_elb_million",
           "acm_public_certificate_month")
 # Figures priced within a free allowance, which each must state.
-FREE_ALLOWANCE = ("sns_email_notification", "scheduler_invocation")
+FREE_ALLOWANCE = ("sns_email_notification", "scheduler_invocation", "kms_request")
 
 
 @pytest.fixture(scope="module")
@@ -73,6 +73,7 @@ def test_every_assumption_says_why(raw, prices):
     assert prices.assumptions().lcu == raw["assumptions"]["alb_lcu_average"]["value"]
     assert prices.assumptions().log_gb_month == raw["assumptions"]["log_gb_per_instance_month"]["value"]
     assert prices.assumptions().dns_queries_month == raw["assumptions"]["dns_queries_per_month"]["value"]
+    assert prices.assumptions().kms_requests_month == raw["assumptions"]["kms_requests_per_month"]["value"]
 
 
 def test_free_allowances_are_stated(raw):

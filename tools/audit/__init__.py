@@ -23,7 +23,10 @@ Day two: AWS Backup vaults (found by tag, or by a name starting with the stack's
 and their recovery points are *intended* leftovers (the vault is retained on
 purpose), each with its size, its monthly cost and the command that deletes it;
 KMS keys pending deletion are fine (``cdk destroy`` schedules that; AWS KMS does
-not bill them meanwhile), a key still enabled is left behind. ``cdk destroy``
+not bill them meanwhile); a key still enabled that a snapshot, volume or backup
+vault in the region uses (their ``KmsKeyId``/``EncryptionKeyArn``) is an
+*intended* leftover, with its monthly fee and the command that schedules its
+deletion once that data is removed; any other is left behind. ``cdk destroy``
 removes the rest, so any still there is flagged, with its removal command: log
 groups named ``/<stack>/...``, EventBridge Scheduler schedules named
 ``<stack>-...`` (schedules cannot carry tags: CloudFormation names them after the

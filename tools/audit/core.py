@@ -69,7 +69,8 @@ def audit(
     report.findings += s3.buckets(client("s3"), region, prices, tag_key, tag_value, stack_name)
     report.findings += ec2.snapshots(ec2_client, filter_sets, region, prices, account)
     report.findings += backup.backup_vaults(client("backup"), region, prices, tag_key, tag_value, stack_name)
-    report.findings += kms.kms_keys(client("kms"), region, prices, tag_key, tag_value, stack_name)
+    report.findings += kms.kms_keys(client("kms"), region, prices, tag_key, tag_value, stack_name,
+                                    lambda: kms.encrypted_data(ec2_client, client("backup"), account))
     report.findings += logs.log_groups(client("logs"), region, prices, stack_name)
     report.findings += scheduler.schedules(client("scheduler"), region, stack_name)
     report.findings += budgets.account_budgets(client("budgets"), account, tag_key, tag_value, stack_name)

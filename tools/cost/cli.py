@@ -43,11 +43,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--dns-queries", type=Decimal, default=None,
                         help="DNS queries Route 53 answers a month for each of the stack's records (default: prices.json's "
                              "assumption); free for an alias to a load balancer")
+    parser.add_argument("--kms-requests", type=Decimal, default=None,
+                        help="requests each KMS key receives a month (default: prices.json's assumption); the account's "
+                             "first 20,000 a month are free")
     parser.add_argument("--prices", type=Path, default=PRICES_FILE, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     try:
         prices = Prices.load(args.prices)
-        for option, value in (("--lcu", args.lcu), ("--log-gb", args.log_gb), ("--dns-queries", args.dns_queries)):
+        for option, value in (("--lcu", args.lcu), ("--log-gb", args.log_gb), ("--dns-queries", args.dns_queries),
+                              ("--kms-requests", args.kms_requests)):
             if value is not None and value < 0:
                 raise CostError(f"{option} must be 0 or more (got {value})")
         stacks = [template_stack(path) for path in args.template] if args.template else assembly_stacks(args.cdk_out)
@@ -56,7 +60,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             raise CostError(f"no region known for {', '.join(missing)} (no cdk.out manifest next to it); pass --region")
         estimates = estimate_stacks(stacks, prices=prices, region=args.region,
                                     assumptions=prices.assumptions(lcu=args.lcu, log_gb=args.log_gb,
-                                                                   dns_queries=args.dns_queries))
+                                                                   dns_queries=args.dns_queries,
+                                                                   kms_requests=args.kms_requests))
     except (CostError, AssemblyError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

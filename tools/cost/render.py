@@ -14,7 +14,14 @@ def quantity(line: Line) -> str:
     unit = line.unit
     if unit in COUNTED_UNITS and line.quantity != 1:
         unit += "es" if unit.endswith("ss") else "s"
+    if line.unknown:  # what the template does not say: "? GB (the size of snapshot snap-..., unknown offline)"
+        return f"{f'{counted(line.quantity)} {unit} + ' if line.quantity else ''}? {line.unit} ({line.unknown})"
     return f"{counted(line.quantity)} {unit}"
+
+
+def cost(value: Decimal, line: Line, places: int = 2) -> str:
+    """A line's cost; `+ ?` when part of its quantity is unknown."""
+    return money(value, places) + (" + ?" if line.unknown else "")
 
 
 # Units counted in whole things (pluralized); the others (GB, IOPS, MiB/s, LCU) are measures.
@@ -28,6 +35,11 @@ def _per(line: Line) -> str:
     if line.unit in EVENT_UNITS:
         return f"{unit_price(line.price)} per {line.unit}"
     return f"{unit_price(line.price)} per {line.unit}-{line.per}"
+
+
+def _plus(estimate: Estimate, phase: str = "running") -> str:
+    """` + ?` after a total that leaves out what is unknown offline."""
+    return " + ?" if estimate.unknowns(phase) else ""
 
 
 def _percent(share: Decimal) -> str:
@@ -62,12 +74,17 @@ def render_estimate(estimate: Estimate) -> str:
             "|---|---|---:|---:|---:|---:|"]
     for line in running:
         out.append(f"| {line.resource} | {line.item} | {quantity(line)} | {_per(line)} | "
-                   f"{money(line.hourly, 4)} | {money(line.monthly)} |")
+                   f"{cost(line.hourly, line, 4)} | {cost(line.monthly, line)} |")
     hourly, monthly = estimate.total("running")
-    out.append(f"| **total while running** | | | | **{money(hourly, 4)}** | **{money(monthly)}** |")
+    out.append(f"| **total while running** | | | | **{money(hourly, 4)}{_plus(estimate)}** | "
+               f"**{money(monthly)}{_plus(estimate)}** |")
     out.append("")
+    for line in estimate.unknowns():
+        out.append(f"- **Not in the totals:** {line.resource}: {line.unknown}, at {_per(line)} "
+                   "(`aws ec2 describe-snapshots --snapshot-ids ...` shows a snapshot's VolumeSize).")
     stopped_hourly, stopped_monthly = estimate.total("stopped")
-    out.append(f"- **While stopped: {money(stopped_monthly)} a month** ({money(stopped_hourly, 4)} an hour): EBS "
+    out.append(f"- **While stopped: {money(stopped_monthly)}{_plus(estimate, 'stopped')} a month** "
+               f"({money(stopped_hourly, 4)} an hour): EBS "
                "volumes, Elastic IPs, load balancers, stored logs and backups, keys, alarms and DNS queries keep "
                "costing; instance hours, auto-assigned addresses, metrics and log ingestion stop (an Auto Scaling "
                "group's instances are not stopped but scaled in: counted as stopping).")
@@ -76,15 +93,15 @@ def render_estimate(estimate: Estimate) -> str:
                    f"({money(estimate.monthly - estimate.scheduled_monthly)} less than running all month): "
                    + "; ".join(estimate.schedules) + " (details below).")
     left = [line for line in estimate.lines if line.after_destroy]
-    if left and estimate.after_destroy_monthly == 0:
+    if left and estimate.after_destroy_monthly == 0 and not estimate.unknowns("after_destroy"):
         out.append("- After `cdk destroy`: nothing left that costs money; left at no cost:")
         for line in left:
             out.append(f"  - {line.resource}: {line.item}")
     elif left:
-        out.append(f"- **After `cdk destroy`: {money(estimate.after_destroy_monthly)} a month** until you delete "
-                   "what is left:")
+        out.append(f"- **After `cdk destroy`: {money(estimate.after_destroy_monthly)}{_plus(estimate, 'after_destroy')} "
+                   "a month** until you delete what is left:")
         for line in left:
-            out.append(f"  - {line.resource}: {line.item}, {quantity(line)} at {_per(line)}: {money(line.monthly)}")
+            out.append(f"  - {line.resource}: {line.item}, {quantity(line)} at {_per(line)}: {cost(line.monthly, line)}")
     else:
         out.append("- After `cdk destroy`: nothing left that costs money.")
     for note in estimate.notes:
