@@ -139,14 +139,21 @@ def validation_errors(assembly_directory: str) -> list[str]:
     report = json.loads(report_file.read_text())
     lines = []
     for plugin in report.get("pluginReports", []):
+        failed = []
         for violation in plugin.get("violations", []):
             if violation.get("severity") not in ("error", "fatal"):
                 continue
             where = ", ".join(c.get("constructPath", "") for c in violation.get("violatingConstructs", [])[:3])
             rule = violation.get("ruleName", "")
             description = violation.get("description", "")
-            lines.append(description if description.startswith(f"{rule}") or ": got " in description
-                         else f"{rule}: {description}" + (f" ({where})" if where else ""))
+            failed.append(description if description.startswith(f"{rule}") or ": got " in description
+                          else f"{rule}: {description}" + (f" ({where})" if where else ""))
+        if plugin.get("conclusion") == "failure" and not failed:
+            # A plugin that raised: aws-cdk-lib reports it failed with no violation, its error in the metadata
+            # ("Validation plugin '<name>' failed: <message>"). The synthesis must fail, not pass unchecked.
+            error = str((plugin.get("metadata") or {}).get("error") or f"{plugin.get('pluginName')} failed")
+            failed.append(error.strip().splitlines()[0])
+        lines += failed
     return lines
 
 

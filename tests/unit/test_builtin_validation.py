@@ -61,3 +61,15 @@ def test_a_deploy_refuses_the_broken_template_before_it_reaches_aws(monkeypatch,
     assert app.main(context=base_context()) == 1
     errors = capsys.readouterr().err.strip().splitlines()
     assert errors == ["error: E9002: FromPort: FromPort 443 is greater than ToPort 80 (WebServerStack/BackwardsPortRange)"]
+
+
+def test_a_validation_plugin_that_fails_without_a_violation_fails_the_synthesis(tmp_path):
+    # What aws-cdk-lib writes when a plugin raises (validation/private/report.js, mkPluginFailure): no violation,
+    # the error in the metadata. Counted as passed before, so a budget guard that could not price a template let it by.
+    from app import validation_errors
+
+    (tmp_path / "validation-report.json").write_text(json.dumps({"pluginReports": [
+        {"pluginName": "budget guard", "conclusion": "failure", "violations": [],
+         "metadata": {"error": "Validation plugin 'budget guard' failed: Size is not a literal number\nat ..."}},
+        {"pluginName": "Construct Annotations", "conclusion": "success", "violations": []}]}))
+    assert validation_errors(str(tmp_path)) == ["Validation plugin 'budget guard' failed: Size is not a literal number"]
