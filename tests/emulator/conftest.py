@@ -6,10 +6,11 @@ it is marked ``xfail(strict=True)`` - so each gap test shows the gap exists in
 plain moto, and the day moto fixes it the plain run passes, strict xfail turns
 that into a failure, and we know the fill can go.
 
-The plain-moto runs are marked ``slow``: `make test-slow` (and so CI, on every push) runs them, `make test` does
-not. They check moto, a pinned dependency, not this project's code: their outcome changes when the moto pin does
-(or when a gap test is added, which CI then checks), and `make test` fails as soon as the installed moto is not
-the one they were last run against (test_plain_moto_pin.py), pointing at `make test-slow`.
+The plain-moto runs are marked ``slow``: `make test-slow` runs them (.ci/run, and the workflow on every push to
+main), and the workflow runs them on every pull request; `make test` does not. They check moto, a pinned dependency,
+not this project's code: their outcome changes when the moto pin does (or when a gap test is added, which a pull
+request's run then checks), and `make test` fails as soon as the installed moto is not the one they were last run
+against (test_plain_moto_pin.py), pointing at `make test-slow`.
 """
 
 from __future__ import annotations
