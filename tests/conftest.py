@@ -20,9 +20,12 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
-# Never let a test reach a real AWS account, whatever the developer's shell has.
-for _name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+# Never let a test reach a real AWS account, or read the developer's AWS configuration (a region there changes
+# what make cost says), whatever the shell has: the tests that need a region or a configuration set their own.
+for _name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION",
+              "AWS_DEFAULT_REGION"):
     os.environ.pop(_name, None)
+os.environ["AWS_CONFIG_FILE"] = os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
 
 
 def base_context() -> dict[str, Any]:

@@ -14,6 +14,7 @@ import dataclasses
 import datetime
 import io
 import json
+import os
 import subprocess
 import sys
 import types
@@ -1007,11 +1008,23 @@ def test_the_example_region_priced_in_a_shell_set_for_another_says_why(default, 
     assert "### Cost of WebServerStack in us-east-1" in run.stdout
 
 
+def test_the_example_region_priced_for_a_region_in_the_aws_config_file_says_why(default, monkeypatch, tmp_path):
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    (tmp_path / "config").write_text("[default]\nregion = eu-west-3\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    run = run_cost("--cdk-out", default.template_path.parent)
+    assert ("The prices are us-east-1's, the example environment's region: the stack was synthesized for it (without "
+            "AWS credentials `make synth` does, whatever your AWS configuration says), not for eu-west-3; "
+            "`make cost REGION=eu-west-3` prices yours.") in run.stdout.splitlines()
+
+
 @pytest.mark.parametrize(("configured", "args"), [(None, ()), ("us-east-1", ()),
                                                   ("ap-northeast-1", ("--region", "ap-northeast-1"))])
 def test_nothing_to_explain_when_the_region_is_the_shells_or_asked_for(default, monkeypatch, configured, args):
     for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)  # no region from this machine's own AWS configuration
     if configured:
         monkeypatch.setenv("AWS_REGION", configured)
     assert "the example environment's region" not in run_cost("--cdk-out", default.template_path.parent, *args).stdout

@@ -77,7 +77,12 @@ def example_region_said(stacks: Sequence[StackTemplate]) -> list[str]:
         if configured:
             break
     else:
-        return []
+        # The region of the AWS config file's profile (AWS_PROFILE, else default), as the CLI and the SDKs read it.
+        import botocore.session
+
+        variable, configured = "your AWS configuration", botocore.session.Session().get_config_variable("region")
+        if not configured:
+            return []
     if configured == EXAMPLE_REGION or not any(stack.region == EXAMPLE_REGION for stack in stacks):
         return []
     return [f"The prices are {EXAMPLE_REGION}'s, the example environment's region: the stack was synthesized for it "
