@@ -53,8 +53,8 @@ diagram: setup ## The architecture picture, synthesized offline: into both READM
 audit: setup ## List what still costs money for the stack's tag (REGION=..., ENDPOINT=http://localhost:PORT for the emulator)
 	$(PY) -m tools.audit$(if $(REGION), --region $(REGION))$(if $(ENDPOINT), --endpoint-url $(ENDPOINT))
 
-bench: setup ## Benchmark synth, tests and the deploy round trip against their floors (RUNS=5)
-	$(PY) -m bench.bench --runs $(or $(RUNS),5)
+bench: setup ## Benchmark synth, tests and the deploy round trip against their floors (RUNS=5; SLOW=1 times make test-slow too)
+	$(PY) -m bench.bench --runs $(or $(RUNS),5)$(if $(SLOW), --with-slow)
 
 docs: diagram ## Regenerate what the code drives: the picture, both READMEs' settings tables, cdk.json's defaults
 	$(PY) -m tools.settings_docs --write

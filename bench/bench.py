@@ -192,10 +192,10 @@ def bench_profile(workdir: Path, runs: int) -> dict:
             "nag": med["nag"]["synth"] - med["plain"]["synth"], "synth": med["plain"]["synth"]}
 
 
-def bench_tests() -> dict:
-    """The whole `make test` (lint, then pytest on two workers), as CI and people run it."""
+def bench_tests(target: str = "test") -> dict:
+    """The whole `make test` (lint, then pytest on two workers), or `make test-slow`, as CI and people run it."""
     start = time.perf_counter()
-    run = subprocess.run(["make", "--no-print-directory", "test"], cwd=ROOT, env={**os.environ, **QUIET_ENV},
+    run = subprocess.run(["make", "--no-print-directory", target], cwd=ROOT, env={**os.environ, **QUIET_ENV},
                          capture_output=True, text=True, check=False)
     wall = time.perf_counter() - start
     syntheses = re.search(r"in-process syntheses: (\d+)", run.stdout)
@@ -237,6 +237,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=int(os.environ.get("RUNS", "5")))
     parser.add_argument("--skip", action="append", default=[],
                         choices=["synth", "growth", "tiers", "profile", "tests", "cycle"])
+    parser.add_argument("--with-slow", action="store_true",
+                        help="also time `make test-slow` (about ten minutes; CI runs it after make test)")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
     try:
@@ -278,6 +280,10 @@ def main() -> int:
             t = bench_tests()
             rows.append(("`make test` (ruff, then pytest -n 2 -m 'not slow')",
                          f"{t['wall']:.0f} s, {t['syntheses']} in-process syntheses; {t['summary']}", None, "≤ 75 s"))
+        if args.with_slow:
+            t = bench_tests("test-slow")
+            rows.append(("`make test-slow` (pytest -m slow, one process)", f"{t['wall']:.0f} s; {t['summary']}", None,
+                         "CI's 90 minutes, with make test"))
         if "cycle" not in args.skip:
             c = bench_cycle(workdir, empty, max(1, args.runs // 2))
             rows.append(("deploy + destroy on the emulator: this stack / empty stack",
