@@ -75,6 +75,14 @@ class VolumeAlreadyAttachedError(EC2ClientError):
         super().__init__("VolumeInUse", f"{volume_id} is already attached to an instance")
 
 
+class VolumeModificationRateExceededError(EC2ClientError):
+    """ModifyVolume of a volume whose last modification has not completed, or that was modified four times in
+    24 hours. The code is EC2's (seen in sodafoundation/strato#1094); the message is this emulator's."""
+
+    def __init__(self, volume_id: str, why: str):
+        super().__init__("VolumeModificationRateExceeded", f"Volume {volume_id} cannot be modified now: {why}")
+
+
 class InvalidVolumeZoneMismatchError(EC2ClientError):
     def __init__(self, volume_id: str, instance_id: str):
         super().__init__(
