@@ -44,6 +44,8 @@ from moto.cloudformation.models import Event, Stack
 from moto.ec2.models import ec2_backends
 from moto.ec2.models.core import TaggedEC2Resource
 
+from emulator import operations
+
 logger = logging.getLogger("emulator")
 
 _SUB_REFERENCE = re.compile(r"\$\{(?!!)([^}]+)\}")
@@ -249,6 +251,7 @@ def add_event(
             resource_properties=None,
         )
     )
+    operations.checkpoint()  # a client polling the stack sees each step, as on AWS
 
 
 def tag_new_resource(stack: Stack, logical_id: str, resource: Any) -> None:
@@ -542,6 +545,7 @@ def _run(
         return False
     if operation == "UPDATE":
         stack.status = "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS"
+        stack._add_stack_event("UPDATE_COMPLETE_CLEANUP_IN_PROGRESS")
     _clean_up(stack, removed, journal)
     return True
 

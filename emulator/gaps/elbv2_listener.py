@@ -22,8 +22,10 @@ aws-resource-elasticloadbalancingv2-listener.md):
 moto 5.2.5 records a listener's certificate in ACM's ``InUseBy`` when the
 listener is created (under the listener's ARN), never when it is modified or
 deleted. ACM lists there "the ARNs of the AWS resources that are using the
-certificate" (CertificateDetail, ACM API reference): the load balancer's ARN
-for a certificate any of its listeners uses. It is kept true on every change
+certificate" (CertificateDetail, ACM API reference). For a load balancer it is
+the load balancer's ARN (what ACM's console lists as the certificate's
+associated resource; the reference names no resource type, so an assumption
+from observed behaviour), for a certificate any of its listeners uses. It is kept true on every change
 (CreateListener, ModifyListener, Add/RemoveListenerCertificates,
 DeleteListener, DeleteLoadBalancer), so a certificate swapped out by an update
 can be deleted in the clean-up phase, and one swapped in is in use.
