@@ -44,7 +44,7 @@ from moto.cloudformation.models import Event, Stack
 from moto.ec2.models import ec2_backends
 from moto.ec2.models.core import TaggedEC2Resource
 
-from emulator import operations
+from emulator import operations, schemas
 
 logger = logging.getLogger("emulator")
 
@@ -367,6 +367,8 @@ def _apply(stack: Stack, new_template: dict[str, Any], journal: _Journal) -> lis
         try:
             if name not in live:
                 add_event(stack, name, resource_type, "CREATE_IN_PROGRESS")
+                if resource_type not in NOT_MODELLED_NO_OP:
+                    schemas.check(name, resource_type, resolve(resource_map, body))
                 with _operating(stack, name, body, "CREATE"):
                     created = resource_map[name]
                 if created is None:
@@ -385,6 +387,7 @@ def _apply(stack: Stack, new_template: dict[str, Any], journal: _Journal) -> lis
                 continue
             old_resource = live[name]
             add_event(stack, name, resource_type, "UPDATE_IN_PROGRESS", _physical_id(old_resource))
+            schemas.check(name, resource_type, new_props)
             with _operating(stack, name, body, "UPDATE"):
                 updated = _update_one(
                     stack, name, old_resource, old_bodies[name], body, old_props[name], new_props

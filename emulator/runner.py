@@ -9,12 +9,14 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
+from collections.abc import Iterable
 from types import TracebackType
 from typing import IO, Any
 
 from constants import EXAMPLE_ACCOUNT, EXAMPLE_REGION
-from emulator.api import RESET_PATH
+from emulator.api import COVERAGE_PATH, RESET_PATH
 
 #: The project's example environment (moto's default account), named in constants.py.
 ACCOUNT_ID = EXAMPLE_ACCOUNT
@@ -95,6 +97,12 @@ class Emulator:
         request = urllib.request.Request(self.endpoint + path, data=b"", method="POST")  # noqa: S310
         with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
             return dict(json.loads(response.read() or b"{}"))
+
+    def coverage(self, types: Iterable[str]) -> dict[str, str]:
+        """How the server handles each resource type (see ``emulator.schemas.coverage``)."""
+        query = urllib.parse.urlencode({"types": ",".join(sorted(set(types)))})
+        with urllib.request.urlopen(f"{self.endpoint}{COVERAGE_PATH}?{query}", timeout=30) as response:  # noqa: S310
+            return dict(json.loads(response.read()))
 
     def reset(self) -> None:
         """Forget every resource, then recreate the starting state: with a seed, moto's IDs seeded and the

@@ -19,7 +19,7 @@ from typing import NoReturn
 
 from constants import EXAMPLE_ACCOUNT, EXAMPLE_REGION
 from emulator import operations
-from emulator.api import EXAMPLE_ZONE, RESET_PATH
+from emulator.api import COVERAGE_PATH, EXAMPLE_ZONE, RESET_PATH
 
 #: moto settings that make EC2 reject what AWS rejects (unknown AMI, key pair
 #: or instance type) instead of launching anyway; read by moto at import time.
@@ -80,6 +80,14 @@ class OneRequestAtATime:
                 start_response("200 OK", [("Content-Type", "application/json")])
                 unfinished, _UNFINISHED[:] = list(_UNFINISHED), []  # told once, to the first reset (the start's)
                 return [json.dumps({"status": "ok", "unfinished": unfinished}).encode()]
+            if environ.get("PATH_INFO") == COVERAGE_PATH:
+                from urllib.parse import parse_qs
+
+                from emulator import schemas
+
+                types = ",".join(parse_qs(environ.get("QUERY_STRING", "")).get("types", [""])).split(",")
+                start_response("200 OK", [("Content-Type", "application/json")])
+                return [json.dumps({t: schemas.coverage(t) for t in types if t}).encode()]
             # The whole response is made under the lock (moto's are lists, never streamed from a backend).
             return list(self._app(environ, start_response))
 

@@ -47,6 +47,13 @@ class NotUpdatableError(CloudFormationError):
         super().__init__(message)
 
 
+class SchemaValidationError(CloudFormationError):
+    """Properties that break the resource type's schema (see emulator/schemas.py)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+
+
 class CustomNamedResourceReplacementError(CloudFormationError):
     """An update that would replace a resource whose custom name stays the same.
 

@@ -51,6 +51,7 @@ from moto.utilities.utils import get_partition
 
 from emulator import cfn_engine
 from emulator.gaps._install import register_cloudformation_model
+from emulator.gaps._model import FillModel
 
 AUTO_DELETE_OBJECTS_TAG = "aws-cdk:auto-delete-objects"
 _moto_resource_class_from_type = parsing.resource_class_from_type
@@ -63,7 +64,7 @@ def resource_class_from_type(resource_type: str) -> Any:
     return _moto_resource_class_from_type(resource_type)
 
 
-class S3AutoDeleteObjects(CloudFormationModel):
+class S3AutoDeleteObjects(FillModel, CloudFormationModel):
     """The custom resource; ``delete`` is the handler's Delete event."""
 
     def __init__(self, physical_id: str, bucket_name: str, account_id: str, region_name: str):
@@ -72,21 +73,8 @@ class S3AutoDeleteObjects(CloudFormationModel):
         self.account_id = account_id
         self.region_name = region_name
 
-    @property
-    def physical_resource_id(self) -> str:
-        return self.physical_id
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "Custom::S3AutoDeleteObjects"
-
-    @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return False
+    TYPE = "Custom::S3AutoDeleteObjects"
+    ID = "physical_id"
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
