@@ -8,10 +8,12 @@ stops the server.
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 from emulator.runner import DEFAULT_PORT, DEFAULT_SEED, EmulatorError, start
 
@@ -65,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     # Handlers first, so a signal during start-up still ends in stop() below.
     signal.signal(signal.SIGTERM, _on_signal)
     signal.signal(signal.SIGINT, _on_signal)
+    # Where the server notes the stack operations under way, so that after a kill the next start can say so.
+    os.environ.setdefault("EMULATOR_STATE_DIR", str(Path.home() / ".cache" / "ec2-web-server-emulator"))
     try:
         emu = start(
             args.port,
@@ -77,6 +81,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"emulator: {error}", file=sys.stderr)
         return 1
     with emu:
+        if emu.unfinished:
+            print("emulator: the previous emulator on this port was stopped during these stack operations: "
+                  f"{', '.join(emu.unfinished)}. Its state was in memory and is gone: those stacks do not "
+                  "exist here any more; deploy them again.", file=sys.stderr)
         print(f"EMULATOR_ENDPOINT={emu.endpoint}", flush=True)
         if args.until_stdin_closes:
             threading.Thread(

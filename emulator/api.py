@@ -7,3 +7,6 @@ RESET_PATH = "/emulator/reset"
 #: configuration with ``hosted_zone=example.com`` can look it up, validate a certificate in it and
 #: add records to it. Created right after the default VPC, so its ID is the same on every start.
 EXAMPLE_ZONE = "example.com"
+#: How the emulator handles resource types: GET with ``?types=A,B``; JSON {type: "fill" | "schema" | "no-op" |
+#: "none"} (see emulator.schemas.coverage).
+COVERAGE_PATH = "/emulator/coverage"

@@ -44,6 +44,8 @@ from moto.cloudformation.models import Event, Stack
 from moto.ec2.models import ec2_backends
 from moto.ec2.models.core import TaggedEC2Resource
 
+from emulator import operations, schemas
+
 logger = logging.getLogger("emulator")
 
 _SUB_REFERENCE = re.compile(r"\$\{(?!!)([^}]+)\}")
@@ -89,6 +91,7 @@ class Operation:
     resource_type: str
     action: str  # CREATE, UPDATE or DELETE
     body: dict[str, Any]  # the resource's template entry (the new one on update)
+    rollback: bool = False  # putting the resource back after a failed update
 
     def report(self, reason: str, physical_id: str = "") -> None:
         """A resource event ``<ACTION>_IN_PROGRESS`` with ``reason``, as CloudFormation reports progress."""
@@ -113,8 +116,10 @@ def current() -> Operation | None:
 
 
 @contextlib.contextmanager
-def _operating(stack: Stack, logical_id: str, body: dict[str, Any], action: str) -> Iterator[Operation]:
-    operation = Operation(stack, logical_id, _resource_type(body), action, body)
+def _operating(
+    stack: Stack, logical_id: str, body: dict[str, Any], action: str, rollback: bool = False
+) -> Iterator[Operation]:
+    operation = Operation(stack, logical_id, _resource_type(body), action, body, rollback)
     token = _current.set(operation)
     try:
         yield operation
@@ -246,6 +251,7 @@ def add_event(
             resource_properties=None,
         )
     )
+    operations.checkpoint()  # a client polling the stack sees each step, as on AWS
 
 
 def tag_new_resource(stack: Stack, logical_id: str, resource: Any) -> None:
@@ -361,6 +367,8 @@ def _apply(stack: Stack, new_template: dict[str, Any], journal: _Journal) -> lis
         try:
             if name not in live:
                 add_event(stack, name, resource_type, "CREATE_IN_PROGRESS")
+                if resource_type not in NOT_MODELLED_NO_OP:
+                    schemas.check(name, resource_type, resolve(resource_map, body))
                 with _operating(stack, name, body, "CREATE"):
                     created = resource_map[name]
                 if created is None:
@@ -379,6 +387,7 @@ def _apply(stack: Stack, new_template: dict[str, Any], journal: _Journal) -> lis
                 continue
             old_resource = live[name]
             add_event(stack, name, resource_type, "UPDATE_IN_PROGRESS", _physical_id(old_resource))
+            schemas.check(name, resource_type, new_props)
             with _operating(stack, name, body, "UPDATE"):
                 updated = _update_one(
                     stack, name, old_resource, old_bodies[name], body, old_props[name], new_props
@@ -442,8 +451,8 @@ def _delete_quietly(
     add_event(stack, name, resource_type, status, _physical_id(resource))
 
 
-def _undo(stack: Stack, journal: _Journal, old_template: dict[str, Any], old_inputs: dict[str, Any]) -> None:
-    """Put the stack back as it was before a failed operation (best effort)."""
+def _undo(stack: Stack, journal: _Journal, old_template: dict[str, Any], old_inputs: dict[str, Any]) -> bool:
+    """Put the stack back as it was before a failed operation; False if a resource could not be put back."""
     resource_map = stack.resource_map
     new_bodies = resource_map._resource_json_map
     for name in reversed(journal.created):
@@ -458,21 +467,29 @@ def _undo(stack: Stack, journal: _Journal, old_template: dict[str, Any], old_inp
             body = {**old_body, "DeletionPolicy": "Delete"}
             _delete_quietly(stack, resource_map, name, new_resource, body, "DeletionPolicy")
         resource_map._parsed_resources[name] = old_resource
+    ok = True
     for name, old_props, new_props in reversed(journal.in_place):
         resource = resource_map._parsed_resources.get(name)
         hook = getattr(type(resource), "emulator_update", None)
         if hook is not None:
+            body = new_bodies.get(name, {})
+            add_event(stack, name, _resource_type(body), "UPDATE_IN_PROGRESS", _physical_id(resource))
             try:
-                with _operating(stack, name, new_bodies.get(name, {}), "UPDATE"):
+                with _operating(stack, name, body, "UPDATE", rollback=True):
                     hook(resource, new_props, old_props, stack.account_id, stack.region_name)
-            except Exception:  # noqa: S110 - rollback is best effort, as in AWS
-                logger.exception("rollback of %s failed", name)
+            except Exception as error:
+                # The resource cannot be put back: the rollback fails (UPDATE_ROLLBACK_FAILED), as in AWS.
+                ok = False
+                add_event(stack, name, _resource_type(body), "UPDATE_FAILED", _physical_id(resource), _reason(error))
+                continue
+            add_event(stack, name, _resource_type(body), "UPDATE_COMPLETE", _physical_id(resource))
     resource_map._template = old_template
     resource_map._resource_json_map = old_template.get("Resources", {})
     resource_map.input_parameters = old_inputs
     resource_map.load_mapping()
     resource_map.load_parameters()
     resource_map.load_conditions()
+    return ok
 
 
 def run(stack: Stack, new_template: dict[str, Any], parameters: dict[str, Any] | None, operation: str) -> bool:
@@ -517,16 +534,28 @@ def _run(
             f"{rollback}_IN_PROGRESS",
             resource_status_reason=f"The following resource(s) failed to {operation.lower()}: [{failure.logical_id}].",
         )
-        _undo(stack, journal, old_template if operation == "UPDATE" else {"Resources": {}}, old_inputs)
+        undone = _undo(stack, journal, old_template if operation == "UPDATE" else {"Resources": {}}, old_inputs)
         if operation == "CREATE":
             _undo_template(stack, new_template)
+        if not undone:
+            stack.status = f"{rollback}_FAILED"
+            stack._add_stack_event(
+                f"{rollback}_FAILED", resource_status_reason="The following resource(s) failed to update: ["
+                + ", ".join(n for n, _, _ in journal.in_place if _failed_on_rollback(stack, n)) + "].")
+            return False
         stack.status = f"{rollback}_COMPLETE"
         stack._add_stack_event(f"{rollback}_COMPLETE")
         return False
     if operation == "UPDATE":
         stack.status = "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS"
+        stack._add_stack_event("UPDATE_COMPLETE_CLEANUP_IN_PROGRESS")
     _clean_up(stack, removed, journal)
     return True
+
+
+def _failed_on_rollback(stack: Stack, name: str) -> bool:
+    last = next((e for e in reversed(stack.events) if e.logical_resource_id == name), None)
+    return last is not None and last.resource_status == "UPDATE_FAILED"
 
 
 def _undo_template(stack: Stack, template: dict[str, Any]) -> None:

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
+from collections.abc import Iterable
 from types import TracebackType
-from typing import IO
+from typing import IO, Any
 
 from constants import EXAMPLE_ACCOUNT, EXAMPLE_REGION
-from emulator.api import RESET_PATH
+from emulator.api import COVERAGE_PATH, RESET_PATH
 
 #: The project's example environment (moto's default account), named in constants.py.
 ACCOUNT_ID = EXAMPLE_ACCOUNT
@@ -89,18 +92,26 @@ class Emulator:
     def is_running(self) -> bool:
         return self._process.poll() is None
 
-    def _post(self, path: str) -> None:
+    def _post(self, path: str) -> dict[str, Any]:
         # The URL is always our own http://localhost endpoint (hence the noqa).
         request = urllib.request.Request(self.endpoint + path, data=b"", method="POST")  # noqa: S310
         with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
-            response.read()
+            return dict(json.loads(response.read() or b"{}"))
+
+    def coverage(self, types: Iterable[str]) -> dict[str, str]:
+        """How the server handles each resource type (see ``emulator.schemas.coverage``)."""
+        query = urllib.parse.urlencode({"types": ",".join(sorted(set(types)))})
+        with urllib.request.urlopen(f"{self.endpoint}{COVERAGE_PATH}?{query}", timeout=30) as response:  # noqa: S310
+            return dict(json.loads(response.read()))
 
     def reset(self) -> None:
         """Forget every resource, then recreate the starting state: with a seed, moto's IDs seeded and the
         default VPC made at once (the same IDs on every start and reset), then the example hosted zone
         (with random IDs it is still created, with a random ID). One request, served whole by the server
         (see ``emulator.server.OneRequestAtATime``), so nothing can come between the seed and those IDs."""
-        self._post(RESET_PATH + ("" if self.seed is None else f"?seed={int(self.seed)}"))
+        answer = self._post(RESET_PATH + ("" if self.seed is None else f"?seed={int(self.seed)}"))
+        # Stack operations a killed server on this port left unfinished (see emulator.operations).
+        self.unfinished: list[str] = [*getattr(self, "unfinished", []), *answer.get("unfinished", [])]
 
     def stop(self) -> None:
         """Stop the server and wait for it; safe to call more than once."""

@@ -10,6 +10,7 @@ closes (so a parent that dies without cleaning up never leaves it behind).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import sys
@@ -17,7 +18,8 @@ import threading
 from typing import NoReturn
 
 from constants import EXAMPLE_ACCOUNT, EXAMPLE_REGION
-from emulator.api import EXAMPLE_ZONE, RESET_PATH
+from emulator import operations
+from emulator.api import COVERAGE_PATH, EXAMPLE_ZONE, RESET_PATH
 
 #: moto settings that make EC2 reject what AWS rejects (unknown AMI, key pair
 #: or instance type) instead of launching anyway; read by moto at import time.
@@ -46,6 +48,8 @@ def _exit_when_stdin_closes() -> None:
 
 
 REGION = EXAMPLE_REGION
+#: Stack operations that a killed server on this port left unfinished (read at start, see emulator.operations).
+_UNFINISHED: list[str] = []
 _LOCAL = {"Host": "localhost"}
 
 
@@ -63,7 +67,7 @@ class OneRequestAtATime:
         from werkzeug.test import Client
 
         self._app = app
-        self._lock = threading.Lock()
+        self._lock = operations.LOCK  # shared with the stack operations running in the background
         self._direct = Client(app)  # calls into moto's app itself, inside the lock, with no HTTP round trip
 
     def __call__(self, environ, start_response):  # type: ignore[no-untyped-def]
@@ -74,7 +78,16 @@ class OneRequestAtATime:
                 seed = parse_qs(environ.get("QUERY_STRING", "")).get("seed", [None])[0]
                 self._reset(int(seed) if seed is not None else None)
                 start_response("200 OK", [("Content-Type", "application/json")])
-                return [b'{"status": "ok"}']
+                unfinished, _UNFINISHED[:] = list(_UNFINISHED), []  # told once, to the first reset (the start's)
+                return [json.dumps({"status": "ok", "unfinished": unfinished}).encode()]
+            if environ.get("PATH_INFO") == COVERAGE_PATH:
+                from urllib.parse import parse_qs
+
+                from emulator import schemas
+
+                types = ",".join(parse_qs(environ.get("QUERY_STRING", "")).get("types", [""])).split(",")
+                start_response("200 OK", [("Content-Type", "application/json")])
+                return [json.dumps({t: schemas.coverage(t) for t in types if t}).encode()]
             # The whole response is made under the lock (moto's are lists, never streamed from a backend).
             return list(self._app(environ, start_response))
 
@@ -86,6 +99,7 @@ class OneRequestAtATime:
     def _reset(self, seed: int | None) -> None:
         """moto's reset; with a seed, moto's random source seeded and the region's default VPC created at once
         (moto makes it on a region's first EC2 call); then the example zone, whose ID is drawn next."""
+        operations.abandon_all()
         calls = [("/moto-api/reset", None, _LOCAL)]
         if seed is not None:
             calls += [(f"/moto-api/seed?a={seed}", None, _LOCAL),
@@ -182,6 +196,7 @@ def main(argv: list[str] | None = None) -> None:
         )
     port = server.server_address[1]
     os.environ["MOTO_PORT"] = str(port)
+    _UNFINISHED[:] = operations.unfinished()
     print(f"EMULATOR_PORT={port}", flush=True)
     server.serve_forever()
 

@@ -10,6 +10,11 @@ backed up during those minutes.
 
 The vault outlives ``cdk destroy`` (CloudFormation cannot delete a vault that holds recovery points, and
 they are the point): ``make audit`` lists it with its recovery points, their cost and how to remove them.
+Its name ends with the first part of the stack's ID, which is new for every stack created, so the next
+deploy after a destroy makes a vault of its own instead of failing on the kept one's name
+(CreateBackupVault answers AlreadyExists for a name taken in the region). Turning ``backup`` off and on
+again within one stack gives the new vault the kept one's name: delete the kept vault first (once its
+recovery points may go; ``make audit`` prints the commands).
 """
 
 from __future__ import annotations
@@ -28,6 +33,13 @@ from ..encryption import allow_key_user
 from ..options import Backup
 
 
+def _per_stack_name(scope: Construct) -> str:
+    """CDK's name for the vault (it starts with the stack's name), cut to leave room for 9 characters, then "-"
+    and the stack ID's first 8 hex digits (AWS::Backup::BackupVault's name: 2-50 of a-z, A-Z, 0-9, - and _)."""
+    stack_uuid = cdk.Fn.select(2, cdk.Fn.split("/", cdk.Aws.STACK_ID))
+    return cdk.Fn.join("-", [cdk.Names.unique_id(scope)[:41], cdk.Fn.select(0, cdk.Fn.split("-", stack_uuid))])
+
+
 class Backups(Construct):
     """The plan, its vault and its selection.
 
@@ -41,7 +53,7 @@ class Backups(Construct):
         super().__init__(scope, id)
         #: Encrypted with ``encryption_key``, else AWS Backup's own KMS key (aws/backup); kept after destroy.
         self.vault = backup.BackupVault(self, "Vault", removal_policy=cdk.RemovalPolicy.RETAIN,
-                                        encryption_key=encryption_key)
+                                        backup_vault_name=_per_stack_name(self), encryption_key=encryption_key)
         if options.schedule == "daily":
             rule = backup.BackupPlanRule.daily(self.vault)
         elif options.schedule == "weekly":

@@ -47,6 +47,16 @@ def tag_changes(old: Any, new: Any) -> tuple[list[str], dict[str, str]]:
     return [k for k in old_tags if k not in new_tags], dict(new_tags)
 
 
+def retag_by_arn(backend: Any, arn: str, old: Any, new: Any) -> None:
+    """Apply a change of a tags property through a service's TagResource and UntagResource (the backend's
+    ``tag_resource(arn, tags)`` and ``untag_resource(arn, keys)``, as moto names them for Logs, SNS and KMS)."""
+    removed, tags = tag_changes(old, new)
+    if removed:
+        backend.untag_resource(arn, removed)
+    if tags:
+        backend.tag_resource(arn, tags)
+
+
 def changed(old: dict[str, Any], new: dict[str, Any]) -> set[str]:
     """Names of properties whose resolved values differ."""
     return {k for k in set(old) | set(new) if old.get(k) != new.get(k)}

@@ -43,6 +43,7 @@ from moto.route53.models import route53_backends
 from moto.utilities.utils import get_partition
 
 from emulator.gaps._install import install, register_cloudformation_model
+from emulator.gaps._model import FillModel
 from emulator.gaps._props import changed, tag_changes
 from emulator.gaps.exceptions import ACMResourceInUseError, CertificateNotValidatedError
 
@@ -102,7 +103,7 @@ class AWSCertificateManagerBackendFill:
         _moto_delete_certificate(self, arn)
 
 
-class Certificate(CloudFormationModel):
+class Certificate(FillModel, CloudFormationModel):
     """The CloudFormation side of an ACM certificate (the certificate is moto's CertBundle)."""
 
     def __init__(self, arn: str, account_id: str, region_name: str):
@@ -110,21 +111,8 @@ class Certificate(CloudFormationModel):
         self.account_id = account_id
         self.region_name = region_name
 
-    @property
-    def physical_resource_id(self) -> str:
-        return self.arn
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::CertificateManager::Certificate"
-
-    @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return False
+    TYPE = "AWS::CertificateManager::Certificate"
+    ID = "arn"
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]

@@ -26,9 +26,15 @@ As AWS does it:
 * every property but AutoScalingGroupName (and InstanceId) updates in place
   (aws-properties-as-group.md); with ``AutoScalingScheduledAction``
   ``IgnoreUnmodifiedGroupSizeProperties``, MinSize/MaxSize/DesiredCapacity are
-  applied only when the template changed them (aws-attribute-updatepolicy.md);
-* a new LaunchTemplate (or VPCZoneIdentifier), with ``AutoScalingRollingUpdate``,
-  replaces the instances batch by batch: at most MaxBatchSize at a time, never
+  applied only when the template changed them, and only for a group that has a
+  scheduled action: the policy is for "when the AWS::AutoScaling::AutoScalingGroup
+  resource has an associated scheduled action" (aws-attribute-updatepolicy.md).
+  A group without one is set back to the template's sizes on every update
+  (a scaled-out group returns to DesiredCapacity);
+* a new LaunchTemplate, VPCZoneIdentifier or PlacementGroup, with
+  ``AutoScalingRollingUpdate``, replaces every instance the group had (all are
+  obsolete: CloudFormation rolls the whole group when a trigger property changes),
+  batch by batch: at most MaxBatchSize at a time, never
   fewer than MinInstancesInService in service, the group raised temporarily
   (up to MaxSize) to launch new instances first when needed, and the same
   progress events CloudFormation writes ("Rolling update initiated. Terminating
@@ -129,6 +135,11 @@ def _check_placement_group(backend: AutoScalingBackend, name: str | None) -> Non
         find_group(name)
     except InvalidPlacementGroupUnknownError as error:
         raise ValidationError(error.message) from error
+
+
+def _has_scheduled_action(group: FakeAutoScalingGroup) -> bool:
+    return any(action.auto_scaling_group_name == group.name
+               for action in group.autoscaling_backend.scheduled_actions.values())
 
 
 def _check_sizes(minimum: int, maximum: int, desired: int | None) -> None:
@@ -247,7 +258,8 @@ class FakeAutoScalingGroupFill:
         policy = (body.get("UpdatePolicy") or {})
         rolling = policy.get("AutoScalingRollingUpdate")
         sizes = {k: as_int(new.get(k)) for k in _SIZES}
-        if as_bool((policy.get("AutoScalingScheduledAction") or {}).get("IgnoreUnmodifiedGroupSizeProperties")):
+        if as_bool((policy.get("AutoScalingScheduledAction") or {}).get("IgnoreUnmodifiedGroupSizeProperties")) \
+                and _has_scheduled_action(group):
             sizes = {k: v if k in differences else None for k, v in sizes.items()}
         minimum = sizes["MinSize"] if sizes["MinSize"] is not None else group.min_size
         maximum = sizes["MaxSize"] if sizes["MaxSize"] is not None else group.max_size
@@ -297,16 +309,17 @@ class FakeAutoScalingGroupFill:
         desired = sizes["DesiredCapacity"]
         if desired is None:
             desired = min(max(group.desired_capacity or 0, minimum), maximum)
-        needs_rolling = bool(differences & _ROLLING_TRIGGERS) or any(
-            not _is_current(group, s) for s in group.instance_states)
-        if needs_rolling and rolling is not None:
+        triggered = bool(differences & _ROLLING_TRIGGERS)
+        obsolete = [s for s in group.instance_states if triggered or not _is_current(group, s)]
+        existing = {s.instance.id for s in group.instance_states}
+        if obsolete and rolling is not None:
             try:
-                cls._roll(group, rolling, desired)
+                cls._roll(group, rolling, desired, obsolete)
             except Exception:
                 (group.launch_template_version, group.ec2_launch_template, group.vpc_zone_identifier,
                  group.availability_zones, group.provided_launch_template_version, group.placement_group) = saved
                 group.min_size = minimum
-                cls._put_back(group, desired)
+                cls._put_back(group, desired, existing)
                 raise
             group.min_size = minimum  # back from the rolling update's temporary size
         cls._resize(group, desired)
@@ -344,10 +357,8 @@ class FakeAutoScalingGroupFill:
             _report(f"Emulator: instances run no user data; {count} SUCCESS signal(s) taken as received.")
 
     @classmethod
-    def _roll(cls, group: FakeAutoScalingGroup, rolling: dict[str, Any], desired: int) -> None:
-        obsolete = [s for s in group.instance_states if not _is_current(group, s)]
-        if not obsolete:
-            return
+    def _roll(cls, group: FakeAutoScalingGroup, rolling: dict[str, Any], desired: int,
+              obsolete: list[InstanceState]) -> None:
         keep = as_int(rolling.get("MinInstancesInService")) or 0
         batch = min(max(1, as_int(rolling.get("MaxBatchSize")) or 1), len(obsolete))
         waits = as_bool(rolling.get("WaitOnResourceSignals"))
@@ -382,9 +393,9 @@ class FakeAutoScalingGroupFill:
             obsolete = obsolete[len(take):]
 
     @classmethod
-    def _put_back(cls, group: FakeAutoScalingGroup, desired: int) -> None:
+    def _put_back(cls, group: FakeAutoScalingGroup, desired: int, before: set[str]) -> None:
         """After a failed batch: what the update launched goes, the old template's instances come back."""
-        group.emulator_terminate([s for s in group.instance_states if not _is_current(group, s)])
+        group.emulator_terminate([s for s in group.instance_states if s.instance.id not in before])
         cls._resize(group, max(desired, group.min_size))
 
     @classmethod

@@ -18,7 +18,8 @@ As AWS does it (AWS Backup API reference; aws-resource-backup-backupvault.md,
 * BackupSelection: every property replaces it; Ref is the selection's ID, Fn::GetAtt
   SelectionId and BackupPlanId;
 * DeleteBackupPlan fails while the plan has selections ("InvalidRequestException");
-  CloudFormation deletes the selection first;
+  CloudFormation deletes the selection first; a deleted plan's name can be used
+  again (moto refuses it: the stack could not be deployed again after a destroy);
 * a vault with recovery points cannot be deleted: DeleteBackupVault refuses
   (moto counts none, so a retained vault is what stays: the construct keeps it).
 """
@@ -83,7 +84,15 @@ class BackupBackendFill:
     def create_backup_plan(self, backup_plan: dict[str, Any], backup_plan_tags: dict[str, str],
                            creator_request_id: str) -> Plan:
         _check_vaults(self, backup_plan)
-        return _moto_create_backup_plan(self, backup_plan, backup_plan_tags, creator_request_id)
+        # Only a plan in use holds its name ("If you call CreateBackupPlan with a plan that is already in use, an
+        # AlreadyExistsException is returned", CreateBackupPlan); moto also counts deleted ones, which it keeps.
+        deleted = {i: p for i, p in self.plans.items() if p.deletion_date is not None}
+        for plan_id in deleted:
+            del self.plans[plan_id]
+        try:
+            return _moto_create_backup_plan(self, backup_plan, backup_plan_tags, creator_request_id)
+        finally:
+            self.plans.update(deleted)
 
     def update_backup_plan(self, backup_plan_id: str, backup_plan: dict[str, Any]) -> Plan:
         plan = self.get_backup_plan(backup_plan_id, None)

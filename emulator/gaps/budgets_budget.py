@@ -27,10 +27,10 @@ import re
 from typing import Any
 
 from moto.budgets.models import budgets_backends
-from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
 from moto.core.common_models import CloudFormationModel
 
 from emulator.gaps._install import register_cloudformation_model
+from emulator.gaps._model import FillModel
 from emulator.gaps._props import replacement_name
 from emulator.gaps.exceptions import BudgetsInvalidParameterException as InvalidParameterException
 
@@ -75,33 +75,13 @@ def _notifications(properties: dict[str, Any]) -> list[dict[str, Any]]:
     return [dict(e) for e in entries]
 
 
-class BudgetResource(CloudFormationModel):
+class BudgetResource(FillModel, CloudFormationModel):
     def __init__(self, name: str, account_id: str):
         self.name = name
         self.account_id = account_id
 
-    @property
-    def physical_resource_id(self) -> str:
-        return self.name
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::Budgets::Budget"
-
-    @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        # Fn::GetAtt Id only, as the CloudFormation resource specification lists
-        # (aws-cdk-lib's generated CfnBudget.attr_id).
-        return attr == "Id"
-
-    def get_cfn_attribute(self, attribute_name: str) -> str:
-        if attribute_name == "Id":
-            return self.name
-        raise UnformattedGetAttTemplateException()
+    TYPE = "AWS::Budgets::Budget"
+    ATTRIBUTES = {"Id": "name"}
 
     @staticmethod
     def _backend(account_id: str) -> Any:

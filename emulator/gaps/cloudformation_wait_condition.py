@@ -23,41 +23,30 @@ import json
 from typing import Any
 
 from moto.cloudformation import parsing
-from moto.cloudformation.exceptions import UnformattedGetAttTemplateException, ValidationError
+from moto.cloudformation.exceptions import ValidationError
 from moto.core.common_models import CloudFormationModel
 
 from emulator import cfn_engine
 from emulator.gaps._install import register_cloudformation_model
+from emulator.gaps._model import FillModel
 from emulator.gaps.exceptions import NotUpdatableError
 
 WAIT_CONDITION = "AWS::CloudFormation::WaitCondition"
 
 
-class WaitCondition(CloudFormationModel):
+class WaitCondition(FillModel, CloudFormationModel):
     def __init__(self, physical_id: str, count: int):
         self.physical_id = physical_id
         self.count = count
 
+    TYPE = WAIT_CONDITION
+    ID = "physical_id"
+    ATTRIBUTES = {"Data": "data"}
+
     @property
-    def physical_resource_id(self) -> str:
-        return self.physical_id
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return WAIT_CONDITION
-
-    @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return attr == "Data"
-
-    def get_cfn_attribute(self, attribute_name: str) -> str:
-        if attribute_name == "Data":
-            return json.dumps({})
-        raise UnformattedGetAttTemplateException()
+    def data(self) -> str:
+        """Fn::GetAtt Data: the signals' data as a JSON object (empty: nothing signals here)."""
+        return json.dumps({})
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
@@ -89,7 +78,7 @@ class WaitCondition(CloudFormationModel):
 WAIT_CONDITION_HANDLE = "AWS::CloudFormation::WaitConditionHandle"
 
 
-class WaitConditionHandle(CloudFormationModel):
+class WaitConditionHandle(FillModel, CloudFormationModel):
     """AWS::CloudFormation::WaitConditionHandle: no properties, no attributes; Ref is "a presigned URL" that
     cfn-signal or curl sends a signal to (aws-resource-cloudformation-waitconditionhandle.md). It creates
     nothing outside the stack; moto ignores the type, so the emulator would fail it as not modelled."""
@@ -97,21 +86,8 @@ class WaitConditionHandle(CloudFormationModel):
     def __init__(self, url: str):
         self.url = url
 
-    @property
-    def physical_resource_id(self) -> str:
-        return self.url
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return WAIT_CONDITION_HANDLE
-
-    @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return False
+    TYPE = WAIT_CONDITION_HANDLE
+    ID = "url"
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]

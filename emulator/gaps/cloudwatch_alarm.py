@@ -27,13 +27,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
 from moto.cloudwatch.exceptions import ValidationError
 from moto.cloudwatch.models import Alarm, CloudWatchBackend, cloudwatch_backends
 from moto.core.common_models import CloudFormationModel
 from moto.ec2.models import ec2_backends
 
 from emulator.gaps._install import install, register_cloudformation_model
+from emulator.gaps._model import FillModel
 from emulator.gaps._props import as_bool, as_int, changed, replacement_name
 
 COMPARISONS = {"GreaterThanOrEqualToThreshold", "GreaterThanThreshold", "LessThanThreshold",
@@ -96,7 +96,7 @@ class CloudWatchBackendFill:
                                       *args, **kwargs)
 
 
-class MetricAlarm(CloudFormationModel):
+class MetricAlarm(FillModel, CloudFormationModel):
     """The CloudFormation side of an alarm (the alarm is moto's Alarm)."""
 
     def __init__(self, name: str, arn: str, account_id: str, region_name: str):
@@ -105,26 +105,9 @@ class MetricAlarm(CloudFormationModel):
         self.account_id = account_id
         self.region_name = region_name
 
-    @property
-    def physical_resource_id(self) -> str:
-        return self.name
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "AlarmName"
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::CloudWatch::Alarm"
-
-    @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return attr == "Arn"
-
-    def get_cfn_attribute(self, attribute_name: str) -> str:
-        if attribute_name == "Arn":
-            return self.arn
-        raise UnformattedGetAttTemplateException()
+    TYPE = "AWS::CloudWatch::Alarm"
+    NAME_TYPE = "AlarmName"
+    ATTRIBUTES = {"Arn": "arn"}
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]

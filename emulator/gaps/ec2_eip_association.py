@@ -14,9 +14,10 @@ from moto.ec2.models import EC2Backend, ec2_backends
 from moto.ec2.models.elastic_ip_addresses import ElasticAddress
 
 from emulator.gaps._install import register_cloudformation_model
+from emulator.gaps._model import FillModel
 
 
-class EIPAssociation(CloudFormationModel):
+class EIPAssociation(FillModel, CloudFormationModel):
     """The association of ``address`` with an instance or network interface."""
 
     def __init__(self, backend: EC2Backend, address: ElasticAddress, association_id: str):
@@ -24,21 +25,8 @@ class EIPAssociation(CloudFormationModel):
         self.address = address
         self.association_id = association_id
 
-    @property
-    def physical_resource_id(self) -> str:
-        return self.association_id
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::EC2::EIPAssociation"
-
-    @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return False
+    TYPE = "AWS::EC2::EIPAssociation"
+    ID = "association_id"
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]

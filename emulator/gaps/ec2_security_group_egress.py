@@ -36,17 +36,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
 from moto.core.common_models import CloudFormationModel
 from moto.ec2.exceptions import InvalidPermissionDuplicateError
 from moto.ec2.models import ec2_backends
 from moto.ec2.models.security_groups import SecurityGroup
 
 from emulator.gaps._install import register_cloudformation_model
+from emulator.gaps._model import FillModel
 from emulator.gaps.ec2_security_group import DEFAULT_EGRESS, RuleKey, authorize, rule_key, spec_key
 
 
-class SecurityGroupEgress(CloudFormationModel):
+class SecurityGroupEgress(FillModel, CloudFormationModel):
     """One egress rule on a security group; Ref returns the rule's ID (``sgr-...``)."""
 
     def __init__(self, group: SecurityGroup, key: RuleKey, rule_id: str):
@@ -54,28 +54,9 @@ class SecurityGroupEgress(CloudFormationModel):
         self.key = key
         self.id = rule_id
 
-    @property
-    def physical_resource_id(self) -> str:
-        return self.id
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::EC2::SecurityGroupEgress"
-
-    @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        # Fn::GetAtt Id only, as the CloudFormation resource specification lists
-        # (aws-cdk-lib's generated CfnSecurityGroupEgress.attr_id).
-        return attr == "Id"
-
-    def get_cfn_attribute(self, attribute_name: str) -> str:
-        if attribute_name == "Id":
-            return self.id
-        raise UnformattedGetAttTemplateException()
+    TYPE = "AWS::EC2::SecurityGroupEgress"
+    ID = "id"
+    ATTRIBUTES = {"Id": "id"}
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]

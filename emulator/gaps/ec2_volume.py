@@ -32,6 +32,21 @@ Updates follow the CloudFormation User Guide, AWS::EC2::Volume
   later resource fails (the engine's rollback reapplies the old size, which
   ModifyVolume refuses; the engine logs that and carries on).
 
+ModifyVolume's pacing (ModifyVolume, EC2 API reference, as the current SDK
+references carry it, e.g. the AWS SDK for Python's ``modify_volume``): "After
+you initiate a volume modification, you must wait for that modification to
+reach the completed state before you can initiate another modification for the
+same volume. You can modify a volume up to four times within a rolling 24-hour
+period" (the older text: "wait at least six hours" between modifications).
+EC2 refuses either with ``VolumeModificationRateExceeded``. A modification goes
+``modifying`` then ``optimizing``, which "can take from a few minutes to a few
+hours" (EBS user guide, "Monitor the progress of volume modifications"): AWS
+gives no duration, so here it stays ``optimizing`` for :data:`OPTIMIZING`
+(an assumption; long enough that no emulator session sees one complete). So,
+as on AWS, a second update of a volume's size, type, IOPS or throughput fails
+and rolls back; and an update rollback that would modify a volume back (a new
+type or IOPS, then a later resource failing) fails: UPDATE_ROLLBACK_FAILED.
+
 Magnetic (``standard``) volumes: the ModifyVolume reference lists ``standard``
 among the target sizes it accepts (1-1,024 GiB) and says nothing that refuses
 modifying them, so they are modified like the others.
@@ -39,15 +54,23 @@ modifying them, so they are modified like the others.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from moto.core.utils import utcnow
 from moto.ec2.exceptions import InvalidParameterValue
 from moto.ec2.models import ec2_backends
-from moto.ec2.models.elastic_block_store import Volume
+from moto.ec2.models.elastic_block_store import Volume, VolumeModification
 
+from emulator import cfn_engine
 from emulator.gaps._install import install
 from emulator.gaps._props import as_bool, as_int, changed, retag, tag_dict
-from emulator.gaps.exceptions import NotUpdatableError
+from emulator.gaps.exceptions import NotUpdatableError, VolumeModificationRateExceededError
+
+#: How long a modification stays ``optimizing`` here (AWS: "a few minutes to a few hours"; assumed).
+OPTIMIZING = timedelta(hours=6)
+#: "up to four times within a rolling 24-hour period" (ModifyVolume reference).
+_MODIFICATIONS_PER_DAY, _DAY = 4, timedelta(hours=24)
 
 # "Update requires: Updates are not supported" (and MultiAttachEnabled, see above).
 _NOT_UPDATABLE = {"AvailabilityZone", "Encrypted", "KmsKeyId", "SnapshotId", "MultiAttachEnabled"}
@@ -99,6 +122,11 @@ class VolumeFill:
         differences = _differences(old, new)
         if differences & _NOT_UPDATABLE:
             raise NotUpdatableError(_NOT_UPDATABLE_REASON)
+        operation = cfn_engine.current()
+        if operation is not None and operation.rollback and "Size" in differences \
+                and (as_int(new.get("Size")) or 0) < volume.size:
+            # "AWS CloudFormation does not attempt to modify an Amazon EBS volume to a smaller size on rollback."
+            differences.discard("Size")
         if differences & {"Size", "VolumeType", "Iops", "Throughput"}:
             volume.modify(
                 target_size=as_int(new.get("Size")) if "Size" in differences else None,
@@ -121,6 +149,13 @@ class VolumeFill:
         """EC2 ModifyVolume (the API and CloudFormation both come here): a volume never shrinks."""
         if target_size is not None and int(target_size) < self.size:
             raise InvalidParameterValue("New size cannot be smaller than existing size")
+        now = utcnow()
+        if any(m.modification_state != "completed" for m in self.modifications):
+            raise VolumeModificationRateExceededError(
+                self.id, "its previous modification has not completed (optimizing)")
+        if sum(now - m.start_time < _DAY for m in self.modifications) >= _MODIFICATIONS_PER_DAY:
+            raise VolumeModificationRateExceededError(
+                self.id, f"it was modified {_MODIFICATIONS_PER_DAY} times in the last 24 hours")
         _moto_modify(
             self, target_size, target_volume_type, target_iops, target_throughput, target_multi_attach_enabled
         )
@@ -143,5 +178,18 @@ class VolumeFill:
             snapshot.add_tags(user_tags)
 
 
+class VolumeModificationFill:
+    """What moto's VolumeModification gains: it is ``optimizing`` (not at once ``completed``) for a while."""
+
+    @property
+    def modification_state(self) -> str:
+        return "optimizing" if utcnow() - self.start_time < OPTIMIZING else "completed"
+
+    @property
+    def progress(self) -> int:
+        return 100 if self.modification_state == "completed" else 0
+
+
 def apply() -> None:
     install(Volume, VolumeFill)
+    install(VolumeModification, VolumeModificationFill)

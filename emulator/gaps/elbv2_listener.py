@@ -18,6 +18,17 @@ aws-resource-elasticloadbalancingv2-listener.md):
   copy of DescribeSSLPolicies);
 * LoadBalancerArn replaces the listener; everything else changes in place;
 * deleting it (DeleteListener) frees its certificate and target groups.
+
+moto 5.2.5 records a listener's certificate in ACM's ``InUseBy`` when the
+listener is created (under the listener's ARN), never when it is modified or
+deleted. ACM lists there "the ARNs of the AWS resources that are using the
+certificate" (CertificateDetail, ACM API reference). For a load balancer it is
+the load balancer's ARN (what ACM's console lists as the certificate's
+associated resource; the reference names no resource type, so an assumption
+from observed behaviour), for a certificate any of its listeners uses. It is kept true on every change
+(CreateListener, ModifyListener, Add/RemoveListenerCertificates,
+DeleteListener, DeleteLoadBalancer), so a certificate swapped out by an update
+can be deleted in the clean-up phase, and one swapped in is in use.
 """
 
 from __future__ import annotations
@@ -32,6 +43,10 @@ from emulator.gaps._props import changed, tag_changes
 from emulator.gaps.exceptions import ELBCertificateNotFoundError, ELBSSLPolicyNotFoundError
 
 _moto_create_listener = ELBv2Backend.create_listener
+_moto_modify_listener = ELBv2Backend.modify_listener
+_moto_delete_listener = ELBv2Backend.delete_listener
+_moto_add_listener_certificates = ELBv2Backend.add_listener_certificates
+_moto_remove_listener_certificates = ELBv2Backend.remove_listener_certificates
 _POLICY_NAMES = set(SSL_POLICIES)
 _SECURE = {"HTTPS", "TLS"}
 
@@ -65,6 +80,24 @@ def check_listener(backend: ELBv2Backend, protocol: str | None, ssl_policy: str 
         raise ELBSSLPolicyNotFoundError(ssl_policy)
 
 
+def record_certificate_users(backend: ELBv2Backend, load_balancer_arn: str) -> None:
+    """ACM's InUseBy for this load balancer: on exactly the certificates its listeners use now."""
+    from moto.acm.models import acm_backends
+
+    balancer = backend.load_balancers.get(load_balancer_arn)
+    used = {arn for listener in (balancer.listeners.values() if balancer else ())
+            for arn in (listener.certificates or [])}
+    # moto's CreateListener records the listener's ARN instead: those entries go too.
+    listeners = load_balancer_arn.replace(":loadbalancer/", ":listener/", 1) + "/"
+    for arn, bundle in acm_backends[backend.account_id][backend.region_name]._certificates.items():
+        users = [user for user in bundle.in_use_by if user != load_balancer_arn and not user.startswith(listeners)]
+        bundle.in_use_by = [*users, load_balancer_arn] if arn in used else users
+
+
+def _balancer_of(backend: ELBv2Backend, listener_arn: str) -> str | None:
+    return next((arn for arn, balancer in backend.load_balancers.items() if listener_arn in balancer.listeners), None)
+
+
 class ELBv2BackendFill:
     """What moto's ELBv2Backend gains (installed by :func:`apply`)."""
 
@@ -72,8 +105,29 @@ class ELBv2BackendFill:
                         certificate: str | None, actions: list[dict[str, Any]],
                         alpn_policy: list[str] | None = None, tags: list[dict[str, str]] | None = None) -> FakeListener:
         check_listener(self, protocol, ssl_policy, [certificate] if certificate else [])
-        return _moto_create_listener(self, load_balancer_arn, protocol, port, ssl_policy, certificate, actions,
-                                     alpn_policy, tags)
+        listener = _moto_create_listener(self, load_balancer_arn, protocol, port, ssl_policy, certificate, actions,
+                                         alpn_policy, tags)
+        record_certificate_users(self, load_balancer_arn)
+        return listener
+
+    def modify_listener(self, arn: str, *args: Any, **kwargs: Any) -> FakeListener:
+        listener = _moto_modify_listener(self, arn, *args, **kwargs)
+        record_certificate_users(self, listener.load_balancer_arn)
+        return listener
+
+    def add_listener_certificates(self, arn: str, certificates: list[dict[str, Any]]) -> list[str]:
+        added = _moto_add_listener_certificates(self, arn, certificates)
+        record_certificate_users(self, _balancer_of(self, arn) or "")
+        return added
+
+    def remove_listener_certificates(self, arn: str, certificates: list[dict[str, Any]]) -> None:
+        _moto_remove_listener_certificates(self, arn, certificates)
+        record_certificate_users(self, _balancer_of(self, arn) or "")
+
+    def delete_listener(self, listener_arn: str) -> FakeListener:
+        listener = _moto_delete_listener(self, listener_arn)
+        record_certificate_users(self, listener.load_balancer_arn)
+        return listener
 
 
 def _certificates(properties: dict[str, Any]) -> list[str]:
@@ -130,17 +184,6 @@ class FakeListenerFill:
             if not backend._any_listener_using(target_group.arn):
                 target_group.load_balancer_arns[:] = [
                     a for a in target_group.load_balancer_arns if a != self.load_balancer_arn]
-        self._release_certificates(account_id, region_name)
-
-    def _release_certificates(self, account_id: str, region_name: str) -> None:
-        from moto.acm.models import CertificateNotFound, acm_backends
-
-        for arn in self.certificates:
-            try:
-                bundle = acm_backends[account_id][region_name].get_certificate(arn)
-            except CertificateNotFound:
-                continue
-            bundle.in_use_by = [user for user in bundle.in_use_by if user != self.arn]
 
 
 def apply() -> None:

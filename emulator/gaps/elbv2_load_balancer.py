@@ -53,6 +53,7 @@ from moto.utilities.utils import get_partition
 from emulator import cfn_engine
 from emulator.gaps._install import install
 from emulator.gaps._props import changed, tag_changes, tag_dict
+from emulator.gaps.elbv2_listener import record_certificate_users
 from emulator.gaps.exceptions import ELBOperationNotPermittedError
 
 #: Route 53 zone of application (and classic) load balancers, by region.
@@ -155,6 +156,7 @@ class ELBv2BackendFill:
         for target_group in self.target_groups.values():
             target_group.load_balancer_arns[:] = [a for a in target_group.load_balancer_arns if a != arn]
         _moto_delete_load_balancer(self, arn)
+        record_certificate_users(self, arn)  # its listeners went with it
 
 
 def _attributes(properties: dict[str, Any]) -> dict[str, str]:

@@ -47,6 +47,13 @@ class NotUpdatableError(CloudFormationError):
         super().__init__(message)
 
 
+class SchemaValidationError(CloudFormationError):
+    """Properties that break the resource type's schema (see emulator/schemas.py)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+
+
 class CustomNamedResourceReplacementError(CloudFormationError):
     """An update that would replace a resource whose custom name stays the same.
 
@@ -73,6 +80,14 @@ class VolumeAlreadyAttachedError(EC2ClientError):
 
     def __init__(self, volume_id: str):
         super().__init__("VolumeInUse", f"{volume_id} is already attached to an instance")
+
+
+class VolumeModificationRateExceededError(EC2ClientError):
+    """ModifyVolume of a volume whose last modification has not completed, or that was modified four times in
+    24 hours. The code is EC2's (seen in sodafoundation/strato#1094); the message is this emulator's."""
+
+    def __init__(self, volume_id: str, why: str):
+        super().__init__("VolumeModificationRateExceeded", f"Volume {volume_id} cannot be modified now: {why}")
 
 
 class InvalidVolumeZoneMismatchError(EC2ClientError):

@@ -29,7 +29,7 @@ from moto.kms.exceptions import ValidationException
 from moto.kms.models import Key, kms_backends
 
 from emulator.gaps._install import install
-from emulator.gaps._props import as_bool, as_int, changed, tag_changes, tag_dict
+from emulator.gaps._props import as_bool, as_int, changed, retag_by_arn, tag_dict
 
 _REPLACING = {"KeySpec", "KeyUsage", "MultiRegion", "Origin"}
 _DEFAULT_WINDOW = 30
@@ -88,10 +88,7 @@ class KeyFill:
         if "Enabled" in differences:
             (backend.enable_key if as_bool(new.get("Enabled"), default=True) else backend.disable_key)(key.id)
         if "Tags" in differences:
-            removed, tags = tag_changes(old.get("Tags"), new.get("Tags"))
-            if removed:
-                backend.untag_resource(key.id, removed)
-            backend.tag_resource(key.id, tags)
+            retag_by_arn(backend, key.id, old.get("Tags"), new.get("Tags"))
         return key
 
     def delete(self, account_id: str, region_name: str) -> None:

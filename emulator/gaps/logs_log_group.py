@@ -23,7 +23,7 @@ from moto.logs.exceptions import InvalidParameterException
 from moto.logs.models import LogGroup, logs_backends
 
 from emulator.gaps._install import install
-from emulator.gaps._props import as_int, changed, replacement_name, tag_changes, tag_dict
+from emulator.gaps._props import as_int, changed, replacement_name, retag_by_arn, tag_dict
 
 RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
                   3288, 3653)
@@ -72,11 +72,7 @@ class LogGroupFill:
         if "KmsKeyId" in differences:
             group.kms_key_id = new.get("KmsKeyId")
         if "Tags" in differences:
-            removed, tags = tag_changes(old.get("Tags"), new.get("Tags"))
-            if removed:
-                backend.untag_resource(group.arn, removed)
-            if tags:
-                backend.tag_resource(group.arn, tags)
+            retag_by_arn(backend, group.arn, old.get("Tags"), new.get("Tags"))
         return group
 
     @classmethod

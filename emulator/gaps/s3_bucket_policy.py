@@ -22,12 +22,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
 from moto.core.common_models import CloudFormationModel
 from moto.s3.models import S3Backend, s3_backends
 from moto.utilities.utils import get_partition
 
 from emulator.gaps._install import install, register_cloudformation_model
+from emulator.gaps._model import FillModel
 from emulator.gaps.exceptions import S3AccessDeniedError
 
 _moto_put_bucket_policy = S3Backend.put_bucket_policy
@@ -63,7 +63,7 @@ class S3BackendFill:
         _moto_put_bucket_policy(self, bucket_name, policy)
 
 
-class BucketPolicy(CloudFormationModel):
+class BucketPolicy(FillModel, CloudFormationModel):
     """A bucket's policy, owned by the stack."""
 
     def __init__(self, name: str, bucket_name: str, account_id: str, region_name: str):
@@ -72,26 +72,7 @@ class BucketPolicy(CloudFormationModel):
         self.account_id = account_id
         self.region_name = region_name
 
-    @property
-    def physical_resource_id(self) -> str:
-        return self.name
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::S3::BucketPolicy"
-
-    @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        # No Fn::GetAtt attribute: none in the CloudFormation resource specification
-        # (aws-cdk-lib's generated CfnBucketPolicy has no attr_*).
-        return False
-
-    def get_cfn_attribute(self, attribute_name: str) -> str:
-        raise UnformattedGetAttTemplateException()
+    TYPE = "AWS::S3::BucketPolicy"
 
     @staticmethod
     def _backend(account_id: str, region_name: str) -> S3Backend:

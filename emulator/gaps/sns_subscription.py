@@ -25,12 +25,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
 from moto.core.common_models import CloudFormationModel
 from moto.sns.exceptions import SNSInvalidParameter
 from moto.sns.models import SNSBackend, Subscription, sns_backends
 
 from emulator.gaps._install import install, register_cloudformation_model
+from emulator.gaps._model import FillModel
 from emulator.gaps._props import changed
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -57,7 +57,7 @@ class SNSBackendFill:
         return subscription
 
 
-class SubscriptionResource(CloudFormationModel):
+class SubscriptionResource(FillModel, CloudFormationModel):
     """The CloudFormation side of a subscription (the subscription is moto's)."""
 
     def __init__(self, arn: str, account_id: str, region_name: str):
@@ -65,28 +65,9 @@ class SubscriptionResource(CloudFormationModel):
         self.account_id = account_id
         self.region_name = region_name
 
-    @property
-    def physical_resource_id(self) -> str:
-        return self.arn
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::SNS::Subscription"
-
-    @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        # Fn::GetAtt Arn only, as the CloudFormation resource specification lists
-        # (aws-cdk-lib's generated CfnSubscription.attr_arn).
-        return attr == "Arn"
-
-    def get_cfn_attribute(self, attribute_name: str) -> str:
-        if attribute_name == "Arn":
-            return self.arn
-        raise UnformattedGetAttTemplateException()
+    TYPE = "AWS::SNS::Subscription"
+    ID = "arn"
+    ATTRIBUTES = {"Arn": "arn"}
 
     @staticmethod
     def _set_attributes(backend: SNSBackend, arn: str, properties: dict[str, Any], old: dict[str, Any]) -> None:

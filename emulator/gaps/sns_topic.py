@@ -20,7 +20,7 @@ from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
 from moto.sns.models import Topic, sns_backends
 
 from emulator.gaps._install import install
-from emulator.gaps._props import changed, tag_changes, tag_dict
+from emulator.gaps._props import changed, retag_by_arn, tag_dict
 
 _REPLACING = {"TopicName", "FifoTopic"}
 #: Template properties that are topic attributes (SetTopicAttributes names).
@@ -55,11 +55,7 @@ class TopicFill:
             if name in differences:
                 backend.set_topic_attribute(topic.arn, name[0].lower() + _snake(name[1:]), new.get(name) or "")
         if "Tags" in differences:
-            removed, tags = tag_changes(old.get("Tags"), new.get("Tags"))
-            if removed:
-                backend.untag_resource(topic.arn, removed)
-            if tags:
-                backend.tag_resource(topic.arn, tags)
+            retag_by_arn(backend, topic.arn, old.get("Tags"), new.get("Tags"))
         return topic
 
     @classmethod

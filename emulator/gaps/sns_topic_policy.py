@@ -14,11 +14,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
 from moto.core.common_models import CloudFormationModel
 from moto.sns.models import sns_backends
 
 from emulator.gaps._install import register_cloudformation_model
+from emulator.gaps._model import FillModel
 
 
 def _document(properties: dict[str, Any]) -> str:
@@ -33,35 +33,15 @@ def _restore_default(account_id: str, region_name: str, topic_arn: str) -> None:
         topic._policy_json = topic._create_default_topic_policy(region_name, account_id, topic.name)
 
 
-class TopicPolicy(CloudFormationModel):
+class TopicPolicy(FillModel, CloudFormationModel):
     def __init__(self, name: str, topics: list[str], account_id: str, region_name: str):
         self.name = name
         self.topics = topics
         self.account_id = account_id
         self.region_name = region_name
 
-    @property
-    def physical_resource_id(self) -> str:
-        return self.name
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::SNS::TopicPolicy"
-
-    @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        # Fn::GetAtt Id only, as the CloudFormation resource specification lists
-        # (aws-cdk-lib's generated CfnTopicPolicy.attr_id).
-        return attr == "Id"
-
-    def get_cfn_attribute(self, attribute_name: str) -> str:
-        if attribute_name == "Id":
-            return self.name
-        raise UnformattedGetAttTemplateException()
+    TYPE = "AWS::SNS::TopicPolicy"
+    ATTRIBUTES = {"Id": "name"}
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]

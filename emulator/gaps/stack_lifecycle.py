@@ -35,6 +35,7 @@ from moto.cloudformation.exceptions import ValidationError
 from moto.cloudformation.models import ChangeSet, CloudFormationBackend, Stack
 from moto.cloudformation.utils import generate_changeset_id, validate_create_change_set
 
+from emulator import operations
 from emulator.gaps._install import install
 
 # What the fills below wrap: whatever is in place when apply() runs.
@@ -100,7 +101,11 @@ class CloudFormationBackendFill:
     def delete_stack(self, name_or_stack_id: str) -> None:
         stack = self.stacks.get(name_or_stack_id) or _live_stack(self, name_or_stack_id)
         _wrapped_delete_stack(self, name_or_stack_id)
-        if stack is not None and stack.status == "DELETE_COMPLETE":
+        if stack is not None:
+            operations.after(stack.stack_id, lambda: self._emulator_forget_change_sets(stack))
+
+    def _emulator_forget_change_sets(self, stack: Stack) -> None:
+        if stack.status == "DELETE_COMPLETE":
             for change_set_id, change_set in list(self.change_sets.items()):
                 if change_set.stack_id == stack.stack_id:
                     del self.change_sets[change_set_id]

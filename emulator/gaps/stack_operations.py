@@ -19,9 +19,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from moto.cloudformation.exceptions import ValidationError
 from moto.cloudformation.models import CloudFormationBackend, Stack
 
-from emulator import cfn_engine
+from emulator import cfn_engine, operations
 from emulator.gaps._install import install
 
 _moto_outputs = Stack.outputs.fget  # type: ignore[attr-defined]
@@ -66,6 +67,10 @@ class StackFill:
         return list(cfn_engine.live_resources(self.resource_map).values())
 
     def create_resources(self) -> None:
+        self.status = "CREATE_IN_PROGRESS"
+        operations.start(self.stack_id, f"{self.name} CREATE", self._emulator_create)
+
+    def _emulator_create(self) -> None:
         ok = cfn_engine.run(self, self.template_dict, None, "CREATE")
         self.description = self.template_dict.get("Description")
         if ok:
@@ -79,20 +84,26 @@ class StackFill:
         parameters: dict[str, Any] | None = None,
         tags: dict[str, str] | None = None,
     ) -> None:
-        self._add_stack_event("UPDATE_IN_PROGRESS", resource_status_reason="User Initiated")
+        refuse_while_running(self)
         new_template = self.parse_template(template)
-        if cfn_engine.run(self, new_template, parameters or {}, "UPDATE"):
-            self.template = template
-            self._parse_template()
-            self.description = self.template_dict.get("Description")
-            if parameters:
-                self.parameters = parameters
-            self.status = "UPDATE_COMPLETE"
-            self._add_stack_event("UPDATE_COMPLETE")
-        self.role_arn = role_arn
-        if tags is not None:
-            self.tags = tags
-        _freeze_outputs(self)
+        self.status = "UPDATE_IN_PROGRESS"
+        self._add_stack_event("UPDATE_IN_PROGRESS", resource_status_reason="User Initiated")
+
+        def work() -> None:
+            if cfn_engine.run(self, new_template, parameters or {}, "UPDATE"):
+                self.template = template
+                self._parse_template()
+                self.description = self.template_dict.get("Description")
+                if parameters:
+                    self.parameters = parameters
+                self.status = "UPDATE_COMPLETE"
+                self._add_stack_event("UPDATE_COMPLETE")
+            self.role_arn = role_arn
+            if tags is not None:
+                self.tags = tags
+            _freeze_outputs(self)
+
+        operations.start(self.stack_id, f"{self.name} UPDATE", work)
 
     def delete(self) -> None:
         self.status = "DELETE_IN_PROGRESS"
@@ -110,6 +121,12 @@ class StackFill:
             )
 
 
+def refuse_while_running(stack: Stack) -> None:
+    """UpdateStack and ExecuteChangeSet are refused while the stack has an operation under way."""
+    if operations.running(stack.stack_id):
+        raise ValidationError(message=f"Stack:{stack.stack_id} is in {stack.status} state and can not be updated.")
+
+
 class CloudFormationBackendFill:
     """What moto's CloudFormationBackend gains (installed by :func:`apply`)."""
 
@@ -119,32 +136,51 @@ class CloudFormationBackendFill:
         )
         if stack is None:
             return  # AWS answers success for a stack that does not exist
-        export_names = [export.name for export in stack.exports]
-        stack.delete()
-        if stack.status != "DELETE_COMPLETE":
-            return  # DELETE_FAILED: the stack stays, as in AWS
-        self.stacks.pop(stack.stack_id, None)
-        self.deleted_stacks[stack.stack_id] = stack
-        for name in export_names:
-            self.exports.pop(name, None)
+        if stack.status == "DELETE_IN_PROGRESS":
+            return  # already being deleted
+        operations.after(stack.stack_id, lambda: self._emulator_delete(stack))
+
+    def _emulator_delete(self, stack: Stack) -> None:
+        if self.stacks.get(stack.stack_id) is not stack:
+            return
+        stack.status = "DELETE_IN_PROGRESS"
+
+        def work() -> None:
+            export_names = [export.name for export in stack.exports]
+            stack.delete()
+            if stack.status != "DELETE_COMPLETE":
+                return  # DELETE_FAILED: the stack stays, as in AWS
+            self.stacks.pop(stack.stack_id, None)
+            self.deleted_stacks[stack.stack_id] = stack
+            for name in export_names:
+                self.exports.pop(name, None)
+
+        operations.start(stack.stack_id, f"{stack.name} DELETE", work)
 
     def execute_change_set(self, change_set_name: str, stack_name: str | None = None) -> None:
         change_set = self.describe_change_set(change_set_name)
         stack = self.stacks[change_set.stack_id]
+        refuse_while_running(stack)
         operation = change_set.change_set_type
+        stack.status = f"{operation}_IN_PROGRESS"
         stack._add_stack_event(f"{operation}_IN_PROGRESS", resource_status_reason="User Initiated")
-        ok = cfn_engine.run(stack, change_set.template_dict, change_set.parameters, operation)
-        change_set.execution_status = "EXECUTE_COMPLETE" if ok else "EXECUTE_FAILED"
-        if ok or operation == "CREATE":
-            # A rolled-back create keeps its template, as in AWS.
-            stack.template = change_set.template
-            stack._parse_template()
-            stack.description = stack.template_dict.get("Description")
-            stack.parameters = change_set.parameters
-        if ok:
-            stack.status = f"{operation}_COMPLETE"
-            stack._add_stack_event(f"{operation}_COMPLETE")
-        _freeze_outputs(stack)
+        change_set.execution_status = "EXECUTE_IN_PROGRESS"
+
+        def work() -> None:
+            ok = cfn_engine.run(stack, change_set.template_dict, change_set.parameters, operation)
+            change_set.execution_status = "EXECUTE_COMPLETE" if ok else "EXECUTE_FAILED"
+            if ok or operation == "CREATE":
+                # A rolled-back create keeps its template, as in AWS.
+                stack.template = change_set.template
+                stack._parse_template()
+                stack.description = stack.template_dict.get("Description")
+                stack.parameters = change_set.parameters
+            if ok:
+                stack.status = f"{operation}_COMPLETE"
+                stack._add_stack_event(f"{operation}_COMPLETE")
+            _freeze_outputs(stack)
+
+        operations.start(stack.stack_id, f"{stack.name} {operation}", work)
 
 
 def apply() -> None:

@@ -41,21 +41,15 @@ import logging
 from typing import Any
 
 from moto.cloudformation.exceptions import ValidationError
-from moto.cloudformation.models import CloudFormationBackend, Stack
 from moto.ssm import ssm_backends
 from moto.utilities.utils import get_partition
 
-from emulator.gaps._install import install
-from emulator.gaps.update_stack_parameters import effective_parameters
+from emulator.gaps import _checks
+from emulator.gaps._checks import Submission
 
 logger = logging.getLogger("emulator")
 
 _SSM_PREFIX = "AWS::SSM::Parameter::Value<"
-
-# What the fills below wrap: whatever is in place when apply() runs.
-_wrapped_create_stack = CloudFormationBackend.create_stack
-_wrapped_update_stack = CloudFormationBackend.update_stack
-_wrapped_create_change_set = CloudFormationBackend.create_change_set
 
 
 class _NotEvaluated(Exception):
@@ -188,60 +182,11 @@ def check_rules(
                 raise ValidationError(message=assertion.get("AssertDescription") or f"Rule {name} failed")
 
 
-def _name(stack_name_or_id: str) -> str:
-    """A stack's name, also from its ID (arn:...:stack/<name>/<uuid>)."""
-    return stack_name_or_id.split("/")[1] if stack_name_or_id.startswith("arn:") else stack_name_or_id
-
-
-class CloudFormationBackendFill:
-    """What moto's CloudFormationBackend gains (installed by :func:`apply`)."""
-
-    def create_stack(self, name: str, template: str, parameters: dict[str, Any], **kwargs: Any) -> Stack:
-        check_rules(
-            Stack.parse_template(template), parameters or {}, account_id=self.account_id,
-            region=self.region_name, stack_name=name, notification_arns=kwargs.get("notification_arns"),
-        )
-        return _wrapped_create_stack(self, name, template, parameters, **kwargs)
-
-    def update_stack(
-        self,
-        name: str,
-        template: str,
-        role_arn: str | None,
-        parameters: list[dict[str, Any]],
-        tags: dict[str, str] | None,
-    ) -> Stack:
-        stack = self.get_stack(name)
-        check_rules(
-            Stack.parse_template(template), effective_parameters(stack, parameters), account_id=self.account_id,
-            region=self.region_name, stack_name=stack.name, notification_arns=stack.notification_arns,
-        )
-        return _wrapped_update_stack(self, name, template, role_arn, parameters, tags)
-
-    def create_change_set(
-        self,
-        stack_name: str,
-        change_set_name: str,
-        template: str,
-        parameters: dict[str, Any],
-        description: str,
-        change_set_type: str,
-        **kwargs: Any,
-    ) -> tuple[str, str]:
-        # The parameters come resolved: UsePreviousValue is read by the response handler.
-        check_rules(
-            Stack.parse_template(template), parameters or {},
-            account_id=self.account_id, region=self.region_name, stack_name=_name(stack_name),
-            notification_arns=kwargs.get("notification_arns"),
-        )
-        return _wrapped_create_change_set(
-            self, stack_name, change_set_name, template, parameters, description, change_set_type, **kwargs
-        )
+def _check(submission: Submission) -> None:
+    check_rules(submission.template, submission.parameters, account_id=submission.backend.account_id,
+                region=submission.backend.region_name, stack_name=submission.stack_name,
+                notification_arns=submission.notification_arns)
 
 
 def apply() -> None:
-    global _wrapped_create_stack, _wrapped_update_stack, _wrapped_create_change_set
-    _wrapped_create_stack = CloudFormationBackend.create_stack
-    _wrapped_update_stack = CloudFormationBackend.update_stack
-    _wrapped_create_change_set = CloudFormationBackend.create_change_set
-    install(CloudFormationBackend, CloudFormationBackendFill)
+    _checks.add(_check)

@@ -57,18 +57,14 @@ from typing import Any
 
 import cfnlint
 from moto.cloudformation.exceptions import ValidationError
-from moto.cloudformation.models import CloudFormationBackend, Stack
 
 from emulator import cfn_engine
-from emulator.gaps._install import install
+from emulator.gaps import _checks
+from emulator.gaps._checks import Submission
 
 _PROVIDERS = Path(cfnlint.__file__).resolve().parent / "data" / "schemas" / "providers"
 _DEFAULT_REGION = "us-east-1"
 
-# What the fills below wrap: whatever is in place when apply() runs.
-_wrapped_create_stack = CloudFormationBackend.create_stack
-_wrapped_update_stack = CloudFormationBackend.update_stack
-_wrapped_create_change_set = CloudFormationBackend.create_change_set
 
 
 @cache
@@ -180,55 +176,12 @@ def _retyped_message(names: list[str]) -> str:
     )
 
 
-class CloudFormationBackendFill:
-    """What moto's CloudFormationBackend gains (installed by :func:`apply`)."""
-
-    def create_stack(self, name: str, template: str, parameters: dict[str, Any], **kwargs: Any) -> Stack:
-        check_template(Stack.parse_template(template), self.region_name)
-        return _wrapped_create_stack(self, name, template, parameters, **kwargs)
-
-    def update_stack(
-        self,
-        name: str,
-        template: str,
-        role_arn: str | None,
-        parameters: list[dict[str, Any]],
-        tags: dict[str, str] | None,
-    ) -> Stack:
-        new_template = Stack.parse_template(template)
-        check_template(new_template, self.region_name)
-        names = retyped(self.get_stack(name).template_dict, new_template)
-        if names:
-            raise ValidationError(message=_retyped_message(names))
-        return _wrapped_update_stack(self, name, template, role_arn, parameters, tags)
-
-    def create_change_set(
-        self,
-        stack_name: str,
-        change_set_name: str,
-        template: str,
-        parameters: dict[str, Any],
-        description: str,
-        change_set_type: str,
-        **kwargs: Any,
-    ) -> tuple[str, str]:
-        new_template = Stack.parse_template(template)
-        check_template(new_template, self.region_name)
-        change_set_id, stack_id = _wrapped_create_change_set(
-            self, stack_name, change_set_name, template, parameters, description, change_set_type, **kwargs
-        )
-        change_set = self.change_sets[change_set_id]
-        names = retyped(change_set.stack.template_dict, new_template) if change_set_type == "UPDATE" else []
-        if names:
-            change_set.status = "FAILED"
-            change_set.execution_status = "UNAVAILABLE"
-            change_set.status_reason = _retyped_message(names)
-        return change_set_id, stack_id
+def _check(submission: Submission) -> None:
+    check_template(submission.template, submission.backend.region_name)
+    names = retyped(submission.deployed, submission.template) if submission.deployed is not None else []
+    if names:
+        raise _checks.ChangeSetFailed(_retyped_message(names))
 
 
 def apply() -> None:
-    global _wrapped_create_stack, _wrapped_update_stack, _wrapped_create_change_set
-    _wrapped_create_stack = CloudFormationBackend.create_stack
-    _wrapped_update_stack = CloudFormationBackend.update_stack
-    _wrapped_create_change_set = CloudFormationBackend.create_change_set
-    install(CloudFormationBackend, CloudFormationBackendFill)
+    _checks.add(_check)

@@ -133,3 +133,21 @@ def test_placement_group_change_rolls_the_instances(target: Emulator) -> None:
     assert not set(after) & set(before)
     assert any(r.startswith("Rolling update initiated.") for r in cfn.events(target, "Asg"))
     assert {cfn.instance(target, i)["Placement"].get("GroupName") for i in after} == {cfn.physical_id(target, "PgB")}
+
+
+def test_zones_change_rolls_the_instances(target: Emulator) -> None:
+    # VPCZoneIdentifier is one of the changes that start an AutoScalingRollingUpdate (UpdatePolicy reference):
+    # every instance is replaced, batch by batch, and the new ones spread over the new zones.
+    two = cfn.subnets(target, ("us-east-1a", "us-east-1b"))
+    assert cfn.deploy(target, _fleet(target, minimum=3, maximum=4, VPCZoneIdentifier=two)) == "CREATE_COMPLETE"
+    name = cfn.physical_id(target, "Asg")
+    before = {i["InstanceId"] for i in cfn.group_instances(target)}
+    assert cfn.deploy(target, _fleet(target, minimum=3, maximum=4)) == "UPDATE_COMPLETE", cfn.failures(target)
+    after = cfn.group_instances(target)
+    assert cfn.physical_id(target, "Asg") == name
+    assert {i["InstanceId"] for i in after}.isdisjoint(before)
+    assert sorted(i["AvailabilityZone"] for i in after) == ["us-east-1a", "us-east-1b", "us-east-1c"]
+    reasons = cfn.events(target, "Asg")
+    assert "Rolling update initiated. Terminating 3 obsolete instance(s) in batches of 1, while keeping at least " \
+           "3 instance(s) in service." in " ".join(reasons)
+    assert min(_in_service_counts(reasons, start=3)) == 3

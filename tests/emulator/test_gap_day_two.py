@@ -117,7 +117,8 @@ def test_log_group_retention_changed_in_place(target: Emulator) -> None:
     assert cfn.outputs(target)["Arn"] == f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:/GapStack/httpd/access:*"
     body["Resources"]["Access"] = _log_group(42)
     assert cfn.deploy(target, body) == "UPDATE_ROLLBACK_COMPLETE"
-    assert any("retentionInDays" in f for f in cfn.failures(target))
+    # The type's schema refuses it first (RetentionInDays' enum), before PutRetentionPolicy would.
+    assert any("#/RetentionInDays: failed validation constraint for keyword [enum]" in f for f in cfn.failures(target))
 
 
 def _backups(retention: int = 7) -> dict:
@@ -154,6 +155,18 @@ def test_backup_plan_vault_and_selection(target: Emulator) -> None:
     assert cfn.delete(target) == "DELETE_COMPLETE", cfn.failures(target)
     assert backup.list_backup_plans()["BackupPlansList"] == []
     assert [v["BackupVaultName"] for v in backup.list_backup_vaults()["BackupVaultList"]] == ["GapVault"]
+
+
+def test_a_deleted_backup_plans_name_can_be_used_again(target: Emulator) -> None:
+    # Deploy, destroy, deploy: the plan's name is free once the plan is deleted (CreateBackupPlan refuses only
+    # a plan in use). The kept vault's fixed name would collide too, as in AWS: it is deleted here first.
+    assert cfn.deploy(target, _backups()) == "CREATE_COMPLETE", cfn.failures(target)
+    assert cfn.delete(target) == "DELETE_COMPLETE", cfn.failures(target)
+    backup = target.client("backup")
+    backup.delete_backup_vault(BackupVaultName="GapVault")
+    assert cfn.deploy(target, _backups()) == "CREATE_COMPLETE", cfn.failures(target)
+    (plan,) = backup.list_backup_plans()["BackupPlansList"]
+    assert (plan["BackupPlanId"], plan["BackupPlanName"]) == (cfn.physical_id(target, "Plan"), "Plan")
 
 
 def _schedule(expression: str, zone: str = "Asia/Tokyo") -> dict:

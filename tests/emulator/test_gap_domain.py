@@ -102,3 +102,35 @@ def test_wait_condition_handle_is_a_stack_resource_whose_ref_is_a_url(target: Em
     assert cfn.outputs(target)["Url"].startswith("https://cloudformation-waitcondition-us-east-1.s3.amazonaws.com/")
     assert cfn.physical_id(target, "Nothing") == cfn.outputs(target)["Url"]
     assert cfn.delete(target) == "DELETE_COMPLETE"
+
+
+def _https_site(emu: Emulator, domain: str) -> dict:
+    """A certificate for ``domain`` on an HTTPS listener of a load balancer."""
+    return cfn.template({
+        "Cert": _certificate(emu, domain),
+        "Lb": {"Type": "AWS::ElasticLoadBalancingV2::LoadBalancer", "Properties": {
+            "Scheme": "internet-facing", "Type": "application", "Subnets": cfn.subnets(emu)}},
+        "Tg": {"Type": "AWS::ElasticLoadBalancingV2::TargetGroup", "Properties": {
+            "Port": 80, "Protocol": "HTTP", "VpcId": cfn.default_vpc_id(emu), "TargetType": "instance"}},
+        "Https": {"Type": "AWS::ElasticLoadBalancingV2::Listener", "Properties": {
+            "LoadBalancerArn": {"Ref": "Lb"}, "Port": 443, "Protocol": "HTTPS",
+            "SslPolicy": "ELBSecurityPolicy-TLS13-1-2-2021-06", "Certificates": [{"CertificateArn": {"Ref": "Cert"}}],
+            "DefaultActions": [{"Type": "forward", "TargetGroupArn": {"Ref": "Tg"}}]}},
+    })
+
+
+def test_certificate_swap_moves_in_use_to_the_new_certificate(target: Emulator) -> None:
+    # A new DomainName replaces the certificate; the listener is modified to the new one, and the old one,
+    # no longer in use (ACM's InUseBy), is deleted in the clean-up phase. After the delete, none is left.
+    acm = target.client("acm")
+    assert cfn.deploy(target, _https_site(target, "www.example.com")) == "CREATE_COMPLETE", cfn.failures(target)
+    old, balancer = cfn.physical_id(target, "Cert"), cfn.physical_id(target, "Lb")
+    assert acm.describe_certificate(CertificateArn=old)["Certificate"]["InUseBy"] == [balancer]
+    assert cfn.deploy(target, _https_site(target, "web.example.com")) == "UPDATE_COMPLETE", cfn.failures(target)
+    new = cfn.physical_id(target, "Cert")
+    assert new != old
+    assert acm.describe_certificate(CertificateArn=new)["Certificate"]["InUseBy"] == [balancer]
+    assert [c["CertificateArn"] for c in acm.list_certificates()["CertificateSummaryList"]] == [new]
+    assert cfn.failures(target) == []  # the old certificate's delete did not fail
+    assert cfn.delete(target) == "DELETE_COMPLETE", cfn.failures(target)
+    assert acm.list_certificates()["CertificateSummaryList"] == []

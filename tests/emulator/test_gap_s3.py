@@ -92,3 +92,26 @@ def test_auto_delete_objects_empties_the_bucket_before_its_delete(target: Emulat
     target.client("s3").put_object(Bucket=name, Key="lb/AWSLogs/log.gz", Body=b"x")
     assert cfn.delete(target) == "DELETE_COMPLETE", cfn.failures(target)
     assert name not in [b["Name"] for b in target.client("s3").list_buckets()["Buckets"]]
+
+
+def test_auto_delete_handler_logs_to_its_lambda_log_group_or_the_configured_one(target: Emulator) -> None:
+    # Each run of the provider's Lambda writes its log: by default to /aws/lambda/<function>, which Lambda makes
+    # and which outlives the stack; with LoggingConfig.LogGroup, to that group (here the stack's own).
+    logs = target.client("logs")
+
+    def groups() -> list[str]:
+        return [g["logGroupName"] for g in logs.describe_log_groups()["logGroups"]]
+
+    assert cfn.deploy(target, _auto_deleting(target)) == "CREATE_COMPLETE", cfn.failures(target)
+    function = cfn.physical_id(target, "Handler")
+    assert cfn.delete(target) == "DELETE_COMPLETE", cfn.failures(target)
+    assert groups() == [f"/aws/lambda/{function}"]  # left behind, never expiring
+    logs.delete_log_group(logGroupName=f"/aws/lambda/{function}")
+
+    owned = _auto_deleting(target)
+    owned["Resources"]["HandlerLogs"] = {"Type": "AWS::Logs::LogGroup", "Properties": {"RetentionInDays": 7}}
+    owned["Resources"]["Handler"]["Properties"]["LoggingConfig"] = {"LogGroup": {"Ref": "HandlerLogs"}}
+    assert cfn.deploy(target, owned) == "CREATE_COMPLETE", cfn.failures(target)
+    assert groups() == [cfn.physical_id(target, "HandlerLogs")]
+    assert cfn.delete(target) == "DELETE_COMPLETE", cfn.failures(target)
+    assert groups() == []

@@ -75,3 +75,29 @@ def test_scheduled_action_with_an_unknown_time_zone_is_refused(target: Emulator)
     assert cfn.deploy(target, _fleet(target, Stop=_action("0 20 * * *", 0, zone="Mars/Olympus"))) \
         == "ROLLBACK_COMPLETE"
     assert any("Invalid time zone" in f for f in cfn.failures(target))
+
+
+def test_ignore_unmodified_sizes_only_for_a_group_with_a_scheduled_action(target: Emulator) -> None:
+    # AutoScalingScheduledAction is for a group that "has an associated scheduled action" (UpdatePolicy
+    # reference): with one, a group scaled out keeps its size across an update that leaves the sizes alone;
+    # without one, the update sets the template's DesiredCapacity again.
+    autoscaling = target.client("autoscaling")
+
+    def fleet(grace: int, **extra: dict) -> dict:
+        body = _fleet(target, **extra)
+        group = body["Resources"]["Asg"]
+        group["Properties"].update(DesiredCapacity="2", HealthCheckGracePeriod=grace)
+        group["UpdatePolicy"]["AutoScalingScheduledAction"] = {"IgnoreUnmodifiedGroupSizeProperties": True}
+        return body
+
+    def scaled_out_then_updated(**extra: dict) -> int:
+        assert cfn.deploy(target, fleet(60, **extra)) == "CREATE_COMPLETE", cfn.failures(target)
+        autoscaling.set_desired_capacity(AutoScalingGroupName=cfn.physical_id(target, "Asg"), DesiredCapacity=4)
+        assert cfn.deploy(target, fleet(120, **extra)) == "UPDATE_COMPLETE", cfn.failures(target)
+        (group,) = autoscaling.describe_auto_scaling_groups()["AutoScalingGroups"]
+        assert group["HealthCheckGracePeriod"] == 120
+        assert cfn.delete(target) == "DELETE_COMPLETE", cfn.failures(target)
+        return group["DesiredCapacity"]
+
+    assert scaled_out_then_updated(Night=_action("0 20 * * *", 4)) == 4
+    assert scaled_out_then_updated() == 2

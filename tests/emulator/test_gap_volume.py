@@ -137,3 +137,34 @@ def test_volume_size_type_and_tags_change_in_place(emu: Emulator) -> None:
     found = _described(emu, volume_id)
     assert (cfn.physical_id(emu, "Data"), found["Size"], found["Iops"]) == (volume_id, 30, 5000)
     assert {"Key": "tier", "Value": "data"} in found["Tags"]
+
+
+def test_volume_modified_again_before_its_modification_completes_fails(target: Emulator) -> None:
+    # ModifyVolume: a volume's next modification waits until the previous one has completed (it is
+    # `optimizing` for minutes to hours): the second update in a row fails and rolls back.
+    assert cfn.deploy(target, _volume_stack()) == "CREATE_COMPLETE"
+    volume_id = cfn.physical_id(target, "Data")
+    assert cfn.deploy(target, _volume_stack(Size=30)) == "UPDATE_COMPLETE", cfn.failures(target)
+    ec2 = target.client("ec2")
+    (modification,) = ec2.describe_volumes_modifications(VolumeIds=[volume_id])["VolumesModifications"]
+    assert (modification["ModificationState"], modification["TargetSize"]) == ("optimizing", 30)
+    assert cfn.deploy(target, _volume_stack(Size=40)) == "UPDATE_ROLLBACK_COMPLETE"
+    assert "(Error Code: VolumeModificationRateExceeded)" in cfn.failures(target)[0]
+    assert _described(target, volume_id)["Size"] == 30
+    with pytest.raises(ec2.exceptions.ClientError, match="VolumeModificationRateExceeded"):
+        ec2.modify_volume(VolumeId=volume_id, Iops=5000)
+
+
+def test_rollback_that_modifies_a_volume_back_fails(target: Emulator) -> None:
+    # The update modifies the volume, a later resource fails, and the rollback's ModifyVolume (back to the
+    # old IOPS) is refused while the first modification is optimizing: UPDATE_ROLLBACK_FAILED.
+    assert cfn.deploy(target, _volume_stack()) == "CREATE_COMPLETE"
+    volume_id = cfn.physical_id(target, "Data")
+    body = _volume_stack(Iops=5000)
+    body["Resources"]["Broken"] = {"Type": "AWS::EC2::Volume", "DependsOn": "Data", "Properties": {
+        "AvailabilityZone": "us-east-1a", "SnapshotId": "snap-0123456789abcdef0"}}
+    assert cfn.deploy(target, body) == "UPDATE_ROLLBACK_FAILED"
+    reasons = cfn.failures(target)
+    assert any(r.startswith("Broken:") for r in reasons), reasons
+    assert any(r.startswith("Data:") and "VolumeModificationRateExceeded" in r for r in reasons), reasons
+    assert _described(target, volume_id)["Iops"] == 5000

@@ -176,3 +176,23 @@ def test_server_exits_when_its_parent_is_killed() -> None:
     cli.kill()  # no chance to clean up: the server must notice on its own
     cli.wait()
     assert _wait_gone(server_pid)
+
+
+@pytest.mark.slow  # each starts emulators of its own; make test-slow (and CI) runs it
+def test_a_server_killed_mid_operation_is_reported_by_the_next_start(tmp_path: Path, monkeypatch) -> None:
+    # State is in memory: a server killed during a stack operation loses it, and the next server started on
+    # that port (with the same state folder) says which operations were left unfinished.
+    monkeypatch.setenv("EMULATOR_STATE_DIR", str(tmp_path))
+    first = emulator.start(port=0)
+    port = int(first.endpoint.rsplit(":", 1)[1])
+    groups = {f"Sg{i}": {"Type": "AWS::EC2::SecurityGroup", "Properties": {"GroupDescription": "web"}}
+              for i in range(40)}
+    first.client("cloudformation").create_stack(StackName="Killed", TemplateBody=json.dumps({"Resources": groups}))
+    os.kill(first.pid, signal.SIGKILL)
+    first.stop()
+    with emulator.start(port=port, strict_port=True) as second:
+        assert second.unfinished == ["Killed CREATE"]
+        second.reset()
+        assert second.unfinished == ["Killed CREATE"]  # told once: a later reset adds nothing
+    with emulator.start(port=port, strict_port=True) as third:
+        assert third.unfinished == []

@@ -261,3 +261,14 @@ def test_every_log_retention_period_names_a_retention_days_member():
 
     for name in LOG_RETENTION_PERIODS.values():
         logs.RetentionDays(name)
+
+
+def test_backup_vault_name_is_new_for_every_stack_so_a_redeploy_does_not_collide(day_two):
+    # The kept vault of a destroyed stack holds the old name; the next stack's ID gives the new vault another.
+    (vault,) = day_two.resources("AWS::Backup::BackupVault").values()
+    separator, (prefix, suffix) = vault["Properties"]["BackupVaultName"]["Fn::Join"]
+    assert separator == "-"
+    assert prefix.startswith("WebServerStack")  # make audit also finds a vault by its stack's name
+    assert len(prefix) + 1 + 8 <= 50  # BackupVaultName: at most 50 characters
+    stack_uuid = {"Fn::Select": [2, {"Fn::Split": ["/", {"Ref": "AWS::StackId"}]}]}
+    assert suffix == {"Fn::Select": [0, {"Fn::Split": ["-", stack_uuid]}]}

@@ -1,0 +1,61 @@
+"""The lifecycle matrix (slow: `make test-slow`, run by CI): every shipped configuration goes deploy -> a
+representative update -> destroy -> deploy again -> destroy, with the real CLI, and `make audit` after each destroy
+finds nothing billable left but what the user chose to keep (exit 0).
+
+Deploying again after a destroy is where kept resources bite: a retained backup vault's name, a log group a Lambda
+made outside the stack. The updates are the ones users make on day two, and some are where AWS is strict: a
+volume grown (ModifyVolume), a zone added (a rolling-update trigger), a certificate swapped for another name.
+"""
+
+import json
+
+import pytest
+
+import emulator
+from tests.conftest import (
+    AUTOSCALING,
+    AUTOSCALING_LOADED,
+    DAY_TWO,
+    DAY_TWO_AUTOSCALING,
+    DEFAULT,
+    FULLY_LOADED,
+    synth,
+)
+from tests.e2e.conftest import assembly, audit
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+DOMAIN = {"domain_name": f"www.{emulator.EXAMPLE_ZONE}", "hosted_zone": emulator.EXAMPLE_ZONE}
+OTHER_NAME = {"domain_name": f"web.{emulator.EXAMPLE_ZONE}"}
+
+#: name: (the configuration, its representative update)
+MATRIX = {
+    "default": (DEFAULT, {"ssh_cidr": "198.51.100.7"}),
+    "fully-loaded": (FULLY_LOADED, {"volumes": json.dumps([
+        {"name": "data", "size": 60, "type": "gp2", "device": "/dev/sdf"},
+        {"name": "logs", "size": 100, "type": "io1", "iops": 3000, "on_destroy": "delete"}])}),
+    "autoscaling": (AUTOSCALING, {"instance_type": "t3.small", "max_capacity": "5"}),
+    "autoscaling-loaded": (AUTOSCALING_LOADED, {"termination_protection": "false", "zones": "2"}),
+    "day-two": (DAY_TWO, {"log_retention_days": "30",
+                          "backup": json.dumps({"schedule": "weekly", "retention_days": 14})}),
+    "day-two-autoscaling": (DAY_TWO_AUTOSCALING, {"monthly_budget_usd": "300"}),
+    "https-single": ({**DOMAIN, "https": "true"}, {"instance_type": "t3.small"}),
+    "https-autoscaling": ({**AUTOSCALING, **DOMAIN}, OTHER_NAME),
+}
+
+
+@pytest.mark.parametrize("name", list(MATRIX))
+def test_deploy_update_destroy_deploy_destroy(name, cli, emu, tmp_synth_root):
+    configuration, update = MATRIX[name]
+    first = assembly(synth(configuration, tmp_synth_root))
+    updated = assembly(synth({**configuration, **update}, tmp_synth_root))
+    cli.deploy(app=first)
+    cli.deploy(app=updated)
+    assert cli.describe()["status"] == "UPDATE_COMPLETE"
+    for round_ in ("first", "second"):
+        cli.destroy(app=updated)
+        assert not cli.stack_exists(), f"{name}: {round_} destroy left the stack"
+        result = audit(emu)
+        assert result.returncode == 0, f"{name}, after the {round_} destroy:\n{result.stdout}"
+        if round_ == "first":
+            cli.deploy(app=updated)  # again, after a destroy: kept resources must not be in the way
