@@ -23,6 +23,16 @@ def function(b: Builder, logical_id: str, name: str, resource: dict[str, Any], r
     b.line(name, f"Lambda function of {kinds}: runs only when the stack is deployed or destroyed, so free at "
                  "this use (Lambda's free tier: 1 million requests and 400,000 GB-seconds a month)", 0,
            "request", b.region.usd("lambda_request"), "month", stopped=True)
+    for group in sorted(logged_to(resource) & set(b.resources), key=b.names.get):
+        # A few lines each time it runs; CloudWatch Logs' free tier is 5 GB of ingestion and storage a month.
+        b.line(b.names[group], f"log group of {name}: a few lines each time it runs, so free at this use (CloudWatch "
+                               "Logs' free tier: 5 GB ingested and stored a month)", 0, "GB ingested",
+               b.region.usd("logs_ingestion_gb"), "month", stopped=True, follows=name)
+
+
+def logged_to(resource: dict[str, Any]) -> set[str]:
+    """The log groups a Lambda function writes to by its LoggingConfig (logical ids)."""
+    return references((properties(resource).get("LoggingConfig") or {}).get("LogGroup"))
 
 
 PRICED = {"AWS::Lambda::Function": function}

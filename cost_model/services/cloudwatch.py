@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any, Optional
 
 from cost_model.builder import UNEXPIRED_DAYS, Builder, literal_number
+from cost_model.services.awslambda import logged_to  # a function's own log group is priced with it
 from cost_model.templates import RETAINED_POLICIES, properties, references, render_value, resources
 from cost_model.words import plain
 
@@ -44,6 +45,8 @@ def after(b: Builder) -> None:
         if config is not None:
             low = int(literal_number(props.get("MinSize"), f"{b.names[logical_id]}.MinSize"))
             shipped_to |= agent(b, b.names[logical_id], config, count=low, each=" of each instance")
+    for function in resources(b.template, "AWS::Lambda::Function").values():
+        shipped_to |= logged_to(function)
     for logical_id in sorted(set(resources(b.template, "AWS::Logs::LogGroup")) - shipped_to, key=b.names.get):
         b.notes.append(f"not priced: {b.names[logical_id]} (AWS::Logs::LogGroup: nothing in this template "
                        "ships logs to it; its cost depends on what does)")
