@@ -21,14 +21,15 @@ SITE = {**DAY_TWO, "domain_name": f"www.{emulator.EXAMPLE_ZONE}", "hosted_zone":
 
 @pytest.fixture(scope="module")
 def shown(cli, emu, tmp_synth_root):
-    app = assembly(synth(SITE, tmp_synth_root))
+    synthesized = synth(SITE, tmp_synth_root)
+    app = assembly(synthesized)
     cli.deploy(app=app)
     try:
         printed = io.StringIO()
         with contextlib.redirect_stdout(printed):
             demo.show_all(emu, SITE)
         facts = {"text": printed.getvalue(), "operations": describe_operations(emu), "fleet": describe_fleet(emu),
-                 "stack": describe_stack(emu)}
+                 "stack": describe_stack(emu), "template": synthesized}
     finally:
         cli.destroy(app=app)
     return facts
@@ -40,9 +41,10 @@ def lines(shown, label):
 
 def test_every_alarm_with_what_it_does(shown):
     alarms = shown["operations"]["alarms"]
-    assert len(alarms) == 3
+    # recover, reboot, and the memory and disk alarms (logs with alarm_email): all the template's
+    assert len(alarms) == len(shown["template"].resources("AWS::CloudWatch::Alarm")) == 5
     printed = lines(shown, "alarm ")
-    assert len(printed) == 3
+    assert len(printed) == len(alarms)
     for alarm in alarms:
         (line,) = [line for line in printed if line.startswith(f"alarm      {alarm['AlarmName']}: ")]
         assert f"{alarm['Namespace']} {alarm['MetricName']}" in line
@@ -60,9 +62,12 @@ def test_the_topic_its_key_and_the_subscription(shown):
 
 
 def test_every_log_group_with_its_retention(shown):
-    names = {group["logGroupName"] for group in shown["operations"]["log_groups"]}
-    assert len(names) == 3
-    assert set(lines(shown, "log group ")) == {f"log group  {name}  kept 90 days" for name in names}
+    groups = shown["operations"]["log_groups"]
+    # the agent's three (log_retention_days 90) and the bucket auto-delete provider's own (a week)
+    assert len(groups) == len(shown["template"].resources("AWS::Logs::LogGroup")) == 4
+    assert sorted(group["retentionInDays"] for group in groups) == [7, 90, 90, 90]
+    assert set(lines(shown, "log group ")) == {f"log group  {group['logGroupName']}  kept {group['retentionInDays']} days"
+                                               for group in groups}
 
 
 def test_the_backup_plan_its_selection_and_the_vault(shown):
