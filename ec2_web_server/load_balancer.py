@@ -15,6 +15,7 @@ import aws_cdk as cdk
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
+from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
@@ -29,6 +30,24 @@ DEREGISTRATION_DELAY = cdk.Duration.seconds(30)
 # CBC suites that policy keeps (Elastic Load Balancing, "Security policies for your Application Load
 # Balancer").
 TLS_POLICY = elbv2.SslPolicy.TLS13_12_RES_PQ
+
+
+def _auto_delete_log_group(scope: Construct) -> logs.LogGroup:
+    """A log group of the stack's for the CDK's auto-delete-objects Lambda, with a retention.
+
+    By default that Lambda writes to ``/aws/lambda/<function>``, which Lambda creates outside the stack, never
+    expiring, and which outlives ``cdk destroy`` (aws/aws-cdk#26553, #24815): one more on every deploy/destroy
+    cycle. Its ``LoggingConfig.LogGroup`` (AWS::Lambda::Function) names this group instead, whose name
+    CloudFormation generates, so it cannot collide with a group an earlier stack left. The function refers to
+    the group, so CloudFormation deletes the group last, after the function's last run (the one that empties
+    the bucket).
+    """
+    provider = cdk.Stack.of(scope).node.find_child("Custom::S3AutoDeleteObjectsCustomResourceProvider")
+    handler = provider.node.find_child("Handler")
+    group = logs.LogGroup(scope, "AutoDeleteObjectsLogs", retention=logs.RetentionDays.ONE_WEEK,
+                          removal_policy=cdk.RemovalPolicy.DESTROY)
+    handler.add_property_override("LoggingConfig", {"LogGroup": group.log_group_name})
+    return group
 
 
 class WebLoadBalancer(Construct):
@@ -77,6 +96,9 @@ class WebLoadBalancer(Construct):
             removal_policy=cdk.RemovalPolicy.RETAIN if keep_access_logs else cdk.RemovalPolicy.DESTROY,
             auto_delete_objects=not keep_access_logs,
         )
+        #: The log group of the CDK's auto-delete Lambda (None when the logs are kept): the stack's, with a
+        #: retention, and deleted after that Lambda's last run, at destroy.
+        self.auto_delete_logs = None if keep_access_logs else _auto_delete_log_group(self)
         cdk.Validations.of(self.access_logs).acknowledge(cdk.Acknowledgment(
             id="AwsSolutions-S1",
             reason="This bucket holds the load balancer's access logs; logging access to the log bucket itself "

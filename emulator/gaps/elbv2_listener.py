@@ -20,11 +20,13 @@ aws-resource-elasticloadbalancingv2-listener.md):
 * deleting it (DeleteListener) frees its certificate and target groups.
 
 moto 5.2.5 records a listener's certificate in ACM's ``InUseBy`` when the
-listener is created, never when it is modified or deleted. ACM lists there "the
-ARNs of the AWS resources that are using the certificate" (CertificateDetail,
-ACM API reference); as moto does, the listener's ARN (whether AWS names the
-listener or its load balancer is not documented: an assumption). It is kept true
-on every change (CreateListener, ModifyListener, Add/RemoveListenerCertificates,
+listener is created (under the listener's ARN), never when it is modified or
+deleted. ACM lists there "the ARNs of the AWS resources that are using the
+certificate" (CertificateDetail, ACM API reference). For a load balancer it is
+the load balancer's ARN (what ACM's console lists as the certificate's
+associated resource; the reference names no resource type, so an assumption
+from observed behaviour), for a certificate any of its listeners uses. It is kept true on every change
+(CreateListener, ModifyListener, Add/RemoveListenerCertificates,
 DeleteListener, DeleteLoadBalancer), so a certificate swapped out by an update
 can be deleted in the clean-up phase, and one swapped in is in use.
 """
@@ -79,16 +81,17 @@ def check_listener(backend: ELBv2Backend, protocol: str | None, ssl_policy: str 
 
 
 def record_certificate_users(backend: ELBv2Backend, load_balancer_arn: str) -> None:
-    """ACM's InUseBy for this load balancer's listeners: each listener on exactly the certificates it uses now."""
+    """ACM's InUseBy for this load balancer: on exactly the certificates its listeners use now."""
     from moto.acm.models import acm_backends
 
     balancer = backend.load_balancers.get(load_balancer_arn)
-    users = {listener.arn: set(listener.certificates or []) for listener in (balancer.listeners.values() if balancer
-                                                                             else ())}
+    used = {arn for listener in (balancer.listeners.values() if balancer else ())
+            for arn in (listener.certificates or [])}
+    # moto's CreateListener records the listener's ARN instead: those entries go too.
     listeners = load_balancer_arn.replace(":loadbalancer/", ":listener/", 1) + "/"
     for arn, bundle in acm_backends[backend.account_id][backend.region_name]._certificates.items():
-        kept = [user for user in bundle.in_use_by if not user.startswith(listeners)]
-        bundle.in_use_by = kept + sorted(listener for listener, used in users.items() if arn in used)
+        users = [user for user in bundle.in_use_by if user != load_balancer_arn and not user.startswith(listeners)]
+        bundle.in_use_by = [*users, load_balancer_arn] if arn in used else users
 
 
 def _balancer_of(backend: ELBv2Backend, listener_arn: str) -> str | None:

@@ -51,7 +51,7 @@ def test_https_listener_with_the_certificate_and_the_tls13_policy(site):
     assert listeners[443]["Protocol"] == "HTTPS"
     assert listeners[443]["SslPolicy"] == "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"
     assert listeners[443]["Certificates"] == [{"CertificateArn": certificate["CertificateArn"]}]
-    assert certificate["InUseBy"] == [listeners[443]["ListenerArn"]]
+    assert certificate["InUseBy"] == [balancer["LoadBalancerArn"]]  # ACM names the load balancer that uses it
 
 
 def test_http_redirects_permanently_to_https(site):

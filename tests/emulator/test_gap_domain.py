@@ -124,12 +124,12 @@ def test_certificate_swap_moves_in_use_to_the_new_certificate(target: Emulator) 
     # no longer in use (ACM's InUseBy), is deleted in the clean-up phase. After the delete, none is left.
     acm = target.client("acm")
     assert cfn.deploy(target, _https_site(target, "www.example.com")) == "CREATE_COMPLETE", cfn.failures(target)
-    old, listener = cfn.physical_id(target, "Cert"), cfn.physical_id(target, "Https")
-    assert acm.describe_certificate(CertificateArn=old)["Certificate"]["InUseBy"] == [listener]
+    old, balancer = cfn.physical_id(target, "Cert"), cfn.physical_id(target, "Lb")
+    assert acm.describe_certificate(CertificateArn=old)["Certificate"]["InUseBy"] == [balancer]
     assert cfn.deploy(target, _https_site(target, "web.example.com")) == "UPDATE_COMPLETE", cfn.failures(target)
     new = cfn.physical_id(target, "Cert")
     assert new != old
-    assert acm.describe_certificate(CertificateArn=new)["Certificate"]["InUseBy"] == [listener]
+    assert acm.describe_certificate(CertificateArn=new)["Certificate"]["InUseBy"] == [balancer]
     assert [c["CertificateArn"] for c in acm.list_certificates()["CertificateSummaryList"]] == [new]
     assert cfn.failures(target) == []  # the old certificate's delete did not fail
     assert cfn.delete(target) == "DELETE_COMPLETE", cfn.failures(target)

@@ -268,3 +268,18 @@ def test_a_vpc_with_public_subnets_in_one_zone_is_refused():
                                            r"Availability Zones at least"):
         WebServer(stack, "Web", vpc=vpc, machine_image=ec2.MachineImage.generic_linux({"us-east-1": "ami-0123abcd"}),
                   auto_scaling=AutoScaling())
+
+
+def test_auto_delete_lambda_logs_to_a_group_of_the_stacks_with_a_retention(fleet, synth_with):
+    # The CDK's auto-delete Lambda would create /aws/lambda/<function> itself, never expiring and outliving the
+    # stack (aws/aws-cdk#26553): it logs to a group the stack owns instead.
+    ((name, handler),) = [(n, r) for n, r in fleet.resources("AWS::Lambda::Function").items()
+                          if n.startswith("CustomS3AutoDeleteObjectsCustomResourceProviderHandler")]
+    (group_id,) = [v for v in handler["Properties"]["LoggingConfig"]["LogGroup"].values()]
+    group = fleet.template["Resources"][group_id]
+    assert group["Type"] == "AWS::Logs::LogGroup"
+    assert "LogGroupName" not in group["Properties"]  # generated: never the name an earlier stack left behind
+    assert group["Properties"]["RetentionInDays"] == 7
+    assert group["DeletionPolicy"] == "Delete"
+    kept = synth_with({"tier": "autoscaling", "keep_access_logs": "true"})
+    assert not [r for r in kept.resources("AWS::Lambda::Function").values() if "LoggingConfig" in r["Properties"]]
