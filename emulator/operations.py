@@ -36,6 +36,12 @@ logger = logging.getLogger("emulator")
 LOCK = threading.Lock()
 #: How long an operation lets requests in between two resource events (seconds).
 STEP_PAUSE = 0.01
+#: The emulator's pace: CreateStack, UpdateStack, ExecuteChangeSet and DeleteStack answer once their operation has
+#: ended or after this many seconds, whichever comes first (``EMULATOR_ANSWER_WITHIN``; ``--answer-within``). AWS
+#: answers at once (0), and a client then polls: the CDK CLI every 5 seconds, so an operation this emulator ends in
+#: a tenth of a second would cost every deploy and destroy 5 seconds of sleep. An operation still running when the
+#: time is up is answered IN_PROGRESS, as on AWS; the tests that study IN_PROGRESS itself run with 0.
+ANSWER_WITHIN = float(os.environ.get("EMULATOR_ANSWER_WITHIN", "2"))
 
 
 class Abandoned(BaseException):  # noqa: N818 - not an error: a reset forgot the stack the operation worked on
@@ -49,6 +55,7 @@ class _Operation:
     work: Callable[[], None]
     generation: int
     then: list[Callable[[], None]] = field(default_factory=list)
+    ended: threading.Event = field(default_factory=threading.Event)
 
 
 _local = threading.local()
@@ -61,6 +68,7 @@ def start(stack_id: str, description: str, work: Callable[[], None]) -> None:
     operation = _Operation(stack_id, description, work, _generation)
     _running[stack_id] = operation
     note_running()
+    getattr(_local, "started", []).append(operation)
     threading.Thread(target=_run, args=(operation,), daemon=True, name=f"stack operation {description}").start()
 
 
@@ -84,6 +92,21 @@ def _run(operation: _Operation) -> None:
         if finished:
             for then in operation.then:
                 then()
+        operation.ended.set()
+
+
+def begin_request() -> None:
+    """A request begins (before it takes :data:`LOCK`): the operations it starts are answered by :func:`answer`."""
+    _local.started = []
+
+
+def answer(within: float | None = None) -> None:
+    """After a request (its lock given back): wait until the operations it started have ended, for ``within``
+    seconds at most (:data:`ANSWER_WITHIN`)."""
+    started, _local.started = getattr(_local, "started", []), []
+    deadline = time.monotonic() + (ANSWER_WITHIN if within is None else within)
+    for operation in started:
+        operation.ended.wait(max(0.0, deadline - time.monotonic()))
 
 
 def checkpoint() -> None:

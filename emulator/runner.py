@@ -176,6 +176,7 @@ def start(
     plain: bool = False,
     strict_port: bool = False,
     log: IO[bytes] | int | None = subprocess.DEVNULL,
+    answer_within: float | None = None,
 ) -> Emulator:
     """Start an emulator server and return once it answers and is seeded.
 
@@ -186,6 +187,8 @@ def start(
     plain: run moto without the project's gap fills (for tests showing a gap).
     log: where the server's request log goes (a file, ``None`` for our
     stderr); discarded by default.
+    answer_within: the server's pace (seconds; :data:`emulator.operations.ANSWER_WITHIN`): a call that starts a
+    stack operation answers when the operation ends or after this long. 0 answers at once, as AWS does.
     """
     wanted = DEFAULT_PORT if port is None else port
     command = [
@@ -201,6 +204,8 @@ def start(
     if plain:
         command.append("--plain")
     env = dict(os.environ)
+    if answer_within is not None:
+        env["EMULATOR_ANSWER_WITHIN"] = str(answer_within)
     # The server must be able to import this package wherever we run from.
     package_root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     env["PYTHONPATH"] = os.pathsep.join(

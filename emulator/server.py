@@ -71,6 +71,12 @@ class OneRequestAtATime:
         self._direct = Client(app)  # calls into moto's app itself, inside the lock, with no HTTP round trip
 
     def __call__(self, environ, start_response):  # type: ignore[no-untyped-def]
+        operations.begin_request()
+        response = self._serve(environ, start_response)
+        operations.answer()  # outside the lock, so the operation it started can run
+        return response
+
+    def _serve(self, environ, start_response):  # type: ignore[no-untyped-def]
         with self._lock:
             if environ.get("PATH_INFO") == RESET_PATH and environ.get("REQUEST_METHOD") == "POST":
                 from urllib.parse import parse_qs

@@ -36,13 +36,14 @@ PLAIN_RUNS_MOTO = "5.2.5"
 
 @pytest.fixture(scope="session")
 def patched_server() -> Iterator[Emulator]:
-    with emulator.start(port=0) as emu:
+    # AWS's pace: a stack operation's call answers at once, and the scenarios poll with short sleeps.
+    with emulator.start(port=0, answer_within=0) as emu:
         yield emu
 
 
 @pytest.fixture(scope="session")
 def plain_server() -> Iterator[Emulator]:
-    with emulator.start(port=0, plain=True) as emu:
+    with emulator.start(port=0, plain=True, answer_within=0) as emu:
         yield emu
 
 

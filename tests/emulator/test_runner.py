@@ -183,7 +183,7 @@ def test_a_server_killed_mid_operation_is_reported_by_the_next_start(tmp_path: P
     # State is in memory: a server killed during a stack operation loses it, and the next server started on
     # that port (with the same state folder) says which operations were left unfinished.
     monkeypatch.setenv("EMULATOR_STATE_DIR", str(tmp_path))
-    first = emulator.start(port=0)
+    first = emulator.start(port=0, answer_within=0)  # answered at once: the operation is still running
     port = int(first.endpoint.rsplit(":", 1)[1])
     groups = {f"Sg{i}": {"Type": "AWS::EC2::SecurityGroup", "Properties": {"GroupDescription": "web"}}
               for i in range(40)}
@@ -196,3 +196,16 @@ def test_a_server_killed_mid_operation_is_reported_by_the_next_start(tmp_path: P
         assert second.unfinished == ["Killed CREATE"]  # told once: a later reset adds nothing
     with emulator.start(port=port, strict_port=True) as third:
         assert third.unfinished == []
+
+
+def test_a_quick_operation_is_answered_once_it_has_ended_at_the_emulators_pace() -> None:
+    # answer_within (EMULATOR_ANSWER_WITHIN): CreateStack answers once its operation has ended, if it ends in time, so
+    # the CDK CLI's first poll finds it done instead of sleeping 5 s; with 0 (AWS's pace) it answers at once.
+    # 40 resources: a pause at every resource event makes the operation last well beyond one request's round trip.
+    template = json.dumps({"Resources": {f"Sg{i}": {"Type": "AWS::EC2::SecurityGroup",
+                                                    "Properties": {"GroupDescription": "web"}} for i in range(40)}})
+    for within, status in ((10, "CREATE_COMPLETE"), (0, "CREATE_IN_PROGRESS")):
+        with emulator.start(port=0, answer_within=within) as emu:
+            cfn = emu.client("cloudformation")
+            cfn.create_stack(StackName="Quick", TemplateBody=template)
+            assert cfn.describe_stacks(StackName="Quick")["Stacks"][0]["StackStatus"] == status
