@@ -805,20 +805,14 @@ def test_rendered_estimate_shows_the_month_with_the_schedule(day_two, prices):
     assert "pending deletion for 7 days after cdk destroy" in run.stdout
 
 
-def test_log_gb_option_prices_another_log_volume(day_two):
-    run = run_cost("--template", day_two.template_path, "--region", "us-east-1", "--log-gb", "2.5")
+@pytest.mark.parametrize(("option", "value", "shown"), [("--log-gb", "2.5", "2.5 GB a month, assumed"),
+                                                         ("--kms-requests", "50000", "KMS requests: 50,000 a month, assumed")])
+def test_an_assumption_option_of_the_command_changes_its_line_and_refuses_a_negative(day_two, option, value, shown):
+    run = run_cost("--template", day_two.template_path, "--region", "us-east-1", option, value)
     assert run.returncode == 0, run.stderr
-    assert "2.5 GB a month, assumed" in run.stdout
-    refused = run_cost("--template", day_two.template_path, "--region", "us-east-1", "--log-gb", "-1")
-    assert (refused.returncode, refused.stderr.strip()) == (2, "error: --log-gb must be 0 or more (got -1)")
-
-
-def test_kms_requests_option_of_the_command(day_two):
-    run = run_cost("--template", day_two.template_path, "--region", "us-east-1", "--kms-requests", "50000")
-    assert run.returncode == 0, run.stderr
-    assert "KMS requests: 50,000 a month, assumed" in run.stdout
-    refused = run_cost("--template", day_two.template_path, "--region", "us-east-1", "--kms-requests", "-1")
-    assert (refused.returncode, refused.stderr.strip()) == (2, "error: --kms-requests must be 0 or more (got -1)")
+    assert shown in run.stdout
+    refused = run_cost("--template", day_two.template_path, "--region", "us-east-1", option, "-1")
+    assert (refused.returncode, refused.stderr.strip()) == (2, f"error: {option} must be 0 or more (got -1)")
 
 
 def test_make_cost_passes_log_gb_lcu_and_dns_queries():
