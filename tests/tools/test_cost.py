@@ -805,8 +805,10 @@ def test_rendered_estimate_shows_the_month_with_the_schedule(day_two, prices):
     assert "pending deletion for 7 days after cdk destroy" in run.stdout
 
 
-@pytest.mark.parametrize(("option", "value", "shown"), [("--log-gb", "2.5", "2.5 GB a month, assumed"),
-                                                         ("--kms-requests", "50000", "KMS requests: 50,000 a month, assumed")])
+@pytest.mark.parametrize(("option", "value", "shown"), [
+    ("--log-gb", "2.5", "2.5 GB a month, assumed"),
+    ("--kms-requests", "50000", "KMS requests: 50,000 a month, assumed"),
+])
 def test_an_assumption_option_of_the_command_changes_its_line_and_refuses_a_negative(day_two, option, value, shown):
     run = run_cost("--template", day_two.template_path, "--region", "us-east-1", option, value)
     assert run.returncode == 0, run.stderr
