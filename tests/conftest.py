@@ -165,8 +165,8 @@ DAY_TWO_AUTOSCALING: dict[str, Any] = {
 
 # Months in production (issue 20): day two with the data under a key of its own, the memory and disk alarms'
 # thresholds set, a data volume's mount point watched, and the servers patched on Sunday nights. Checked by cdk-nag
-# and cfn-lint here (checkov by hand: README, Months in production); not deployed on the emulator, which has no
-# AWS::SSM::MaintenanceWindow*.
+# and cfn-lint here (checkov by hand: README, Months in production); deployed, updated and destroyed on the emulator
+# by the lifecycle matrix (make test-slow).
 PATCH_SCHEDULE = {"cron": "cron(0 3 ? * SUN *)", "timezone": "Asia/Tokyo"}
 PRODUCTION: dict[str, Any] = {
     **DAY_TWO, "kms_key": "create", "memory_alarm_percent": "85", "disk_alarm_percent": "80",

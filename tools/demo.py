@@ -255,15 +255,6 @@ def parse_context(argv: list[str]) -> dict[str, str]:
     return context
 
 
-# Settings whose resources the local emulator cannot deploy (emulator/README.md, "What is modelled"): refused in one
-# line before anything starts, rather than failing the deploy after the emulator and the bootstrap.
-NOT_ON_THE_EMULATOR = {
-    "patch_schedule": "the local emulator has no Systems Manager maintenance windows (AWS::SSM::MaintenanceWindow*), so "
-                      "make demo cannot deploy it; `make synth ARGS=\"-c patch_schedule=...\"` and `make cost` show what "
-                      "it builds",
-}
-
-
 def check_settings(context: Mapping[str, str]) -> None:
     """Build the app in-process with these settings, as ``cdk deploy`` would synthesize it (cdk.json's defaults and
     cdk.context.json's lookups under them): a bad setting raises SettingError before anything is started."""
@@ -275,9 +266,6 @@ def check_settings(context: Mapping[str, str]) -> None:
                 **json.loads((ROOT / "cdk.context.json").read_text())}
     # The emulator answers lookups that are not recorded, as an account would.
     build_app(context={**recorded, **context}, lookups_possible=True)
-    for name, why in NOT_ON_THE_EMULATOR.items():
-        if context.get(name) not in (None, "", "null"):
-            raise SettingError(name, context[name], why)
 
 
 def main(argv: list[str] | None = None) -> int:

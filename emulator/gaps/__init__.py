@@ -51,6 +51,7 @@ from emulator.gaps import (
     sns_subscription,
     sns_topic,
     sns_topic_policy,
+    ssm_maintenance_window,
     ssm_parameter_reuse,
     stack_lifecycle,
     stack_operations,
@@ -118,6 +119,7 @@ FILLS: tuple[Fill, ...] = (
     backup,
     scheduler_schedule,
     budgets_budget,
+    ssm_maintenance_window,
 )
 
 _applied: set[Fill] = set()

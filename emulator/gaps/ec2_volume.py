@@ -190,6 +190,27 @@ class VolumeModificationFill:
         return 100 if self.modification_state == "completed" else 0
 
 
+def _keep_the_volumes_key() -> None:
+    """CreateSnapshot (and DeletionPolicy Snapshot) of a volume encrypted with a customer managed key: "Snapshots
+    that are created from encrypted volumes are automatically encrypted" with the volume's KMS key (EBS user guide,
+    "Amazon EBS encryption"), so DescribeSnapshots answers its KmsKeyId. moto 5.2.5 drops it (the snapshot is
+    encrypted, with no key), so the audit could not tell which key a kept snapshot needs."""
+    from moto.ec2.models.elastic_block_store import EBSBackend
+
+    original = EBSBackend.create_snapshot
+    if getattr(original, "_emulator_keeps_the_key", False):
+        return
+
+    def create_snapshot(self, volume_id, description, owner_id=None, from_ami=None):  # type: ignore[no-untyped-def]
+        snapshot = original(self, volume_id, description, owner_id=owner_id, from_ami=from_ami)
+        snapshot.kms_key_id = snapshot.kms_key_id or self.get_volume(volume_id).kms_key_id
+        return snapshot
+
+    create_snapshot._emulator_keeps_the_key = True  # type: ignore[attr-defined]
+    EBSBackend.create_snapshot = create_snapshot  # type: ignore[method-assign]
+
+
 def apply() -> None:
     install(Volume, VolumeFill)
     install(VolumeModification, VolumeModificationFill)
+    _keep_the_volumes_key()

@@ -19,6 +19,9 @@ from tests.conftest import (
     DAY_TWO_AUTOSCALING,
     DEFAULT,
     FULLY_LOADED,
+    PATCH_SCHEDULE,
+    PRODUCTION,
+    PRODUCTION_AUTOSCALING,
     synth,
 )
 from tests.e2e.conftest import assembly, audit
@@ -41,6 +44,9 @@ MATRIX = {
     "day-two-autoscaling": (DAY_TWO_AUTOSCALING, {"monthly_budget_usd": "300"}),
     "https-single": ({**DOMAIN, "https": "true"}, {"instance_type": "t3.small"}),
     "https-autoscaling": ({**AUTOSCALING, **DOMAIN}, OTHER_NAME),
+    "production": (PRODUCTION, {"patch_schedule": json.dumps({**PATCH_SCHEDULE, "cron": "cron(0 4 ? * SAT *)"}),
+                                "memory_alarm_percent": "80"}),
+    "production-autoscaling": (PRODUCTION_AUTOSCALING, {"disk_alarm_percent": "75"}),
 }
 
 

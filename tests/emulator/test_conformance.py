@@ -7,7 +7,7 @@ import pytest
 
 import emulator
 from emulator import Emulator
-from tests.conftest import AUTOSCALING
+from tests.conftest import AUTOSCALING, PRODUCTION, PRODUCTION_AUTOSCALING
 
 HTTPS_SINGLE = {"domain_name": f"www.{emulator.EXAMPLE_ZONE}", "hosted_zone": emulator.EXAMPLE_ZONE, "https": "true"}
 HTTPS_AUTOSCALING = {**AUTOSCALING, "domain_name": f"www.{emulator.EXAMPLE_ZONE}", "hosted_zone": emulator.EXAMPLE_ZONE}
@@ -20,6 +20,8 @@ def shipped_types(request: pytest.FixtureRequest, synth_with) -> dict[str, set[s
     templates = {name: request.getfixturevalue(name).template for name in SHIPPED}
     templates["https_single"] = synth_with(HTTPS_SINGLE).template
     templates["https_autoscaling"] = synth_with(HTTPS_AUTOSCALING).template
+    templates["production"] = synth_with(PRODUCTION).template  # kms_key, the memory and disk alarms, patching
+    templates["production_autoscaling"] = synth_with(PRODUCTION_AUTOSCALING).template
     found: dict[str, set[str]] = {}
     for name, template in templates.items():
         for body in template["Resources"].values():

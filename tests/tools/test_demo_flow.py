@@ -116,17 +116,6 @@ def test_a_bad_setting_stops_the_demo_in_one_line_before_anything_starts(run, ca
     assert printed.out == ""
 
 
-def test_a_setting_the_emulator_cannot_deploy_stops_the_demo_in_one_line_before_anything_starts(run, capsys):
-    schedule = '{"cron": "cron(0 3 ? * SUN *)", "timezone": "Asia/Tokyo"}'
-    code, happened = run(["-c", f"patch_schedule={schedule}"])
-    printed = capsys.readouterr()
-    assert code == 1
-    assert (happened["emulators"], happened["commands"]) == ([], [])
-    assert printed.err == (f"error: patch_schedule: got {schedule!r}; the local emulator has no Systems Manager "
-                           "maintenance windows (AWS::SSM::MaintenanceWindow*), so make demo cannot deploy it; "
-                           '`make synth ARGS="-c patch_schedule=..."` and `make cost` show what it builds\n')
-
-
 def test_make_demo_with_a_bad_setting_prints_its_error_once(tmp_path):
     with pytest.raises(SettingError) as expected:
         Settings.from_context({**base_context(), "tier": "autoscale"})

@@ -1,0 +1,161 @@
+"""AWS::SSM::MaintenanceWindow, MaintenanceWindowTarget and MaintenanceWindowTask: ``patch_schedule``'s window.
+
+moto 5.2.5 has the Systems Manager API for maintenance windows (CreateMaintenanceWindow,
+RegisterTargetWithMaintenanceWindow, RegisterTaskWithMaintenanceWindow and their Describe and delete calls) but no
+CloudFormation types for them: a template that has one failed as not modelled. Here each type makes its API call,
+as CloudFormation's handlers do:
+
+* Ref answers the window's ID (``mw-``), the target's and the task's; Fn::GetAtt answers only what the resource
+  schemas list as readOnlyProperties (``WindowId``, ``WindowTargetId``, ``WindowTaskId``: tests/emulator/
+  test_conformance.py checks them against the schemas);
+* the schemas' createOnlyProperties replace: a target's or a task's ``WindowId``, a task's ``TaskType``
+  (aws-resource-ssm-maintenancewindowtarget.md, aws-resource-ssm-maintenancewindowtask.md, "Update requires:
+  Replacement"); every other property changes in place, keeping the IDs;
+* a target or task goes with its window: DeleteMaintenanceWindow removes them, and deleting one that its window
+  took with it is no error (the stack deletes them first anyway, as they refer to the window).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from moto.core.common_models import CloudFormationModel
+from moto.ssm.models import ssm_backends
+
+from emulator import schemas
+from emulator.gaps._install import register_cloudformation_model
+from emulator.gaps._model import FillModel
+
+# The window's properties as CreateMaintenanceWindow names them: CloudFormation property -> moto attribute.
+_WINDOW = {"Name": "name", "Description": "description", "Duration": "duration", "Cutoff": "cutoff",
+           "Schedule": "schedule", "ScheduleTimezone": "schedule_timezone", "ScheduleOffset": "schedule_offset",
+           "StartDate": "start_date", "EndDate": "end_date"}
+_TARGET = {"ResourceType": "resource_type", "Targets": "targets", "OwnerInformation": "owner_information",
+           "Name": "name", "Description": "description"}
+_TASK = {"Targets": "targets", "TaskArn": "task_arn", "ServiceRoleArn": "service_role_arn",
+         "TaskParameters": "task_parameters", "TaskInvocationParameters": "task_invocation_parameters",
+         "Priority": "priority", "MaxConcurrency": "max_concurrency", "MaxErrors": "max_errors",
+         "LoggingInfo": "logging_info", "Name": "name", "Description": "description",
+         "CutoffBehavior": "cutoff_behavior"}
+
+
+def _backend(account_id: str, region_name: str) -> Any:
+    return ssm_backends[account_id][region_name]
+
+
+def _replaced(resource_type: str, old: dict[str, Any], new: dict[str, Any]) -> bool:
+    return any(old.get(name) != new.get(name) for name in schemas.create_only(resource_type))
+
+
+class MaintenanceWindow(FillModel, CloudFormationModel):
+    TYPE = "AWS::SSM::MaintenanceWindow"
+    ID = "window_id"
+    ATTRIBUTES = {"WindowId": "window_id"}
+
+    def __init__(self, window_id: str, account_id: str, region_name: str) -> None:
+        self.window_id = window_id
+        self.account_id = account_id
+        self.region_name = region_name
+
+    @classmethod
+    def create_from_cloudformation_json(  # type: ignore[misc]
+        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+    ) -> MaintenanceWindow:
+        props = cloudformation_json["Properties"]
+        window_id = _backend(account_id, region_name).create_maintenance_window(
+            **{attribute: props.get(name) for name, attribute in _WINDOW.items()}, tags=props.get("Tags"))
+        return cls(window_id, account_id, region_name)
+
+    @classmethod
+    def emulator_update(
+        cls, window: MaintenanceWindow, old: dict[str, Any], new: dict[str, Any], account_id: str, region: str
+    ) -> MaintenanceWindow:
+        found = _backend(account_id, region).get_maintenance_window(window.window_id)
+        for name, attribute in _WINDOW.items():
+            setattr(found, attribute, new.get(name))  # UpdateMaintenanceWindow: every property in place
+        return window
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        backend = _backend(self.account_id, self.region_name)
+        if self.window_id in backend.windows:
+            backend.delete_maintenance_window(self.window_id)
+
+
+class MaintenanceWindowTarget(FillModel, CloudFormationModel):
+    TYPE = "AWS::SSM::MaintenanceWindowTarget"
+    ID = "target_id"
+    ATTRIBUTES = {"WindowTargetId": "target_id"}
+
+    def __init__(self, window_id: str, target_id: str, account_id: str, region_name: str) -> None:
+        self.window_id = window_id
+        self.target_id = target_id
+        self.account_id = account_id
+        self.region_name = region_name
+
+    @classmethod
+    def create_from_cloudformation_json(  # type: ignore[misc]
+        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+    ) -> MaintenanceWindowTarget:
+        props = cloudformation_json["Properties"]
+        target_id = _backend(account_id, region_name).register_target_with_maintenance_window(
+            window_id=props["WindowId"], **{attribute: props.get(name) for name, attribute in _TARGET.items()})
+        return cls(props["WindowId"], target_id, account_id, region_name)
+
+    @classmethod
+    def emulator_update(
+        cls, target: MaintenanceWindowTarget, old: dict[str, Any], new: dict[str, Any], account_id: str, region: str
+    ) -> MaintenanceWindowTarget:
+        if _replaced(cls.TYPE, old, new):
+            return cls.create_from_cloudformation_json(target.target_id, {"Properties": new}, account_id, region)
+        found = _backend(account_id, region).get_maintenance_window(target.window_id).targets[target.target_id]
+        for name, attribute in _TARGET.items():
+            setattr(found, attribute, new.get(name))
+        return target
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        window = _backend(self.account_id, self.region_name).windows.get(self.window_id)
+        if window is not None:
+            window.targets.pop(self.target_id, None)
+
+
+class MaintenanceWindowTask(FillModel, CloudFormationModel):
+    TYPE = "AWS::SSM::MaintenanceWindowTask"
+    ID = "task_id"
+    ATTRIBUTES = {"WindowTaskId": "task_id"}
+
+    def __init__(self, window_id: str, task_id: str, account_id: str, region_name: str) -> None:
+        self.window_id = window_id
+        self.task_id = task_id
+        self.account_id = account_id
+        self.region_name = region_name
+
+    @classmethod
+    def create_from_cloudformation_json(  # type: ignore[misc]
+        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+    ) -> MaintenanceWindowTask:
+        props = cloudformation_json["Properties"]
+        task_id = _backend(account_id, region_name).register_task_with_maintenance_window(
+            window_id=props["WindowId"], task_type=props["TaskType"], alarm_configurations=props.get("AlarmConfiguration"),
+            **{attribute: props.get(name) for name, attribute in _TASK.items()})
+        return cls(props["WindowId"], task_id, account_id, region_name)
+
+    @classmethod
+    def emulator_update(
+        cls, task: MaintenanceWindowTask, old: dict[str, Any], new: dict[str, Any], account_id: str, region: str
+    ) -> MaintenanceWindowTask:
+        if _replaced(cls.TYPE, old, new):
+            return cls.create_from_cloudformation_json(task.task_id, {"Properties": new}, account_id, region)
+        found = _backend(account_id, region).get_maintenance_window(task.window_id).tasks[task.task_id]
+        for name, attribute in _TASK.items():
+            setattr(found, attribute, new.get(name))
+        return task
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        window = _backend(self.account_id, self.region_name).windows.get(self.window_id)
+        if window is not None:
+            window.tasks.pop(self.task_id, None)
+
+
+def apply() -> None:
+    for model in (MaintenanceWindow, MaintenanceWindowTarget, MaintenanceWindowTask):
+        register_cloudformation_model(model)
