@@ -81,79 +81,71 @@ class MaintenanceWindow(FillModel, CloudFormationModel):
             backend.delete_maintenance_window(self.window_id)
 
 
-class MaintenanceWindowTarget(FillModel, CloudFormationModel):
+class _WindowPart:
+    """A target or a task of a window: registered with it, changed in place unless a createOnly property changes,
+    and gone with it. ``FIELDS`` maps the CloudFormation properties to moto's attributes, ``PART`` names the
+    window's collection, ``REGISTER`` the backend's call (window_id, ``FIELDS``' attributes and register_arguments)."""
+
+    ID = "part_id"
+    FIELDS: dict[str, str] = {}
+    PART = ""
+    REGISTER = ""
+
+    def __init__(self, window_id: str, part_id: str, account_id: str, region_name: str) -> None:
+        self.window_id = window_id
+        self.part_id = part_id
+        self.account_id = account_id
+        self.region_name = region_name
+
+    @classmethod
+    def register_arguments(cls, props: dict[str, Any]) -> dict[str, Any]:
+        return {}
+
+    @classmethod
+    def create_from_cloudformation_json(  # type: ignore[misc]
+        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+    ) -> _WindowPart:
+        props = cloudformation_json["Properties"]
+        part_id = getattr(_backend(account_id, region_name), cls.REGISTER)(
+            window_id=props["WindowId"], **cls.register_arguments(props),
+            **{attribute: props.get(name) for name, attribute in cls.FIELDS.items()})
+        return cls(props["WindowId"], part_id, account_id, region_name)
+
+    @classmethod
+    def emulator_update(
+        cls, part: _WindowPart, old: dict[str, Any], new: dict[str, Any], account_id: str, region: str
+    ) -> _WindowPart:
+        if _replaced(cls.TYPE, old, new):
+            return cls.create_from_cloudformation_json(part.part_id, {"Properties": new}, account_id, region)
+        found = getattr(_backend(account_id, region).get_maintenance_window(part.window_id), cls.PART)[part.part_id]
+        for name, attribute in cls.FIELDS.items():
+            setattr(found, attribute, new.get(name))
+        return part
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        window = _backend(self.account_id, self.region_name).windows.get(self.window_id)
+        if window is not None:
+            getattr(window, self.PART).pop(self.part_id, None)
+
+
+class MaintenanceWindowTarget(_WindowPart, FillModel, CloudFormationModel):
     TYPE = "AWS::SSM::MaintenanceWindowTarget"
-    ID = "target_id"
-    ATTRIBUTES = {"WindowTargetId": "target_id"}
-
-    def __init__(self, window_id: str, target_id: str, account_id: str, region_name: str) -> None:
-        self.window_id = window_id
-        self.target_id = target_id
-        self.account_id = account_id
-        self.region_name = region_name
-
-    @classmethod
-    def create_from_cloudformation_json(  # type: ignore[misc]
-        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
-    ) -> MaintenanceWindowTarget:
-        props = cloudformation_json["Properties"]
-        target_id = _backend(account_id, region_name).register_target_with_maintenance_window(
-            window_id=props["WindowId"], **{attribute: props.get(name) for name, attribute in _TARGET.items()})
-        return cls(props["WindowId"], target_id, account_id, region_name)
-
-    @classmethod
-    def emulator_update(
-        cls, target: MaintenanceWindowTarget, old: dict[str, Any], new: dict[str, Any], account_id: str, region: str
-    ) -> MaintenanceWindowTarget:
-        if _replaced(cls.TYPE, old, new):
-            return cls.create_from_cloudformation_json(target.target_id, {"Properties": new}, account_id, region)
-        found = _backend(account_id, region).get_maintenance_window(target.window_id).targets[target.target_id]
-        for name, attribute in _TARGET.items():
-            setattr(found, attribute, new.get(name))
-        return target
-
-    def delete(self, account_id: str, region_name: str) -> None:
-        window = _backend(self.account_id, self.region_name).windows.get(self.window_id)
-        if window is not None:
-            window.targets.pop(self.target_id, None)
+    ATTRIBUTES = {"WindowTargetId": "part_id"}
+    FIELDS = _TARGET
+    PART = "targets"
+    REGISTER = "register_target_with_maintenance_window"
 
 
-class MaintenanceWindowTask(FillModel, CloudFormationModel):
+class MaintenanceWindowTask(_WindowPart, FillModel, CloudFormationModel):
     TYPE = "AWS::SSM::MaintenanceWindowTask"
-    ID = "task_id"
-    ATTRIBUTES = {"WindowTaskId": "task_id"}
-
-    def __init__(self, window_id: str, task_id: str, account_id: str, region_name: str) -> None:
-        self.window_id = window_id
-        self.task_id = task_id
-        self.account_id = account_id
-        self.region_name = region_name
+    ATTRIBUTES = {"WindowTaskId": "part_id"}
+    FIELDS = _TASK
+    PART = "tasks"
+    REGISTER = "register_task_with_maintenance_window"
 
     @classmethod
-    def create_from_cloudformation_json(  # type: ignore[misc]
-        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
-    ) -> MaintenanceWindowTask:
-        props = cloudformation_json["Properties"]
-        task_id = _backend(account_id, region_name).register_task_with_maintenance_window(
-            window_id=props["WindowId"], task_type=props["TaskType"], alarm_configurations=props.get("AlarmConfiguration"),
-            **{attribute: props.get(name) for name, attribute in _TASK.items()})
-        return cls(props["WindowId"], task_id, account_id, region_name)
-
-    @classmethod
-    def emulator_update(
-        cls, task: MaintenanceWindowTask, old: dict[str, Any], new: dict[str, Any], account_id: str, region: str
-    ) -> MaintenanceWindowTask:
-        if _replaced(cls.TYPE, old, new):
-            return cls.create_from_cloudformation_json(task.task_id, {"Properties": new}, account_id, region)
-        found = _backend(account_id, region).get_maintenance_window(task.window_id).tasks[task.task_id]
-        for name, attribute in _TASK.items():
-            setattr(found, attribute, new.get(name))
-        return task
-
-    def delete(self, account_id: str, region_name: str) -> None:
-        window = _backend(self.account_id, self.region_name).windows.get(self.window_id)
-        if window is not None:
-            window.tasks.pop(self.task_id, None)
+    def register_arguments(cls, props: dict[str, Any]) -> dict[str, Any]:
+        return {"task_type": props["TaskType"], "alarm_configurations": props.get("AlarmConfiguration")}
 
 
 def apply() -> None:
