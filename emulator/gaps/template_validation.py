@@ -50,30 +50,14 @@ model the type.
 
 from __future__ import annotations
 
-import json
-from functools import cache
-from pathlib import Path
 from typing import Any
 
-import cfnlint
 from moto.cloudformation.exceptions import ValidationError
 
 from emulator import cfn_engine
 from emulator.gaps import _checks
 from emulator.gaps._checks import Submission
-
-_PROVIDERS = Path(cfnlint.__file__).resolve().parent / "data" / "schemas" / "providers"
-_DEFAULT_REGION = "us-east-1"
-
-
-
-@cache
-def known_types(region: str) -> frozenset[str]:
-    """The resource types CloudFormation knows in ``region`` (cfn-lint's provider index)."""
-    index = _PROVIDERS / f"{region}.json"
-    if not index.is_file():
-        index = _PROVIDERS / f"{_DEFAULT_REGION}.json"
-    return frozenset(json.loads(index.read_text()))
+from emulator.schemas import known_types
 
 
 def _resources(template: dict[str, Any]) -> dict[str, Any]:
