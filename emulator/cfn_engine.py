@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from moto.cloudformation import parsing
-from moto.cloudformation.exceptions import CloudFormationError
+from moto.cloudformation.exceptions import CloudFormationError, UnformattedGetAttTemplateException, ValidationError
 from moto.cloudformation.models import Event, Stack
 from moto.ec2.models import ec2_backends
 from moto.ec2.models.core import TaggedEC2Resource
@@ -130,6 +130,11 @@ def _operating(
 # --- dependency order -------------------------------------------------------
 
 
+def sub_references(text: str) -> list[str]:
+    """What an Fn::Sub string's ``${...}`` name (``Name`` or ``Name.Attribute``), literals ``${!...}`` left out."""
+    return _SUB_REFERENCE.findall(text)
+
+
 def references(node: Any) -> set[str]:
     """Names a template fragment refers to (resources and parameters alike)."""
     found: set[str] = set()
@@ -145,7 +150,7 @@ def references(node: Any) -> set[str]:
                 variables = value[1] if isinstance(value, list) and len(value) > 1 else {}
                 if isinstance(text, str):
                     # ${Name} names one of the Sub's own variables when it has one of that name.
-                    names = {m.split(".")[0] for m in _SUB_REFERENCE.findall(text)}
+                    names = {m.split(".")[0] for m in sub_references(text)}
                     found.update(names - set(variables if isinstance(variables, dict) else ()))
                 found.update(references(variables))
             else:
@@ -195,9 +200,37 @@ def _getitem(resource_map: parsing.ResourceMap, key: str) -> Any:
     return _moto_getitem(resource_map, key)
 
 
+_moto_clean_json = parsing.clean_json
+
+
+def _clean_json(resource_json: Any, resources_map: parsing.ResourceMap) -> Any:
+    """moto's resolution of intrinsic functions, with ``Fn::GetAtt`` as the type's schema says (its
+    readOnlyProperties, never a writeOnly one: :func:`schemas.get_att_allowed`): another attribute is refused
+    with CloudFormation's error, and one that moto's model does not answer (it refuses it, or logs a warning and
+    gives nothing) is answered from the resource (:func:`schemas.fallback_attribute`)."""
+    if not (isinstance(resource_json, dict) and "Fn::GetAtt" in resource_json):
+        return _moto_clean_json(resource_json, resources_map)
+    target = resource_json["Fn::GetAtt"]
+    name, attribute = target[:2] if isinstance(target, list) else str(target).split(".", 1)
+    body = resources_map._resource_json_map.get(name)
+    resource_type = _resource_type(body) if isinstance(body, dict) else ""
+    if resource_type and not schemas.get_att_allowed(resource_type, attribute):
+        raise ValidationError(message=UnformattedGetAttTemplateException.description.format(name, attribute))
+    try:
+        value = _moto_clean_json({"Fn::GetAtt": [name, attribute]}, resources_map)
+    except (ValidationError, NotImplementedError, AttributeError):
+        if not resource_type:
+            raise  # an undefined resource: moto's "Template error: instance of Fn::GetAtt references ..."
+        value = None
+    if value is None and resource_type:
+        value = schemas.fallback_attribute(resource_type, attribute, resources_map[name])
+    return value
+
+
 def install() -> None:
-    """Make moto's ResourceMap honour the seal (called by the gap fills)."""
+    """Make moto's ResourceMap honour the seal, and its ``Fn::GetAtt`` follow the schemas (called by the fills)."""
     parsing.ResourceMap.__getitem__ = _getitem  # type: ignore[method-assign]
+    parsing.clean_json = _clean_json
 
 
 def seal(resource_map: parsing.ResourceMap, sealed: bool = True) -> None:
@@ -320,11 +353,14 @@ def _update_one(
     new_props: dict[str, Any],
 ) -> Any:
     resource_map = stack.resource_map
-    cls = parsing.resource_class_from_type(_resource_type(new_body))
+    resource_type = _resource_type(new_body)
+    cls = parsing.resource_class_from_type(resource_type)
     hook = getattr(cls, "emulator_update", None)
-    if hook is not None and _resource_type(old_body) == _resource_type(new_body):
+    if hook is not None and _resource_type(old_body) == resource_type:
+        # A fill decides itself (its API-level rules, e.g. a volume's ModifyVolume or an instance's attributes).
         return hook(old_resource, old_props, new_props, stack.account_id, stack.region_name)
-    if cls is not None and not hasattr(cls.update_from_cloudformation_json, "__isabstractmethod__"):
+    create_only = schemas.create_only_changes(resource_type, old_props, new_props)
+    if not create_only and cls is not None and not hasattr(cls.update_from_cloudformation_json, "__isabstractmethod__"):
         # moto's own update (it deletes the old copy itself).
         updated = parsing.parse_and_update_resource(
             name, new_body, resource_map, stack.account_id, stack.region_name
@@ -332,7 +368,9 @@ def _update_one(
         if updated is not None:
             updated._emulator_replaced_by_moto = True
         return updated
-    # No update support at all: replace (old copy deleted at clean-up).
+    # A createOnly property changed (the type's schema), or moto cannot update the type at all: replace, the
+    # new copy first, the old one deleted at clean-up.
+    _refuse_custom_name_replacement(cls, old_props, new_props)
     old_copy = resource_map._parsed_resources.pop(name, None)
     try:
         created = resource_map[name]
@@ -341,6 +379,17 @@ def _update_one(
         raise
     tag_new_resource(stack, name, created)
     return created
+
+
+def _refuse_custom_name_replacement(cls: Any, old: dict[str, Any], new: dict[str, Any]) -> None:
+    """A replacement that would keep a custom name is refused: "You can't perform an update that causes a
+    custom-named resource to be replaced. If you must replace the resource, specify a new name."
+    (aws-properties-name.md). The name property is the one moto's model names its resources by."""
+    from emulator.gaps.exceptions import CustomNamedResourceReplacementError
+
+    name_property = cls.cloudformation_name_type() if cls is not None else ""
+    if name_property and new.get(name_property) and new.get(name_property) == old.get(name_property):
+        raise CustomNamedResourceReplacementError(str(new[name_property]))
 
 
 def _apply(stack: Stack, new_template: dict[str, Any], journal: _Journal) -> list[tuple[str, Any, dict]]:
