@@ -130,35 +130,37 @@ def _operating(
 # --- dependency order -------------------------------------------------------
 
 
-def sub_references(text: str) -> list[str]:
-    """What an Fn::Sub string's ``${...}`` name (``Name`` or ``Name.Attribute``), literals ``${!...}`` left out."""
-    return _SUB_REFERENCE.findall(text)
+def named(node: Any) -> list[str]:
+    """What a template fragment's Ref, Fn::GetAtt and Fn::Sub name: ``Name`` (a Ref, resource or parameter) or
+    ``Name.Attribute`` (an attribute; a ``${Name}`` of an Fn::Sub that has a variable of that name is the
+    variable, not a reference; ``${!Literal}`` is text)."""
+    found: list[str] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "Ref" and isinstance(value, str):
+                found.append(value)
+            elif key == "Fn::GetAtt":
+                parts = value if isinstance(value, list) else str(value).split(".", 1)
+                found.append(".".join(str(p) for p in parts[:2] if isinstance(p, str)) or str(parts[0]))
+                found.extend(named(parts[1:]))
+            elif key == "Fn::Sub":
+                text = value[0] if isinstance(value, list) else value
+                variables = value[1] if isinstance(value, list) and len(value) > 1 else {}
+                own = set(variables) if isinstance(variables, dict) else set()
+                if isinstance(text, str):
+                    found.extend(m for m in _SUB_REFERENCE.findall(text) if m.split(".")[0] not in own)
+                found.extend(named(variables))
+            else:
+                found.extend(named(value))
+    elif isinstance(node, list):
+        for item in node:
+            found.extend(named(item))
+    return found
 
 
 def references(node: Any) -> set[str]:
     """Names a template fragment refers to (resources and parameters alike)."""
-    found: set[str] = set()
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "Ref" and isinstance(value, str):
-                found.add(value)
-            elif key == "Fn::GetAtt":
-                target = value[0] if isinstance(value, list) else str(value).split(".")[0]
-                found.add(target)
-            elif key == "Fn::Sub":
-                text = value[0] if isinstance(value, list) else value
-                variables = value[1] if isinstance(value, list) and len(value) > 1 else {}
-                if isinstance(text, str):
-                    # ${Name} names one of the Sub's own variables when it has one of that name.
-                    names = {m.split(".")[0] for m in sub_references(text)}
-                    found.update(names - set(variables if isinstance(variables, dict) else ()))
-                found.update(references(variables))
-            else:
-                found.update(references(value))
-    elif isinstance(node, list):
-        for item in node:
-            found.update(references(item))
-    return found
+    return {n.split(".")[0] for n in named(node)}
 
 
 def dependencies(resources: dict[str, Any]) -> dict[str, set[str]]:

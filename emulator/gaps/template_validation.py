@@ -160,33 +160,11 @@ def check_dependencies(template: dict[str, Any]) -> None:
         raise ValidationError(message=f"Circular dependency between resources: [{', '.join(found)}]")
 
 
-def _get_atts(node: Any) -> list[tuple[str, str]]:
-    """The (logical ID, attribute) pairs a template fragment's Fn::GetAtt and Fn::Sub name."""
-    found: list[tuple[str, str]] = []
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "Fn::GetAtt" and isinstance(value, list) and len(value) == 2 and isinstance(value[1], str):
-                found.append((str(value[0]), value[1]))
-            elif key == "Fn::GetAtt" and isinstance(value, str) and "." in value:
-                found.append(tuple(value.split(".", 1)))  # type: ignore[arg-type]
-            elif key == "Fn::Sub":
-                text = value[0] if isinstance(value, list) else value
-                names = cfn_engine.sub_references(text) if isinstance(text, str) else []
-                found.extend(tuple(n.split(".", 1)) for n in names if "." in n)  # type: ignore[misc]
-                found.extend(_get_atts(value[1:] if isinstance(value, list) else []))
-            else:
-                found.extend(_get_atts(value))
-    elif isinstance(node, list):
-        for item in node:
-            found.extend(_get_atts(item))
-    return found
-
-
 def check_get_atts(template: dict[str, Any]) -> None:
     """Raise ValidationError for the first Fn::GetAtt of an attribute its resource's type does not return."""
     resources = _resources(template)
     outputs = template.get("Outputs") if isinstance(template.get("Outputs"), dict) else {}
-    for name, attribute in _get_atts([resources, outputs]):
+    for name, attribute in (n.split(".", 1) for n in cfn_engine.named([resources, outputs]) if "." in n):
         body = resources.get(name)
         resource_type = str(body.get("Type", "")) if isinstance(body, dict) else ""
         if resource_type and not schemas.get_att_allowed(resource_type, attribute):
