@@ -229,10 +229,23 @@ def _clean_json(resource_json: Any, resources_map: parsing.ResourceMap) -> Any:
     return value
 
 
+def _identified(resource: Any) -> str:
+    """A physical ID from the type's primaryIdentifier, for a moto model that has none (its Ref and the stack's
+    resource listings read ``physical_resource_id``); AttributeError when the model does not keep it either."""
+    found = schemas.identifier(resource.cloudformation_type(), resource)
+    if found is None:
+        raise AttributeError("physical_resource_id")
+    return found
+
+
 def install() -> None:
-    """Make moto's ResourceMap honour the seal, and its ``Fn::GetAtt`` follow the schemas (called by the fills)."""
+    """Make moto's ResourceMap honour the seal, its ``Fn::GetAtt`` follow the schemas, and its models without a
+    physical ID take the one their primaryIdentifier gives (called by the fills)."""
     parsing.ResourceMap.__getitem__ = _getitem  # type: ignore[method-assign]
     parsing.clean_json = _clean_json
+    for model in parsing.get_model_list():
+        if not hasattr(model, "physical_resource_id"):
+            model.physical_resource_id = property(_identified)
 
 
 def seal(resource_map: parsing.ResourceMap, sealed: bool = True) -> None:

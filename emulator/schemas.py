@@ -113,17 +113,35 @@ def _snake(name: str) -> str:
 _MISSING = object()
 
 
+def _model_value(resource: Any, name: str) -> Any:
+    """The model's attribute for a property or attribute name (``VpcId`` -> ``vpc_id``), or _MISSING."""
+    for candidate in (_snake(name), name):
+        value = getattr(resource, candidate, _MISSING)
+        if value is not _MISSING and not callable(value):
+            return value
+    return _MISSING
+
+
+def identifier(resource_type: str, resource: Any) -> str | None:
+    """The resource's primaryIdentifier read from moto's model (several properties joined with ``|``), or None
+    when the model keeps one of them under no attribute of that name."""
+    names = primary_identifier(resource_type)
+    values = [_model_value(resource, name) for name in names]
+    if not names or any(v is _MISSING or v in (None, "") for v in values):
+        return None
+    return "|".join(str(v) for v in values)
+
+
 def fallback_attribute(resource_type: str, attribute: str, resource: Any) -> Any:
     """An answer for a readOnly attribute that moto's model does not give: the physical ID when the attribute is
     the type's (single) primary identifier, else the model's attribute of that name (``VpcId`` -> ``vpc_id``;
     ``...Arn``/``...ARN`` -> ``arn``). None when the model has nothing to answer with."""
     if primary_identifier(resource_type) == [attribute]:
         return getattr(resource, "physical_resource_id", None)
-    for name in (_snake(attribute), attribute, "arn" if attribute.lower().endswith("arn") else ""):
-        value = getattr(resource, name, _MISSING) if name else _MISSING
-        if value is not _MISSING and not callable(value):
-            return value
-    return None
+    value = _model_value(resource, attribute)
+    if value is _MISSING and attribute.lower().endswith("arn"):
+        value = _model_value(resource, "arn")
+    return None if value is _MISSING else value
 
 
 def _is_intrinsic(value: Any) -> bool:

@@ -110,3 +110,14 @@ def test_the_bootstrap_parameters_value_is_still_answered(emu: Emulator) -> None
     body = cfn.template({"Param": parameter}, outputs={"Out": {"Value": {"Fn::GetAtt": ["Param", "Value"]}}})
     assert cfn.deploy(emu, body) == "CREATE_COMPLETE", cfn.failures(emu)
     assert cfn.outputs(emu) == {"Out": "30"}
+
+
+def test_the_primary_identifier_is_the_physical_id_where_moto_has_none(target: Emulator) -> None:
+    # AWS::Events::EventBus's primaryIdentifier is its Name; moto's model has no physical ID, so the stack lists the
+    # bus with none and its Ref answers the model itself.
+    bus = {"Type": "AWS::Events::EventBus", "Properties": {"Name": "web-events"}}
+    body = cfn.template({"Bus": bus}, outputs={"Ref": {"Value": {"Ref": "Bus"}}})
+    assert cfn.deploy(target, body) == "CREATE_COMPLETE", cfn.failures(target)
+    assert cfn.physical_id(target, "Bus") == "web-events"
+    assert cfn.outputs(target) == {"Ref": "web-events"}
+    assert schemas.identifier("AWS::Events::EventBus", object()) is None  # nothing to read: no ID is made up
