@@ -220,12 +220,19 @@ def _clean_json(resource_json: Any, resources_map: parsing.ResourceMap) -> Any:
         raise ValidationError(message=UnformattedGetAttTemplateException.description.format(name, attribute))
     try:
         value = _moto_clean_json({"Fn::GetAtt": [name, attribute]}, resources_map)
-    except (ValidationError, NotImplementedError, AttributeError):
-        if not resource_type:
+    except (ValidationError, NotImplementedError, AttributeError) as error:
+        # The resource is there but moto's model refuses the attribute (or has no get_cfn_attribute at all).
+        resource = resources_map.get(name) if resource_type else None
+        if resource is None:
             raise  # an undefined resource: moto's "Template error: instance of Fn::GetAtt references ..."
-        value = None
-    if value is None and resource_type:
-        value = schemas.fallback_attribute(resource_type, attribute, resources_map[name])
+        value = schemas.fallback_attribute(resource_type, attribute, resource)
+        if value is None:
+            raise ValidationError(message=f"Emulator: attribute {attribute} of {resource_type} (Fn::GetAtt "
+                                  f"{name}.{attribute}) is not modelled") from error
+        return value
+    resource = resources_map.get(name) if value is None and resource_type else None
+    if resource is not None:  # moto logged "not implemented" and gave nothing
+        value = schemas.fallback_attribute(resource_type, attribute, resource)
     return value
 
 

@@ -121,3 +121,13 @@ def test_the_primary_identifier_is_the_physical_id_where_moto_has_none(target: E
     assert cfn.physical_id(target, "Bus") == "web-events"
     assert cfn.outputs(target) == {"Ref": "web-events"}
     assert schemas.identifier("AWS::Events::EventBus", object()) is None  # nothing to read: no ID is made up
+
+
+def test_a_read_only_attribute_nothing_can_answer_fails_loudly(emu: Emulator) -> None:
+    # AWS::Kinesis::Stream's WarmThroughputObject is a readOnlyProperty that neither moto's model nor the resource
+    # answers: the resource fails, saying so, rather than taking an empty value.
+    stream = {"Type": "AWS::Kinesis::Stream", "Properties": {"ShardCount": 1}}
+    topic = {"Type": "AWS::SNS::Topic", "Properties": {"DisplayName": {"Fn::GetAtt": ["Stream", "WarmThroughputObject"]}}}
+    assert cfn.deploy(emu, cfn.template({"Stream": stream, "Topic": topic})) == "ROLLBACK_COMPLETE"
+    assert cfn.failures(emu)[0] == ("Topic: Emulator: attribute WarmThroughputObject of AWS::Kinesis::Stream "
+                                    "(Fn::GetAtt Stream.WarmThroughputObject) is not modelled")
