@@ -11,14 +11,14 @@ type -> schema file). The engine uses them for every type, whatever moto or a fi
   keyword [<keyword>]", the wording CloudFormation gives for registry types; for ``required``, "#: required key
   [<property>] not found"). A value that is still an intrinsic function (unresolved) is not checked, and types
   are not (CloudFormation converts "7" to 7 for an integer);
-* ``createOnlyProperties`` (:func:`create_only`, :func:`create_only_changes`): a change to one replaces the
-  resource ("If a property is create-only, changing it requires replacement", the CloudFormation CLI's schema
-  reference, aws-cloudformation/cloudformation-cli ``resource-type-schema``); the engine replaces a type moto
+* ``createOnlyProperties`` (:func:`create_only`, :func:`create_only_changes`): properties that can only be set
+  when the resource is made, so a change to one replaces it (the CloudFormation CLI's "Resource type schema"
+  page, cloudformation-cli/latest/userguide/resource-type-schema.html); the engine replaces a type moto
   models itself on such a change (cfn_engine._update_one), fills decide in their own ``emulator_update``;
 * ``readOnlyProperties`` are the attributes ``Fn::GetAtt`` may name (:func:`get_att_allowed`; template_validation
   refuses any other, the engine answers one moto lacks: :func:`fallback_attribute`);
-* ``writeOnlyProperties`` (:func:`write_only`) are never answered ("properties that can be specified by the user
-  but cannot be returned by a read or list request"), so ``Fn::GetAtt`` of one is refused;
+* ``writeOnlyProperties`` (:func:`write_only`) are never answered: they "can be written but can't be read by
+  CloudFormation" (CloudFormation user guide, "Resolve write-only properties"), so ``Fn::GetAtt`` of one is refused;
 * ``primaryIdentifier`` (:func:`primary_identifier`) is what identifies a resource: the engine derives a physical
   ID or an attribute from it where moto has none (several properties are joined with ``|``, as CloudFormation
   shows a compound identifier).
