@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from moto.cloudformation import parsing
-from moto.cloudformation.exceptions import CloudFormationError
+from moto.cloudformation.exceptions import CloudFormationError, UnformattedGetAttTemplateException, ValidationError
 from moto.cloudformation.models import Event, Stack
 from moto.ec2.models import ec2_backends
 from moto.ec2.models.core import TaggedEC2Resource
@@ -130,30 +130,37 @@ def _operating(
 # --- dependency order -------------------------------------------------------
 
 
-def references(node: Any) -> set[str]:
-    """Names a template fragment refers to (resources and parameters alike)."""
-    found: set[str] = set()
+def named(node: Any) -> list[str]:
+    """What a template fragment's Ref, Fn::GetAtt and Fn::Sub name: ``Name`` (a Ref, resource or parameter) or
+    ``Name.Attribute`` (an attribute; a ``${Name}`` of an Fn::Sub that has a variable of that name is the
+    variable, not a reference; ``${!Literal}`` is text)."""
+    found: list[str] = []
     if isinstance(node, dict):
         for key, value in node.items():
             if key == "Ref" and isinstance(value, str):
-                found.add(value)
+                found.append(value)
             elif key == "Fn::GetAtt":
-                target = value[0] if isinstance(value, list) else str(value).split(".")[0]
-                found.add(target)
+                parts = value if isinstance(value, list) else str(value).split(".", 1)
+                found.append(".".join(str(p) for p in parts[:2] if isinstance(p, str)) or str(parts[0]))
+                found.extend(named(parts[1:]))
             elif key == "Fn::Sub":
                 text = value[0] if isinstance(value, list) else value
                 variables = value[1] if isinstance(value, list) and len(value) > 1 else {}
+                own = set(variables) if isinstance(variables, dict) else set()
                 if isinstance(text, str):
-                    # ${Name} names one of the Sub's own variables when it has one of that name.
-                    names = {m.split(".")[0] for m in _SUB_REFERENCE.findall(text)}
-                    found.update(names - set(variables if isinstance(variables, dict) else ()))
-                found.update(references(variables))
+                    found.extend(m for m in _SUB_REFERENCE.findall(text) if m.split(".")[0] not in own)
+                found.extend(named(variables))
             else:
-                found.update(references(value))
+                found.extend(named(value))
     elif isinstance(node, list):
         for item in node:
-            found.update(references(item))
+            found.extend(named(item))
     return found
+
+
+def references(node: Any) -> set[str]:
+    """Names a template fragment refers to (resources and parameters alike)."""
+    return {n.split(".")[0] for n in named(node)}
 
 
 def dependencies(resources: dict[str, Any]) -> dict[str, set[str]]:
@@ -195,9 +202,57 @@ def _getitem(resource_map: parsing.ResourceMap, key: str) -> Any:
     return _moto_getitem(resource_map, key)
 
 
+_moto_clean_json = parsing.clean_json
+
+
+def _clean_json(resource_json: Any, resources_map: parsing.ResourceMap) -> Any:
+    """moto's resolution of intrinsic functions, with ``Fn::GetAtt`` as the type's schema says (its
+    readOnlyProperties, never a writeOnly one: :func:`schemas.get_att_allowed`): another attribute is refused
+    with CloudFormation's error, and one that moto's model does not answer (it refuses it, or logs a warning and
+    gives nothing) is answered from the resource (:func:`schemas.fallback_attribute`)."""
+    if not (isinstance(resource_json, dict) and "Fn::GetAtt" in resource_json):
+        return _moto_clean_json(resource_json, resources_map)
+    target = resource_json["Fn::GetAtt"]
+    name, attribute = target[:2] if isinstance(target, list) else str(target).split(".", 1)
+    body = resources_map._resource_json_map.get(name)
+    resource_type = _resource_type(body) if isinstance(body, dict) else ""
+    if resource_type and not schemas.get_att_allowed(resource_type, attribute):
+        raise ValidationError(message=UnformattedGetAttTemplateException.description.format(name, attribute))
+    try:
+        value = _moto_clean_json({"Fn::GetAtt": [name, attribute]}, resources_map)
+    except (ValidationError, NotImplementedError, AttributeError) as error:
+        # The resource is there but moto's model refuses the attribute (or has no get_cfn_attribute at all).
+        resource = resources_map.get(name) if resource_type else None
+        if resource is None:
+            raise  # an undefined resource: moto's "Template error: instance of Fn::GetAtt references ..."
+        value = schemas.fallback_attribute(resource_type, attribute, resource)
+        if value is None:
+            raise ValidationError(message=f"Emulator: attribute {attribute} of {resource_type} (Fn::GetAtt "
+                                  f"{name}.{attribute}) is not modelled") from error
+        return value
+    resource = resources_map.get(name) if value is None and resource_type else None
+    if resource is not None:  # moto logged "not implemented" and gave nothing
+        value = schemas.fallback_attribute(resource_type, attribute, resource)
+    return value
+
+
+def _identified(resource: Any) -> str:
+    """A physical ID from the type's primaryIdentifier, for a moto model that has none (its Ref and the stack's
+    resource listings read ``physical_resource_id``); AttributeError when the model does not keep it either."""
+    found = schemas.identifier(resource.cloudformation_type(), resource)
+    if found is None:
+        raise AttributeError("physical_resource_id")
+    return found
+
+
 def install() -> None:
-    """Make moto's ResourceMap honour the seal (called by the gap fills)."""
+    """Make moto's ResourceMap honour the seal, its ``Fn::GetAtt`` follow the schemas, and its models without a
+    physical ID take the one their primaryIdentifier gives (called by the fills)."""
     parsing.ResourceMap.__getitem__ = _getitem  # type: ignore[method-assign]
+    parsing.clean_json = _clean_json
+    for model in parsing.get_model_list():
+        if not hasattr(model, "physical_resource_id"):
+            model.physical_resource_id = property(_identified)
 
 
 def seal(resource_map: parsing.ResourceMap, sealed: bool = True) -> None:
@@ -320,11 +375,14 @@ def _update_one(
     new_props: dict[str, Any],
 ) -> Any:
     resource_map = stack.resource_map
-    cls = parsing.resource_class_from_type(_resource_type(new_body))
+    resource_type = _resource_type(new_body)
+    cls = parsing.resource_class_from_type(resource_type)
     hook = getattr(cls, "emulator_update", None)
-    if hook is not None and _resource_type(old_body) == _resource_type(new_body):
+    if hook is not None and _resource_type(old_body) == resource_type:
+        # A fill decides itself (its API-level rules, e.g. a volume's ModifyVolume or an instance's attributes).
         return hook(old_resource, old_props, new_props, stack.account_id, stack.region_name)
-    if cls is not None and not hasattr(cls.update_from_cloudformation_json, "__isabstractmethod__"):
+    create_only = schemas.create_only_changes(resource_type, old_props, new_props)
+    if not create_only and cls is not None and not hasattr(cls.update_from_cloudformation_json, "__isabstractmethod__"):
         # moto's own update (it deletes the old copy itself).
         updated = parsing.parse_and_update_resource(
             name, new_body, resource_map, stack.account_id, stack.region_name
@@ -332,7 +390,9 @@ def _update_one(
         if updated is not None:
             updated._emulator_replaced_by_moto = True
         return updated
-    # No update support at all: replace (old copy deleted at clean-up).
+    # A createOnly property changed (the type's schema), or moto cannot update the type at all: replace, the
+    # new copy first, the old one deleted at clean-up.
+    _refuse_custom_name_replacement(cls, old_props, new_props)
     old_copy = resource_map._parsed_resources.pop(name, None)
     try:
         created = resource_map[name]
@@ -341,6 +401,17 @@ def _update_one(
         raise
     tag_new_resource(stack, name, created)
     return created
+
+
+def _refuse_custom_name_replacement(cls: Any, old: dict[str, Any], new: dict[str, Any]) -> None:
+    """A replacement that would keep a custom name is refused: "You can't perform an update that causes a
+    custom-named resource to be replaced. If you must replace the resource, specify a new name."
+    (aws-properties-name.md). The name property is the one moto's model names its resources by."""
+    from emulator.gaps.exceptions import CustomNamedResourceReplacementError
+
+    name_property = cls.cloudformation_name_type() if cls is not None else ""
+    if name_property and new.get(name_property) and new.get(name_property) == old.get(name_property):
+        raise CustomNamedResourceReplacementError(str(new[name_property]))
 
 
 def _apply(stack: Stack, new_template: dict[str, Any], journal: _Journal) -> list[tuple[str, Any, dict]]:

@@ -11,8 +11,17 @@ type -> schema file). The engine uses them for every type, whatever moto or a fi
   keyword [<keyword>]", the wording CloudFormation gives for registry types; for ``required``, "#: required key
   [<property>] not found"). A value that is still an intrinsic function (unresolved) is not checked, and types
   are not (CloudFormation converts "7" to 7 for an integer);
-* ``createOnlyProperties`` and ``readOnlyProperties`` are listed by :func:`create_only` and :func:`read_only`
-  (attributes ``Fn::GetAtt`` may answer), for fills and for the README's coverage counts.
+* ``createOnlyProperties`` (:func:`create_only`, :func:`create_only_changes`): properties that can only be set
+  when the resource is made, so a change to one replaces it (the CloudFormation CLI's "Resource type schema"
+  page, cloudformation-cli/latest/userguide/resource-type-schema.html); the engine replaces a type moto
+  models itself on such a change (cfn_engine._update_one), fills decide in their own ``emulator_update``;
+* ``readOnlyProperties`` are the attributes ``Fn::GetAtt`` may name (:func:`get_att_allowed`; template_validation
+  refuses any other, the engine answers one moto lacks: :func:`fallback_attribute`);
+* ``writeOnlyProperties`` (:func:`write_only`) are never answered: they "can be written but can't be read by
+  CloudFormation" (CloudFormation user guide, "Resolve write-only properties"), so ``Fn::GetAtt`` of one is refused;
+* ``primaryIdentifier`` (:func:`primary_identifier`) is what identifies a resource: the engine derives a physical
+  ID or an attribute from it where moto has none (several properties are joined with ``|``, as CloudFormation
+  shows a compound identifier).
 """
 
 from __future__ import annotations
@@ -60,6 +69,85 @@ def create_only(resource_type: str) -> set[str]:
 def read_only(resource_type: str) -> set[str]:
     """What the resource's ``Fn::GetAtt`` may name ("readOnlyProperties", nested ones as ``A.B``)."""
     return _names((schema(resource_type) or {}).get("readOnlyProperties", []))
+
+
+def write_only(resource_type: str) -> set[str]:
+    """Properties that are never returned ("writeOnlyProperties")."""
+    return _names((schema(resource_type) or {}).get("writeOnlyProperties", []))
+
+
+def primary_identifier(resource_type: str) -> list[str]:
+    """The properties that identify a resource ("primaryIdentifier"), in the schema's order."""
+    pointers = (schema(resource_type) or {}).get("primaryIdentifier", [])
+    return [p.removeprefix("/properties/").replace("/", ".") for p in pointers]
+
+
+def _at(properties: Any, path: str) -> Any:
+    """A (nested, ``A.B``) property's value; a ``*`` (any item of a list) stops at the list."""
+    for part in path.split("."):
+        if part == "*" or not isinstance(properties, dict):
+            return properties
+        properties = properties.get(part)
+    return properties
+
+
+def create_only_changes(resource_type: str, old: dict[str, Any], new: dict[str, Any]) -> set[str]:
+    """The createOnlyProperties whose (resolved) value differs between ``old`` and ``new``."""
+    return {name for name in create_only(resource_type) if _at(old, name) != _at(new, name)}
+
+
+def get_att_allowed(resource_type: str, attribute: str) -> bool:
+    """Whether ``Fn::GetAtt`` may name ``attribute`` of this type, as cfn-lint reads the same schemas (its GetAtt
+    table, cfnlint/schema/_getatts.py): the readOnlyProperties (a ``*`` for any list item), an
+    ``AWS::CloudFormation::Stack``'s ``Outputs.<name>``, and, for the older non-registry types whose schema has no
+    readOnlyProperties to speak of (``AWS::SSM::Parameter``'s ``Value``, which the CDK bootstrap template reads),
+    their properties; never a writeOnly property. A type without a schema (``Custom::``) answers whatever its
+    provider returned, so anything goes."""
+    if schema(resource_type) is None:
+        return True
+    if attribute in write_only(resource_type):
+        return False
+    from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
+
+    return PROVIDER_SCHEMA_MANAGER.get_type_getatts(resource_type, _REGION).get(attribute) is not None
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
+
+
+_MISSING = object()
+
+
+def _model_value(resource: Any, name: str) -> Any:
+    """The model's attribute for a property or attribute name (``VpcId`` -> ``vpc_id``), or _MISSING."""
+    for candidate in (_snake(name), name):
+        value = getattr(resource, candidate, _MISSING)
+        if value is not _MISSING and not callable(value):
+            return value
+    return _MISSING
+
+
+def identifier(resource_type: str, resource: Any) -> str | None:
+    """The resource's primaryIdentifier read from moto's model (several properties joined with ``|``), or None
+    when the model keeps one of them under no attribute of that name."""
+    names = primary_identifier(resource_type)
+    values = [_model_value(resource, name) for name in names]
+    if not names or any(v is _MISSING or v in (None, "") for v in values):
+        return None
+    return "|".join(str(v) for v in values)
+
+
+def fallback_attribute(resource_type: str, attribute: str, resource: Any) -> Any:
+    """An answer for a readOnly attribute that moto's model does not give: the physical ID when the attribute is
+    the type's (single) primary identifier, else the model's attribute of that name (``VpcId`` -> ``vpc_id``;
+    ``...Arn``/``...ARN`` -> ``arn``). None when the model has nothing to answer with."""
+    if primary_identifier(resource_type) == [attribute]:
+        return getattr(resource, "physical_resource_id", None)
+    value = _model_value(resource, attribute)
+    if value is _MISSING and attribute.lower().endswith("arn"):
+        value = _model_value(resource, "arn")
+    return None if value is _MISSING else value
 
 
 def _is_intrinsic(value: Any) -> bool:

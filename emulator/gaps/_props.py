@@ -6,7 +6,7 @@ from typing import Any
 
 from moto.cloudformation.parsing import generate_resource_name
 
-from emulator import cfn_engine
+from emulator import cfn_engine, schemas
 from emulator.gaps.exceptions import CustomNamedResourceReplacementError
 
 
@@ -78,3 +78,19 @@ def replacement_name(old_name: Any, new_name: Any) -> str:
     if operation is None:
         raise RuntimeError("a replacement's name is generated only during a stack operation")
     return generate_resource_name(operation.resource_type, operation.stack.name, operation.logical_id)
+
+
+def replaced_on_create_only(
+    cls: Any, current_name: str, old: dict[str, Any], new: dict[str, Any], account_id: str, region: str,
+    *, name: Any = None, max_length: int = 255,
+) -> Any:
+    """A new copy of a fill's resource when one of its type's createOnlyProperties changed (its schema; None when
+    none did), named ``name`` (a new custom name) or, as CloudFormation generates one, the current generated
+    name's stem with a new random suffix (the last ``max_length`` characters). The engine deletes the old copy
+    in the clean-up phase."""
+    if not schemas.create_only_changes(cls.cloudformation_type(), old, new):
+        return None
+    from moto.cloudformation.utils import random_suffix
+
+    name = name or f"{current_name.rsplit('-', 1)[0]}-{random_suffix()}"[-max_length:].lstrip("-")
+    return cls.create_from_cloudformation_json(name, {"Properties": new}, account_id, region)

@@ -41,7 +41,7 @@ from moto.core.common_models import CloudFormationModel
 from moto.moto_api._internal import mock_random
 
 from emulator.gaps._install import install, register_cloudformation_model
-from emulator.gaps._props import as_int
+from emulator.gaps._props import as_int, replaced_on_create_only
 
 PREDEFINED = {
     "ASGAverageCPUUtilization": ("AWS/EC2", "CPUUtilization", "Average"),
@@ -203,11 +203,10 @@ class ScalingPolicy(CloudFormationModel):
     def emulator_update(
         cls, resource: ScalingPolicy, old: dict[str, Any], new: dict[str, Any], account_id: str, region: str
     ) -> ScalingPolicy:
-        if new.get("AutoScalingGroupName") != old.get("AutoScalingGroupName"):
-            from moto.cloudformation.utils import random_suffix
-
-            name = f"{resource.policy.name.rsplit('-', 1)[0]}-{random_suffix()}"
-            return cls.create_from_cloudformation_json(name, {"Properties": new}, account_id, region)
+        # AutoScalingGroupName is createOnly (the schema): another group means a new policy.
+        replaced = replaced_on_create_only(cls, resource.policy.name, old, new, account_id, region)
+        if replaced is not None:
+            return replaced
         resource.policy = cls._put(resource.policy.name, new, account_id, region)
         return resource
 

@@ -32,6 +32,7 @@ from moto.autoscaling.exceptions import ValidationError
 from moto.autoscaling.models import FakeScheduledAction, autoscaling_backends
 
 from emulator.gaps._install import install
+from emulator.gaps._props import replaced_on_create_only
 
 _CRON_FIELD = re.compile(r"^[0-9A-Za-z*/,\-?#L]+$")
 
@@ -88,11 +89,10 @@ class FakeScheduledActionFill:
     def emulator_update(
         cls, action: FakeScheduledAction, old: dict[str, Any], new: dict[str, Any], account_id: str, region: str
     ) -> FakeScheduledAction:
-        if new.get("AutoScalingGroupName") != old.get("AutoScalingGroupName"):
-            from moto.cloudformation.utils import random_suffix
-
-            name = f"{action.scheduled_action_name.rsplit('-', 1)[0]}-{random_suffix()}"
-            return cls.create_from_cloudformation_json(name, {"Properties": new}, account_id, region)
+        # AutoScalingGroupName is createOnly (the schema): another group means a new action.
+        replaced = replaced_on_create_only(cls, action.scheduled_action_name, old, new, account_id, region)
+        if replaced is not None:
+            return replaced
         updated = cls.create_from_cloudformation_json(action.scheduled_action_name, {"Properties": new},
                                                       account_id, region)
         action.__dict__.update(updated.__dict__)  # the same action, changed in place

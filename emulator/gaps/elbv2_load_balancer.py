@@ -42,6 +42,7 @@ from __future__ import annotations
 import fnmatch
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
@@ -56,25 +57,11 @@ from emulator.gaps._props import changed, tag_changes, tag_dict
 from emulator.gaps.elbv2_listener import record_certificate_users
 from emulator.gaps.exceptions import ELBOperationNotPermittedError
 
-#: Route 53 zone of application (and classic) load balancers, by region.
-CANONICAL_HOSTED_ZONES = {
-    "us-east-1": "Z35SXDOTRQ7X7K", "us-east-2": "Z3AADJGX6KTTL2", "us-west-1": "Z368ELLRRE2KJ0",
-    "us-west-2": "Z1H1FL5HABSF5", "ca-central-1": "ZQSVJUPU6J1EY", "eu-central-1": "Z215JYRZR1TBD5",
-    "eu-west-1": "Z32O12XQLNTSW2", "eu-west-2": "ZHURV8PSTC4K8", "eu-west-3": "Z3Q77PNBQS71R4",
-    "eu-north-1": "Z23TAZ6LKFMNIO", "ap-northeast-1": "Z14GRHDCWA56QT", "ap-northeast-2": "ZWKZPGTI48KDX",
-    "ap-northeast-3": "Z5LXEXXYW11ES", "ap-southeast-1": "Z1LMS91P8CMLE5", "ap-southeast-2": "Z1GM3OXH4ZPM65",
-    "ap-south-1": "ZP97RAFLXTNZK", "sa-east-1": "Z2P70J7HTTTPLU",
-}
-#: The account Elastic Load Balancing writes access logs from, in regions opened before August 2022.
-ELB_LOG_ACCOUNTS = {
-    "us-east-1": "127311923021", "us-east-2": "033677994240", "us-west-1": "027434742980",
-    "us-west-2": "797873946194", "af-south-1": "098369216593", "ca-central-1": "985666609251",
-    "eu-central-1": "054676820928", "eu-west-1": "156460612806", "eu-west-2": "652711504416",
-    "eu-west-3": "009996457667", "eu-south-1": "635631232127", "eu-north-1": "897822967062",
-    "ap-east-1": "754344448648", "ap-northeast-1": "582318560864", "ap-northeast-2": "600734575887",
-    "ap-northeast-3": "383597477331", "ap-southeast-1": "114774131450", "ap-southeast-2": "783225319266",
-    "ap-south-1": "718504428378", "me-south-1": "076674570225", "sa-east-1": "507241528517",
-}
+#: Per region (elbv2_regions.json, data rather than code): the Route 53 zone of application (and classic) load
+#: balancers, and the account Elastic Load Balancing writes access logs from, in regions opened before August 2022.
+_REGIONS = json.loads((Path(__file__).with_name("elbv2_regions.json")).read_text())
+CANONICAL_HOSTED_ZONES: dict[str, str] = _REGIONS["CanonicalHostedZoneID"]
+ELB_LOG_ACCOUNTS: dict[str, str] = _REGIONS["ElbLogAccounts"]
 LOG_DELIVERY_SERVICE = "logdelivery.elasticloadbalancing.amazonaws.com"
 ACCESS_LOG_TEST_FILE = "ELBAccessLogTestFile"
 _REPLACING = {"Name", "Scheme", "Type"}

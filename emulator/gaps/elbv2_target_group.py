@@ -27,12 +27,19 @@ from moto.elbv2.models import FakeTargetGroup, elbv2_backends
 
 from emulator import cfn_engine
 from emulator.gaps._install import install
-from emulator.gaps._props import as_bool, changed, tag_dict
+from emulator.gaps._props import as_bool, changed, replaced_on_create_only, tag_dict
 
-_REPLACING = {"Name", "Port", "Protocol", "ProtocolVersion", "TargetType", "VpcId", "IpAddressType"}
-_HEALTH_CHECK = {"HealthCheckEnabled", "HealthCheckIntervalSeconds", "HealthCheckPath", "HealthCheckPort",
-                 "HealthCheckProtocol", "HealthCheckTimeoutSeconds", "HealthyThresholdCount",
-                 "UnhealthyThresholdCount", "Matcher"}
+#: Each health check property, with the argument moto's CreateTargetGroup and ModifyTargetGroup take it as.
+_HEALTH_CHECK_ARGUMENTS = {
+    "HealthCheckProtocol": ("healthcheck_protocol", "health_check_proto"),
+    "HealthCheckPort": ("healthcheck_port", "health_check_port"),
+    "HealthCheckPath": ("healthcheck_path", "health_check_path"),
+    "HealthCheckIntervalSeconds": ("healthcheck_interval_seconds", "health_check_interval"),
+    "HealthCheckTimeoutSeconds": ("healthcheck_timeout_seconds", "health_check_timeout"),
+    "HealthyThresholdCount": ("healthy_threshold_count", "healthy_threshold_count"),
+    "UnhealthyThresholdCount": ("unhealthy_threshold_count", "unhealthy_threshold_count"),
+}
+_HEALTH_CHECK = {*_HEALTH_CHECK_ARGUMENTS, "HealthCheckEnabled", "Matcher"}
 _ATTRIBUTES = {"LoadBalancerArns", "TargetGroupArn", "TargetGroupFullName", "TargetGroupName"}
 
 
@@ -45,17 +52,16 @@ def _targets(properties: dict[str, Any]) -> list[dict[str, Any]]:
             for t in properties.get("Targets") or []]
 
 
+def _health_check_arguments(properties: dict[str, Any], call: int) -> dict[str, Any]:
+    """The health check properties as moto's CreateTargetGroup (``call`` 0) or ModifyTargetGroup (1) takes them."""
+    return {names[call]: properties.get(name) for name, names in _HEALTH_CHECK_ARGUMENTS.items()}
+
+
 def _health_check(group: FakeTargetGroup, properties: dict[str, Any]) -> None:
     enabled = properties.get("HealthCheckEnabled")
     elbv2_backends[group.account_id][group.region_name].modify_target_group(
         group.arn,
-        health_check_proto=properties.get("HealthCheckProtocol"),
-        health_check_port=properties.get("HealthCheckPort"),
-        health_check_path=properties.get("HealthCheckPath"),
-        health_check_interval=properties.get("HealthCheckIntervalSeconds"),
-        health_check_timeout=properties.get("HealthCheckTimeoutSeconds"),
-        healthy_threshold_count=properties.get("HealthyThresholdCount"),
-        unhealthy_threshold_count=properties.get("UnhealthyThresholdCount"),
+        **_health_check_arguments(properties, 1),
         http_codes=(properties.get("Matcher") or {}).get("HttpCode"),
         health_check_enabled=None if enabled is None else as_bool(enabled),
     )
@@ -81,14 +87,8 @@ class FakeTargetGroupFill:
             protocol=properties.get("Protocol"),
             protocol_version=properties.get("ProtocolVersion"),
             port=properties.get("Port"),
-            healthcheck_protocol=properties.get("HealthCheckProtocol"),
-            healthcheck_port=properties.get("HealthCheckPort"),
-            healthcheck_path=properties.get("HealthCheckPath"),
-            healthcheck_interval_seconds=properties.get("HealthCheckIntervalSeconds"),
-            healthcheck_timeout_seconds=properties.get("HealthCheckTimeoutSeconds"),
+            **_health_check_arguments(properties, 0),
             healthcheck_enabled=None if enabled is None else str(as_bool(enabled)).lower(),
-            healthy_threshold_count=properties.get("HealthyThresholdCount"),
-            unhealthy_threshold_count=properties.get("UnhealthyThresholdCount"),
             matcher=properties.get("Matcher"),
             target_type=properties.get("TargetType"),
             ip_address_type=properties.get("IpAddressType"),
@@ -108,12 +108,11 @@ class FakeTargetGroupFill:
     def emulator_update(
         cls, group: FakeTargetGroup, old: dict[str, Any], new: dict[str, Any], account_id: str, region: str
     ) -> FakeTargetGroup:
+        replaced = replaced_on_create_only(cls, group.name, old, new, account_id, region, name=new.get("Name"),
+                                           max_length=32)
+        if replaced is not None:
+            return replaced
         differences = changed(old, new)
-        if differences & _REPLACING:
-            from moto.cloudformation.utils import random_suffix
-
-            name = new.get("Name") or f"{group.name.rsplit('-', 1)[0]}-{random_suffix()}"[-32:].lstrip("-")
-            return cls.create_from_cloudformation_json(name, {"Properties": new}, account_id, region)
         backend = elbv2_backends[account_id][region]
         if differences & _HEALTH_CHECK:
             _health_check(group, new)

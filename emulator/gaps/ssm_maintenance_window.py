@@ -17,6 +17,7 @@ as CloudFormation's handlers do:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from moto.core.common_models import CloudFormationModel
@@ -41,10 +42,6 @@ _TASK = {"Targets": "targets", "TaskArn": "task_arn", "ServiceRoleArn": "service
 
 def _backend(account_id: str, region_name: str) -> Any:
     return ssm_backends[account_id][region_name]
-
-
-def _replaced(resource_type: str, old: dict[str, Any], new: dict[str, Any]) -> bool:
-    return any(old.get(name) != new.get(name) for name in schemas.create_only(resource_type))
 
 
 class MaintenanceWindow(FillModel, CloudFormationModel):
@@ -83,13 +80,16 @@ class MaintenanceWindow(FillModel, CloudFormationModel):
 
 class _WindowPart:
     """A target or a task of a window: registered with it, changed in place unless a createOnly property changes,
-    and gone with it. ``FIELDS`` maps the CloudFormation properties to moto's attributes, ``PART`` names the
-    window's collection, ``REGISTER`` the backend's call (window_id, ``FIELDS``' attributes and register_arguments)."""
+    and gone with it. A subclass names its ``part`` ("Target", "Task"), from which its type, its attribute
+    (``Window<part>Id``), the window's collection (``PART``) and the backend's call (``REGISTER``: window_id,
+    ``FIELDS``' attributes and register_arguments) follow; ``fields`` maps the CloudFormation properties to moto's
+    attributes."""
 
     ID = "part_id"
     FIELDS: dict[str, str] = {}
     PART = ""
     REGISTER = ""
+
 
     def __init__(self, window_id: str, part_id: str, account_id: str, region_name: str) -> None:
         self.window_id = window_id
@@ -115,7 +115,7 @@ class _WindowPart:
     def emulator_update(
         cls, part: _WindowPart, old: dict[str, Any], new: dict[str, Any], account_id: str, region: str
     ) -> _WindowPart:
-        if _replaced(cls.TYPE, old, new):
+        if schemas.create_only_changes(cls.TYPE, old, new):
             return cls.create_from_cloudformation_json(part.part_id, {"Properties": new}, account_id, region)
         found = getattr(_backend(account_id, region).get_maintenance_window(part.window_id), cls.PART)[part.part_id]
         for name, attribute in cls.FIELDS.items():
@@ -128,20 +128,23 @@ class _WindowPart:
             getattr(window, self.PART).pop(self.part_id, None)
 
 
+def _part(part: str, fields: dict[str, str]) -> Callable[[type[_WindowPart]], type[_WindowPart]]:
+    def named(cls: type[_WindowPart]) -> type[_WindowPart]:
+        cls.TYPE = f"AWS::SSM::MaintenanceWindow{part}"  # type: ignore[attr-defined]
+        cls.ATTRIBUTES = {f"Window{part}Id": "part_id"}  # type: ignore[attr-defined]
+        cls.FIELDS, cls.PART = fields, f"{part.lower()}s"
+        cls.REGISTER = f"register_{part.lower()}_with_maintenance_window"
+        return cls
+    return named
+
+
+@_part("Target", _TARGET)
 class MaintenanceWindowTarget(_WindowPart, FillModel, CloudFormationModel):
-    TYPE = "AWS::SSM::MaintenanceWindowTarget"
-    ATTRIBUTES = {"WindowTargetId": "part_id"}
-    FIELDS = _TARGET
-    PART = "targets"
-    REGISTER = "register_target_with_maintenance_window"
+    pass
 
 
+@_part("Task", _TASK)
 class MaintenanceWindowTask(_WindowPart, FillModel, CloudFormationModel):
-    TYPE = "AWS::SSM::MaintenanceWindowTask"
-    ATTRIBUTES = {"WindowTaskId": "part_id"}
-    FIELDS = _TASK
-    PART = "tasks"
-    REGISTER = "register_task_with_maintenance_window"
 
     @classmethod
     def register_arguments(cls, props: dict[str, Any]) -> dict[str, Any]:

@@ -42,6 +42,14 @@ that is FAILED, ExecutionStatus UNAVAILABLE). UpdateStack, which makes no
 change set, fails with ``ValidationError`` and that message (assumed: the
 same validation, answered on the call).
 
+An ``Fn::GetAtt`` (or a ``${Resource.Attribute}`` of ``Fn::Sub``) must name an attribute its resource's type
+returns: the type's readOnlyProperties, as its registry schema lists them (``schemas.get_att_allowed``; never a
+writeOnlyProperty). AWS refuses any other before anything changes, with ``ValidationError`` "Template error:
+resource <logical ID> does not support attribute type <attribute> in Fn::GetAtt" (moto's own wording of that
+error, ``UnformattedGetAttTemplateException``, which cfn-lint's E1010 also reports); moto 5.2.5 only refuses an
+attribute its model does not answer, when it resolves it, and for a model without ``get_cfn_attribute`` (e.g.
+``AWS::SSM::Parameter``) gives nothing, silently.
+
 A type AWS knows but the emulator does not model is not refused here (AWS
 accepts the template): the engine fails that resource when it would create it
 (``cfn_engine``), so the operation rolls back, saying the emulator does not
@@ -54,7 +62,7 @@ from typing import Any
 
 from moto.cloudformation.exceptions import ValidationError
 
-from emulator import cfn_engine
+from emulator import cfn_engine, schemas
 from emulator.gaps import _checks
 from emulator.gaps._checks import Submission
 from emulator.schemas import known_types
@@ -136,10 +144,23 @@ def check_dependencies(template: dict[str, Any]) -> None:
         raise ValidationError(message=f"Circular dependency between resources: [{', '.join(found)}]")
 
 
+def check_get_atts(template: dict[str, Any]) -> None:
+    """Raise ValidationError for the first Fn::GetAtt of an attribute its resource's type does not return."""
+    resources = _resources(template)
+    outputs = template.get("Outputs") if isinstance(template.get("Outputs"), dict) else {}
+    for name, attribute in (n.split(".", 1) for n in cfn_engine.named([resources, outputs]) if "." in n):
+        body = resources.get(name)
+        resource_type = str(body.get("Type", "")) if isinstance(body, dict) else ""
+        if resource_type and not schemas.get_att_allowed(resource_type, attribute):
+            raise ValidationError(
+                message=f"Template error: resource {name} does not support attribute type {attribute} in Fn::GetAtt")
+
+
 def check_template(template: dict[str, Any], region: str) -> None:
     """Everything this fill checks, in the order CloudFormation reports it."""
     check_resource_types(template, region)
     check_dependencies(template)
+    check_get_atts(template)
 
 
 def retyped(old_template: dict[str, Any], new_template: dict[str, Any]) -> list[str]:

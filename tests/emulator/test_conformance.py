@@ -56,3 +56,17 @@ def test_fill_models_answer_only_the_schemas_attributes() -> None:
     extra = {m.TYPE: sorted(set(m.ATTRIBUTES) - schemas.read_only(m.TYPE)) for m in models
              if schemas.schema(m.TYPE) and set(m.ATTRIBUTES) - schemas.read_only(m.TYPE)}
     assert extra == {}
+
+
+def test_the_readmes_counts_are_the_emulators(shipped_types: dict[str, set[str]], patched_server: Emulator) -> None:
+    # emulator/README.md's coverage table gives, for the shipped configurations, how many types each way handles.
+    import re
+    from pathlib import Path
+
+    readme = (Path(emulator.__file__).resolve().parent / "README.md").read_text()
+    coverage = patched_server.coverage(shipped_types)
+    counts = {how: sum(1 for h in coverage.values() if h == how) for how in ("schema", "fill", "no-op", "none")}
+    stated = {how: int(re.search(rf"^\| {label}[^|]*\| (\d+)", readme, re.M).group(1))  # type: ignore[union-attr]
+              for how, label in (("schema", "schema"), ("fill", "fill"), ("none", "not at all"))}
+    assert f"shipped configurations ({len(shipped_types)} types)" in readme
+    assert stated == {how: counts[how] for how in stated}
