@@ -50,7 +50,8 @@ def test_a_mixed_group_rolls_a_new_launch_template_version(emu: Emulator) -> Non
     body["Resources"]["Lt"] = cfn.launch_template("t3.small")
     assert cfn.deploy(emu, body) == "UPDATE_COMPLETE", cfn.failures(emu)
     after = cfn.group_instances(emu)
-    assert len(after) == 2 and not before & {i["InstanceId"] for i in after}
+    assert len(after) == 2
+    assert not before & {i["InstanceId"] for i in after}
 
 
 def test_both_a_launch_template_and_a_mixed_instances_policy_are_refused(target: Emulator) -> None:
