@@ -39,8 +39,7 @@ from cost_model.services import (
 )
 
 SERVICES: tuple[ModuleType, ...] = (scheduler, ec2, capacity, autoscaling, elbv2, s3, awslambda, cloudwatch, kms, sns,
-                                    backup,
-                                    budgets, acm, route53, iam, ssm, cloudformation)
+                                    backup, budgets, acm, route53, iam, ssm, cloudformation)
 PRICERS: dict[str, Pricer] = {kind: price for service in SERVICES for kind, price in service.PRICED.items()}
 FREE_TYPES: frozenset[str] = frozenset(kind for service in SERVICES for kind in getattr(service, "FREE", ()))
 
