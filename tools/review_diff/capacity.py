@@ -1,0 +1,30 @@
+"""Cost and capacity in the review: an Auto Scaling group's mix (instance types, On-Demand base, Spot share) in
+plain words. A change of the mix is a MixedInstancesPolicy change, which rolls the group (UpdatePolicy attribute
+reference): every running instance is replaced by one launched as the new mix says; nothing converts a running
+instance between On-Demand and Spot."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+
+def mix_words(policy: Any) -> str:
+    """A MixedInstancesPolicy (or none) as a person says it."""
+    if not isinstance(policy, dict):
+        return "one instance type, all On-Demand"
+    overrides = (policy.get("LaunchTemplate") or {}).get("Overrides") or []
+    types = [str(item.get("InstanceType")) for item in overrides if isinstance(item, dict) and "InstanceType" in item]
+    distribution = policy.get("InstancesDistribution") or {}
+    base = distribution.get("OnDemandBaseCapacity", 0)
+    spot = 100 - int(distribution.get("OnDemandPercentageAboveBaseCapacity", 100))
+    strategy = distribution.get("SpotAllocationStrategy", "lowest-price")
+    return (f"{', '.join(types) or 'the launch template type'}; {base} On-Demand first, then {spot}% Spot"
+            + (f" ({strategy})" if spot else ""))
+
+
+def describe_mix(prop: str, old: Any, new: Any) -> Optional[str]:
+    """The words for a group's MixedInstancesPolicy change, or None for any other property."""
+    if prop != "MixedInstancesPolicy":
+        return None
+    return (f"the mix: {mix_words(old)} -> {mix_words(new)}: the running instances are replaced by new ones in the "
+            "new mix (none is converted between On-Demand and Spot in place)")
