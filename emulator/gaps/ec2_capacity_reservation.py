@@ -17,7 +17,7 @@ Shaped as moto would carry it: the model :class:`CapacityReservation`, the backe
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from moto.core.common_models import CloudFormationModel
@@ -57,7 +57,7 @@ class CapacityReservation(TaggedEC2Resource, FillModel, CloudFormationModel):
         self.end_type = properties.get("EndDateType") or "unlimited"
         self.tenancy = properties.get("Tenancy") or "default"
         self.state = "active"
-        self.created = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        self.created = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
     @property
     def available(self) -> int:
