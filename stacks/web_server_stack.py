@@ -74,6 +74,8 @@ class WebServerStack(cdk.Stack):
             # change there would fail the update ("already exists"): user tags skip the key pair.
             # Its constant "app" tag (for `make audit`) never changes, so it stays.
             cdk.Tags.of(self).add(key, value, exclude_resource_types=["AWS::EC2::KeyPair"])
+        if self.web_server.capacity_reservations is not None:  # tagged by TagSpecifications, which cdk.Tags skips
+            self.web_server.capacity_reservations.tag({APP_TAG_KEY: APP_TAG_VALUE, **dict(settings.tags)})
         self._warn()
         self._outputs()
         self._check_resource_count()
