@@ -71,6 +71,20 @@ def spot_estimate(b: Builder, name: str, props: dict[str, Any], instances: int, 
         "and demand)")
 
 
+def mix_words(policy: Any) -> str:
+    """A MixedInstancesPolicy (or none) as a person says it."""
+    if not isinstance(policy, dict):
+        return "one instance type, all On-Demand"
+    overrides = (policy.get("LaunchTemplate") or {}).get("Overrides") or []
+    types = [str(item.get("InstanceType")) for item in overrides if isinstance(item, dict) and "InstanceType" in item]
+    distribution = policy.get("InstancesDistribution") or {}
+    base = distribution.get("OnDemandBaseCapacity", 0)
+    spot = 100 - int(distribution.get("OnDemandPercentageAboveBaseCapacity", 100))
+    strategy = distribution.get("SpotAllocationStrategy", "lowest-price")
+    return (f"{', '.join(types) or 'the launch template type'}; {base} On-Demand first, then {spot}% Spot"
+            + (f" ({strategy})" if spot else ""))
+
+
 def owned_address(b: Builder, instance_id: str) -> Optional[str]:
     """The allocation id of an Elastic IP the template associates with ``instance_id`` without owning it."""
     for association in resources(b.template, "AWS::EC2::EIPAssociation").values():

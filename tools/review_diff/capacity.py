@@ -7,19 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-
-def mix_words(policy: Any) -> str:
-    """A MixedInstancesPolicy (or none) as a person says it."""
-    if not isinstance(policy, dict):
-        return "one instance type, all On-Demand"
-    overrides = (policy.get("LaunchTemplate") or {}).get("Overrides") or []
-    types = [str(item.get("InstanceType")) for item in overrides if isinstance(item, dict) and "InstanceType" in item]
-    distribution = policy.get("InstancesDistribution") or {}
-    base = distribution.get("OnDemandBaseCapacity", 0)
-    spot = 100 - int(distribution.get("OnDemandPercentageAboveBaseCapacity", 100))
-    strategy = distribution.get("SpotAllocationStrategy", "lowest-price")
-    return (f"{', '.join(types) or 'the launch template type'}; {base} On-Demand first, then {spot}% Spot"
-            + (f" ({strategy})" if spot else ""))
+from cost_model.services.capacity import mix_words
 
 
 def describe_mix(prop: str, old: Any, new: Any) -> Optional[str]:
