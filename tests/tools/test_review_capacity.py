@@ -38,3 +38,13 @@ def test_a_change_of_the_launch_template_a_mixed_group_names_rolls_it():
     result = _review(_mixed(70), _mixed(70, template=changed))
     assert any(flag.startswith("ROLLS the instances of Auto Scaling group `Group` (launch template `Template`")
                for flag in result.flags)
+
+
+def test_a_replaced_instance_keeps_your_elastic_ip_named_by_its_allocation_id():
+    from tests.tools.pairs import instance
+
+    owned = {"Type": "AWS::EC2::EIPAssociation",
+             "Properties": {"AllocationId": "eipalloc-0123456789abcdef0", "InstanceId": {"Ref": "Web"}}}
+    result = _review(resources(Web=instance(), Association=owned),
+                     resources(Web=instance(ImageId="ami-2"), Association=owned))
+    assert any("Its Elastic IP `eipalloc-0123456789abcdef0` moves to the new instance" in flag for flag in result.flags)
