@@ -62,8 +62,8 @@ docs: diagram ## Regenerate what the code drives: the picture, both READMEs' set
 context: setup ## Re-record cdk.context.json's lookups for the example environment from the emulator
 	$(PY) -m tools.record_context
 
-cost: synth ## What the synthesized stack costs, per resource, hour and month (REGION=... to price another region; assumptions LCU=..., LOG_GB=..., DNS_QUERIES=..., KMS_REQUESTS=...)
-	@$(PY) -m tools.cost$(if $(REGION), --region $(REGION))$(if $(LCU), --lcu $(LCU))$(if $(LOG_GB), --log-gb $(LOG_GB))$(if $(DNS_QUERIES), --dns-queries $(DNS_QUERIES))$(if $(KMS_REQUESTS), --kms-requests $(KMS_REQUESTS))
+cost: synth ## What the synthesized stack costs, per resource, hour and month (REGION=... to price another region; assumptions LCU=..., LOG_GB=..., DNS_QUERIES=..., KMS_REQUESTS=..., SPOT_DISCOUNT=...)
+	@$(PY) -m tools.cost$(if $(REGION), --region $(REGION))$(if $(LCU), --lcu $(LCU))$(if $(LOG_GB), --log-gb $(LOG_GB))$(if $(DNS_QUERIES), --dns-queries $(DNS_QUERIES))$(if $(KMS_REQUESTS), --kms-requests $(KMS_REQUESTS))$(if $(SPOT_DISCOUNT), --spot-discount $(SPOT_DISCOUNT))
 
 diff: setup ## Review a change offline: plain-words summary, cost change, cdk diff against BASE (default: merge base with main)
 	@$(PY) -m tools.review_diff $(if $(BASE),--base $(BASE)) $(ARGS)

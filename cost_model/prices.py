@@ -91,6 +91,7 @@ class Assumptions:
     alarm_emails_month: Decimal = Decimal(100)  # emails an alarm topic sends a month
     dns_queries_month: Decimal = Decimal(1_000_000)  # DNS queries Route 53 answers a month for each record
     kms_requests_month: Decimal = Decimal(10_000)  # requests each KMS key receives a month
+    spot_discount: Decimal = Decimal("0.6")  # how far below On-Demand a Spot hour is assumed to be (0-1)
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,8 @@ class Prices:
         return sorted({source["checked"] for source in self.raw["sources"].values()})
 
     def assumptions(self, *, lcu: Optional[Decimal] = None, log_gb: Optional[Decimal] = None,
-                    dns_queries: Optional[Decimal] = None, kms_requests: Optional[Decimal] = None) -> Assumptions:
+                    dns_queries: Optional[Decimal] = None, kms_requests: Optional[Decimal] = None,
+                    spot_discount: Optional[Decimal] = None) -> Assumptions:
         raw = self.raw["assumptions"]
         return Assumptions(
             lcu=Decimal(lcu) if lcu is not None else Decimal(raw["alb_lcu_average"]["value"]),
@@ -139,4 +141,6 @@ class Prices:
             dns_queries_month=Decimal(dns_queries) if dns_queries is not None
             else Decimal(raw["dns_queries_per_month"]["value"]),
             kms_requests_month=Decimal(kms_requests) if kms_requests is not None
-            else Decimal(raw["kms_requests_per_month"]["value"]))
+            else Decimal(raw["kms_requests_per_month"]["value"]),
+            spot_discount=Decimal(spot_discount) if spot_discount is not None
+            else Decimal(str(raw["spot_discount"]["value"])))

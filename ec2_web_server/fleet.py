@@ -19,7 +19,8 @@ from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from .instance_types import InstanceTypeInfo
+from .capacity import is_mixed, mixed_instances_policy
+from .instance_types import InstanceTypeInfo, instance_type_info
 from .options import AutoScaling, ShutdownBehavior
 
 # As long as CloudFormation waits for a new instance's signal: the user data updates the system and
@@ -64,10 +65,19 @@ class WebServerFleet(Construct):
             placement_group=placement_group,
         )
         cdk.Tags.of(self.launch_template).add("Name", name)
+        mixed = None
+        if is_mixed(options.instance_types, options.spot_percent, options.on_demand_base):
+            mixed = mixed_instances_policy(self.launch_template, instance_type,
+                                           [instance_type_info(other) for other in options.instance_types],
+                                           spot_percent=options.spot_percent, on_demand_base=options.on_demand_base)
         #: The group.
         self.auto_scaling_group = autoscaling.AutoScalingGroup(
             self, "Group", vpc=vpc, vpc_subnets=ec2.SubnetSelection(subnets=list(subnets)),
-            launch_template=self.launch_template,
+            # The launch template, or the policy that names it with the other types and the Spot share (not both).
+            launch_template=self.launch_template if mixed is None else None, mixed_instances_policy=mixed,
+            # With Spot in the mix, launch a replacement as soon as EC2 says an instance is at elevated risk of
+            # interruption, rather than after it is gone.
+            capacity_rebalance=True if options.spot_percent > 0 else None,
             min_capacity=options.min_capacity,
             max_capacity=options.max_capacity,
             desired_capacity=options.desired_capacity,
@@ -92,6 +102,15 @@ class WebServerFleet(Construct):
             id="AwsSolutions-AS3",
             reason="Scaling events are in the group's activity history; notifications need somewhere to go, which "
                    "a deployment without an alarm address does not have."))
+        if mixed is not None:
+            # cdk-nag 3.0.2's EC26 reads a group's LaunchTemplate only; with a MixedInstancesPolicy it has none and
+            # the rule throws. The policy names this launch template, whose root and data block devices are encrypted
+            # (ebs.block_devices), as without the policy.
+            cdk.Validations.of(self.auto_scaling_group).acknowledge(cdk.Acknowledgment(
+                id="AwsSolutions-EC26",
+                reason="The group launches from its MixedInstancesPolicy's launch template, the same one as without "
+                       "Spot or extra types, whose EBS block devices are all encrypted; cdk-nag's EC26 reads only a "
+                       "group's own LaunchTemplate property."))
         user_data.add_signal_on_exit_command(self.auto_scaling_group)
         cdk.Tags.of(self.auto_scaling_group).add("Name", name, apply_to_launched_instances=True)
         target_group.add_target(self.auto_scaling_group)

@@ -222,6 +222,13 @@ class AutoScaling:
     cpu_target: Union[int, float] = 50
     #: Requests per instance per minute that target tracking keeps the group at, if given. Default: none.
     requests_per_target: Optional[int] = None
+    #: More instance types beside the launch template's (``instance_type``, always the first), all of its
+    #: architecture: the group may launch any of them (:mod:`.capacity`). Default: none.
+    instance_types: tuple[str, ...] = ()
+    #: Percent (0-100) of the instances above ``on_demand_base`` that are Spot. Default: 0 (all On-Demand).
+    spot_percent: int = 0
+    #: The group's first instances that are always On-Demand, at most max_capacity. Default: 0.
+    on_demand_base: int = 0
 
 
 # Elastic Load Balancing: a health check path is at most 1024 characters.

@@ -18,6 +18,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from constructs import Construct, IConstruct
 
+from .capacity import use_launch_template
 from .ebs import CDK_IO2_IOPS_PER_GIB, DataVolume, RootVolume, block_devices, volume_id
 from .instance_types import InstanceTypeInfo
 from .options import ShutdownBehavior
@@ -43,6 +44,9 @@ class Server(Construct):
         CloudFormation is added here, last.
     :param name: the instance's ``Name`` tag; volumes are ``<name>-<volume name>``.
     :param kms_key: the key for the encrypted root and data volumes. Default: EBS's default key.
+    :param elastic_ip_allocation_id: an Elastic IP you own, associated instead of a new one. Default: a new one.
+    :param launch_template: the capacity reservation choice the instance is launched with (:mod:`.capacity`).
+        Default: none (AWS's default, open).
     """
 
     def __init__(self, scope: Construct, id: str, *, vpc: ec2.IVpc, subnet: ec2.ISubnet,
@@ -54,7 +58,8 @@ class Server(Construct):
                  detach_volumes: bool, elastic_ip: bool,
                  shutdown_behavior: ShutdownBehavior, termination_protection: bool, detailed_monitoring: bool,
                  private_ip: Optional[str], user_data: ec2.UserData, name: str,
-                 kms_key: Optional[kms.IKey] = None) -> None:
+                 kms_key: Optional[kms.IKey] = None, elastic_ip_allocation_id: Optional[str] = None,
+                 launch_template: Optional[ec2.CfnLaunchTemplate] = None) -> None:
         super().__init__(scope, id)
         #: The EC2 instance.
         self.instance = ec2.Instance(
@@ -90,6 +95,8 @@ class Server(Construct):
             resource_signal_timeout=cdk.Duration.minutes(15),
         )
         user_data.add_signal_on_exit_command(self.instance)
+        if launch_template is not None:
+            use_launch_template(self.instance, launch_template)
         self._acknowledge_block_devices(instance_type, instance_store_devices, root_volume)
 
         #: Data volumes, in ``volumes`` order.
@@ -108,7 +115,12 @@ class Server(Construct):
 
         #: The Elastic IP (None when ``elastic_ip`` is false).
         self.elastic_ip: Optional[ec2.CfnEIP] = None
-        if elastic_ip:
+        #: The Elastic IP of yours it is associated with (None: a new one, or none); it outlives the stack.
+        self.elastic_ip_allocation_id = elastic_ip_allocation_id
+        if elastic_ip_allocation_id is not None:
+            ec2.CfnEIPAssociation(self, "ElasticIpAssociation", allocation_id=elastic_ip_allocation_id,
+                                  instance_id=self.instance.instance_id)
+        elif elastic_ip:
             self.elastic_ip = ec2.CfnEIP(self, "ElasticIp", domain="vpc",
                                          tags=[cdk.CfnTag(key="Name", value=name)])
             # An association of its own, not InstanceId on the EIP as well: both together fail
@@ -117,6 +129,11 @@ class Server(Construct):
                                   instance_id=self.instance.instance_id)
         #: The address users reach the server at: the Elastic IP (Ref of an EIP is its address) or the instance's.
         self.public_ip: str = self.elastic_ip.ref if self.elastic_ip else self.instance.instance_public_ip
+        if elastic_ip_allocation_id is not None:
+            # The address of an allocation the stack does not own is not in the template: the outputs give the command
+            # that prints it.
+            self.public_ip = (f"$(aws ec2 describe-addresses --region {cdk.Stack.of(self).region} --allocation-ids "
+                              f"{elastic_ip_allocation_id} --query 'Addresses[0].PublicIp' --output text)")
         self._acknowledge_instance_choices(detailed_monitoring, termination_protection)
 
     def _data_volume(self, prop: str, spec: DataVolume, volume_name: str, subnet: ec2.ISubnet,
@@ -248,6 +265,8 @@ class _InstanceGeneration:
             "root": self._root,
             "instance_store": self._instance_store,
         }
+        if instance.launch_template is not None:  # only when set, so that no earlier deployment's generation changes
+            replacing["launch_template"] = instance.launch_template
         resolved = json.dumps(stack.resolve(replacing), sort_keys=True)
         current = hashlib.sha256(resolved.encode()).hexdigest()[:16]
         self._deployed.default = current

@@ -28,6 +28,13 @@ from aws_cdk import aws_route53 as route53
 from constructs import Construct
 
 from .boot import MAX_USER_DATA_BYTES, user_data_size, web_server_user_data
+from .capacity import (
+    CapacityReservations,
+    allocation_ids,
+    check_allocation_ids,
+    check_mix,
+    check_reservation,
+)
 from .checks import check_args
 from .domain import SiteDomain
 from .ebs import (
@@ -117,6 +124,8 @@ class WebServer(Construct):
         HTTPS only (package repositories, Session Manager, CloudFormation's signal, the site's asset);
         DNS, NTP and the instance metadata are reached through the VPC, which security groups do not filter.
     :param elastic_ip: an Elastic IP per instance, so the address survives stop/start. Default: true.
+    :param elastic_ip_allocation_id: Elastic IPs you already own (an allocation id, or one per server), associated
+        instead of new ones: the address outlives ``cdk destroy`` (:mod:`.capacity`). Default: new ones.
     :param private_ip: a fixed private IPv4 address in the first subnet (only with instance_count 1).
         Default: DHCP.
 
@@ -127,6 +136,9 @@ class WebServer(Construct):
     :param instance_type: an EC2 instance type the EC2 API knows, as text or ``ec2.InstanceType``.
         Default: the walk-through's t2.micro.
     :param instance_count: identical servers, each with its own volumes and Elastic IP (1 to 20). Default: 1.
+    :param capacity_reservation: the servers' On-Demand Capacity Reservation: ``open`` (AWS's default), ``none``,
+        an existing ``cr-...`` id, or ``create`` (one per zone, for the servers' type and count; charged whether used
+        or not). The Auto Scaling tier takes ``open`` only (:mod:`.capacity`). Default: open.
     :param key_pair: an existing key pair. Default: a new one, its private key in SSM Parameter Store
         (which the instances may not read).
     :param shutdown_behavior: what an OS-level shutdown does: stop, or terminate. Default: stop.
@@ -211,6 +223,8 @@ class WebServer(Construct):
                  security_group: Optional[ec2.ISecurityGroup] = None, ingress: Optional[Sequence[Ingress]] = None,
                  ssh_cidr: Optional[str] = None, allow_ssh_from_anywhere: bool = False,
                  allow_all_outbound: bool = False, elastic_ip: Optional[bool] = None, private_ip: Optional[str] = None,
+                 elastic_ip_allocation_id: Optional[Union[str, Sequence[str]]] = None,
+                 capacity_reservation: str = "open",
                  machine_image: Optional[ec2.IMachineImage] = None,
                  instance_type: Union[ec2.InstanceType, str] = "t2.micro", instance_count: Optional[int] = None,
                  auto_scaling: Optional[AutoScaling] = None,
@@ -253,6 +267,8 @@ class WebServer(Construct):
             check_auto_scaling(auto_scaling, elastic_ip=elastic_ip, instance_count=instance_count,
                                private_ip=private_ip, detach_volumes=detach_volumes, placement_group=placement_group,
                                volumes=volumes, zones=zones)
+        check_reservation(capacity_reservation, auto_scaling=auto_scaling is not None)
+        owned_ips = allocation_ids(elastic_ip_allocation_id)
         elastic_ip = True if elastic_ip is None else elastic_ip
         if domain_name is not None:
             domain_name = check_host_name("domain_name", domain_name)
@@ -269,6 +285,8 @@ class WebServer(Construct):
                                   keep_access_logs=keep_access_logs, zones=zones, defaults=_prop_defaults())
         instance_count = 1 if instance_count is None else instance_count
         check_instance_count(instance_count)
+        check_allocation_ids(owned_ips, servers=instance_count, elastic_ip=elastic_ip, auto_scaling=auto_scaling
+                             is not None, domain_without_load_balancer=domain_name is not None and not https)
         if machine_image is None and ami_root_size is None:
             ami_root_size = AMAZON_LINUX_ROOT_GIB
         root_volume = root_volume or RootVolume()
@@ -276,6 +294,10 @@ class WebServer(Construct):
         for index, volume in enumerate(volumes):
             volume.validate(f"volumes[{index}]", info)
         store_devices = instance_store_devices(info, instance_store)
+        if auto_scaling is not None:
+            check_mix(info, auto_scaling.instance_types, spot_percent=auto_scaling.spot_percent,
+                      on_demand_base=auto_scaling.on_demand_base, max_capacity=auto_scaling.max_capacity,
+                      instance_store_devices=store_devices)
         data_devices = assign_devices(tuple(volumes), reserved=store_devices)
         volume_names = assign_names(tuple(volumes), data_devices)
         check_placement_group(placement_group, info)
@@ -394,6 +416,9 @@ class WebServer(Construct):
                         if self.log_shipping is not None else None)
         #: The Auto Scaling tier's launch template and group (None for hand-managed servers).
         self.fleet: Optional[WebServerFleet] = None
+        #: The servers' capacity reservation choice (None with ``open``): the reservations ``create`` made, the launch
+        #: templates that name the choice.
+        self.capacity_reservations: Optional[CapacityReservations] = None
         #: The hand-managed servers, ``Server1`` upwards (ids stay stable as instance_count grows); none
         #: with the Auto Scaling tier, whose instances come and go.
         self.servers: tuple[Server, ...] = ()
@@ -413,6 +438,11 @@ class WebServer(Construct):
                 placement_group=self.placement_group, shutdown_behavior=shutdown_behavior,
                 detailed_monitoring=detailed_monitoring, group_metrics=alarm_email is not None, name=name)
         else:
+            if capacity_reservation != "open":
+                self.capacity_reservations = CapacityReservations(
+                    self, "CapacityReservation", choice=capacity_reservation, instance_type=info.name,
+                    zones=[self.subnets[(i - 1) % len(self.subnets)].availability_zone
+                           for i in range(1, instance_count + 1)])
             self.servers = tuple(
                 Server(self, f"Server{i}", vpc=self.vpc, subnet=self.subnets[(i - 1) % len(self.subnets)],
                        machine_image=machine_image, instance_type=info, security_group=self.security_group,
@@ -424,7 +454,10 @@ class WebServer(Construct):
                        detailed_monitoring=detailed_monitoring, private_ip=private_ip,
                        user_data=web_server_user_data(site=self.site_asset, commands=user_data_commands,
                                                       site_check=site_check, cloudwatch_agent_config=agent_config),
-                       name=name if instance_count == 1 else f"{name}-{i}", kms_key=self.kms_key)
+                       name=name if instance_count == 1 else f"{name}-{i}", kms_key=self.kms_key,
+                       elastic_ip_allocation_id=owned_ips[i - 1] if owned_ips else None,
+                       launch_template=self.capacity_reservations.launch_templates[i - 1]
+                       if self.capacity_reservations is not None else None)
                 for i in range(1, instance_count + 1)
             )
         self._check_user_data_size(user_data_commands)

@@ -32,6 +32,7 @@ from typing import Any, Optional
 
 from constants import APP_TAG_KEY
 from ec2_web_server import AutoScaling, Backup, DataVolume, Ingress, PatchSchedule, RootVolume, Schedule, SettingError
+from ec2_web_server.capacity import SINGLE_TIER_SPOT
 from ec2_web_server.encryption import check_key_arn
 from ec2_web_server.options import check_key_pair_name, check_tags
 
@@ -177,6 +178,18 @@ def _patch_schedule(value: Any, name: str) -> PatchSchedule:
     return _struct(PatchSchedule, value, name, '{"cron": "cron(0 3 ? * SUN *)", "timezone": "Asia/Tokyo"}')
 
 
+def _allocation_ids(value: Any, name: str) -> tuple[str, ...]:
+    """One allocation id as text, or a JSON list of them (one per server)."""
+    if isinstance(value, str) and value.strip().startswith("["):
+        value = _json(value, name)
+    if isinstance(value, str):
+        return (value.strip(),)
+    if not isinstance(value, list):
+        raise SettingError(name, value, 'must be an allocation id, or a JSON list of them: \'["eipalloc-...", ...]\'')
+    return tuple(value)
+
+
+ALLOCATION_IDS = Kind(_allocation_ids)
 ROOT_VOLUME = Kind(_root_volume, json=True)
 PATCH_SCHEDULE = Kind(_patch_schedule, json=True)
 BACKUP = Kind(_backup, json=True)
@@ -316,6 +329,32 @@ SETTINGS: tuple[Setting, ...] = (
         "EC2 API が認識するインスタンスタイプ (botocore のモデル)。AMI のアーキテクチャはこれに合わせます (t4g なら arm64)",
         "instance_type=t3.small"),
     Setting(
+        "instance_types", TEXT_LIST, None,
+        "tier `autoscaling`: JSON list of more instance types the group may launch beside `instance_type` (always its "
+        "first choice), each as `instance_type` takes, all of its architecture (one AMI runs them all); at most 40 "
+        "in all",
+        "tier `autoscaling`: `instance_type` のほかにグループが起動してよいインスタンスタイプの JSON リスト "
+        "(`instance_type` が常に第一候補)。それぞれ `instance_type` と同じ規則で、すべて同じアーキテクチャ "
+        "(1 つの AMI ですべてを起動するため)。合わせて 40 まで",
+        'tier=autoscaling -c \'instance_types=["t3a.micro"]\'', default_doc="none", default_doc_ja="なし",
+        prop=False),
+    Setting(
+        "spot_percent", INT, None,
+        "tier `autoscaling`: 0-100, the percent of the instances above `on_demand_base` that are Spot "
+        "(price-capacity-optimized, with Capacity Rebalancing); `make cost` prices both; refused on tier `single` "
+        "(only EC2 can restart an interrupted Spot instance: the lone site would be down until then)",
+        "tier `autoscaling`: 0〜100。`on_demand_base` を超える分のうちスポットインスタンスにする割合 "
+        "(price-capacity-optimized、キャパシティの再調整あり)。`make cost` は両方の見積もりを示します。"
+        "tier `single` では拒否します (中断されたスポットインスタンスを再開できるのは EC2 だけで、"
+        "1 台だけのサイトはそれまで止まるため)",
+        "tier=autoscaling -c spot_percent=70", default_doc="`0`", default_doc_ja="`0`", prop=False),
+    Setting(
+        "on_demand_base", INT, None,
+        "tier `autoscaling`: the group's first instances that are always On-Demand, at most `max_capacity`",
+        "tier `autoscaling`: 常にオンデマンドにする最初のインスタンス数 (`max_capacity` 以下)",
+        "tier=autoscaling -c spot_percent=70 -c on_demand_base=1", default_doc="`0`", default_doc_ja="`0`",
+        prop=False),
+    Setting(
         "machine_image", TEXT, AMAZON_LINUX_2,
         "`amazon-linux-2`, `amazon-linux-2023`, or an AMI id `ami-...` (root device `/dev/xvda`, with yum or dnf and "
         "the aws-cfn-bootstrap package available, or the instance never signals and the deploy fails after 15 "
@@ -372,6 +411,27 @@ SETTINGS: tuple[Setting, ...] = (
         "`true`/`false`; AWS's default quota is 5 per region (synth warns above it); tier `single` only",
         "`true`/`false`。AWS の既定のクォータはリージョンあたり 5 個 (超えると合成時に警告)。tier `single` のときだけ",
         "elastic_ip=false", default_doc="`true` (tier `single`)", default_doc_ja="`true` (tier `single`)"),
+    Setting(
+        "elastic_ip_allocation_id", ALLOCATION_IDS, None,
+        "an Elastic IP you already own (`eipalloc-...`; a JSON list, one per server, when `instance_count` > 1): "
+        "associated instead of a new one, so the address outlives `cdk destroy` (and still costs its hourly "
+        "public IPv4 price); tier `single` only",
+        "すでに持っている Elastic IP (`eipalloc-...`。`instance_count` が 2 以上ならサーバーごとに 1 つの JSON リスト)。"
+        "新しく割り当てる代わりにこれを関連付けるので、アドレスは `cdk destroy` の後も残ります "
+        "(パブリック IPv4 の時間料金はかかり続けます)。tier `single` のときだけ",
+        "elastic_ip_allocation_id=eipalloc-0123456789abcdef0", default_doc="none (a new Elastic IP)",
+        default_doc_ja="なし (新しい Elastic IP)"),
+    Setting(
+        "capacity_reservation", TEXT, "open",
+        "`open` (AWS's default: any matching open reservation of yours), `none`, an existing reservation's id "
+        "`cr-...` (its type, zone and platform must match the servers': not checkable offline), or `create`: an "
+        "On-Demand Capacity Reservation for the servers' type, zone and count, charged whether used or not; tier "
+        "`autoscaling` takes `open` only",
+        "`open` (AWS の既定: 条件の合う自分のオープンな予約を使う)、`none`、既存の予約の ID `cr-...` "
+        "(タイプ・ゾーン・プラットフォームがサーバーと一致すること。オフラインでは確認できません)、または `create`: "
+        "サーバーのタイプ・ゾーン・台数のオンデマンドキャパシティ予約を作ります (使っても使わなくても課金されます)。"
+        "tier `autoscaling` は `open` のみ",
+        "capacity_reservation=create"),
     Setting(
         "root_volume", ROOT_VOLUME, {"type": "gp2", "encrypted": True, "delete_on_termination": True},
         "JSON: `size`, `type`, `iops`, `encrypted`, `unencrypted_reason`, `delete_on_termination`; no `throughput` "
@@ -656,7 +716,8 @@ class Settings:
         given = {name: self._values[name] for name in AUTO_SCALING_SETTINGS if self._values[name] is not None}
         if self.tier != "autoscaling":
             for name, value in given.items():
-                raise SettingError(name, value, "only applies to tier=autoscaling (add -c tier=autoscaling)")
+                raise SettingError(name, value, SINGLE_TIER_SPOT if name in ("spot_percent", "on_demand_base")
+                                   else "only applies to tier=autoscaling (add -c tier=autoscaling)")
             return None
         return AutoScaling(**given)
 
@@ -718,6 +779,8 @@ ALIASES: Mapping[str, str] = MappingProxyType({
     "cert": "certificate_arn", "min_size": "min_capacity", "max_size": "max_capacity",
     "desired_size": "desired_capacity", "kms_key_id": "kms_key", "kms_key_arn": "kms_key", "key_arn": "kms_key",
     "budget": "monthly_budget_usd", "patching": "patch_schedule",
+    "spot": "spot_percent", "eip_allocation_id": "elastic_ip_allocation_id", "allocation_id": "elastic_ip_allocation_id",
+    "reservation": "capacity_reservation",
 })
 # A key spelt as a setting would be in another convention: InstanceType, instance-type, INSTANCE_TYPE.
 _CAMEL_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")

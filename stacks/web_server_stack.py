@@ -74,6 +74,8 @@ class WebServerStack(cdk.Stack):
             # change there would fail the update ("already exists"): user tags skip the key pair.
             # Its constant "app" tag (for `make audit`) never changes, so it stays.
             cdk.Tags.of(self).add(key, value, exclude_resource_types=["AWS::EC2::KeyPair"])
+        if self.web_server.capacity_reservations is not None:  # tagged by TagSpecifications, which cdk.Tags skips
+            self.web_server.capacity_reservations.tag({APP_TAG_KEY: APP_TAG_VALUE, **dict(settings.tags)})
         self._warn()
         self._outputs()
         self._check_resource_count()
@@ -157,11 +159,14 @@ class WebServerStack(cdk.Stack):
             # Users paste these commands: a key pair name is any ASCII text, $(...) included, so quote it.
             key_file = shlex.quote(f"{self.settings.key_pair_name}.pem")
         for i, server in enumerate(web.servers, start=1):
-            if web.load_balancer is None:  # behind a load balancer, a server takes HTTP from it alone
+            # Behind a load balancer, a server takes HTTP from it alone; an address of yours is not in the template.
+            if web.load_balancer is None and server.elastic_ip_allocation_id is None:
                 cdk.CfnOutput(self, f"Server{i}WebUrl", value=f"http://{server.public_ip}/",
                               description=f"Server {i}: the Apache page")
             cdk.CfnOutput(self, f"Server{i}PublicIp", value=server.public_ip,
-                          description=f"Server {i}: public IPv4 address" + (" (Elastic IP)" if server.elastic_ip else ""))
+                          description=f"Server {i}: public IPv4 address" + (" (Elastic IP)" if server.elastic_ip else "")
+                          + (f" (your Elastic IP {server.elastic_ip_allocation_id}: the command prints it)"
+                             if server.elastic_ip_allocation_id else ""))
             cdk.CfnOutput(self, f"Server{i}InstanceId", value=server.instance.instance_id,
                           description=f"Server {i}: EC2 instance id")
             cdk.CfnOutput(self, f"Server{i}SshCommand", value=f"ssh -i {key_file} ec2-user@{server.public_ip}",

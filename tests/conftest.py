@@ -178,6 +178,14 @@ PRODUCTION_AUTOSCALING: dict[str, Any] = {
 }
 
 
+# Cost and capacity (issue 23): Spot and a second type in the group; a reservation made for two servers, each with an
+# Elastic IP of the user's own.
+SPOT: dict[str, Any] = {"tier": "autoscaling", "instance_type": "t3.micro", "instance_types": '["t3a.micro"]',
+                        "spot_percent": "70", "on_demand_base": "1"}
+RESERVED: dict[str, Any] = {"instance_count": "2", "capacity_reservation": "create",
+                            "elastic_ip_allocation_id": '["eipalloc-0123456789abcdef0", "eipalloc-0123456789abcdef1"]'}
+
+
 def jsii_package_cache() -> str:
     """This machine's jsii package cache (where jsii keeps aws-cdk-lib's extracted package between runs): a new HOME
     would start an empty one, and the first `cdk synth` there spends 4-6 s extracting aws-cdk-lib again. It holds

@@ -170,8 +170,17 @@ def _action(arn: str) -> str:
 def show_fleet(fleet: dict[str, Any]) -> None:
     """The group, its instances, the load balancer and the target group."""
     for group in fleet["groups"]:
+        mixed = group.get("MixedInstancesPolicy")
+        # A group with a MixedInstancesPolicy names its launch template there, not in LaunchTemplate.
+        template = (mixed["LaunchTemplate"]["LaunchTemplateSpecification"] if mixed else group["LaunchTemplate"])
         print(f"    group      {group['AutoScalingGroupName']}  min {group['MinSize']} max {group['MaxSize']} "
-              f"desired {group['DesiredCapacity']}  launch template {group['LaunchTemplate']['LaunchTemplateId']}")
+              f"desired {group['DesiredCapacity']}  launch template {template['LaunchTemplateId']}")
+        if mixed:
+            distribution = mixed.get("InstancesDistribution", {})
+            types = [override.get("InstanceType") for override in mixed["LaunchTemplate"].get("Overrides", [])]
+            print(f"    mix        types {', '.join(types)}  On-Demand base {distribution.get('OnDemandBaseCapacity')}"
+                  f", {distribution.get('OnDemandPercentageAboveBaseCapacity')}% On-Demand above it, Spot "
+                  f"{distribution.get('SpotAllocationStrategy')}  capacity rebalance {group.get('CapacityRebalance')}")
     instances = {i["InstanceId"]: i for i in fleet["instances"]}
     for group in fleet["groups"]:
         for member in sorted(group["Instances"], key=lambda m: m["InstanceId"]):

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from constants import STACK_NAME
+from cost_model.services.capacity import group_launch_template, mix_words
 from tools import templates
 from tools.cdk_cli import ROOT, SynthError, context_args, synth_offline
 
@@ -74,8 +75,11 @@ def mermaid(template: dict) -> str:
         lines.append(f'  {_node(eip)}{{{{"Elastic IP"}}}}')
     for association in templates.resources(template, "AWS::EC2::EIPAssociation").values():
         props = templates.properties(association)
-        lines.append(f"  {_node(templates.reference(props['AllocationId']))} --> "
-                     f"{_node(templates.reference(props['InstanceId']))}")
+        eip = templates.reference(props["AllocationId"])
+        if eip is None:  # an Elastic IP of yours (elastic_ip_allocation_id), not the stack's
+            eip = f"yours {props['AllocationId']}"
+            lines.append(f'  {_node(eip)}{{{{"Elastic IP (yours)<br/>{props["AllocationId"]}"}}}}')
+        lines.append(f"  {_node(eip)} --> {_node(templates.reference(props['InstanceId']))}")
     for attachment in templates.resources(template, "AWS::EC2::VolumeAttachment").values():
         props = templates.properties(attachment)
         volume = templates.reference(props["VolumeId"])
@@ -166,12 +170,14 @@ def _auto_scaling_tier(template: dict, found: dict[str, Any], ingress: dict[str,
                      f'{props.get("HealthCheckPath", "/")}"]')
     for group_id, group in templates.resources(template, "AWS::AutoScaling::AutoScalingGroup").items():
         props = templates.properties(group)
-        template_id = templates.reference((props.get("LaunchTemplate") or {}).get("LaunchTemplateId"))
+        template_id = templates.reference(group_launch_template(props).get("LaunchTemplateId"))
         data = templates.properties(found.get(template_id)).get("LaunchTemplateData") or {}
         rolling = (group.get("UpdatePolicy") or {}).get("AutoScalingRollingUpdate") or {}
         label = f"Auto Scaling group<br/>{props.get('MinSize')} to {props.get('MaxSize')} instances"
         if data:
             label += f"<br/>{_machine(data)}"
+        if props.get("MixedInstancesPolicy"):
+            label += f"<br/>mix: {mix_words(props['MixedInstancesPolicy'])}"
         if rolling:
             label += (f"<br/>rolling updates: {rolling.get('MaxBatchSize', 1)} at a time, "
                       f"{rolling.get('MinInstancesInService', 0)} in service")

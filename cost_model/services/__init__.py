@@ -24,6 +24,7 @@ from cost_model.services import (
     awslambda,
     backup,
     budgets,
+    capacity,
     cloudformation,
     cloudwatch,
     ec2,
@@ -37,8 +38,8 @@ from cost_model.services import (
     ssm,
 )
 
-SERVICES: tuple[ModuleType, ...] = (scheduler, ec2, autoscaling, elbv2, s3, awslambda, cloudwatch, kms, sns, backup,
-                                    budgets, acm, route53, iam, ssm, cloudformation)
+SERVICES: tuple[ModuleType, ...] = (scheduler, ec2, capacity, autoscaling, elbv2, s3, awslambda, cloudwatch, kms, sns,
+                                    backup, budgets, acm, route53, iam, ssm, cloudformation)
 PRICERS: dict[str, Pricer] = {kind: price for service in SERVICES for kind, price in service.PRICED.items()}
 FREE_TYPES: frozenset[str] = frozenset(kind for service in SERVICES for kind in getattr(service, "FREE", ()))
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from cost_model.builder import Builder, literal_number, literal_string
+from cost_model.services.capacity import group_instance_types, group_launch_template, spot_estimate
 from cost_model.services.ec2 import ROOT_DEVICES, ebs_volume, gets_public_address
 from cost_model.templates import properties, references
 from cost_model.words import money
@@ -23,13 +24,17 @@ def group(b: Builder, logical_id: str, name: str, resource: dict[str, Any], reta
     props = properties(resource)
     low = int(literal_number(props.get("MinSize"), f"{name}.MinSize"))
     high = int(literal_number(props.get("MaxSize"), f"{name}.MaxSize"))
-    template_ids = references((props.get("LaunchTemplate") or {}).get("LaunchTemplateId")) & set(b.resources)
+    template_ids = references(group_launch_template(props).get("LaunchTemplateId")) & set(b.resources)
     if not template_ids:
         b.notes.append(f"not priced: {name}: its launch template is not in this template")
         return
     data = properties(b.resources[next(iter(template_ids))]).get("LaunchTemplateData") or {}
     first = len(b.lines)
     instance_type = literal_string(data.get("InstanceType", "m1.small"), f"{name}.InstanceType")
+    types = group_instance_types(props, name)
+    if types:  # a MixedInstancesPolicy: the first is the On-Demand choice; priced at the dearest (the ceiling)
+        instance_type = max(types, key=b.region.instance_hour)
+        spot_estimate(b, name, props, low, types[0], instance_type)
     b.line(name, f"{instance_type} instances (group of {low} to {high}, priced at its minimum)", low,
            "instance", b.region.instance_hour(instance_type), "hour", follows=name)
     for index, mapping in enumerate(data.get("BlockDeviceMappings") or []):

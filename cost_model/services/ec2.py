@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any, Optional
 
 from cost_model.builder import Builder, literal_number, literal_string
+from cost_model.services.capacity import owned_address, owned_address_line
 from cost_model.templates import DEFAULT_VOLUME_TYPE, elastic_ip_associations, properties, render_value, resources
 
 # gp3's free baseline: every gp3 volume includes 3,000 IOPS and 125 MiB/s; only what is provisioned above
@@ -52,7 +53,10 @@ def instance(b: Builder, logical_id: str, name: str, resource: dict[str, Any], r
         kept = ebs.get("DeleteOnTermination", True) is False
         label = f"root volume {device}" if device in ROOT_DEVICES else f"volume {device}"
         ebs_volume(b, name, label, ebs, size_key="VolumeSize", type_key="VolumeType", after_destroy=retained or kept)
-    if not has_eip and gets_public_address(props):
+    owned = owned_address(b, logical_id)
+    if owned is not None:
+        owned_address_line(b, name, owned)
+    elif not has_eip and gets_public_address(props):
         # Auto-assigned by the public subnet; released when the instance stops.
         b.line(name, "public IPv4 address (auto-assigned)", 1, "address",
                b.region.usd("public_ipv4_hour"), "hour", after_destroy=retained, follows=name)

@@ -150,8 +150,47 @@ def _check_sizes(minimum: int, maximum: int, desired: int | None) -> None:
             f"Desired capacity:{desired} must be between the specified min size:{minimum} and max size:{maximum}")
 
 
+def _check_launch_source(properties: dict[str, Any]) -> None:
+    """A group names exactly one of LaunchTemplate, LaunchConfigurationName, InstanceId and MixedInstancesPolicy
+    (CreateAutoScalingGroup API reference: "you must specify one of the following parameters in your request:
+    LaunchConfigurationName, LaunchTemplate, InstanceId, or MixedInstancesPolicy"); a MixedInstancesPolicy's
+    OnDemandPercentageAboveBaseCapacity is 0-100 and OnDemandBaseCapacity at least 0 (InstancesDistribution).
+    moto 5.2.5 takes the LaunchTemplate and ignores the policy when both are given, and any percentage."""
+    given = [name for name in ("LaunchTemplate", "LaunchConfigurationName", "InstanceId", "MixedInstancesPolicy")
+             if properties.get(name)]
+    if len(given) > 1:
+        raise ValidationError("Valid requests must contain either LaunchTemplate, LaunchConfigurationName, "
+                              "InstanceId or MixedInstancesPolicy parameter.")
+    distribution = (properties.get("MixedInstancesPolicy") or {}).get("InstancesDistribution") or {}
+    percent = as_int(distribution.get("OnDemandPercentageAboveBaseCapacity"))
+    if percent is not None and not 0 <= percent <= 100:
+        raise ValidationError(f"Value {percent} for OnDemandPercentageAboveBaseCapacity must be between 0 and 100")
+    base = as_int(distribution.get("OnDemandBaseCapacity"))
+    if base is not None and base < 0:
+        raise ValidationError(f"Value {base} for OnDemandBaseCapacity must be greater than or equal to 0")
+
+
+# moto's own sizing, kept before the fill replaces it (see set_desired_capacity below).
+_MOTO_SET_DESIRED_CAPACITY = FakeAutoScalingGroup.set_desired_capacity
+
+
 class FakeAutoScalingGroupFill:
     """What moto's FakeAutoScalingGroup gains (installed by :func:`apply`)."""
+
+    # --- a MixedInstancesPolicy ----------------------------------------------
+
+    def set_desired_capacity(self, new_capacity: int | None) -> None:
+        """The group holds its desired capacity whatever its mix: OnDemandBaseCapacity and
+        OnDemandPercentageAboveBaseCapacity split that capacity between On-Demand and Spot (InstancesDistribution,
+        Auto Scaling API reference), they do not change it. moto 5.2.5 truncates each share (2 instances at 30%
+        On-Demand launch 1). The emulator launches every instance from the launch template, as the first override
+        (the "prioritized" On-Demand choice); it has no Spot market, so none is shown as Spot."""
+        policy = self.mixed_instances_policy
+        self.mixed_instances_policy = None
+        try:
+            _MOTO_SET_DESIRED_CAPACITY(self, new_capacity)
+        finally:
+            self.mixed_instances_policy = policy
 
     # --- launching and terminating -------------------------------------------
 
@@ -209,6 +248,7 @@ class FakeAutoScalingGroupFill:
         minimum, maximum = as_int(properties.get("MinSize")) or 0, as_int(properties.get("MaxSize")) or 0
         desired = as_int(properties.get("DesiredCapacity"))
         _check_sizes(minimum, maximum, desired)
+        _check_launch_source(properties)
         backend: AutoScalingBackend = autoscaling_backends[account_id][region_name]
         group = backend.create_auto_scaling_group(
             name=properties.get("AutoScalingGroupName") or resource_name,
@@ -268,11 +308,14 @@ class FakeAutoScalingGroupFill:
         if rolling is not None and as_int(rolling.get("MinInstancesInService")) is not None \
                 and template_maximum is not None and as_int(rolling["MinInstancesInService"]) >= template_maximum:
             raise ValidationError("MinInstancesInService must be less than the autoscaling group's MaxSize")
+        # A group launched from a MixedInstancesPolicy has no provided_launch_template_version in moto.
         saved = (group.launch_template_version, group.ec2_launch_template, group.vpc_zone_identifier,
-                 group.availability_zones, group.provided_launch_template_version, group.placement_group)
+                 group.availability_zones, getattr(group, "provided_launch_template_version", None),
+                 group.placement_group, group.mixed_instances_policy)
 
         # In place: everything but the instances themselves.
         if differences & {"LaunchTemplate", "LaunchConfigurationName", "MixedInstancesPolicy"}:
+            group.mixed_instances_policy = new.get("MixedInstancesPolicy")  # moto's setter reads it from the group
             group._set_launch_configuration(new.get("LaunchConfigurationName"), new.get("LaunchTemplate", {}),
                                             new.get("MixedInstancesPolicy"))
         if "VPCZoneIdentifier" in differences or "AvailabilityZones" in differences:
@@ -317,7 +360,8 @@ class FakeAutoScalingGroupFill:
                 cls._roll(group, rolling, desired, obsolete)
             except Exception:
                 (group.launch_template_version, group.ec2_launch_template, group.vpc_zone_identifier,
-                 group.availability_zones, group.provided_launch_template_version, group.placement_group) = saved
+                 group.availability_zones, group.provided_launch_template_version, group.placement_group,
+                 group.mixed_instances_policy) = saved
                 group.min_size = minimum
                 cls._put_back(group, desired, existing)
                 raise

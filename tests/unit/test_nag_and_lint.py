@@ -15,11 +15,14 @@ from tests.conftest import (
     FULLY_LOADED,
     PRODUCTION,
     PRODUCTION_AUTOSCALING,
+    RESERVED,
+    SPOT,
 )
 
 SHIPPED = {"default": DEFAULT, "fully-loaded": FULLY_LOADED, "autoscaling": AUTOSCALING,
            "autoscaling-loaded": AUTOSCALING_LOADED, "day-two": DAY_TWO, "day-two-autoscaling": DAY_TWO_AUTOSCALING,
-           "production": PRODUCTION, "production-autoscaling": PRODUCTION_AUTOSCALING}
+           "production": PRODUCTION, "production-autoscaling": PRODUCTION_AUTOSCALING, "spot": SPOT,
+           "reserved": RESERVED}
 
 
 def test_nag_is_wired_in_a_non_compliant_resource_fails_synth(tmp_path):

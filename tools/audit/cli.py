@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 import tools.audit
 from constants import APP_TAG_KEY, APP_TAG_VALUE, EXAMPLE_REGION, STACK_NAME
-from tools.audit import core
+from tools.audit import capacity, core
 from tools.audit.report import format_report
 from tools.audit.session import default_region
+
+CDK_JSON = Path(__file__).resolve().parents[2] / "cdk.json"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,12 +26,17 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"also match the aws:cloudformation:stack-name tag and the stack (default: {STACK_NAME}; "
                              "'' for the tag alone)")
     parser.add_argument("--endpoint-url", help="an emulator's endpoint (default: the real AWS endpoints)")
+    parser.add_argument("--owned-elastic-ip", action="append", default=None, metavar="EIPALLOC",
+                        help="an Elastic IP allocation id of yours that the stack associated (repeatable): listed as "
+                             "yours, not as left behind (default: cdk.json's elastic_ip_allocation_id)")
     args = parser.parse_args(argv)
     what = f"{args.tag_key}={args.tag_value}" + (f" or stack {args.stack_name}" if args.stack_name else "")
     try:
         region = args.region or default_region(args.endpoint_url)
         report = core.audit(
-            region, args.tag_key, args.tag_value, stack_name=args.stack_name, endpoint_url=args.endpoint_url
+            region, args.tag_key, args.tag_value, stack_name=args.stack_name, endpoint_url=args.endpoint_url,
+            owned_addresses=tuple(args.owned_elastic_ip if args.owned_elastic_ip is not None
+                                  else capacity.configured_allocation_ids(CDK_JSON)),
         )
     except Exception as error:  # credentials, network, permissions: say so plainly
         print(f"audit failed: {error}", file=sys.stderr)

@@ -12,6 +12,7 @@ from tools.audit import (
     autoscaling,
     backup,
     budgets,
+    capacity,
     cloudformation,
     ec2,
     elbv2,
@@ -35,8 +36,10 @@ def audit(
     stack_name: str | None = None,
     endpoint_url: str | None = None,
     session: Any = None,
+    owned_addresses: tuple[str, ...] = (),
 ) -> AuditReport:
-    """Find what is left for the tag (and stack name) in ``region``."""
+    """Find what is left for the tag (and stack name) in ``region``; ``owned_addresses``: Elastic IP allocation ids that
+    are yours (elastic_ip_allocation_id), listed as such, never as left behind."""
     # Against an emulator on this machine (fixed fake credentials) clients are made once per process and reused:
     # each new session loads every service's model again (30-40 ms a client), and tests and make demo audit often.
     cache = LOCAL_CLIENTS if session is None and is_local(endpoint_url) else {}
@@ -63,7 +66,9 @@ def audit(
     report.findings += autoscaling.auto_scaling(client("autoscaling"), tag_key, tag_value, stack_name, known)
     report.findings += elbv2.load_balancing(client("elbv2"), tag_key, tag_value, stack_name)
     report.findings += ec2.launch_templates(ec2_client, filter_sets)
-    report.findings += ec2.addresses(ec2_client, filter_sets)
+    report.findings += [f for f in ec2.addresses(ec2_client, filter_sets) if f.resource_id not in owned_addresses]
+    report.findings += capacity.owned_addresses(ec2_client, list(owned_addresses), prices)
+    report.findings += capacity.reservations(ec2_client, filter_sets, region, prices)
     report.findings += ec2.volumes(ec2_client, filter_sets)
     report.findings += ec2.key_pairs(ec2_client, client("ssm"), filter_sets)
     report.findings += s3.buckets(client("s3"), region, prices, tag_key, tag_value, stack_name)

@@ -46,6 +46,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--kms-requests", type=Decimal, default=None,
                         help="requests each KMS key receives a month (default: prices.json's assumption); the account's "
                              "first 20,000 a month are free")
+    parser.add_argument("--spot-discount", type=Decimal, default=None,
+                        help="how far below On-Demand a Spot hour is assumed to be, 0 to 1 (default: prices.json's "
+                             "assumption); only for a group with spot_percent")
     parser.add_argument("--prices", type=Path, default=PRICES_FILE, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     try:
@@ -54,6 +57,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                               ("--kms-requests", args.kms_requests)):
             if value is not None and value < 0:
                 raise CostError(f"{option} must be 0 or more (got {value})")
+        if args.spot_discount is not None and not 0 <= args.spot_discount < 1:
+            raise CostError(f"--spot-discount must be from 0 to less than 1, a share of the On-Demand price "
+                            f"(got {args.spot_discount})")
         stacks = [template_stack(path) for path in args.template] if args.template else assembly_stacks(args.cdk_out)
         missing = [stack.name for stack in stacks if not (args.region or stack.region)]
         if missing:
@@ -61,7 +67,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         estimates = estimate_stacks(stacks, prices=prices, region=args.region,
                                     assumptions=prices.assumptions(lcu=args.lcu, log_gb=args.log_gb,
                                                                    dns_queries=args.dns_queries,
-                                                                   kms_requests=args.kms_requests))
+                                                                   kms_requests=args.kms_requests,
+                                                                   spot_discount=args.spot_discount))
     except (CostError, AssemblyError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -26,7 +26,8 @@ def rolling_updates(summarizer: Reviewed, changes: dict[str, Change]) -> None:
         what = []
         if own is not None:
             what += [reason for prop, reason in own.properties.items() if prop in GROUP_ROLLING_PROPERTIES]
-        template = properties(group).get("LaunchTemplate") or {}
+        # Its own launch template, or the one its MixedInstancesPolicy names.
+        template = properties(group).get("LaunchTemplate") or properties(group).get("MixedInstancesPolicy") or {}
         for target in sorted(references(template)):
             change = changes.get(target)
             if change is not None and change.type == LAUNCH_TEMPLATE and change.action in ("update", "replace"):

@@ -311,6 +311,14 @@ def attachments_moved(summarizer: Reviewed, changes: list[Change]) -> None:
 
 
 def addresses_by_instance(head: dict[str, dict[str, Any]], name: Any) -> dict[str, str]:
-    """Each instance (logical id) of the head template that an Elastic IP is associated with -> that EIP's name."""
-    return {instance: name(eip) if eip else "?" for eip, instance in elastic_ip_associations({"Resources": head})
-            if instance is not None}
+    """Each instance (logical id) of the head template that an Elastic IP is associated with -> that EIP's name (an
+    allocation of yours, elastic_ip_allocation_id, by its id)."""
+    found = {instance: name(eip) if eip else "?" for eip, instance in elastic_ip_associations({"Resources": head})
+             if instance is not None}
+    for resource in head.values():
+        props = properties(resource)
+        if resource.get("Type") == "AWS::EC2::EIPAssociation" and isinstance(props.get("AllocationId"), str):
+            instance = reference(props.get("InstanceId"))
+            if found.get(instance) == "?":
+                found[instance] = props["AllocationId"]
+    return found

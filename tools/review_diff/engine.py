@@ -19,6 +19,7 @@ from cost_model.templates import (
 )
 from tools import cfn_diff
 from tools.review_diff.autoscaling import rolling_updates
+from tools.review_diff.capacity import describe_mix
 from tools.review_diff.ec2 import (
     MODIFY_VOLUME_PACING,
     MODIFY_VOLUME_PROPERTIES,
@@ -142,6 +143,9 @@ class Summarizer:
             return f"{prop}: the new `{self.name(after)}` (its logical id changes)"
         if prop == "UserData":  # a script: its text belongs to the CLI's diff below, not to a sentence
             return f"{prop} changes"
+        mix = describe_mix(prop, old, new)
+        if mix is not None:
+            return f"{prop}: {mix}"
         if prop == "BlockDeviceMappings":
             mappings = describe_mappings(old, new)
             if mappings:
