@@ -22,6 +22,7 @@ from tests.conftest import (
     PATCH_SCHEDULE,
     PRODUCTION,
     PRODUCTION_AUTOSCALING,
+    SPOT,
     synth,
 )
 from tests.e2e.conftest import assembly, audit
@@ -47,6 +48,9 @@ MATRIX = {
     "production": (PRODUCTION, {"patch_schedule": json.dumps({**PATCH_SCHEDULE, "cron": "cron(0 4 ? * SAT *)"}),
                                 "memory_alarm_percent": "80"}),
     "production-autoscaling": (PRODUCTION_AUTOSCALING, {"disk_alarm_percent": "75"}),
+    # Cost and capacity (issue 23): a change of the mix rolls the group; a reservation follows the servers' type.
+    "spot": (SPOT, {"spot_percent": "40", "instance_types": '["t3a.micro", "t2.micro"]'}),
+    "reserved": ({"instance_count": "2", "capacity_reservation": "create"}, {"instance_type": "t3.small"}),
 }
 
 
@@ -65,3 +69,31 @@ def test_deploy_update_destroy_deploy_destroy(name, cli, emu, tmp_synth_root):
         assert result.returncode == 0, f"{name}, after the {round_} destroy:\n{result.stdout}"
         if round_ == "first":
             cli.deploy(app=updated)  # again, after a destroy: kept resources must not be in the way
+
+
+def test_an_address_of_yours_is_associated_again_after_a_destroy(cli, emu, tmp_synth_root):
+    """elastic_ip_allocation_id: the stack associates addresses the account already holds; destroy releases none of
+    them, the audit does not call them left behind, and the next deploy associates the same ones again."""
+    ec2 = emu.client("ec2")
+    owned = [ec2.allocate_address(Domain="vpc")["AllocationId"] for _ in range(2)]
+    configuration = {"instance_count": "2", "elastic_ip_allocation_id": json.dumps(owned)}
+    first = assembly(synth(configuration, tmp_synth_root))
+    updated = assembly(synth({**configuration, "ssh_cidr": "198.51.100.7"}, tmp_synth_root))
+
+    def associated() -> dict[str, bool]:
+        found = ec2.describe_addresses(AllocationIds=owned)["Addresses"]
+        return {a["AllocationId"]: bool(a.get("InstanceId")) for a in found}
+
+    cli.deploy(app=first)
+    cli.deploy(app=updated)
+    assert associated() == dict.fromkeys(owned, True)
+    for round_ in ("first", "second"):
+        cli.destroy(app=updated)
+        assert associated() == dict.fromkeys(owned, False), f"{round_} destroy released or kept an address"
+        result = audit(emu)
+        assert result.returncode == 0, f"after the {round_} destroy:\n{result.stdout}"
+        if round_ == "first":
+            cli.deploy(app=updated)
+            assert associated() == dict.fromkeys(owned, True)
+    ec2.release_address(AllocationId=owned[0])
+    ec2.release_address(AllocationId=owned[1])
