@@ -25,6 +25,7 @@ from cost_model.services import (
     backup,
     budgets,
     cloudformation,
+    cloudfront,
     cloudwatch,
     ec2,
     elbv2,
@@ -35,10 +36,11 @@ from cost_model.services import (
     scheduler,
     sns,
     ssm,
+    wafv2,
 )
 
 SERVICES: tuple[ModuleType, ...] = (scheduler, ec2, autoscaling, elbv2, s3, awslambda, cloudwatch, kms, sns, backup,
-                                    budgets, acm, route53, iam, ssm, cloudformation)
+                                    budgets, acm, route53, iam, ssm, cloudformation, wafv2, cloudfront)
 PRICERS: dict[str, Pricer] = {kind: price for service in SERVICES for kind, price in service.PRICED.items()}
 FREE_TYPES: frozenset[str] = frozenset(kind for service in SERVICES for kind in getattr(service, "FREE", ()))
 
