@@ -264,3 +264,12 @@ def test_new_vpc_with_three_zones():
 def test_edge_template_matches(edge):
     edge.assertions().has_resource_properties("AWS::CloudFront::Distribution", {
         "DistributionConfig": Match.object_like({"IPV6Enabled": True, "PriceClass": "PriceClass_100"})})
+
+
+def test_diagram_draws_the_new_vpc_the_web_acl_and_the_distribution(edge):
+    from tools.diagram import mermaid
+
+    picture = mermaid(edge.template)
+    assert "VPC 10.0.0.0/16 + Amazon IPv6 /56<br/>2 public subnets in 2 zones, no NAT gateway" in picture
+    assert "AWS WAF web ACL<br/>3 managed rule groups, 500 requests / 5 min per address" in picture
+    assert "CloudFront<br/>www.example.com, HTTP redirected to HTTPS" in picture
