@@ -94,7 +94,7 @@ class OneRequestAtATime:
                 types = ",".join(parse_qs(environ.get("QUERY_STRING", "")).get("types", [""])).split(",")
                 start_response("200 OK", [("Content-Type", "application/json")])
                 return [json.dumps({t: schemas.coverage(t) for t in types if t}).encode()]
-            from emulator.gaps import cloudcontrol_list_resources as cloudcontrol
+            from emulator import cloudcontrol
 
             if cloudcontrol.handles(environ):  # moto has no Cloud Control API (the prefix-list lookup needs one)
                 return cloudcontrol.list_resources(environ, start_response, os.environ["MOTO_ACCOUNT_ID"])

@@ -25,8 +25,10 @@ from emulator.gaps import (
     budgets_budget,
     change_set_lifecycle,
     cloudformation_wait_condition,
+    cloudfront_distribution,
     cloudtrail_lookup_events,
     cloudwatch_alarm,
+    ec2_dualstack,
     ec2_eip,
     ec2_eip_association,
     ec2_instance,
@@ -59,6 +61,7 @@ from emulator.gaps import (
     template_rules,
     template_validation,
     update_stack_parameters,
+    wafv2,
 )
 
 
@@ -120,6 +123,9 @@ FILLS: tuple[Fill, ...] = (
     scheduler_schedule,
     budgets_budget,
     ssm_maintenance_window,
+    wafv2,
+    cloudfront_distribution,
+    ec2_dualstack,
 )
 
 _applied: set[Fill] = set()
