@@ -37,6 +37,7 @@ from emulator.gaps import (
     ec2_placement_group,
     ec2_security_group,
     ec2_security_group_egress,
+    ec2_security_group_ingress,
     ec2_volume,
     ec2_volume_attachment,
     elbv2_listener,
@@ -126,6 +127,7 @@ FILLS: tuple[Fill, ...] = (
     wafv2,
     cloudfront_distribution,
     ec2_dualstack,
+    ec2_security_group_ingress,
 )
 
 _applied: set[Fill] = set()

@@ -145,3 +145,36 @@ def test_dual_stack_vpc_gets_an_ipv6_block_subnets_and_a_default_route(target: E
     assert any(route.get("DestinationIpv6CidrBlock") == "::/0" for route in table["Routes"])
     assert cfn.delete(target) == "DELETE_COMPLETE"
     assert ec2.describe_vpcs(Filters=[{"Name": "vpc-id", "Values": [made["Vpc"]]}])["Vpcs"] == []
+
+
+def _origin_facing(emu: Emulator) -> str:
+    lists = emu.client("ec2").describe_managed_prefix_lists(
+        Filters=[{"Name": "prefix-list-name", "Values": ["com.amazonaws.global.cloudfront.origin-facing"]}])
+    return lists["PrefixLists"][0]["PrefixListId"]
+
+
+def _prefix_list_rules(emu: Emulator, ports: tuple[int, ...]) -> dict:
+    resources = {"Sg": cfn.web_sg(cfn.default_vpc_id(emu), ingress=[])}
+    for port in ports:
+        resources[f"FromCloudFront{port}"] = {"Type": "AWS::EC2::SecurityGroupIngress", "Properties": {
+            "GroupId": {"Fn::GetAtt": ["Sg", "GroupId"]}, "IpProtocol": "tcp", "FromPort": port, "ToPort": port,
+            "SourcePrefixListId": _origin_facing(emu), "Description": "from CloudFront"}}
+    resources["Ipv6"] = {"Type": "AWS::EC2::SecurityGroupIngress", "Properties": {
+        "GroupId": {"Fn::GetAtt": ["Sg", "GroupId"]}, "IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080,
+        "CidrIpv6": "::/0"}}
+    return cfn.template(resources, outputs={"Sg": {"Value": {"Fn::GetAtt": ["Sg", "GroupId"]}}})
+
+
+def test_ingress_from_a_prefix_list_and_from_ipv6_is_authorized(target: Emulator) -> None:
+    assert cfn.deploy(target, _prefix_list_rules(target, (443,))) == "CREATE_COMPLETE"
+    (group,) = target.client("ec2").describe_security_groups(GroupIds=[cfn.outputs(target)["Sg"]])["SecurityGroups"]
+    sources = {(p["FromPort"], tuple(x["PrefixListId"] for x in p.get("PrefixListIds", [])),
+                tuple(x["CidrIpv6"] for x in p.get("Ipv6Ranges", []))) for p in group["IpPermissions"]}
+    assert (443, (_origin_facing(target),), ()) in sources
+    assert (8080, (), ("::/0",)) in sources
+    assert cfn.delete(target) == "DELETE_COMPLETE"
+
+
+def test_the_origin_facing_prefix_list_weighs_55_of_a_groups_60_rules(target: Emulator) -> None:
+    assert cfn.deploy(target, _prefix_list_rules(target, (80, 443))) in ("ROLLBACK_COMPLETE", "CREATE_FAILED")
+    assert any("RulesPerSecurityGroupLimitExceeded" in reason for reason in cfn.failures(target))
