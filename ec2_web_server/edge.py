@@ -130,12 +130,18 @@ class WebFirewall(Construct):
     :param load_balancer: what the web ACL protects.
     :param rate_limit: requests one client address may send in 5 minutes before it is blocked.
     :param log_retention: how long the log group keeps WAF's logs. Default: one month.
+    :param behind_cloudfront: CloudFront is in front of the load balancer, so every request comes from one of
+        CloudFront's addresses: the rate rule then counts the viewer's address as CloudFront forwards it, the first
+        one in X-Forwarded-For (a client can put an address of its own before it, so the limit is weaker than on
+        the connection's address; a CLOUDFRONT-scope web ACL in us-east-1 would see the viewers directly).
+        Default: false.
     :param name: the prefix of the web ACL's metric names.
     """
 
     def __init__(self, scope: Construct, id: str, *, load_balancer: elbv2.IApplicationLoadBalancer,
                  rate_limit: int = DEFAULT_WAF_RATE_LIMIT,
-                 log_retention: logs.RetentionDays = DEFAULT_WAF_LOG_RETENTION, name: str = "web-server") -> None:
+                 log_retention: logs.RetentionDays = DEFAULT_WAF_LOG_RETENTION, behind_cloudfront: bool = False,
+                 name: str = "web-server") -> None:
         super().__init__(scope, id)
         metric = re.sub(r"[^A-Za-z0-9_-]", "-", name)
 
@@ -146,7 +152,10 @@ class WebFirewall(Construct):
         rules = [wafv2.CfnWebACL.RuleProperty(
             name="RateLimitPerClientIp", priority=0, action=wafv2.CfnWebACL.RuleActionProperty(block={}),
             statement=wafv2.CfnWebACL.StatementProperty(rate_based_statement=wafv2.CfnWebACL.RateBasedStatementProperty(
-                limit=rate_limit, aggregate_key_type="IP")),
+                limit=rate_limit, aggregate_key_type="FORWARDED_IP" if behind_cloudfront else "IP",
+                # MATCH: a request without the header is counted too (under the limit's own key), not let through.
+                forwarded_ip_config=wafv2.CfnWebACL.ForwardedIPConfigurationProperty(
+                    header_name="X-Forwarded-For", fallback_behavior="MATCH") if behind_cloudfront else None)),
             visibility_config=visibility("rate-limit"))]
         for priority, group in enumerate(WAF_MANAGED_RULE_GROUPS, start=1):
             rules.append(wafv2.CfnWebACL.RuleProperty(

@@ -556,7 +556,7 @@ class WebServer(Construct):
             from .edge import WebFirewall
 
             self.firewall = WebFirewall(self, "Firewall", load_balancer=self.load_balancer.load_balancer,
-                                        rate_limit=waf_rate_limit, name=name)
+                                        rate_limit=waf_rate_limit, behind_cloudfront=cloudfront, name=name)
         if cloudfront:
             from .edge import CLOUDFRONT_CERTIFICATE_REGION, SiteDistribution
 

@@ -47,7 +47,10 @@ def test_waf_is_a_regional_web_acl_with_the_managed_groups_and_a_rate_rule(edge)
                            "AWSManagedRulesAmazonIpReputationList"}
     rate = [rule for rule in acl["Rules"] if "RateBasedStatement" in rule["Statement"]]
     assert len(rate) == 1
-    assert rate[0]["Statement"]["RateBasedStatement"] == {"Limit": 500, "AggregateKeyType": "IP"}
+    # Behind CloudFront every connection comes from CloudFront: the viewer's address is X-Forwarded-For's first.
+    assert rate[0]["Statement"]["RateBasedStatement"] == {
+        "Limit": 500, "AggregateKeyType": "FORWARDED_IP",
+        "ForwardedIPConfig": {"HeaderName": "X-Forwarded-For", "FallbackBehavior": "MATCH"}}
     assert rate[0]["Action"] == {"Block": {}}
     assert len({rule["Priority"] for rule in acl["Rules"]}) == len(acl["Rules"]) == 1 + len(WAF_MANAGED_RULE_GROUPS)
 
@@ -101,6 +104,10 @@ def test_waf_on_a_single_server_with_https_builds_the_web_acl():
     assert web.firewall is not None
     assert stack.resolve(web.firewall.association.resource_arn) == stack.resolve(
         web.load_balancer.load_balancer.load_balancer_arn)
+    # without CloudFront the rule counts the connection's own address
+    rules = stack.resolve(web.firewall.web_acl.rules)
+    rate = next(rule for rule in rules if "rateBasedStatement" in rule["statement"])
+    assert rate["statement"]["rateBasedStatement"]["aggregateKeyType"] == "IP"
 
 
 # cloudfront -----------------------------------------------------------------------------------------------------
