@@ -9,7 +9,8 @@ Prints a table of medians and the ratios that matter (absolute seconds vary betw
    ``python app.py`` alone vs the empty app's, to separate the CLI's share.
 2. Growth: synth with instance_count 1, 5 and 20 (3 data volumes each): seconds per extra server; the
    Auto Scaling tier's synth vs the single tier's (issue 13: at most 1.3x), and synth with every day-two
-   option on vs the default (issue 15: at most 1.4x).
+   option on vs the default (issue 15: at most 1.4x), and the heaviest edge combination (WAF, CloudFront, a dual-stack
+   VPC of the stack's own and a name, on the Auto Scaling tier) vs the default (issue 24: at most 1.3x).
 3. Where one synth's time goes: imports, construct building, cdk-nag, the rest of synthesis.
 4. The test suite's wall time and how many syntheses it performs.
 5. One deploy + destroy cycle of this stack vs an almost empty stack on the emulator, and of the Auto Scaling tier
@@ -148,17 +149,25 @@ DAY_TWO = {
 }
 
 
+# The heaviest edge combination (issue 24): everything in front of and under the load balancer, with a name.
+EDGE = {
+    "tier": "autoscaling", "waf": "true", "cloudfront": "true", "vpc_id": "new", "ip_version": "dualstack",
+    "domain_name": "www.example.com", "hosted_zone": "example.com",
+}
+
+
 def bench_tiers(workdir: Path, runs: int) -> dict:
     """``python app.py`` of the default, the Auto Scaling tier and every day-two option, interleaved."""
     def synth(name: str, context: dict) -> partial:
         return partial(timed, [PY, "app.py"], cwd=ROOT,
                        env={**python_env(context), "CDK_OUTDIR": str(workdir / f"tiers-{name}")})
 
-    measures = (synth("default", {}), synth("autoscaling", {"tier": "autoscaling"}), synth("day-two", DAY_TWO))
+    measures = (synth("default", {}), synth("autoscaling", {"tier": "autoscaling"}), synth("day-two", DAY_TWO),
+                synth("edge", EDGE))
     for measure in measures:
         measure()  # warm caches outside the measurement
-    default, fleet, day_two = median_all(measures, runs)
-    return {"default": default, "autoscaling": fleet, "day_two": day_two}
+    default, fleet, day_two, edge = median_all(measures, runs)
+    return {"default": default, "autoscaling": fleet, "day_two": day_two, "edge": edge}
 
 
 PROFILE_SCRIPT = '''
@@ -270,6 +279,9 @@ def main() -> int:
                          f"{t['autoscaling']:.2f} s / {t['default']:.2f} s", t["autoscaling"] / t["default"], "≤ 1.3"))
             rows.append(("synth (python app.py): every day-two option / default",
                          f"{t['day_two']:.2f} s / {t['default']:.2f} s", t["day_two"] / t["default"], "≤ 1.4"))
+            rows.append(("synth (python app.py): the heaviest edge combination (waf, cloudfront, vpc_id=new, "
+                         "dualstack, a name) / default", f"{t['edge']:.2f} s / {t['default']:.2f} s",
+                         t["edge"] / t["default"], "≤ 1.3"))
         if "profile" not in args.skip:
             p = bench_profile(workdir, args.runs)
             total = sum(p.values())

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import aws_cdk as cdk
 from aws_cdk import aws_certificatemanager as acm
@@ -22,6 +22,9 @@ from aws_cdk import aws_route53_targets as targets
 from constructs import Construct, IConstruct
 
 from .boot import SiteCheck
+
+if TYPE_CHECKING:
+    from aws_cdk import aws_cloudfront as cloudfront
 
 # How long the deploy waits for the site on its name, after everything it needs exists. Issuing a
 # DNS-validated certificate happens before (CloudFormation waits for it on the certificate itself).
@@ -74,13 +77,24 @@ class SiteDomain(Construct):
     # the record in place (CloudFormation's update is Route 53's UPSERT); two ids would create the new one
     # while the old still holds the name and type, which Route 53 refuses (aws/aws-cdk#12564).
 
-    def point_at_load_balancer(self, load_balancer: elbv2.IApplicationLoadBalancer) -> None:
-        """An alias A record to the load balancer (an AAAA would need a dual-stack load balancer, which needs
-        a VPC with IPv6; the default VPC has none)."""
-        if self.hosted_zone is not None:
-            self.records.append(route53.ARecord(
-                self, "Record", zone=self.hosted_zone, record_name=self.domain_name,
-                target=route53.RecordTarget.from_alias(targets.LoadBalancerTarget(load_balancer))))
+    def point_at_load_balancer(self, load_balancer: elbv2.IApplicationLoadBalancer, *, ipv6: bool = False) -> None:
+        """An alias A record to the load balancer, and an AAAA beside it when the load balancer is dual-stack
+        (which needs a VPC with IPv6; the default VPC has none)."""
+        self._alias(targets.LoadBalancerTarget(load_balancer), ipv6=ipv6)
+
+    def point_at_distribution(self, distribution: cloudfront.IDistribution) -> None:
+        """Alias A and AAAA records to the CloudFront distribution (which answers on IPv6 too)."""
+        self._alias(targets.CloudFrontTarget(distribution), ipv6=True)
+
+    def _alias(self, target: route53.IAliasRecordTarget, *, ipv6: bool) -> None:
+        if self.hosted_zone is None:
+            return
+        self.records.append(route53.ARecord(self, "Record", zone=self.hosted_zone, record_name=self.domain_name,
+                                            target=route53.RecordTarget.from_alias(target)))
+        if ipv6:
+            self.records.append(route53.AaaaRecord(self, "RecordIpv6", zone=self.hosted_zone,
+                                                   record_name=self.domain_name,
+                                                   target=route53.RecordTarget.from_alias(target)))
 
     def point_at_addresses(self, addresses: Sequence[str]) -> None:
         """An A record with the servers' Elastic IPs (several: DNS round robin)."""

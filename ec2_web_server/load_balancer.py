@@ -63,13 +63,16 @@ class WebLoadBalancer(Construct):
     :param deletion_protection: refuse to delete the load balancer.
     :param certificate: with a certificate, HTTPS on 443 (``TLS_POLICY``) and port 80 answering with a
         permanent redirect to it; without, HTTP on port 80.
+    :param ip_address_type: IPv4, dual-stack, or dual-stack without public IPv4 (the last two need subnets with
+        IPv6). Default: none given, which AWS takes as IPv4 (and the template stays as it was before this prop).
     :param name: prefix of the descriptions.
     """
 
     def __init__(self, scope: Construct, id: str, *, vpc: ec2.IVpc, subnets: Sequence[ec2.ISubnet],
                  ingress: Sequence[Ingress],
                  health_check_path: str, access_log_days: int, keep_access_logs: bool,
-                 deletion_protection: bool, certificate: Optional[acm.ICertificate], name: str) -> None:
+                 deletion_protection: bool, certificate: Optional[acm.ICertificate], name: str,
+                 ip_address_type: Optional[elbv2.IpAddressType] = None) -> None:
         super().__init__(scope, id)
         #: Who may reach the load balancer; its egress goes only to the instances (the CDK adds it).
         self.security_group = ec2.SecurityGroup(
@@ -111,6 +114,7 @@ class WebLoadBalancer(Construct):
             security_group=self.security_group,
             drop_invalid_header_fields=True,
             deletion_protection=deletion_protection,
+            ip_address_type=ip_address_type,
         )
         self.load_balancer.log_access_logs(self.access_logs, "load-balancer")
 

@@ -97,6 +97,7 @@ from .options import (
 if TYPE_CHECKING:
     from aws_cdk import aws_s3_assets as s3_assets
 
+    from .edge import SiteDistribution, WebFirewall
     from .fleet import WebServerFleet
     from .load_balancer import WebLoadBalancer
     from .operations import Alarms, Backups, Budget, LogShipping, Patching, RunSchedule
@@ -189,6 +190,21 @@ class WebServer(Construct):
         when one zone fails; each more costs the load balancer a public IPv4 address. Hand-managed servers
         behind it (``https``) bring their own zones in. Default: 2.
 
+    Edge (:mod:`.edge`, :mod:`.network`)
+    :param waf: a regional AWS WAF web ACL on the load balancer: AWS's managed rule groups (IP reputation, core
+        rule set, known bad inputs) and a per-address rate limit, logged to an ``aws-waf-logs-`` log group.
+        Needs the load balancer (a web ACL cannot be associated with an EC2 instance). Default: false.
+    :param waf_rate_limit: with ``waf``: requests one client address may send in 5 minutes before it is blocked,
+        10 (AWS's minimum) to 2,000,000,000. Default: 2000.
+    :param cloudfront: a CloudFront distribution in front of the load balancer, which then admits CloudFront's
+        origin-facing addresses alone; viewers are redirected to HTTPS. Default: false.
+    :param cloudfront_certificate: with ``cloudfront`` and ``domain_name``: the distribution's certificate, in
+        us-east-1 (CloudFront takes no other). Default: the site's certificate when the stack is in us-east-1.
+    :param ip_version: ``ipv4``; ``dualstack`` (IPv6 too: a dualstack load balancer, AAAA records beside the A
+        records, an IPv6 address on each instance, ``::/0`` beside every ``0.0.0.0/0`` rule); or
+        ``dualstack-without-public-ipv4`` (as dualstack, with a load balancer that has no public IPv4 address).
+        Both need a VPC with IPv6 (``vpc`` built dual-stack, as :class:`.network.SiteVpc` does). Default: ipv4.
+
     Day two
     :param alarm_email: an address for alarms (an encrypted, TLS-only SNS topic): hand-managed servers are
         recovered or rebooted on failed status checks and report high CPU; the Auto Scaling tier reports
@@ -239,6 +255,8 @@ class WebServer(Construct):
                  certificate: Optional[acm.ICertificate] = None, https: Optional[bool] = None,
                  health_check_path: str = "/", access_log_days: int = 90, keep_access_logs: bool = False,
                  zones: int = 2,
+                 waf: bool = False, waf_rate_limit: int = 2000, cloudfront: bool = False,
+                 cloudfront_certificate: Optional[acm.ICertificate] = None, ip_version: str = "ipv4",
                  alarm_email: Optional[str] = None, logs: bool = False, log_retention_days: Optional[int] = None,
                  backup: Optional[Backup] = None, schedule: Optional[Schedule] = None,
                  monthly_budget_usd: Optional[Union[int, float]] = None,
@@ -261,6 +279,7 @@ class WebServer(Construct):
                                    "allow_all_outbound), but not both")
         if ssh_cidr is not None:
             ssh_cidr = normalise_ssh_cidr(ssh_cidr, allow_anywhere=allow_ssh_from_anywhere)
+        given_ingress = ingress is not None
         ingress = tuple(DEFAULT_INGRESS if ingress is None else ingress)
         check_ingress(ingress)
         if auto_scaling is not None:
@@ -283,6 +302,23 @@ class WebServer(Construct):
         check_load_balancer_props(auto_scaling is not None or https, ingress=ingress,
                                   health_check_path=health_check_path, access_log_days=access_log_days,
                                   keep_access_logs=keep_access_logs, zones=zones, defaults=_prop_defaults())
+        edge = waf or cloudfront or cloudfront_certificate is not None or waf_rate_limit != _prop_defaults()[
+            "waf_rate_limit"]
+        if edge:  # the edge's modules (WAFv2, CloudFront) load only when asked for
+            from .edge import check_cloudfront_certificate, check_edge, check_waf_rate_limit
+
+            check_edge(waf=waf, cloudfront=cloudfront, has_load_balancer=auto_scaling is not None or https,
+                       ingress_given=given_ingress)
+            check_waf_rate_limit(waf_rate_limit, waf=waf, default=_prop_defaults()["waf_rate_limit"])
+            check_cloudfront_certificate(
+                cloudfront_certificate.certificate_arn if cloudfront_certificate else None, cloudfront=cloudfront,
+                domain_name=domain_name, region=cdk.Stack.of(self).region,
+                site_certificate_arn=certificate.certificate_arn if certificate else None)
+        if ip_version != "ipv4":
+            from .network import check_ip_version, with_ipv6
+
+            check_ip_version(ip_version)
+            ingress = with_ipv6(ingress)  # ::/0 beside every 0.0.0.0/0
         instance_count = 1 if instance_count is None else instance_count
         check_instance_count(instance_count)
         check_allocation_ids(owned_ips, servers=instance_count, elastic_ip=elastic_ip, auto_scaling=auto_scaling
@@ -335,6 +371,10 @@ class WebServer(Construct):
             or any(volume.on_destroy != "delete" for volume in volumes)), auto_scaling=auto_scaling is not None)
         #: The VPC the servers run in.
         self.vpc: ec2.IVpc = vpc or ec2.Vpc.from_lookup(self, "Vpc", is_default=True)
+        if ip_version != "ipv4":
+            from .network import check_dualstack_vpc
+
+            check_dualstack_vpc(ip_version, self.vpc)
         if not self.vpc.public_subnets and not vpc_subnets:
             raise SettingError("vpc_id", self.vpc.vpc_id, "needs a public subnet (one routed to an Internet gateway)")
         #: The subnets the servers are spread over (Server1 in the first), or the Auto Scaling group's.
@@ -365,6 +405,10 @@ class WebServer(Construct):
                     check_ec2_description(f"ingress[{index}].description", copy.describe(),
                                           why=", as the copy of this rule for HTTPS (443) would be")
                 ingress = ingress + copies
+            if cloudfront:  # the load balancer admits CloudFront alone
+                from .edge import origin_facing_ingress
+
+                ingress = origin_facing_ingress(self, https=https)
             from .load_balancer import WebLoadBalancer
 
             self.load_balancer = WebLoadBalancer(
@@ -373,7 +417,8 @@ class WebServer(Construct):
                 ingress=ingress, health_check_path=health_check_path,
                 access_log_days=access_log_days, keep_access_logs=keep_access_logs,
                 deletion_protection=termination_protection,
-                certificate=self.domain.certificate if self.domain is not None and https else None, name=name)
+                certificate=self.domain.certificate if self.domain is not None and https else None, name=name,
+                **self._ip_address_type(ip_version))
             ingress = ()  # the instances take HTTP from the load balancer only
         #: The firewall: the servers' security group (yours, or one built from ``ingress`` and ``ssh_cidr``).
         self.security_group: ec2.ISecurityGroup = security_group or self._security_group(
@@ -478,13 +523,19 @@ class WebServer(Construct):
                 self.load_balancer.target_group.add_target(elbv2_targets.InstanceTarget(instance, 80))
             self.connections.allow_from(self.load_balancer.security_group, ec2.Port.tcp(80),
                                         "HTTP from the load balancer")
-        #: The site's address: its name, else the load balancer's, else the first server's.
+        self._edge(waf, waf_rate_limit, cloudfront, cloudfront_certificate, https, ip_version, name)
+        #: The site's address: its name, else the distribution's, else the load balancer's, else the first server's.
         self.url: str = (self.domain.url if self.domain is not None
+                         else self.distribution.url if self.distribution is not None
                          else self.load_balancer.url if self.load_balancer is not None
                          else f"http://{self.public_ips[0]}/")
         if self.domain is not None:
-            if self.load_balancer is not None:
-                self.domain.point_at_load_balancer(self.load_balancer.load_balancer)
+            if self.distribution is not None:
+                self.domain.point_at_distribution(self.distribution.distribution)
+                self.domain.wait_after(self.distribution, self.load_balancer.target_group,
+                                       *self.load_balancer.listeners, *([self.fleet] if self.fleet else self.servers))
+            elif self.load_balancer is not None:
+                self.domain.point_at_load_balancer(self.load_balancer.load_balancer, ipv6=ip_version != "ipv4")
                 self.domain.wait_after(self.load_balancer.target_group, *self.load_balancer.listeners,
                                        *([self.fleet] if self.fleet else self.servers))
             else:
@@ -513,6 +564,46 @@ class WebServer(Construct):
             for number, instance in enumerate(self.instances, start=1):
                 self.alarms.watch_memory_and_disk(f"Server{number}", owner={"InstanceId": instance.instance_id},
                                                   worst_instance=False, **thresholds)
+
+    @staticmethod
+    def _ip_address_type(ip_version: str) -> dict:
+        if ip_version == "ipv4":
+            return {}
+        from .network import elb_ip_address_type
+
+        return {"ip_address_type": elb_ip_address_type(ip_version)}
+
+    def _edge(self, waf: bool, waf_rate_limit: int, cloudfront: bool,
+              cloudfront_certificate: Optional[acm.ICertificate], https: bool, ip_version: str, name: str) -> None:
+        """The web ACL, the distribution, and each hand-managed server's IPv6 address."""
+        if ip_version != "ipv4":
+            for server in self.servers:
+                # One IPv6 address on the instance's network interface (the dual-stack subnet also assigns one
+                # on creation); AWS::EC2::Instance Ipv6AddressCount, which the L2 Instance does not expose.
+                server.instance.node.default_child.add_property_override("Ipv6AddressCount", 1)
+        #: The WAF web ACL on the load balancer (None without ``waf``).
+        self.firewall: Optional[WebFirewall] = None
+        #: The CloudFront distribution in front of the load balancer (None without ``cloudfront``).
+        self.distribution: Optional[SiteDistribution] = None
+        if waf:
+            from .edge import WebFirewall
+
+            self.firewall = WebFirewall(self, "Firewall", load_balancer=self.load_balancer.load_balancer,
+                                        rate_limit=waf_rate_limit, behind_cloudfront=cloudfront, name=name)
+        if cloudfront:
+            from .edge import CLOUDFRONT_CERTIFICATE_REGION, SiteDistribution
+
+            if self.domain is not None and not https:
+                raise SettingError("https", False, "must be on with cloudfront=true and a domain_name: the "
+                                                   "distribution serves the name with a certificate for it")
+            certificate = cloudfront_certificate
+            if certificate is None and self.domain is not None \
+                    and cdk.Stack.of(self).region == CLOUDFRONT_CERTIFICATE_REGION:
+                certificate = self.domain.certificate  # in us-east-1, one certificate serves both
+            self.distribution = SiteDistribution(
+                self, "Cdn", load_balancer=self.load_balancer.load_balancer, origin_https=https,
+                domain_name=self.domain.domain_name if self.domain is not None else None,
+                certificate=certificate, name=name)
 
     def _day_two(self, alarm_email: Optional[str], backup: Optional[Backup], schedule: Optional[Schedule],
                  monthly_budget_usd: Optional[float], auto_scaling: Optional[AutoScaling], instance_store: bool) -> None:

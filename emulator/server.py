@@ -95,6 +95,10 @@ class OneRequestAtATime:
                 types = ",".join(parse_qs(environ.get("QUERY_STRING", "")).get("types", [""])).split(",")
                 start_response("200 OK", [("Content-Type", "application/json")])
                 return [json.dumps({t: schemas.coverage(t) for t in types if t}).encode()]
+            from emulator import cloudcontrol
+
+            if cloudcontrol.handles(environ):  # moto has no Cloud Control API (the prefix-list lookup needs one)
+                return cloudcontrol.list_resources(environ, start_response, os.environ["MOTO_ACCOUNT_ID"])
             # The whole response is made under the lock (moto's are lists, never streamed from a backend).
             return list(self._app(environ, start_response))
 

@@ -225,9 +225,14 @@ def _tier_rule(value: str) -> None:
         raise SettingError("tier", value, f"must be {' or '.join(TIERS)}")
 
 
+#: vpc_id's value for a VPC of the stack's own (ec2_web_server/network.py).
+NEW_VPC = "new"
+
+
 def _vpc_id_rule(value: str) -> None:
-    if not _VPC_ID.fullmatch(value):
-        raise SettingError("vpc_id", value, "must be a VPC id such as vpc-0123456789abcdef0")
+    if value != NEW_VPC and not _VPC_ID.fullmatch(value):
+        raise SettingError("vpc_id", value, f"must be a VPC id such as vpc-0123456789abcdef0, or {NEW_VPC} for a VPC "
+                                            "of the stack's own")
 
 
 def _subnet_id_rule(value: str) -> None:
@@ -324,6 +329,56 @@ SETTINGS: tuple[Setting, ...] = (
         "1 つ増やすごとにロードバランサーのパブリック IPv4 アドレスの料金が増えます",
         "tier=autoscaling -c zones=3", default_doc="`2`", default_doc_ja="`2`"),
     Setting(
+        "waf", BOOL, False,
+        "`true`/`false`, with a load balancer (tier `autoscaling`, or `https`; a web ACL cannot be associated with an "
+        "EC2 instance): a regional AWS WAF web ACL on it, with AWS's managed rule groups (IP reputation list, core rule "
+        "set, known bad inputs) and a rate limit per client address, logged to an `aws-waf-logs-` log group kept 30 "
+        "days; about $9 a month plus $0.60 per million requests",
+        "`true`/`false`。ロードバランサーがあるとき (tier `autoscaling` または `https`。Web ACL は EC2 インスタンスには"
+        "関連付けられません): AWS WAF のリージョナルな Web ACL を付けます。AWS マネージドルールグループ "
+        "(IP 評価リスト、コアルールセット、既知の不正な入力) とクライアントアドレスごとのレート制限を持ち、"
+        "ログは 30 日保持の `aws-waf-logs-` ロググループへ。月約 9 ドルと 100 万リクエストあたり 0.60 ドル",
+        "tier=autoscaling -c waf=true"),
+    Setting(
+        "waf_rate_limit", INT, None,
+        "with `waf=true`: requests one client address may send in 5 minutes before WAF blocks it; 10 (AWS's minimum) "
+        "to 2,000,000,000",
+        "`waf=true` のとき: 1 つのクライアントアドレスが 5 分間に送れるリクエスト数。超えると WAF が遮断します。"
+        "10 (AWS の最小値)〜2,000,000,000",
+        "tier=autoscaling -c waf=true -c waf_rate_limit=500", default_doc="`2000`", default_doc_ja="`2000`"),
+    Setting(
+        "cloudfront", BOOL, False,
+        "`true`/`false`, with a load balancer: a CloudFront distribution in front of it (viewers redirected to HTTPS, "
+        "caching as the site's Cache-Control headers say); the load balancer then admits only CloudFront's "
+        "origin-facing prefix list, looked up once into cdk.context.json. With `domain_name`: alias A/AAAA records "
+        "to the distribution, and a certificate in us-east-1 (outside us-east-1, `cloudfront_certificate_arn`)",
+        "`true`/`false`。ロードバランサーがあるとき: その前に CloudFront ディストリビューションを置きます (閲覧者は "
+        "HTTPS へリダイレクト、キャッシュはサイトの Cache-Control ヘッダーに従う)。ロードバランサーは CloudFront の"
+        "オリジン向けプレフィックスリスト (一度だけ参照して cdk.context.json に記録) からだけ受け付けます。"
+        "`domain_name` があれば、ディストリビューションへの A/AAAA エイリアスレコードと us-east-1 の証明書 "
+        "(us-east-1 以外では `cloudfront_certificate_arn`)",
+        "tier=autoscaling -c cloudfront=true"),
+    Setting(
+        "cloudfront_certificate_arn", TEXT, None,
+        "with `cloudfront=true` and `domain_name`: an ACM certificate in us-east-1 for the name (CloudFront takes no "
+        "other region's); needed when the stack is outside us-east-1",
+        "`cloudfront=true` と `domain_name` があるとき: その名前の us-east-1 の ACM 証明書 (CloudFront は他の"
+        "リージョンの証明書を使えません)。スタックが us-east-1 以外のときは必須",
+        "cloudfront_certificate_arn=arn:aws:acm:us-east-1:123456789012:certificate/0123abcd-0123-4567-89ab-0123456789ab",
+        default_doc="none (the site's certificate, in us-east-1)", default_doc_ja="なし (us-east-1 ではサイトの証明書)",
+        prop=False),
+    Setting(
+        "ip_version", TEXT, "ipv4",
+        "`ipv4`, `dualstack` (IPv6 too: a dualstack load balancer, AAAA records beside the A records, an IPv6 address "
+        "on each instance, `::/0` beside every `0.0.0.0/0` rule) or `dualstack-without-public-ipv4` (the load "
+        "balancer has no public IPv4, saving $0.005 an hour per zone, and answers the Internet on IPv6 only); "
+        "dualstack needs `vpc_id=new` (the default VPC has no IPv6)",
+        "`ipv4`、`dualstack` (IPv6 も: デュアルスタックのロードバランサー、A レコードに並ぶ AAAA レコード、各インスタンスの "
+        "IPv6 アドレス、`0.0.0.0/0` のルールごとに `::/0`)、または `dualstack-without-public-ipv4` (ロードバランサーに"
+        "パブリック IPv4 がなく、ゾーンあたり 1 時間 0.005 ドル安くなり、インターネットからは IPv6 だけで受け付けます)。"
+        "dualstack には `vpc_id=new` が必要 (デフォルト VPC には IPv6 がありません)",
+        "vpc_id=new -c ip_version=dualstack"),
+    Setting(
         "instance_type", TEXT, "t2.micro",
         "any EC2 instance type the EC2 API knows (botocore's model); the AMI's architecture follows it (t4g → arm64)",
         "EC2 API が認識するインスタンスタイプ (botocore のモデル)。AMI のアーキテクチャはこれに合わせます (t4g なら arm64)",
@@ -367,9 +422,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "vpc_id", TEXT, None,
         "a VPC id with a public subnet; the first public subnet is used, and must auto-assign public IPv4 "
-        "addresses (synth warns)",
+        "addresses (synth warns). `new`: a VPC in the stack, 10.0.0.0/16, public subnets in 2 (3 with `zones=3`) "
+        "Availability Zones and no NAT gateway (one would cost $0.045 an hour per zone)",
         "パブリックサブネットのある VPC の ID。最初のパブリックサブネットを使い、そのサブネットはパブリック IPv4 アドレスを"
-        "自動で割り当てる設定であること (そうでなければ合成時に警告します)",
+        "自動で割り当てる設定であること (そうでなければ合成時に警告します)。`new`: スタック内に VPC を作ります "
+        "(10.0.0.0/16、2 つ (`zones=3` なら 3 つ) のアベイラビリティーゾーンのパブリックサブネット、NAT ゲートウェイなし。"
+        "NAT ゲートウェイはゾーンあたり 1 時間 0.045 ドル)",
         "vpc_id=vpc-0123456789abcdef0", default_doc="the default VPC", default_doc_ja="デフォルト VPC",
         prop=False, rule=_vpc_id_rule),
     Setting(

@@ -18,7 +18,7 @@ from ec2_web_server.ebs import AMAZON_LINUX_ROOT_GIB
 from ec2_web_server.instance_types import instance_type_info
 from ec2_web_server.options import DEFAULT_EIP_QUOTA
 
-from .settings import AMAZON_LINUX_2, AMAZON_LINUX_2023, Settings
+from .settings import AMAZON_LINUX_2, AMAZON_LINUX_2023, NEW_VPC, Settings
 
 AL2_END_OF_SUPPORT = "2026-06-30"
 # Vpc.fromLookup's documented placeholder while a lookup is not yet recorded in cdk.context.json.
@@ -37,7 +37,7 @@ class WebServerStack(cdk.Stack):
                          description="EC2 web server (Apache) from the launch-a-web-server walk-through", **kwargs)
         self.settings = settings
 
-        vpc = ec2.Vpc.from_lookup(self, "Vpc", vpc_id=settings.vpc_id) if settings.vpc_id else None
+        vpc = self._vpc()
         subnets = None
         if settings.subnet_id:
             # The VPC is needed here to judge subnet_id (the construct would look the default one up itself).
@@ -50,6 +50,12 @@ class WebServerStack(cdk.Stack):
                        if settings.hosted_zone else None)
         certificate = (acm.Certificate.from_certificate_arn(self, "ExistingCertificate", settings.certificate_arn)
                        if settings.certificate_arn else None)
+        if settings.cloudfront_certificate_arn:
+            # The construct checks it is in us-east-1; CloudFront presents it, from there.
+            edge = {"cloudfront_certificate": acm.Certificate.from_certificate_arn(
+                self, "CloudFrontCertificate", settings.cloudfront_certificate_arn)}
+        else:
+            edge = {}
         kms_key = (kms.Key.from_key_arn(self, "ExistingKey", settings.kms_key)
                    if settings.kms_key not in (None, "create") else settings.kms_key)
         #: The web server construct.
@@ -65,6 +71,7 @@ class WebServerStack(cdk.Stack):
             https=settings.https,
             kms_key=kms_key,
             ami_root_size=AMAZON_LINUX_ROOT_GIB if settings.is_amazon_linux else None,
+            **edge,
             **settings.props(),
         )
 
@@ -79,6 +86,21 @@ class WebServerStack(cdk.Stack):
         self._warn()
         self._outputs()
         self._check_resource_count()
+
+    def _vpc(self) -> Optional[ec2.IVpc]:
+        """``vpc_id``'s VPC: looked up by id, made here (``new``), or None (the construct looks the default one up)."""
+        settings = self.settings
+        if settings.vpc_id == NEW_VPC:
+            if settings.subnet_id:
+                raise SettingError("subnet_id", settings.subnet_id, "cannot name a subnet of a VPC that vpc_id=new "
+                                                                    "has not made yet")
+            from ec2_web_server.network import SiteVpc
+
+            #: The stack's own VPC (None unless vpc_id=new).
+            self.site_vpc = SiteVpc(self, "Network", zones=max(2, settings.zones or 2),
+                                    ip_version=settings.ip_version)
+            return self.site_vpc.vpc
+        return ec2.Vpc.from_lookup(self, "Vpc", vpc_id=settings.vpc_id) if settings.vpc_id else None
 
     @staticmethod
     def _pinned_subnet(vpc: ec2.IVpc, subnet_id: str) -> Optional[ec2.SubnetSelection]:
@@ -126,7 +148,7 @@ class WebServerStack(cdk.Stack):
             warn("web-server:no-ssh",
                  "No SSH rule: port 22 is closed (Session Manager still works). To allow SSH from your address, "
                  "add -c ssh_cidr=$(curl -s https://checkip.amazonaws.com)/32")
-        if settings.vpc_id:
+        if settings.vpc_id and settings.vpc_id != NEW_VPC:
             warn("web-server:vpc-auto-assign-ip",
                  f"vpc_id {settings.vpc_id}: the instance takes its public IPv4 from the first public subnet's "
                  "auto-assign setting; if that is off, the user data cannot reach the package repositories and "

@@ -177,6 +177,12 @@ PRODUCTION_AUTOSCALING: dict[str, Any] = {
     "domain_name": "www.example.com", "hosted_zone": "example.com",
 }
 
+#: The edge, heaviest combination (issue 24): WAF, CloudFront, the stack's own dual-stack VPC and a name.
+EDGE: dict[str, Any] = {
+    "tier": "autoscaling", "waf": "true", "waf_rate_limit": "500", "cloudfront": "true", "vpc_id": "new",
+    "ip_version": "dualstack", "domain_name": "www.example.com", "hosted_zone": "example.com",
+}
+
 
 # Cost and capacity (issue 23): Spot and a second type in the group; a reservation made for two servers, each with an
 # Elastic IP of the user's own.

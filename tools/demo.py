@@ -209,7 +209,8 @@ def show_fleet(fleet: dict[str, Any]) -> None:
         print(f"    scaling    {policy['PolicyType']} on {metric}, target {configuration.get('TargetValue')}")
 
 
-def show_domain(domain: dict[str, Any], name: str, fleet: dict[str, Any] | None = None) -> None:
+def show_domain(domain: dict[str, Any], name: str, fleet: dict[str, Any] | None = None,
+                edge: dict[str, Any] | None = None) -> None:
     """The certificate and the name's record, as ACM and Route 53 answer (and whether it names the load balancer)."""
     for certificate in domain["certificates"]:
         (option,) = certificate["DomainValidationOptions"][:1]
@@ -221,7 +222,9 @@ def show_domain(domain: dict[str, Any], name: str, fleet: dict[str, Any] | None 
     elif "AliasTarget" in record:
         alias = record["AliasTarget"]
         print(f"    record     {record['Name']} A  ALIAS {alias['DNSName']}  (zone {alias['HostedZoneId']})")
-        for balancer in (fleet or {}).get("load_balancers", []):
+        from tools.demo_edge import check_alias
+
+        for balancer in [] if edge and check_alias(alias, name, edge) else (fleet or {}).get("load_balancers", []):
             same = alias["DNSName"].lower().rstrip(".") == f"dualstack.{balancer['DNSName']}".lower() and \
                 alias["HostedZoneId"] == balancer["CanonicalHostedZoneId"]
             print(f"    resolves   {name} -> load balancer {balancer['LoadBalancerName']}: {'yes' if same else 'NO'}")
@@ -237,9 +240,13 @@ def show_all(emu: Any, context: Mapping[str, str]) -> dict[str, Any]:
     fleet = describe_fleet(emu)
     show(describe_stack(emu), fleet)
     show_fleet(fleet)
+    from tools.demo_edge import describe_edge, show_edge
+
+    edge = describe_edge(emu)
+    show_edge(edge)
     if context.get("domain_name"):
         show_domain(describe_domain(emu, context.get("hosted_zone", emulator.EXAMPLE_ZONE)), context["domain_name"],
-                    fleet)
+                    fleet, edge)
     show_operations(describe_operations(emu))
     return fleet
 

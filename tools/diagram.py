@@ -89,6 +89,9 @@ def mermaid(template: dict) -> str:
                      f'on destroy: {policy.lower()}")]')
         lines.append(f"  {_node(volume)} -->|{props['Device']}| {_node(templates.reference(props['InstanceId']))}")
     lines += _auto_scaling_tier(template, found, ingress)
+    from tools.diagram_edge import edge
+
+    lines += edge(template, found)
     return "\n".join(lines) + "\n"
 
 

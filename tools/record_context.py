@@ -25,6 +25,8 @@ LOOKUP_CONFIGURATIONS: list[dict[str, str]] = [
 ] + [
     # The example zone's lookup, for -c domain_name=www.example.com -c hosted_zone=example.com.
     {"domain_name": f"www.{emulator.EXAMPLE_ZONE}", "hosted_zone": emulator.EXAMPLE_ZONE},
+    # The new VPC's Availability Zones (vpc_id=new, 3 zones at most) and CloudFront's origin-facing prefix list.
+    {"tier": "autoscaling", "vpc_id": "new", "zones": "3", "cloudfront": "true"},
 ]
 
 

@@ -26,6 +26,7 @@ from cost_model.services import (
     budgets,
     capacity,
     cloudformation,
+    cloudfront,
     cloudwatch,
     ec2,
     elbv2,
@@ -36,10 +37,11 @@ from cost_model.services import (
     scheduler,
     sns,
     ssm,
+    wafv2,
 )
 
 SERVICES: tuple[ModuleType, ...] = (scheduler, ec2, capacity, autoscaling, elbv2, s3, awslambda, cloudwatch, kms, sns,
-                                    backup, budgets, acm, route53, iam, ssm, cloudformation)
+                                    backup, budgets, acm, route53, iam, ssm, cloudformation, wafv2, cloudfront)
 PRICERS: dict[str, Pricer] = {kind: price for service in SERVICES for kind, price in service.PRICED.items()}
 FREE_TYPES: frozenset[str] = frozenset(kind for service in SERVICES for kind in getattr(service, "FREE", ()))
 

@@ -27,6 +27,12 @@ def record(b: Builder, logical_id: str, name: str, resource: dict[str, Any], ret
     said = f"{counted(queries)} a month, assumed"
     millions = queries / 1_000_000
     alias = props.get("AliasTarget")
+    if alias is not None and references(alias.get("DNSName")) & set(resources(b.template,
+                                                                               "AWS::CloudFront::Distribution")):
+        b.line(name, f"alias queries to {label} (to a CloudFront distribution): {said}; free (Route 53 does not "
+                     "charge for queries to an alias to a CloudFront distribution)", millions, "million queries",
+               b.region.usd("route53_alias_queries_elb_million"), "month", stopped=True)
+        return
     if alias is not None and to_load_balancer(b, alias):
         b.line(name, f"alias queries to {label} (to a load balancer): {said}; free (Route 53 does not charge "
                      "for queries to an alias to an Elastic Load Balancing load balancer)", millions,

@@ -25,9 +25,11 @@ from emulator.gaps import (
     budgets_budget,
     change_set_lifecycle,
     cloudformation_wait_condition,
+    cloudfront_distribution,
     cloudtrail_lookup_events,
     cloudwatch_alarm,
     ec2_capacity_reservation,
+    ec2_dualstack,
     ec2_eip,
     ec2_eip_association,
     ec2_instance,
@@ -36,6 +38,7 @@ from emulator.gaps import (
     ec2_placement_group,
     ec2_security_group,
     ec2_security_group_egress,
+    ec2_security_group_ingress,
     ec2_volume,
     ec2_volume_attachment,
     elbv2_listener,
@@ -60,6 +63,7 @@ from emulator.gaps import (
     template_rules,
     template_validation,
     update_stack_parameters,
+    wafv2,
 )
 
 
@@ -122,6 +126,10 @@ FILLS: tuple[Fill, ...] = (
     scheduler_schedule,
     budgets_budget,
     ssm_maintenance_window,
+    wafv2,
+    cloudfront_distribution,
+    ec2_dualstack,
+    ec2_security_group_ingress,
 )
 
 _applied: set[Fill] = set()

@@ -8,6 +8,7 @@ so that a fill offered upstream can move its errors into moto's
 from __future__ import annotations
 
 from moto.cloudformation.exceptions import CloudFormationError
+from moto.cloudfront.exceptions import CloudFrontException
 from moto.core.exceptions import AWSError, JsonRESTError
 from moto.ec2.exceptions import EC2ClientError
 from moto.elbv2.exceptions import ELBClientError
@@ -173,3 +174,28 @@ class ACMResourceInUseError(AWSError):
 class BudgetsInvalidParameterException(JsonRESTError):
     def __init__(self, message: str):
         super().__init__("InvalidParameterException", message)
+
+
+# --- AWS WAF ------------------------------------------------------------------
+
+
+class WAFInvalidParameterException(JsonRESTError):
+    """AWS WAF's error for a request with an invalid parameter (WAFv2 API Reference, Common errors)."""
+
+    def __init__(self, message: str):
+        super().__init__("WAFInvalidParameterException", message)
+
+
+# --- Amazon CloudFront --------------------------------------------------------
+
+
+class DistributionNotDisabled(CloudFrontException):
+    """DeleteDistribution on a distribution that is still enabled (CloudFront API Reference, DeleteDistribution)."""
+
+    def __init__(self) -> None:
+        super().__init__("DistributionNotDisabled", "The distribution you are trying to delete has not been disabled.")
+
+
+class InvalidViewerCertificate(CloudFrontException):
+    def __init__(self, message: str) -> None:
+        super().__init__("InvalidViewerCertificate", message)

@@ -12,6 +12,7 @@ from tests.conftest import (
     DAY_TWO,
     DAY_TWO_AUTOSCALING,
     DEFAULT,
+    EDGE,
     FULLY_LOADED,
     PRODUCTION,
     PRODUCTION_AUTOSCALING,
@@ -22,7 +23,7 @@ from tests.conftest import (
 SHIPPED = {"default": DEFAULT, "fully-loaded": FULLY_LOADED, "autoscaling": AUTOSCALING,
            "autoscaling-loaded": AUTOSCALING_LOADED, "day-two": DAY_TWO, "day-two-autoscaling": DAY_TWO_AUTOSCALING,
            "production": PRODUCTION, "production-autoscaling": PRODUCTION_AUTOSCALING, "spot": SPOT,
-           "reserved": RESERVED}
+           "reserved": RESERVED, "edge": EDGE}
 
 
 def test_nag_is_wired_in_a_non_compliant_resource_fails_synth(tmp_path):

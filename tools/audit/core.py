@@ -15,6 +15,7 @@ from tools.audit import (
     capacity,
     cloudformation,
     ec2,
+    edge,
     elbv2,
     kms,
     logs,
@@ -82,4 +83,5 @@ def audit(
     report.findings += sns.topics(client("sns"), region, tag_key, tag_value, stack_name)
     report.findings += acm.certificates(client("acm"), region, prices, tag_key, tag_value, stack_name)
     report.findings += route53.records(client("route53"), client("acm"), route53.AccountTargets(client, region), region)
+    report.findings += edge.leftovers(client, ec2_client, filter_sets, region, prices, tag_key, tag_value, stack_name)
     return report

@@ -24,6 +24,7 @@ from tools.review_diff.ec2 import (
     volume_fate,
     volumes_in_use,
 )
+from tools.review_diff.edge import edge_lines
 from tools.review_diff.engine import Summarizer
 from tools.review_diff.iam import iam_facts, iam_lines
 from tools.review_diff.model import FAILING_WORDS, INSTANCE, REPLACEMENT_MEANS, VOLUME, WORDS, StackReview
@@ -96,6 +97,9 @@ def summarize(base: Optional[dict[str, Any]], head: Optional[dict[str, Any]], *,
         if change.type == "AWS::EC2::EIP" and change.action == "remove":
             losing.append(f"Elastic IP `{change.name}` is released: its address is gone for good.")
         bold, plain = site.lines(change)
+        cutting += bold
+        review.notes += plain
+        bold, plain = edge_lines(change, base_res, head_res)
         cutting += bold
         review.notes += plain
         iam += iam_lines(change, base_res, head_res)
