@@ -18,6 +18,7 @@ from tests.conftest import (
     DAY_TWO,
     DAY_TWO_AUTOSCALING,
     DEFAULT,
+    EDGE,
     FULLY_LOADED,
     PATCH_SCHEDULE,
     PRODUCTION,
@@ -51,6 +52,9 @@ MATRIX = {
     # Cost and capacity (issue 23): a change of the mix rolls the group; a reservation follows the servers' type.
     "spot": (SPOT, {"spot_percent": "40", "instance_types": '["t3a.micro", "t2.micro"]'}),
     "reserved": ({"instance_count": "2", "capacity_reservation": "create"}, {"instance_type": "t3.small"}),
+    # The edge (issue 24): the rate limit changed in place; the distribution is disabled before each destroy deletes it.
+    "edge": ({**EDGE, **DOMAIN}, {"waf_rate_limit": "1000"}),
+    "new-vpc": ({"vpc_id": "new", "ip_version": "dualstack", "https": "true", **DOMAIN}, {"zones": "3"}),
 }
 
 

@@ -7,7 +7,7 @@ import pytest
 
 import emulator
 from emulator import Emulator
-from tests.conftest import AUTOSCALING, PRODUCTION, PRODUCTION_AUTOSCALING, RESERVED, SPOT
+from tests.conftest import AUTOSCALING, EDGE, PRODUCTION, PRODUCTION_AUTOSCALING, RESERVED, SPOT
 
 HTTPS_SINGLE = {"domain_name": f"www.{emulator.EXAMPLE_ZONE}", "hosted_zone": emulator.EXAMPLE_ZONE, "https": "true"}
 HTTPS_AUTOSCALING = {**AUTOSCALING, "domain_name": f"www.{emulator.EXAMPLE_ZONE}", "hosted_zone": emulator.EXAMPLE_ZONE}
@@ -24,6 +24,7 @@ def shipped_types(request: pytest.FixtureRequest, synth_with) -> dict[str, set[s
     templates["production_autoscaling"] = synth_with(PRODUCTION_AUTOSCALING).template
     templates["spot"] = synth_with(SPOT).template  # a mixed instances policy (issue 23)
     templates["reserved"] = synth_with(RESERVED).template  # a capacity reservation, an address of yours
+    templates["edge"] = synth_with(EDGE).template  # WAF, CloudFront, a new dual-stack VPC (issue 24)
     found: dict[str, set[str]] = {}
     for name, template in templates.items():
         for body in template["Resources"].values():
