@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import ipaddress
 import logging
 import re
 from collections.abc import Iterable, Iterator
@@ -205,11 +206,30 @@ def _getitem(resource_map: parsing.ResourceMap, key: str) -> Any:
 _moto_clean_json = parsing.clean_json
 
 
+def fn_cidr(ip_block: str, count: Any, cidr_bits: Any) -> list[str]:
+    """``Fn::Cidr: [ipBlock, count, cidrBits]``: ``count`` consecutive blocks of ``cidrBits`` host bits from the start
+    of ``ipBlock`` (CloudFormation's intrinsic function reference, Fn::Cidr); more than the block holds is a template
+    error. moto 5.2.5 does not know the function."""
+    network = ipaddress.ip_network(str(ip_block), strict=False)
+    prefix = network.max_prefixlen - int(cidr_bits)
+    if prefix < network.prefixlen or int(count) > 2 ** (prefix - network.prefixlen):
+        raise ValidationError(message=f"Template error: Fn::Cidr cannot make {count} blocks of {cidr_bits} bits "
+                                      f"from {ip_block}")
+    blocks = network.subnets(new_prefix=prefix)
+    return [str(next(blocks)) for _ in range(int(count))]
+
+
 def _clean_json(resource_json: Any, resources_map: parsing.ResourceMap) -> Any:
-    """moto's resolution of intrinsic functions, with ``Fn::GetAtt`` as the type's schema says (its
-    readOnlyProperties, never a writeOnly one: :func:`schemas.get_att_allowed`): another attribute is refused
-    with CloudFormation's error, and one that moto's model does not answer (it refuses it, or logs a warning and
-    gives nothing) is answered from the resource (:func:`schemas.fallback_attribute`)."""
+    """moto's resolution of intrinsic functions, plus ``Fn::Cidr`` (:func:`fn_cidr`), with ``Fn::GetAtt`` as the
+    type's schema says (its readOnlyProperties, never a writeOnly one: :func:`schemas.get_att_allowed`): another
+    attribute is refused with CloudFormation's error, and one that moto's model does not answer (it refuses it, or
+    logs a warning and gives nothing) is answered from the resource (:func:`schemas.fallback_attribute`).
+
+    The one resolver: moto's own recurses through ``parsing.clean_json``, so every function it meets nested comes
+    back here."""
+    if isinstance(resource_json, dict) and "Fn::Cidr" in resource_json:
+        ip_block, count, bits = (_clean_json(part, resources_map) for part in resource_json["Fn::Cidr"])
+        return fn_cidr(ip_block, count, bits)
     if not (isinstance(resource_json, dict) and "Fn::GetAtt" in resource_json):
         return _moto_clean_json(resource_json, resources_map)
     target = resource_json["Fn::GetAtt"]

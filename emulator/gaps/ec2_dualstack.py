@@ -7,9 +7,7 @@ modelled, ``Fn::Cidr`` is not an intrinsic it knows, ``Fn::GetAtt VPC.Ipv6CidrBl
 route models drop ``Ipv6CidrBlock``, ``AssignIpv6AddressOnCreation``, ``MapPublicIpOnLaunch`` and
 ``DestinationIpv6CidrBlock``. Here, as AWS does it:
 
-* ``Fn::Cidr: [ipBlock, count, cidrBits]`` answers ``count`` consecutive blocks of ``cidrBits`` host bits from the
-  start of ``ipBlock`` (CloudFormation's intrinsic function reference, Fn::Cidr); more than the block holds is a
-  template error;
+* ``Fn::Cidr`` is resolved by the engine's one resolver of intrinsic functions (``cfn_engine._clean_json``);
 * AWS::EC2::VPCCidrBlock is AssociateVpcCidrBlock (an Amazon-provided /56, one per VPC: ``CidrLimitExceeded``);
   Ref and ``Id`` are the association id; deleting it disassociates the block; every property is createOnly;
 * the VPC's ``Ipv6CidrBlocks`` answers its associated IPv6 blocks;
@@ -26,8 +24,6 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
-from moto.cloudformation import parsing
-from moto.cloudformation.exceptions import ValidationError
 from moto.core.common_models import CloudFormationModel
 from moto.ec2.exceptions import InvalidSubnetRangeError
 from moto.ec2.models import ec2_backends
@@ -40,26 +36,7 @@ from moto.ec2.models.vpn_gateway import VPCGatewayAttachment
 from emulator.gaps._install import install, register_cloudformation_model
 from emulator.gaps._model import FillModel
 
-_plain_clean_json = parsing.clean_json
 _plain_vpc_attribute = VPC.get_cfn_attribute
-
-
-def fn_cidr(ip_block: str, count: Any, cidr_bits: Any) -> list[str]:
-    network = ipaddress.ip_network(str(ip_block), strict=False)
-    prefix = network.max_prefixlen - int(cidr_bits)
-    if prefix < network.prefixlen or int(count) > 2 ** (prefix - network.prefixlen):
-        raise ValidationError(message=f"Template error: Fn::Cidr cannot make {count} blocks of {cidr_bits} bits "
-                                      f"from {ip_block}")
-    blocks = network.subnets(new_prefix=prefix)
-    return [str(next(blocks)) for _ in range(int(count))]
-
-
-def clean_json(resource_json: Any, resources_map: Any) -> Any:
-    """moto's intrinsic functions, and Fn::Cidr."""
-    if isinstance(resource_json, dict) and "Fn::Cidr" in resource_json:
-        ip_block, count, bits = (clean_json(part, resources_map) for part in resource_json["Fn::Cidr"])
-        return fn_cidr(ip_block, count, bits)
-    return _plain_clean_json(resource_json, resources_map)
 
 
 class VPCFill:
@@ -181,7 +158,6 @@ class VPCCidrBlock(FillModel, CloudFormationModel):
 
 
 def apply() -> None:
-    parsing.clean_json = clean_json
     install(VPC, VPCFill)
     install(Subnet, SubnetFill)
     install(Route, RouteFill)
