@@ -132,8 +132,9 @@ class WebFirewall(Construct):
     :param log_retention: how long the log group keeps WAF's logs. Default: one month.
     :param behind_cloudfront: CloudFront is in front of the load balancer, so every request comes from one of
         CloudFront's addresses: the rate rule then counts the viewer's address as CloudFront forwards it, the first
-        one in X-Forwarded-For (a client can put an address of its own before it, so the limit is weaker than on
-        the connection's address; a CLOUDFRONT-scope web ACL in us-east-1 would see the viewers directly).
+        one in X-Forwarded-For. A client can put an address of its own first, a new one on each request, and is
+        then never limited: behind CloudFront the rule slows honest clients, not a deliberate flood (README). A
+        CLOUDFRONT-scope web ACL in us-east-1 would see the viewers directly.
         Default: false.
     :param name: the prefix of the web ACL's metric names.
     """

@@ -61,7 +61,11 @@ class WebServerFleet(Construct):
             user_data=user_data,
             block_devices=list(block_devices),
             detailed_monitoring=detailed_monitoring,
-            instance_initiated_shutdown_behavior=ec2.InstanceInitiatedShutdownBehavior[shutdown_behavior.upper()],
+            # With Spot in the group, terminate: the group's Spot instances come from one-time requests, and EC2 can
+            # stop only an instance of a persistent request (EC2 User Guide, "Stop a Spot Instance"); a stopped
+            # instance is replaced as unhealthy anyway.
+            instance_initiated_shutdown_behavior=ec2.InstanceInitiatedShutdownBehavior[
+                "TERMINATE" if options.spot_percent > 0 else shutdown_behavior.upper()],
             placement_group=placement_group,
         )
         cdk.Tags.of(self.launch_template).add("Name", name)

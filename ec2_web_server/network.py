@@ -73,6 +73,21 @@ def check_ip_version(ip_version: str) -> None:
         raise SettingError("ip_version", ip_version, f"must be {', '.join(IP_VERSIONS[:-1])} or {IP_VERSIONS[-1]}")
 
 
+def check_ip_version_fits(ip_version: str, *, has_load_balancer: bool, cloudfront: bool) -> None:
+    """``dualstack-without-public-ipv4`` is a load balancer's IpAddressType: without one it would mean nothing, and
+    CloudFront reaches a custom origin over IPv4 unless told otherwise (CustomOriginConfig.IpAddressType, default
+    ipv4), while the load balancer admits only CloudFront's IPv4 origin-facing list: every request would fail."""
+    if ip_version != "dualstack-without-public-ipv4":
+        return
+    if not has_load_balancer:
+        raise SettingError("ip_version", ip_version, "only applies with a load balancer (tier=autoscaling, or "
+                                                     "https=true); use dualstack for IPv6 on a lone server")
+    if cloudfront:
+        raise SettingError("ip_version", ip_version, "cannot be combined with cloudfront=true: CloudFront reaches "
+                                                     "its origin over IPv4, which this load balancer would not have; "
+                                                     "use dualstack")
+
+
 def has_ipv6(vpc: ec2.IVpc) -> bool:
     """Whether the VPC is known, offline, to have an IPv6 block: a VPC of the stack's with an Amazon-provided block.
     A looked-up VPC (the default one included, which has none) cannot be judged from its recorded lookup."""

@@ -127,13 +127,16 @@ class Server(Construct):
             # with "already exists" (aws/aws-cdk#26423).
             ec2.CfnEIPAssociation(self, "ElasticIpAssociation", allocation_id=self.elastic_ip.attr_allocation_id,
                                   instance_id=self.instance.instance_id)
+        #: With an allocation of yours (not in the template), the command that prints its address; else None.
+        self.address_command: Optional[str] = None
         #: The address users reach the server at: the Elastic IP (Ref of an EIP is its address) or the instance's.
         self.public_ip: str = self.elastic_ip.ref if self.elastic_ip else self.instance.instance_public_ip
         if elastic_ip_allocation_id is not None:
             # The address of an allocation the stack does not own is not in the template: the outputs give the command
             # that prints it.
-            self.public_ip = (f"$(aws ec2 describe-addresses --region {cdk.Stack.of(self).region} --allocation-ids "
-                              f"{elastic_ip_allocation_id} --query 'Addresses[0].PublicIp' --output text)")
+            self.address_command = (f"aws ec2 describe-addresses --region {cdk.Stack.of(self).region} --allocation-ids "
+                                    f"{elastic_ip_allocation_id} --query 'Addresses[0].PublicIp' --output text")
+            self.public_ip = f"$({self.address_command})"  # as it reads inside a command line
         self._acknowledge_instance_choices(detailed_monitoring, termination_protection)
 
     def _data_volume(self, prop: str, spec: DataVolume, volume_name: str, subnet: ec2.ISubnet,

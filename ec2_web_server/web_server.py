@@ -142,7 +142,8 @@ class WebServer(Construct):
         or not). The Auto Scaling tier takes ``open`` only (:mod:`.capacity`). Default: open.
     :param key_pair: an existing key pair. Default: a new one, its private key in SSM Parameter Store
         (which the instances may not read).
-    :param shutdown_behavior: what an OS-level shutdown does: stop, or terminate. Default: stop.
+    :param shutdown_behavior: what an OS-level shutdown does: stop, or terminate. A group with Spot in it
+        (``spot_percent`` > 0) terminates whatever this says: EC2 cannot stop its Spot instances. Default: stop.
     :param termination_protection: protect the instances from termination. Default: false.
     :param detailed_monitoring: one-minute CloudWatch metrics (billed per metric). Default: false.
     :param placement_group: an existing placement group's name, or cluster/spread/partition to create
@@ -315,9 +316,11 @@ class WebServer(Construct):
                 domain_name=domain_name, region=cdk.Stack.of(self).region,
                 site_certificate_arn=certificate.certificate_arn if certificate else None)
         if ip_version != "ipv4":
-            from .network import check_ip_version, with_ipv6
+            from .network import check_ip_version, check_ip_version_fits, with_ipv6
 
             check_ip_version(ip_version)
+            check_ip_version_fits(ip_version, has_load_balancer=auto_scaling is not None or https,
+                                  cloudfront=cloudfront)
             ingress = with_ipv6(ingress)  # ::/0 beside every 0.0.0.0/0
         instance_count = 1 if instance_count is None else instance_count
         check_instance_count(instance_count)
@@ -581,6 +584,16 @@ class WebServer(Construct):
                 # One IPv6 address on the instance's network interface (the dual-stack subnet also assigns one
                 # on creation); AWS::EC2::Instance Ipv6AddressCount, which the L2 Instance does not expose.
                 server.instance.node.default_child.add_property_override("Ipv6AddressCount", 1)
+            if self.fleet is not None:
+                # The same on the group's launch template. A template's Ipv6AddressCount is on a network interface
+                # (LaunchTemplateData.NetworkInterfaces), which must then carry the security groups too (EC2 API
+                # reference, RunInstances SecurityGroupIds: "If you specify a network interface, you must specify any
+                # security groups as part of the network interface instead"). The L2 exposes neither.
+                template = self.fleet.launch_template.node.default_child
+                groups = template.launch_template_data.security_group_ids  # type: ignore[union-attr]
+                template.add_property_override("LaunchTemplateData.NetworkInterfaces", [
+                    {"DeviceIndex": 0, "Ipv6AddressCount": 1, "Groups": groups}])
+                template.add_property_deletion_override("LaunchTemplateData.SecurityGroupIds")
         #: The WAF web ACL on the load balancer (None without ``waf``).
         self.firewall: Optional[WebFirewall] = None
         #: The CloudFront distribution in front of the load balancer (None without ``cloudfront``).

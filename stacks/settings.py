@@ -422,11 +422,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "vpc_id", TEXT, None,
         "a VPC id with a public subnet; the first public subnet is used, and must auto-assign public IPv4 "
-        "addresses (synth warns). `new`: a VPC in the stack, 10.0.0.0/16, public subnets in 2 (3 with `zones=3`) "
+        "addresses (synth warns). `new`: a VPC in the stack, 10.0.0.0/16, public subnets in 2 (3 with `zones=3` and a "
+        "load balancer) "
         "Availability Zones and no NAT gateway (one would cost $0.045 an hour per zone)",
         "パブリックサブネットのある VPC の ID。最初のパブリックサブネットを使い、そのサブネットはパブリック IPv4 アドレスを"
         "自動で割り当てる設定であること (そうでなければ合成時に警告します)。`new`: スタック内に VPC を作ります "
-        "(10.0.0.0/16、2 つ (`zones=3` なら 3 つ) のアベイラビリティーゾーンのパブリックサブネット、NAT ゲートウェイなし。"
+        "(10.0.0.0/16、2 つ (ロードバランサーがあり `zones=3` なら 3 つ) のアベイラビリティーゾーンの"
+        "パブリックサブネット、NAT ゲートウェイなし。"
         "NAT ゲートウェイはゾーンあたり 1 時間 0.045 ドル)",
         "vpc_id=vpc-0123456789abcdef0", default_doc="the default VPC", default_doc_ja="デフォルト VPC",
         prop=False, rule=_vpc_id_rule),
@@ -483,11 +485,13 @@ SETTINGS: tuple[Setting, ...] = (
         "capacity_reservation", TEXT, "open",
         "`open` (AWS's default: any matching open reservation of yours), `none`, an existing reservation's id "
         "`cr-...` (its type, zone and platform must match the servers': not checkable offline), or `create`: an "
-        "On-Demand Capacity Reservation for the servers' type, zone and count, charged whether used or not; tier "
-        "`autoscaling` takes `open` only",
+        "On-Demand Capacity Reservation for the servers' type, zone and count, on the Linux/UNIX platform (a "
+        "custom `machine_image` must be a Linux/UNIX AMI: RHEL or SUSE would not match it), charged whether used or "
+        "not; tier `autoscaling` takes `open` only",
         "`open` (AWS の既定: 条件の合う自分のオープンな予約を使う)、`none`、既存の予約の ID `cr-...` "
         "(タイプ・ゾーン・プラットフォームがサーバーと一致すること。オフラインでは確認できません)、または `create`: "
-        "サーバーのタイプ・ゾーン・台数のオンデマンドキャパシティ予約を作ります (使っても使わなくても課金されます)。"
+        "サーバーのタイプ・ゾーン・台数のオンデマンドキャパシティ予約を Linux/UNIX プラットフォームで作ります (独自の "
+        "`machine_image` は Linux/UNIX の AMI であること。RHEL や SUSE は一致しません。使っても使わなくても課金されます)。"
         "tier `autoscaling` は `open` のみ",
         "capacity_reservation=create"),
     Setting(
@@ -774,7 +778,8 @@ class Settings:
         given = {name: self._values[name] for name in AUTO_SCALING_SETTINGS if self._values[name] is not None}
         if self.tier != "autoscaling":
             for name, value in given.items():
-                raise SettingError(name, value, SINGLE_TIER_SPOT if name in ("spot_percent", "on_demand_base")
+                # The Spot reason only where Spot was asked for: spot_percent=0 means none.
+                raise SettingError(name, value, SINGLE_TIER_SPOT if name == "spot_percent" and value
                                    else "only applies to tier=autoscaling (add -c tier=autoscaling)")
             return None
         return AutoScaling(**given)

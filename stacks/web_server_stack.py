@@ -185,7 +185,8 @@ class WebServerStack(cdk.Stack):
             if web.load_balancer is None and server.elastic_ip_allocation_id is None:
                 cdk.CfnOutput(self, f"Server{i}WebUrl", value=f"http://{server.public_ip}/",
                               description=f"Server {i}: the Apache page")
-            cdk.CfnOutput(self, f"Server{i}PublicIp", value=server.public_ip,
+            # An address of yours is printed by a command: the output is the command itself, to run, not "$(...)".
+            cdk.CfnOutput(self, f"Server{i}PublicIp", value=server.address_command or server.public_ip,
                           description=f"Server {i}: public IPv4 address" + (" (Elastic IP)" if server.elastic_ip else "")
                           + (f" (your Elastic IP {server.elastic_ip_allocation_id}: the command prints it)"
                              if server.elastic_ip_allocation_id else ""))

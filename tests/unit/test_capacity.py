@@ -34,6 +34,16 @@ def test_the_group_launches_from_a_mixed_instances_policy_with_spot_above_the_on
                                       "SpotAllocationStrategy": "price-capacity-optimized"}}})
 
 
+def test_spot_instances_terminate_on_shutdown_whatever_shutdown_behavior_says(synth_with, fleet):
+    # EC2 can stop only a Spot instance of a persistent request; the group's are one-time requests.
+    def behaviour(result):
+        (template,) = result.resources("AWS::EC2::LaunchTemplate").values()
+        return template["Properties"]["LaunchTemplateData"]["InstanceInitiatedShutdownBehavior"]
+
+    assert behaviour(synth_with(SPOT)) == "terminate"
+    assert behaviour(fleet) == "stop"  # the setting's default, kept without Spot
+
+
 def test_without_a_mix_the_group_names_its_launch_template_and_has_no_capacity_rebalance(fleet):
     template = fleet.assertions()
     template.has_resource_properties("AWS::AutoScaling::AutoScalingGroup", {
@@ -65,6 +75,10 @@ def test_create_reserves_the_servers_type_zone_and_count_and_each_instance_targe
 def test_owned_elastic_ips_are_associated_and_none_is_allocated(synth_with):
     result = synth_with(RESERVED)
     assert result.resources("AWS::EC2::EIP") == {}
+    # The address is not in the template: the output is the command that prints it, to run as it stands.
+    public_ip = result.template["Outputs"]["Server1PublicIp"]["Value"]
+    assert public_ip.startswith("aws ec2 describe-addresses ")
+    assert OWNED[0] in public_ip
     associations = result.resources("AWS::EC2::EIPAssociation").values()
     assert sorted(a["Properties"]["AllocationId"] for a in associations) == OWNED
 
@@ -104,6 +118,8 @@ def test_none_or_an_existing_reservation_is_the_instances_launch_template(choice
     ({"tier": "autoscaling", "on_demand_base": "5"},
      r"^on_demand_base: got 5; must be from 0 to max_capacity \(4\).*OnDemandBaseCapacity"),
     ({"spot_percent": "50"}, r"^spot_percent: got 50; is refused on tier single: only EC2 can restart an interrupted"),
+    # 0 asks for no Spot: the tier's own reason, not Spot's.
+    ({"spot_percent": "0"}, r"^spot_percent: got 0; only applies to tier=autoscaling \(add -c tier=autoscaling\)$"),
     ({"capacity_reservation": "cr-xyz"}, r"^capacity_reservation: got 'cr-xyz'; must be open \(AWS's default\), none, "),
     ({"tier": "autoscaling", "capacity_reservation": "create"},
      r"^capacity_reservation: got 'create'; only open .* applies to tier=autoscaling"),

@@ -235,6 +235,17 @@ def test_dualstack_servers_have_an_ipv6_address():
     Template.from_stack(stack).has_resource_properties("AWS::EC2::Instance", {"Ipv6AddressCount": 1})
 
 
+def test_dualstack_group_instances_have_an_ipv6_address(edge):
+    # The launch template's interface asks for one, and carries the security group (EC2 refuses both places).
+    (template,) = edge.resources("AWS::EC2::LaunchTemplate").values()
+    data = template["Properties"]["LaunchTemplateData"]
+    (interface,) = data["NetworkInterfaces"]
+    assert interface["DeviceIndex"] == 0
+    assert interface["Ipv6AddressCount"] == 1
+    assert [group["Fn::GetAtt"][1] for group in interface["Groups"]] == ["GroupId"]
+    assert "SecurityGroupIds" not in data
+
+
 def test_dualstack_without_public_ipv4_load_balancer():
     stack = build(vpc_id="new", ip_version="dualstack-without-public-ipv4", tier="autoscaling")
     balancer = stack.node.find_child("WebServer").load_balancer.load_balancer.node.default_child
@@ -280,3 +291,18 @@ def test_diagram_draws_the_new_vpc_the_web_acl_and_the_distribution(edge):
     assert "VPC 10.0.0.0/16 + Amazon IPv6 /56<br/>2 public subnets in 2 zones, no NAT gateway" in picture
     assert "AWS WAF web ACL<br/>3 managed rule groups, 500 requests / 5 min per address" in picture
     assert "CloudFront<br/>www.example.com, HTTP redirected to HTTPS" in picture
+
+
+def test_dualstack_without_public_ipv4_needs_a_load_balancer():
+    # It is the load balancer's IpAddressType: on a lone server it would silently mean dualstack.
+    with pytest.raises(SettingError, match=r"^ip_version: got 'dualstack-without-public-ipv4'; only applies with a "
+                                           r"load balancer"):
+        build(vpc_id="new", ip_version="dualstack-without-public-ipv4")
+
+
+def test_dualstack_without_public_ipv4_is_refused_behind_cloudfront():
+    # CloudFront reaches a custom origin over IPv4 (CustomOriginConfig.IpAddressType defaults to ipv4), and the
+    # load balancer admits only CloudFront's IPv4 origin-facing list: every viewer would get a 502.
+    with pytest.raises(SettingError, match=r"^ip_version: got 'dualstack-without-public-ipv4'; cannot be combined "
+                                           r"with cloudfront=true"):
+        build(vpc_id="new", ip_version="dualstack-without-public-ipv4", tier="autoscaling", cloudfront="true")
