@@ -95,6 +95,8 @@ class Server(Construct):
             resource_signal_timeout=cdk.Duration.minutes(15),
         )
         user_data.add_signal_on_exit_command(self.instance)
+        #: What the instance's launch template holds (None without one): part of the instance's generation.
+        self.launch_template_data = launch_template.launch_template_data if launch_template is not None else None
         if launch_template is not None:
             use_launch_template(self.instance, launch_template)
         self._acknowledge_block_devices(instance_type, instance_store_devices, root_volume)
@@ -269,7 +271,9 @@ class _InstanceGeneration:
             "instance_store": self._instance_store,
         }
         if instance.launch_template is not None:  # only when set, so that no earlier deployment's generation changes
-            replacing["launch_template"] = instance.launch_template
+            # The reference alone reads the same whatever the template holds ({Ref}, {GetAtt LatestVersionNumber}),
+            # but a new version (another capacity reservation choice) is a new LaunchTemplate: a replacement.
+            replacing["launch_template"] = [instance.launch_template, self._server.launch_template_data]
         resolved = json.dumps(stack.resolve(replacing), sort_keys=True)
         current = hashlib.sha256(resolved.encode()).hexdigest()[:16]
         self._deployed.default = current

@@ -144,7 +144,11 @@ def test_the_generation_changes_exactly_when_the_instance_would_be_replaced(synt
         "root kept on termination": {"root_volume": json.dumps({"type": "gp2", "delete_on_termination": False})},
         # user_data_causes_replacement: a new script is a new instance (its logical ID carries the hash)
         "new user data": {"user_data_commands": json.dumps(["echo hello"])},
+        # A launch template (issue 23) replaces the instance, and so does another version of it.
+        "no reservation": {"capacity_reservation": "none"},
+        "a reservation": {"capacity_reservation": "cr-0123456789abcdef0"},
     }.items()}
+    assert len({generation["base"], generation["no reservation"], generation["a reservation"]}) == 3
     assert generation["new ami"] != generation["base"]
     assert generation["bigger root"] != generation["base"]
     assert generation["new user data"] != generation["base"]
