@@ -89,7 +89,7 @@ class CapacityReservation(TaggedEC2Resource, FillModel, CloudFormationModel):
     @classmethod
     def emulator_update(cls, reservation: CapacityReservation, old: dict[str, Any], new: dict[str, Any],
                         account_id: str, region: str) -> CapacityReservation:
-        if any(old.get(name) != new.get(name) for name in schemas.create_only(_TYPE)):
+        if schemas.create_only_changes(_TYPE, old, new):
             return cls.create_from_cloudformation_json("", {"Properties": new}, account_id, region)
         reservation.count = as_int(new["InstanceCount"]) or 0  # ModifyCapacityReservation, in place
         reservation.end_type = new.get("EndDateType") or "unlimited"

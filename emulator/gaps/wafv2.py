@@ -90,7 +90,7 @@ class WebACL(FillModel, CloudFormationModel):
     @classmethod
     def emulator_update(cls, acl: WebACL, old: dict[str, Any], new: dict[str, Any], account_id: str,
                         region: str) -> WebACL:
-        if any(old.get(name) != new.get(name) for name in schemas.create_only(cls.TYPE)):
+        if schemas.create_only_changes(cls.TYPE, old, new):
             return cls.create_from_cloudformation_json(acl.name, {"Properties": new}, account_id, region)
         rules = new.get("Rules") or []
         _check_rules(rules)
