@@ -254,9 +254,10 @@ def main(argv: list[str] | None = None) -> None:
     from werkzeug.serving import make_server
 
     if not args.plain:
-        from emulator import gaps
+        from emulator import gaps, template_text
 
         gaps.apply_all()
+        template_text.apply()
 
     os.environ.setdefault("MOTO_PORT", str(args.port))
     app = OneRequestAtATime(DomainDispatcherApplication(create_backend_app))
