@@ -138,6 +138,34 @@ class OneRequestAtATime:
             self._seeded[seed] = _Seeded.take()
 
 
+def _ask_botocore_once_for_each_services_regions() -> None:
+    """Remember boto3's ``Session.get_available_regions`` answers for the life of the server.
+
+    moto asks a new ``boto3.Session()`` for a service's regions at import (three times in
+    moto/ec2/models/availability_zones_and_regions.py) and again each time it builds a backend for an account
+    (``AccountSpecificBackend._generate_regions`` in moto/core/base_backend.py), which after every reset is
+    every service the next requests touch. Each new Session reads botocore's endpoints.json (1 MB) and the
+    service's model afresh: 0.12 s or more of CPU per question. The answer is a fact of the installed botocore,
+    the same every time, so it is asked once per question, of one Session that keeps what it has read, and a copy
+    of the list is handed out.
+    """
+    from boto3.session import Session
+
+    ask = Session.get_available_regions
+    answers: dict[tuple[str, str, bool], list[str]] = {}
+    asked: list[Session] = []
+
+    def get_available_regions(self: Session, service_name: str, partition_name: str = "aws",
+                              allow_non_regional: bool = False) -> list[str]:
+        question = (service_name, partition_name, allow_non_regional)
+        if question not in answers:
+            asked[:] = asked or [self]
+            answers[question] = ask(asked[0], service_name, partition_name, allow_non_regional)
+        return list(answers[question])
+
+    Session.get_available_regions = get_available_regions  # type: ignore[method-assign]
+
+
 def _backend_dicts() -> list[tuple[str, str, Any]]:
     """Every moto registry of backends (a ``BackendDict`` per service), by module and attribute name."""
     from moto.core.base_backend import BackendDict
@@ -245,6 +273,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.watch_stdin:
         threading.Thread(target=_exit_when_stdin_closes, daemon=True).start()
 
+    # Before moto is imported: it asks for regions at import time.
+    _ask_botocore_once_for_each_services_regions()
     # Imported after the environment is set: moto reads its settings on import.
     from moto.moto_server.werkzeug_app import (
         DomainDispatcherApplication,
