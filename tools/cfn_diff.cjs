@@ -24,6 +24,7 @@
 //     managedPoliciesAdded, managedPoliciesRemoved: [{resource, arn}]}
 //   permissionsBroadened: true when IAM grants more or an ingress/egress rule is added
 // Exit status 0, or 2 on usage or runtime errors (a file that is not a JSON template included).
+// With --serve instead of files, it answers pairs read from stdin (see serve() below).
 "use strict";
 
 const { readFileSync } = require("node:fs");
@@ -114,8 +115,30 @@ function main(files) {
   return 0;
 }
 
+// --serve: one Node start for a whole session. Each stdin line is a JSON array [OLD, NEW] of file names; each
+// answer is one stdout line, the pair's diff or {"error": message}. The engine reads CloudFormation's resource
+// specification on its first diff (about 0.7 s of CPU), so a caller that diffs again and again (tools/cfn_diff.py
+// keeps one per Python process) pays that once. Ends at the end of stdin.
+function serve() {
+  const lines = require("node:readline").createInterface({ input: process.stdin, terminal: false });
+  lines.on("line", (line) => {
+    let answer;
+    try {
+      const [oldFile, newFile] = JSON.parse(line);
+      answer = describe(oldFile, newFile);
+    } catch (error) {
+      answer = { error: `${error && error.message ? error.message : error}` };
+    }
+    process.stdout.write(JSON.stringify(answer) + "\n");
+  });
+}
+
 try {
-  process.exitCode = main(process.argv.slice(2));
+  if (process.argv[2] === "--serve" && process.argv.length === 3) {
+    serve();
+  } else {
+    process.exitCode = main(process.argv.slice(2));
+  }
 } catch (error) {
   console.error(`cfn_diff: ${error && error.message ? error.message : error}`);
   process.exitCode = 2;

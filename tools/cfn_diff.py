@@ -1,6 +1,6 @@
 """AWS's own diff engine from Python: what ``cdk diff`` knows about a change, as typed facts.
 
-    diffs = diff_files([(base_file, head_file), ...])       # one Node start for every pair
+    diffs = diff_files([(base_file, head_file), ...])       # one Node start per Python process
     diffs = diff_templates([(base_template, head_template)])  # the same, for templates in memory
 
 Runs ``tools/cfn_diff.cjs`` (``@aws-cdk/cloudformation-diff``, pinned in package.json): per resource its
@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import json
 import re
+import select
 import subprocess
 import tempfile
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import IO, Any, NoReturn, Optional, cast
 
 from tools.templates import SecurityGroupRule, protocol
 
@@ -122,17 +124,61 @@ def _rule(raw: dict[str, Any], *, egress: bool) -> RuleChange:
                       egress)
 
 
+class _Engine:
+    """One ``node tools/cfn_diff.cjs --serve`` for this Python process, started at its first diff.
+
+    The engine's first diff reads CloudFormation's resource specification (about 0.7 s of CPU, most of a run);
+    the next ones take a few milliseconds. A process that diffs again and again (`make diff` over several bases,
+    the tests' summaries) pays the first once. The Node process ends with this one: its stdin closes.
+    """
+
+    _lock = threading.Lock()
+    _running: Optional[subprocess.Popen] = None
+
+    @classmethod
+    def diff(cls, pairs: Sequence[tuple[Path, Path]], timeout: float) -> list[dict[str, Any]]:
+        with cls._lock:
+            engine = cls._start()
+            ask, answer = cast(IO[str], engine.stdin), cast(IO[str], engine.stdout)
+            answers = []
+            for pair in pairs:
+                try:
+                    ask.write(json.dumps([str(path) for path in pair]) + "\n")
+                    ask.flush()
+                except BrokenPipeError:
+                    cls._fail(engine, "exited")
+                if not select.select([answer], [], [], timeout)[0]:
+                    cls._fail(engine, f"gave no answer within {timeout:g} s")
+                line = answer.readline()
+                if not line:
+                    cls._fail(engine, "exited")
+                diff = json.loads(line)
+                if "error" in diff:
+                    raise EngineError(f"tools/cfn_diff.cjs: {diff['error']}")
+                answers.append(diff)
+            return answers
+
+    @classmethod
+    def _start(cls) -> subprocess.Popen:
+        if cls._running is None or cls._running.poll() is not None:
+            cls._running = subprocess.Popen(
+                ["node", str(SCRIPT), "--serve"], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE, text=True, bufsize=1)
+        return cls._running
+
+    @classmethod
+    def _fail(cls, engine: subprocess.Popen, what: str) -> NoReturn:
+        engine.kill()
+        stderr = engine.communicate()[1] or ""
+        cls._running = None
+        hint = " (run `make setup`)" if "Cannot find module" in stderr else ""
+        raise EngineError(f"tools/cfn_diff.cjs {what} (exit status {engine.returncode}){hint}: "
+                          f"{stderr.strip()[-1000:]}")
+
+
 def diff_files(pairs: Sequence[tuple[Path, Path]], *, timeout: float = 120) -> list[TemplateDiff]:
-    """The engine's diff of each (base template file, head template file) pair, from one Node start."""
-    if not pairs:
-        return []
-    run = subprocess.run(["node", str(SCRIPT), *(str(path) for pair in pairs for path in pair)], cwd=ROOT,
-                         capture_output=True, text=True, timeout=timeout, check=False)
-    if run.returncode != 0:
-        hint = " (run `make setup`)" if "Cannot find module" in run.stderr else ""
-        raise EngineError(f"tools/cfn_diff.cjs failed (exit status {run.returncode}){hint}: "
-                          f"{run.stderr.strip()[-1000:]}")
-    return [TemplateDiff.from_json(json.loads(line)) for line in run.stdout.splitlines() if line.strip()]
+    """The engine's diff of each (base template file, head template file) pair, from this process's one Node."""
+    return [TemplateDiff.from_json(answer) for answer in _Engine.diff(pairs, timeout)]
 
 
 def diff_templates(pairs: Sequence[tuple[Optional[dict[str, Any]], Optional[dict[str, Any]]]]) -> list[TemplateDiff]:

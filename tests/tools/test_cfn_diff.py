@@ -80,8 +80,34 @@ def test_usage_and_bad_files_exit_2(tmp_path):
     run = node(not_a_template, not_a_template)
     assert run.returncode == 2
     assert "is not a CloudFormation template" in run.stderr
-    with pytest.raises(cfn_diff.EngineError, match="exit status 2"):
+    with pytest.raises(cfn_diff.EngineError, match="is not a CloudFormation template"):
         cfn_diff.diff_files([(not_a_template, not_a_template)])
+
+
+def test_one_node_serves_every_diff_of_a_process_and_a_bad_pair_does_not_end_it(tmp_path):
+    before, after = (tmp_path / "before.json", tmp_path / "after.json")
+    for path, template in zip((before, after), PAIRS["instance_type"], strict=True):
+        path.write_text(json.dumps(template))
+    first = cfn_diff.diff_files([(before, after)])
+    engine = cfn_diff._Engine._running
+    with pytest.raises(cfn_diff.EngineError, match="ENOENT"):
+        cfn_diff.diff_files([(tmp_path / "missing.json", after)])
+    second, third = cfn_diff.diff_files([(after, before), (before, after)])
+
+    assert cfn_diff._Engine._running is engine
+    assert engine.poll() is None
+    assert first[0].resources["Web"].properties == {"InstanceType": "may-replace"} == third.resources["Web"].properties
+    assert second.resources["Web"].properties == {"InstanceType": "may-replace"}
+
+
+def test_an_engine_that_cannot_start_says_to_run_make_setup(tmp_path, monkeypatch):
+    script = tmp_path / "cfn_diff.cjs"
+    script.write_text('require("@aws-cdk/not-installed");\n')
+    monkeypatch.setattr(cfn_diff, "SCRIPT", script)
+    monkeypatch.setattr(cfn_diff._Engine, "_running", None)
+    pair = (tmp_path / "a.json", tmp_path / "b.json")
+    with pytest.raises(cfn_diff.EngineError, match=r"exited \(exit status 1\) \(run `make setup`\)"):
+        cfn_diff.diff_files([pair])
 
 
 # --- the summary agrees with the engine -----------------------------------------------------------------------
