@@ -171,8 +171,8 @@ def _list_moto_services_once() -> None:
 
     moto's dispatcher asks ``moto.backends.list_of_moto_modules()`` which service a request's host names, on every
     request (``DomainDispatcherApplication.get_backend_for_host``), and that lists moto's package folder and stats
-    each of its 170-odd entries again: 1 to 2 ms of CPU per request, a third of a small request's. The folder is the installed moto's; it does
-    not change while the server runs.
+    each of its 170-odd entries again: 1 to 2 ms of CPU per request, a third of a small request's. The folder is
+    the installed moto's; it does not change while the server runs.
     """
     from moto import backends
 
