@@ -332,6 +332,10 @@ def main(argv: list[str] | None = None) -> None:
     port = server.server_address[1]
     os.environ["MOTO_PORT"] = str(port)
     _UNFINISHED[:] = operations.unfinished()
+    # What start-up made (moto's modules, the fills, the schemas) lives as long as the server: out of the
+    # collector's sight, a full collection no longer walks it. 10% less server CPU over 15 deploy-and-delete
+    # rounds (0.33 s of 3.2 s, three alternating runs).
+    gc.freeze()
     print(f"EMULATOR_PORT={port}", flush=True)
     server.serve_forever()
 
