@@ -344,7 +344,10 @@ def test_region_option_says_which_region_the_stack_is_for(default):
     run = run_cost("--cdk-out", default.template_path.parent, "--region", "ap-northeast-1")
     assert run.returncode == 0, run.stderr
     assert "Priced in ap-northeast-1 as asked; the stack itself is synthesized for us-east-1" in run.stdout
-    assert "Priced in" not in run_cost("--cdk-out", default.template_path.parent).stdout
+    unasked = run_cost("--cdk-out", default.template_path.parent)
+    assert unasked.returncode == 0, unasked.stderr
+    assert "### Cost of WebServerStack" in unasked.stdout
+    assert "Priced in" not in unasked.stdout
 
 
 def test_negative_lcu_is_refused(default):
@@ -1023,4 +1026,7 @@ def test_nothing_to_explain_when_the_region_is_the_shells_or_asked_for(default, 
     monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)  # no region from this machine's own AWS configuration
     if configured:
         monkeypatch.setenv("AWS_REGION", configured)
-    assert "the example environment's region" not in run_cost("--cdk-out", default.template_path.parent, *args).stdout
+    run = run_cost("--cdk-out", default.template_path.parent, *args)
+    assert run.returncode == 0, run.stderr
+    assert "### Cost of WebServerStack" in run.stdout
+    assert "the example environment's region" not in run.stdout

@@ -21,6 +21,7 @@ import pytest
 
 from tests.tools.conftest import clone_of_the_working_tree, configured_shell, git, make
 from tools import review_diff
+from tools.deployment import placeholder_assembly
 
 # --- the review's path, each side's synthesis answered from the test run's cache ------------------------------
 
@@ -164,6 +165,24 @@ def test_the_clis_diff_leaves_its_annotations_out_wherever_it_prints_them(monkey
     diff = "Stack WebServerStack\nResources\n[+] AWS::EC2::Volume WebServer/Server1/VolumeData\n"
     stdout, stderr = (diff, warning) if ci else ("", warning + diff)
     monkeypatch.setattr(review_diff.git, "_cdk", lambda *args, **kwargs: subprocess.CompletedProcess(
-        args, 1, stdout=stdout, stderr=stderr))
+        args, 0, stdout=stdout, stderr=stderr))
     text = review_diff.cli_diff(Path("assembly"), Path("base.json"), "WebServerStack")
     assert text == diff.strip()
+
+
+def test_a_cdk_diff_that_fails_is_an_error_not_the_clis_view(tmp_path):
+    # The real CLI, offline: a stack the assembly does not have makes it exit 1 ("No stacks match"). Differences do
+    # not (--no-fail), so exit 1 is a failure, never a diff to print.
+    assembly = placeholder_assembly(tmp_path / "assembly")
+    with pytest.raises(review_diff.ReviewError,
+                       match=r"(?s)cdk diff NoSuchStack failed \(exit status 1\).*No stacks match"):
+        review_diff.cli_diff(assembly, assembly / "Placeholder.template.json", "NoSuchStack")
+
+
+def test_a_difference_is_the_clis_answer_with_exit_status_0(tmp_path):
+    assembly = placeholder_assembly(tmp_path / "assembly")
+    base = tmp_path / "base.json"
+    base.write_text(json.dumps({"Resources": {}}))
+    text = review_diff.cli_diff(assembly, base, "Placeholder")
+    assert text.startswith("Stack Placeholder")
+    assert "[+] AWS::CloudFormation::WaitConditionHandle Nothing" in text
