@@ -38,6 +38,7 @@ def test_group_starts_at_min_capacity_across_zones(lifecycle):
 
 
 def test_instances_launch_from_the_template_with_imdsv2_and_the_role(lifecycle):
+    assert len(lifecycle["before"]["instances"]) == 2  # the group's desired capacity
     for instance in lifecycle["before"]["instances"]:
         assert instance["MetadataOptions"]["HttpTokens"] == "required"
         assert "IamInstanceProfile" in instance

@@ -37,6 +37,7 @@ def test_two_instances_of_the_requested_type(built):
 def test_pinned_al2023_ami_and_imdsv2_on_every_server(built):
     ami = base_context()["ssm:account=123456789012:parameterName=/aws/service/ami-amazon-linux-latest/"
                          "al2023-ami-kernel-6.1-x86_64:region=us-east-1"]
+    assert len(built["instances"]) == 2  # instance_count=2
     for instance in built["instances"]:
         assert instance["ImageId"] == ami
         assert instance["MetadataOptions"]["HttpTokens"] == "required"
@@ -55,6 +56,7 @@ def test_existing_key_pair_is_used_and_none_created(built):
 
 
 def test_each_server_has_a_gp2_and_an_io1_volume_attached_in_its_zone(built):
+    assert sorted(by_server(built)) == [1, 2]
     for instance in by_server(built).values():
         attached = {a["Device"]: v for v in built["volumes"] for a in v.get("Attachments", [])
                     if a["InstanceId"] == instance["InstanceId"]}
@@ -67,6 +69,7 @@ def test_each_server_has_a_gp2_and_an_io1_volume_attached_in_its_zone(built):
 
 
 def test_gp3_root_volume_with_custom_iops(built, emu):
+    assert len(built["instances"]) == 2
     for instance in built["instances"]:
         root = next(m for m in instance["BlockDeviceMappings"] if m["DeviceName"] == "/dev/xvda")
         (volume,) = emu.client("ec2").describe_volumes(VolumeIds=[root["Ebs"]["VolumeId"]])["Volumes"]

@@ -205,6 +205,7 @@ def test_dualstack_gives_the_vpc_an_amazon_ipv6_block_and_dual_stack_subnets(edg
     block = only(edge, "AWS::EC2::VPCCidrBlock")
     assert block["AmazonProvidedIpv6CidrBlock"] is True
     subnets = [r["Properties"] for r in edge.resources("AWS::EC2::Subnet").values()]
+    assert len(subnets) == 2
     assert all("Ipv6CidrBlock" in s and s["AssignIpv6AddressOnCreation"] for s in subnets)
     routes = [r["Properties"] for r in edge.resources("AWS::EC2::Route").values()]
     assert any(route.get("DestinationIpv6CidrBlock") == "::/0" for route in routes)
