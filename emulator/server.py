@@ -150,19 +150,16 @@ def _ask_botocore_once_for_each_services_regions() -> None:
     the same every time, so it is asked once per question, of one Session that keeps what it has read, and a copy
     of the list is handed out.
     """
+    import functools
+
     from boto3.session import Session
 
-    ask = Session.get_available_regions
-    answers: dict[tuple[str, str, bool], list[str]] = {}
-    asked: list[Session] = []
+    ask, one_session = Session.get_available_regions, Session()
+    answer = functools.cache(lambda *question: tuple(ask(one_session, *question)))
 
     def get_available_regions(self: Session, service_name: str, partition_name: str = "aws",
                               allow_non_regional: bool = False) -> list[str]:
-        question = (service_name, partition_name, allow_non_regional)
-        if question not in answers:
-            asked[:] = asked or [self]
-            answers[question] = ask(asked[0], service_name, partition_name, allow_non_regional)
-        return list(answers[question])
+        return list(answer(service_name, partition_name, allow_non_regional))
 
     Session.get_available_regions = get_available_regions  # type: ignore[method-assign]
 

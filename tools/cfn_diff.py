@@ -134,6 +134,8 @@ class _Engine:
 
     _lock = threading.Lock()
     _running: Optional[subprocess.Popen] = None
+    # Its stderr goes to a file, not a pipe nobody reads while it runs: a pipe's 64 KB would fill and stop it.
+    _stderr: Optional[IO[bytes]] = None
 
     @classmethod
     def diff(cls, pairs: Sequence[tuple[Path, Path]], timeout: float) -> list[dict[str, Any]]:
@@ -161,15 +163,20 @@ class _Engine:
     @classmethod
     def _start(cls) -> subprocess.Popen:
         if cls._running is None or cls._running.poll() is not None:
+            cls._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the Node process it serves)
             cls._running = subprocess.Popen(
                 ["node", str(SCRIPT), "--serve"], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE, text=True, bufsize=1)
+                stderr=cls._stderr, text=True, bufsize=1)
         return cls._running
 
     @classmethod
     def _fail(cls, engine: subprocess.Popen, what: str) -> NoReturn:
         engine.kill()
-        stderr = engine.communicate()[1] or ""
+        engine.wait()
+        stderr = ""
+        if cls._stderr is not None:
+            cls._stderr.seek(0)
+            stderr = cls._stderr.read().decode(errors="replace")
         cls._running = None
         hint = " (run `make setup`)" if "Cannot find module" in stderr else ""
         raise EngineError(f"tools/cfn_diff.cjs {what} (exit status {engine.returncode}){hint}: "
