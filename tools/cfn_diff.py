@@ -163,6 +163,8 @@ class _Engine:
     @classmethod
     def _start(cls) -> subprocess.Popen:
         if cls._running is None or cls._running.poll() is not None:
+            if cls._stderr is not None:
+                cls._stderr.close()  # the ended engine's
             cls._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the Node process it serves)
             cls._running = subprocess.Popen(
                 ["node", str(SCRIPT), "--serve"], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -185,6 +187,8 @@ class _Engine:
 
 def diff_files(pairs: Sequence[tuple[Path, Path]], *, timeout: float = 120) -> list[TemplateDiff]:
     """The engine's diff of each (base template file, head template file) pair, from this process's one Node."""
+    if not pairs:
+        return []  # nothing to ask: no Node started for it
     return [TemplateDiff.from_json(answer) for answer in _Engine.diff(pairs, timeout)]
 
 

@@ -100,6 +100,12 @@ def test_one_node_serves_every_diff_of_a_process_and_a_bad_pair_does_not_end_it(
     assert second.resources["Web"].properties == {"InstanceType": "may-replace"}
 
 
+def test_no_pairs_start_no_engine(monkeypatch):
+    monkeypatch.setattr(cfn_diff._Engine, "_running", None)
+    assert cfn_diff.diff_files([]) == []
+    assert cfn_diff._Engine._running is None
+
+
 def test_an_engine_that_cannot_start_says_to_run_make_setup(tmp_path, monkeypatch):
     script = tmp_path / "cfn_diff.cjs"
     script.write_text('require("@aws-cdk/not-installed");\n')

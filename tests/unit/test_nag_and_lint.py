@@ -105,12 +105,18 @@ def _cfn_lint_rules():
     return Runner(ConfigMixIn([])).rules
 
 
-def test_cfn_lint_errors_finds_an_error_and_reads_past_warnings(tmp_path):
+def broken_template(tmp_path: Path) -> Path:
+    """A template with one cfn-lint error and one warning."""
     broken = tmp_path / "broken.template.json"
     broken.write_text(json.dumps({"Resources": {
         "Sg": {"Type": "AWS::EC2::SecurityGroup", "Properties": {}},  # GroupDescription is required (E3003)
         "Vol": {"Type": "AWS::EC2::Volume", "Properties": {"AvailabilityZone": "us-east-1a", "Size": 8}},  # W3010
     }}))
+    return broken
+
+
+def test_cfn_lint_errors_finds_an_error_and_reads_past_warnings(tmp_path):
+    broken = broken_template(tmp_path)
     from cfnlint.api import lint_file
 
     assert {match.rule.id for match in lint_file(broken)} == {"E3003", "W3010"}
@@ -122,12 +128,7 @@ def test_rules_loaded_once_find_what_cfn_lints_own_api_finds(tmp_path, synth_wit
     configuration (its warnings), the findings are lint_file's, one for one."""
     from cfnlint.api import lint_file
 
-    broken = tmp_path / "broken.template.json"
-    broken.write_text(json.dumps({"Resources": {
-        "Sg": {"Type": "AWS::EC2::SecurityGroup", "Properties": {}},
-        "Vol": {"Type": "AWS::EC2::Volume", "Properties": {"AvailabilityZone": "us-east-1a", "Size": 8}},
-    }}))
-    for template in (broken, synth_with(FULLY_LOADED).template_path):
+    for template in (broken_template(tmp_path), synth_with(FULLY_LOADED).template_path):
         ours = sorted((m.rule.id, m.linenumber, m.message) for m in cfn_lint_matches(template))
         assert ours, template  # both have findings, so "equal" cannot mean "both empty"
         assert ours == sorted((m.rule.id, m.linenumber, m.message) for m in lint_file(template))
